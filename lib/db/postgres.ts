@@ -1,0 +1,50 @@
+import pg from 'pg';
+import type { Db, Queryable } from './types';
+
+export async function openPostgres(connectionString: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // Fail fast on a wrong URL instead of at the first page load.
+  await pool.query('select 1');
+  const run = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const res = await client.query(sql, params ? [...params] : undefined);
+      return { rows: res.rows as T[] };
+    },
+  });
+  return {
+    kind: 'postgres',
+    ...run(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const out = await fn(run(client));
+        await client.query('commit');
+        return out;
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+      const client = await pool.connect();
+      const handler = (msg: pg.Notification) => {
+        if (msg.channel === channel) onPayload(msg.payload ?? '');
+      };
+      client.on('notification', handler);
+      await client.query(`listen ${channel}`);
+      return async () => {
+        client.off('notification', handler);
+        await client.query(`unlisten ${channel}`).catch(() => undefined);
+        client.release();
+      };
+    },
+    close: () => pool.end(),
+  };
+}

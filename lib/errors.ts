@@ -1,0 +1,49 @@
+// One error type for everything a user can meet; the code decides the HTTP status.
+// Unknown errors are never shown as-is: they become a plain 500 (see toHttpError).
+export const errorCodes = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'unprocessable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const statusForCode: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unprocessable: 422,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface HttpErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export function toHttpError(err: unknown): { status: number; body: HttpErrorBody } {
+  if (err instanceof AppError) {
+    return {
+      status: statusForCode[err.code],
+      body: { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } },
+    };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'Internal server error' } } };
+}
