@@ -10,7 +10,6 @@ export default defineConfig({
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [['list']] : [['list']],
-  globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: 'retain-on-failure',
@@ -21,11 +20,13 @@ export default defineConfig({
   },
   webServer: {
     // The e2e server is the real demo stack: simulated SSH fleet + agent + PGlite in a throwaway folder.
-    command: `node --conditions=react-server --import tsx scripts/demo.ts --port ${port} --data-dir .data/e2e --fresh`,
+    command: `npx tsx scripts/demo.ts --port ${port} --data-dir .data/e2e --fresh`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',
     stderr: 'pipe',
+    // SIGTERM lets the server close PGlite cleanly.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
   },
 });

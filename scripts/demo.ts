@@ -1,0 +1,87 @@
+// `npm run demo` / `npm start`: the whole product on one machine with no setup.
+// Without --inventory it starts a simulated fleet of real SSH servers (agents/sim) in this process,
+// then runs the Next.js server (with the embedded agent and the PGlite store) as a child process.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSimFleet } from '../agents/sim/fleet';
+import { loadInventoryFile } from '../agents/inventory-file';
+
+const root = path.resolve(import.meta.dirname, '..');
+const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+    'data-dir': { type: 'string', default: process.env.FNH_DEMO_DIR ?? path.join(root, '.data', 'demo') },
+    inventory: { type: 'string', default: process.env.FNH_INVENTORY },
+    nodes: { type: 'string', default: '12' },
+    fresh: { type: 'boolean', default: false },
+    rebuild: { type: 'boolean', default: false },
+    dev: { type: 'boolean', default: false },
+  },
+});
+
+async function main(): Promise<void> {
+  const dataDir = path.resolve(args['data-dir']);
+  if (args.fresh) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+
+  let inventoryPath = args.inventory ? path.resolve(args.inventory) : undefined;
+  let fleetSource = 'inventory';
+  let stopSim: (() => Promise<void>) | undefined;
+  if (!inventoryPath) {
+    const sim = await startSimFleet({ count: Number(args.nodes), dir: path.join(dataDir, 'sim') });
+    inventoryPath = sim.inventoryPath;
+    fleetSource = 'simulated';
+    stopSim = () => sim.stop();
+    console.log(`simulated fleet: ${sim.nodes.length} SSH nodes on 127.0.0.1, inventory ${inventoryPath}`);
+  }
+  // A bad inventory stops start-up here with file, line and field, before any server starts.
+  try {
+    loadInventoryFile(inventoryPath);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    await stopSim?.();
+    process.exit(1);
+  }
+
+  if (!args.dev && (args.rebuild || !existsSync(path.join(root, '.next', 'BUILD_ID')))) {
+    console.log('building the dashboard (next build)…');
+    const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+
+  const child: ChildProcess = spawn(process.execPath, [nextBin, args.dev ? 'dev' : 'start', '-p', args.port, '-H', args.host], {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      FNH_INVENTORY: inventoryPath,
+      FNH_FLEET_SOURCE: fleetSource,
+      FNH_DATA_DIR: process.env.DATABASE_URL ? undefined : path.join(dataDir, 'pglite'),
+      FNH_ADMIN_USER: process.env.FNH_ADMIN_USER ?? 'admin',
+      FNH_ADMIN_PASSWORD: process.env.FNH_ADMIN_PASSWORD ?? 'admin-demo-password',
+    },
+  });
+  console.log(`dashboard: http://${args.host}:${args.port}  (sign in as admin / admin-demo-password unless FNH_ADMIN_* are set)`);
+
+  let stopping = false;
+  const stop = (sig: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    // The server closes its store on the signal; wait for it before the fleet goes away.
+    child.kill(sig);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 0 : 1))));
+  await stopSim?.();
+  process.exit(code);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+  process.exit(1);
+});
