@@ -1,0 +1,42 @@
+// What remediation needs from the rest of the system, as small interfaces so the flow and its tests do
+// not depend on the SSH pool's or poller's internals. agents/ adapts its own types to these.
+
+export interface RunOptions {
+  timeoutMs: number;
+  /** stdout and stderr are each cut at this many bytes */
+  maxBytes: number;
+}
+
+export interface RemoteRunResult {
+  /** null when the command was killed (timeout) or the connection dropped */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+/** Runs one argv on a node over its pinned SSH connection (the words are shell-quoted by the executor). */
+export interface RemoteExecutor {
+  run(node: string, argv: readonly string[], opts: RunOptions): Promise<RemoteRunResult>;
+}
+
+export interface PeerVerdict {
+  peer: string;
+  verdict: string;
+}
+
+export interface NodeEvidence {
+  /** ISO time of the snapshot the verdicts come from; null when the node has never been polled */
+  collectedAt: string | null;
+  verdicts: PeerVerdict[];
+}
+
+/** Current diagnosis of a node, and a way to force a fresh poll after a remediation. */
+export interface NodeHealth {
+  evidence(node: string): Promise<NodeEvidence>;
+  /** resolves once a new poll of the node has been stored and diagnosed */
+  pollNow(node: string): Promise<void>;
+  /** whether the node is in the inventory */
+  exists(node: string): Promise<boolean>;
+}

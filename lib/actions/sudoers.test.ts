@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { actionCatalog } from './catalog';
+import { renderSudoers } from './sudoers';
+import type { ActionDefinition } from './types';
+
+const probe = [['sudo', '-n', 'nft', '-j', 'list', 'ruleset'], ['ip', '-j', 'addr', 'show']];
+const text = renderSudoers({ user: 'fnh', actions: actionCatalog as readonly ActionDefinition[], probeCommands: probe });
+const cmnds = text.split('\n').filter((l) => l.startsWith('Cmnd_Alias')).map((l) => l.replace(/^Cmnd_Alias \S+ = /, ''));
+
+function regexOf(cmnd: string): RegExp {
+  const args = cmnd.slice(cmnd.indexOf(' ') + 1);
+  return new RegExp(args);
+}
+
+describe('sudoers rendering', () => {
+  it('allows exactly the privileged commands, with absolute paths and fixed arguments', () => {
+    expect(cmnds).toContain('/usr/bin/systemctl restart doublezerod');
+    expect(cmnds).toContain('/usr/sbin/nft -j list ruleset');
+    expect(cmnds).toContain('/usr/bin/doublezero disconnect');
+    expect(cmnds).toContain('/usr/bin/doublezero connect ibrl');
+    // read-only commands need no sudo and get no rule
+    expect(text).not.toContain('journalctl');
+    expect(cmnds.every((c) => c.startsWith('/'))).toBe(true);
+  });
+
+  it('grants the rules to the user with NOPASSWD only', () => {
+    expect(text).toMatch(/^fnh ALL=\(root\) NOPASSWD: FNH_PROBE_1, FNH_RESTART_DOUBLEZEROD_1, /m);
+    expect(text).not.toMatch(/ALL\s*$/m);
+  });
+
+  it('parameterised commands are anchored regexes that admit valid values and nothing else', () => {
+    const up = cmnds.find((c) => c.startsWith('/usr/sbin/ip ^link set'))!;
+    expect(up).toBeDefined();
+    expect(regexOf(up).test('link set doublezero0 up')).toBe(true);
+    expect(regexOf(up).test('link set eth0 up')).toBe(false);
+    expect(regexOf(up).test('link set doublezero0 up dev eth0 down')).toBe(false);
+
+    const add = cmnds.find((c) => c.startsWith('/usr/sbin/ip ^route add'))!;
+    expect(regexOf(add).test('route add 216.238.110.55/32 via 169.254.0.1 dev doublezero0')).toBe(true);
+    expect(regexOf(add).test('route add 216.238.110.55/32 via 169.254.0.1 dev eth0')).toBe(false);
+    expect(regexOf(add).test('route add default via 10.0.0.1 dev doublezero0')).toBe(false);
+    expect(regexOf(add).test('route add 1.2.3.4/32 dev eth0 via 169.254.0.1 dev doublezero0')).toBe(false);
+    expect(regexOf(add).test('route add 1x2.3.4/32 via 169.254.0.1 dev doublezero0')).toBe(false);
+  });
+
+  it('refuses a user name that would break the file', () => {
+    expect(() => renderSudoers({ user: 'fnh ALL=(ALL) ALL', actions: [], probeCommands: [] })).toThrow();
+  });
+
+  it('refuses a privileged command that forgot -n', () => {
+    const bad = { ...(actionCatalog[0] as ActionDefinition), commands: [['sudo', 'systemctl', 'restart', 'doublezerod']] };
+    expect(() => renderSudoers({ user: 'fnh', actions: [bad], probeCommands: [] })).toThrow(/-n/);
+  });
+});

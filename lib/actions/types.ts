@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { Role } from '../auth/roles';
+
+// Verdicts as the diagnosis names them (docs/DESIGN.md "Verdicts"); kept as strings here so the action
+// catalog does not depend on the diagnosis module's internals.
+export const verdictNames = ['unknown', 'interface-missing', 'interface-down', 'stale-session', 'no-route', 'firewall-blocked', 'healthy'] as const;
+export type VerdictName = (typeof verdictNames)[number];
+
+/** The check that proves an action worked, judged after the automatic re-poll. */
+export type ActionCheck =
+  /** none of these verdicts remain for the target peer (or, without a target, for any peer of the node) */
+  | { kind: 'verdicts-cleared'; verdicts: readonly VerdictName[] }
+  /** every command exited 0 (for read-only actions such as a capture) */
+  | { kind: 'commands-succeeded' };
+
+/** One command template: a fixed binary and argv words, some filled from validated parameters. */
+export type ArgTemplate = string | { param: string };
+
+export interface ActionDefinition<P extends z.ZodObject = z.ZodObject> {
+  id: string;
+  title: string;
+  description: string;
+  params: P;
+  /** argv templates, run in order; a failing command stops the rest */
+  commands: readonly (readonly ArgTemplate[])[];
+  fitsVerdicts: readonly VerdictName[];
+  requiredRole: Role;
+  needsApproval: boolean;
+  /** per command */
+  timeoutMs: number;
+  check: ActionCheck;
+  /** sudoers pattern per parameter (sudo 1.9.10+ regex, without anchors); see sudoers.ts */
+  sudoersPatterns: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+import { auditRecordSchema, type AuditRecord } from './entry';
+
+// Each record's hash covers its own canonical body and the previous record's hash, so editing,
+// deleting, reordering or inserting any record breaks every hash after it.
+export const genesisHash = '0'.repeat(64);
+
+export function recordBody(record: AuditRecord): string {
+  return canonicalJson(record);
+}
+
+export function chainHash(prevHash: string, body: string): string {
+  return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(body, 'utf8').digest('hex');
+}
+
+/** One row as stored: the canonical body text plus the chain links and the columns used for filtering. */
+export interface StoredAuditRow {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  body: string;
+  /** copies of body fields kept in columns for filters; verification checks they agree with the body */
+  columns: { at: string; type: string; actor: string; node: string | null };
+}
+
+export function sealRecord(record: AuditRecord, prevHash: string): StoredAuditRow {
+  const body = recordBody(record);
+  return {
+    seq: record.seq,
+    prevHash,
+    hash: chainHash(prevHash, body),
+    body,
+    columns: { at: record.at, type: record.entry.type, actor: record.actor.username, node: record.node },
+  };
+}
+
+export type ChainVerdict =
+  | { ok: true; count: number; headHash: string }
+  | { ok: false; count: number; firstBadSeq: number; problem: string };
+
+/**
+ * Checks rows in the order given (the store returns them by seq). Names the first bad record.
+ * A cut-off tail cannot be seen from the chain alone: pass the head hash recorded earlier to detect it.
+ */
+export function verifyChain(rows: Iterable<StoredAuditRow>, opts: { expectedHeadHash?: string } = {}): ChainVerdict {
+  let prevHash = genesisHash;
+  let expectedSeq = 1;
+  let count = 0;
+  let sawExpectedHead = opts.expectedHeadHash === undefined;
+  for (const row of rows) {
+    const bad = (problem: string): ChainVerdict => ({ ok: false, count, firstBadSeq: row.seq, problem });
+    if (row.seq !== expectedSeq) return bad(`sequence ${row.seq} where ${expectedSeq} was expected (record missing, inserted or reordered)`);
+    if (row.prevHash !== prevHash) return bad('previous-hash link does not match the record before it');
+    if (chainHash(row.prevHash, row.body) !== row.hash) return bad('hash does not match the record body (record edited)');
+    const parsed = parseBody(row.body);
+    if (!parsed.ok) return bad(`record body is not a valid audit record: ${parsed.problem}`);
+    if (recordBody(parsed.record) !== row.body) return bad('record body is not in canonical form');
+    if (parsed.record.seq !== row.seq) return bad('sequence in the body differs from the row');
+    const c = row.columns;
+    if (c.at !== parsed.record.at || c.type !== parsed.record.entry.type || c.actor !== parsed.record.actor.username || c.node !== parsed.record.node) {
+      return bad('filter columns differ from the hashed body (columns edited)');
+    }
+    if (row.hash === opts.expectedHeadHash) sawExpectedHead = true;
+    prevHash = row.hash;
+    expectedSeq++;
+    count++;
+  }
+  if (!sawExpectedHead) {
+    return { ok: false, count, firstBadSeq: expectedSeq, problem: 'the expected head hash was not found: records at the end are missing' };
+  }
+  return { ok: true, count, headHash: prevHash };
+}
+
+function parseBody(body: string): { ok: true; record: AuditRecord } | { ok: false; problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, problem: 'not JSON' };
+  }
+  const parsed = auditRecordSchema.safeParse(json);
+  return parsed.success ? { ok: true, record: parsed.data } : { ok: false, problem: parsed.error.issues[0]?.message ?? 'invalid' };
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+// Local account names end up in audit records and CSV exports: keep them plain.
+export const usernameSchema = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dot, underscore, dash');
+
+export const passwordSchema = z.string().min(12, 'at least 12 characters').max(1024);
+
+export const loginInputSchema = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
