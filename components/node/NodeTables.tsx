@@ -1,0 +1,86 @@
+import type { AddressRow, InterfaceRow, LivenessEventRow, RouteRow } from '@/lib/api/node';
+import { DataTable } from '@/components/ui/DataTable';
+
+const dash = (v: string | number | null) => (v === null ? '—' : String(v));
+
+export function InterfacesTable({ rows }: { rows: readonly InterfaceRow[] }) {
+  return (
+    <DataTable
+      caption="Interfaces"
+      testId="interfaces"
+      rows={rows}
+      rowKey={(r) => r.ifname}
+      empty="No interfaces collected."
+      columns={[
+        { header: 'name', cell: (r) => r.ifname, className: 'text-sky-200' },
+        { header: 'kind', cell: (r) => dash(r.kind) },
+        { header: 'operstate', cell: (r) => dash(r.operstate) },
+        { header: 'flags', cell: (r) => r.flags.join(','), className: 'text-slate-400' },
+        { header: 'mtu', cell: (r) => dash(r.mtu) },
+        { header: 'link address', cell: (r) => dash(r.linkAddress), className: 'text-slate-400' },
+      ]}
+    />
+  );
+}
+
+export function AddressesTable({ rows }: { rows: readonly AddressRow[] }) {
+  return (
+    <DataTable
+      caption="Addresses"
+      testId="addresses"
+      rows={rows}
+      rowKey={(r, i) => `${r.ifname}-${r.cidr}-${i}`}
+      empty="No addresses collected."
+      columns={[
+        { header: 'interface', cell: (r) => r.ifname, className: 'text-sky-200' },
+        { header: 'family', cell: (r) => r.family },
+        { header: 'address', cell: (r) => r.cidr },
+        { header: 'scope', cell: (r) => dash(r.scope) },
+      ]}
+    />
+  );
+}
+
+export function RoutesTable({ rows }: { rows: readonly RouteRow[] }) {
+  return (
+    <DataTable
+      caption="Routes (all tables)"
+      testId="routes"
+      rows={rows}
+      rowKey={(r, i) => `${r.table}-${r.dst}-${i}`}
+      empty="No routes collected."
+      columns={[
+        { header: 'table', cell: (r) => r.table },
+        { header: 'type', cell: (r) => dash(r.type) },
+        { header: 'destination', cell: (r) => r.dst, className: 'text-sky-200' },
+        { header: 'via', cell: (r) => dash(r.gateway) },
+        { header: 'dev', cell: (r) => dash(r.dev) },
+        { header: 'proto', cell: (r) => dash(r.protocol) },
+        { header: 'scope', cell: (r) => dash(r.scope) },
+        { header: 'src', cell: (r) => dash(r.prefsrc) },
+        { header: 'metric', cell: (r) => dash(r.metric) },
+      ]}
+    />
+  );
+}
+
+export function EventsTable({ rows }: { rows: readonly LivenessEventRow[] }) {
+  return (
+    <DataTable
+      caption="Recent liveness events"
+      testId="events"
+      rows={rows}
+      rowKey={(r, i) => `${r.at}-${i}`}
+      empty="No liveness events."
+      columns={[
+        { header: 'time (UTC)', cell: (r) => r.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') },
+        { header: 'level', cell: (r) => r.level, className: 'font-semibold' },
+        { header: 'message', cell: (r) => r.msg },
+        { header: 'interface', cell: (r) => dash(r.interface) },
+        { header: 'local IP', cell: (r) => dash(r.localIp) },
+        { header: 'peer IP', cell: (r) => dash(r.peerIp) },
+        { header: 'error', cell: (r) => dash(r.error), className: 'text-red-300 whitespace-normal' },
+      ]}
+    />
+  );
+}

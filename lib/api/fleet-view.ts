@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { checkIdSchema, checkStatusRank, type CheckId } from './check';
+import type { FleetRow } from './fleet';
+import { verdictSchema, verdictSeverity } from './verdict';
+
+// The fleet grid's view state, exactly as it lives in the URL's search params.
+export const fleetViewSchema = z.object({
+  q: z.string().max(200).catch('').default(''),
+  site: z.string().max(100).catch('').default(''),
+  tag: z.string().max(100).catch('').default(''),
+  verdict: z.union([verdictSchema, z.literal('')]).catch('').default(''),
+  sort: z.union([checkIdSchema, z.literal('name')]).catch('name').default('name'),
+  dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
+  node: z.string().max(100).catch('').default(''),
+  check: z.union([checkIdSchema, z.literal('')]).catch('').default(''),
+});
+export type FleetView = z.infer<typeof fleetViewSchema>;
+
+export function parseFleetView(params: Record<string, string | undefined>): FleetView {
+  return fleetViewSchema.parse(params);
+}
+
+/** Search params for a view, leaving defaults out so links stay short and stable. */
+export function fleetViewToParams(view: FleetView): URLSearchParams {
+  const defaults = fleetViewSchema.parse({});
+  const out = new URLSearchParams();
+  for (const key of Object.keys(defaults) as (keyof FleetView)[]) {
+    if (view[key] !== defaults[key]) out.set(key, view[key]);
+  }
+  return out;
+}
+
+export function filterFleet(rows: readonly FleetRow[], view: FleetView): FleetRow[] {
+  const q = view.q.trim().toLowerCase();
+  return rows.filter((r) => {
+    if (view.site && r.site !== view.site) return false;
+    if (view.tag && !r.tags.includes(view.tag)) return false;
+    if (view.verdict && r.worstVerdict !== view.verdict) return false;
+    if (q && !`${r.name} ${r.site ?? ''} ${r.tags.join(' ')}`.toLowerCase().includes(q)) return false;
+    return true;
+  });
+}
+
+// Sorting by a check puts the worst first in `desc` order; name breaks ties so rows do not jump on refresh.
+export function sortFleet(rows: readonly FleetRow[], sort: CheckId | 'name', dir: 'asc' | 'desc'): FleetRow[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  const key = (r: FleetRow): number => {
+    if (sort === 'name') return 0;
+    if (sort === 'verdict') return r.worstVerdict ? verdictSeverity(r.worstVerdict) : 0.5;
+    if (sort === 'warnings') return r.warnings15m;
+    return checkStatusRank(r.checks[sort]?.status ?? 'unknown');
+  };
+  return [...rows].sort((a, b) => sign * (key(a) - key(b)) || sign * a.name.localeCompare(b.name));
+}
+
+export function facetValues(rows: readonly FleetRow[]): { sites: string[]; tags: string[] } {
+  const sites = new Set<string>();
+  const tags = new Set<string>();
+  for (const r of rows) {
+    if (r.site) sites.add(r.site);
+    for (const t of r.tags) tags.add(t);
+  }
+  return { sites: [...sites].sort(), tags: [...tags].sort() };
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+// The verdicts of DESIGN.md "Verdicts", in precedence order (first wins). The UI ranks and colours by this
+// order; the diagnosis module decides which one applies.
+export const verdicts = [
+  'unknown',
+  'interface-missing',
+  'interface-down',
+  'stale-session',
+  'no-route',
+  'firewall-blocked',
+  'healthy',
+] as const;
+export const verdictSchema = z.enum(verdicts);
+export type Verdict = z.infer<typeof verdictSchema>;
+
+// How bad a verdict is for "worst verdict" columns: a real fault outranks unknown, unknown outranks healthy,
+// because unknown must never read as healthy but is not proof of a fault either.
+const severity: Record<Verdict, number> = {
+  healthy: 0,
+  unknown: 1,
+  'firewall-blocked': 2,
+  'no-route': 3,
+  'stale-session': 4,
+  'interface-down': 5,
+  'interface-missing': 6,
+};
+
+export function verdictSeverity(v: Verdict): number {
+  return severity[v];
+}
+
+export function worstVerdict(list: Iterable<Verdict>): Verdict | null {
+  let worst: Verdict | null = null;
+  for (const v of list) {
+    if (worst === null || severity[v] > severity[worst]) worst = v;
+  }
+  return worst;
+}

@@ -1,0 +1,62 @@
+import 'server-only';
+import { z } from 'zod';
+import { getDb, type Queryable } from '@/lib/db';
+import { bundleSchema } from '@/lib/bundle/types';
+import { AppError } from '@/lib/errors';
+import type { LivenessEventRow, NodeDetail } from '@/lib/api/node';
+import { buildNodeTables } from '@/lib/api/node-tables';
+import { listFleet } from './list-fleet';
+
+const recentEventLimit = 200;
+
+// One node's detail page: its fleet row, the readable tables of its latest bundle and its recent events.
+export async function getNode(opts: { name: string; now: Date; at?: Date; db?: Queryable }): Promise<NodeDetail> {
+  const db = opts.db ?? (await getDb());
+  const asOf = opts.at ?? opts.now;
+  const { rows } = await db.query<{ name: string; host: string; port: number; ssh_user: string; bundle: unknown }>(
+    `select n.name, n.host, n.port, n.ssh_user, r.bundle
+       from nodes n left join node_raw r on r.node = n.name
+      where n.name = $1`,
+    [opts.name],
+  );
+  const node = rows[0];
+  if (!node) throw new AppError('not_found', `no node named ${opts.name}`);
+  const fleet = await listFleet({ now: opts.now, at: opts.at, db, only: opts.name });
+  const summary = fleet.nodes[0];
+  if (!summary) throw new AppError('not_found', `no node named ${opts.name}`);
+  const bundle = bundleSchema.safeParse(node.bundle);
+  const tables = buildNodeTables(bundle.success ? bundle.data : null);
+  return {
+    summary,
+    host: node.host,
+    port: node.port,
+    user: node.ssh_user,
+    ...tables,
+    events: await listRecentEvents(db, opts.name, asOf),
+    sections: bundle.success
+      ? Object.entries(bundle.data.sections).map(([name, sec]) => ({ name, exitCode: sec.exitCode, truncated: sec.truncated, stderr: sec.stderr.slice(0, 2_000) }))
+      : [],
+  };
+}
+
+const eventSqlSchema = z.object({
+  at: z.date(),
+  level: z.string(),
+  msg: z.string(),
+  interface: z.string().nullable(),
+  local_ip: z.string().nullable(),
+  peer_ip: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+async function listRecentEvents(db: Queryable, node: string, asOf: Date): Promise<LivenessEventRow[]> {
+  const { rows } = await db.query(
+    `select at, level, msg, interface, local_ip, peer_ip, error from liveness_events
+      where node = $1 and at <= $2 order by at desc, id desc limit ${recentEventLimit}`,
+    [node, asOf],
+  );
+  return rows.map((raw) => {
+    const r = eventSqlSchema.parse(raw);
+    return { at: r.at.toISOString(), level: r.level, msg: r.msg, interface: r.interface, localIp: r.local_ip, peerIp: r.peer_ip, error: r.error };
+  });
+}
