@@ -1,0 +1,45 @@
+import { bundleSchema, type Bundle } from '../../lib/bundle/types';
+import { parseJournal, type LivenessEvent } from '../../lib/parse/journal';
+import { buildProbeCommand } from '../../lib/probe/script';
+import { decodeProbeOutput, ProbeDecodeError } from '../../lib/probe/decode';
+import { SshError } from '../ssh/errors';
+import type { SshPool } from '../ssh/pool';
+
+// One poll of one node: one SSH exec of the probe, its output decoded and validated into a
+// bundle, and the liveness events of its journal window. Anything a node sends is untrusted.
+
+export interface PollNodeOptions {
+  journalSince: number;
+  timeoutMs: number;
+  maxBytes: number;
+  /** collection time (agent clock) */
+  now: Date;
+}
+
+export interface PolledNode {
+  bundle: Bundle;
+  events: LivenessEvent[];
+}
+
+export async function pollNode(pool: SshPool, name: string, opts: PollNodeOptions): Promise<PolledNode> {
+  const command = buildProbeCommand({ journalSince: opts.journalSince });
+  const res = await pool.exec(name, command, { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
+  const host = pool.address(name);
+  const stderr = res.stderr.toString('utf8');
+  if (res.exitCode !== 0) {
+    throw new SshError('exit-nonzero', `${name}: the probe exited with ${res.exitCode ?? res.signal}`, { host, command: 'probe (sh -c <script>)', exitCode: res.exitCode, stderr });
+  }
+  let sections;
+  try {
+    sections = decodeProbeOutput(res.stdout.toString('latin1'));
+  } catch (err) {
+    if (err instanceof ProbeDecodeError) throw new SshError('protocol', `${name}: probe output is malformed: ${err.message}`, { host, command: 'probe (sh -c <script>)', stderr });
+    throw err;
+  }
+  if (Object.keys(sections).length === 0) {
+    throw new SshError('protocol', `${name}: the probe printed no sections (is the login shell POSIX? is base64 installed?)`, { host, command: 'probe (sh -c <script>)', stderr });
+  }
+  const bundle = bundleSchema.parse({ meta: { node: name, collectedAt: opts.now.toISOString() }, sections });
+  const events = parseJournal(bundle.sections.journal?.stdout ?? '');
+  return { bundle, events };
+}

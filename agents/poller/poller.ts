@@ -1,0 +1,204 @@
+import { SshError } from '../ssh/errors';
+import type { SshPool } from '../ssh/pool';
+import { defaultJournalWindow, journalSince, type JournalWindowPolicy } from './journal-window';
+import { pollNode, type PolledNode } from './poll-node';
+import { Semaphore } from './semaphore';
+
+// Polls every node every `intervalMs`, at most `concurrency` at once, each poll bounded by
+// `pollTimeoutMs`: a node that hangs holds one slot for at most that long and never delays
+// the schedule of the others. Each node has its own timer; a poll that overruns its interval
+// is followed directly by the next one, never by two at once.
+
+export type NodePollState = 'pending' | 'ok' | 'error' | 'host-key-changed';
+
+export interface NodePollStatus {
+  state: NodePollState;
+  lastPollAt?: Date;
+  lastSuccessAt?: Date;
+  pollMs?: number;
+  consecutiveFailures: number;
+  lastError?: SshError;
+}
+
+export type PollResult = { ok: true; node: string; at: Date; pollMs: number; polled: PolledNode } | { ok: false; node: string; at: Date; pollMs: number; state: 'error' | 'host-key-changed'; error: SshError };
+
+export interface PollSink {
+  /** Stores the outcome; a rejection is logged and does not stop the poller. */
+  (result: PollResult): Promise<void>;
+}
+
+export interface PollerOptions {
+  intervalMs?: number;
+  concurrency?: number;
+  pollTimeoutMs?: number;
+  /** cap on the probe's whole stdout */
+  maxOutputBytes?: number;
+  journal?: JournalWindowPolicy;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+interface NodeSlot {
+  status: NodePollStatus;
+  timer?: NodeJS.Timeout;
+  running?: Promise<NodePollStatus>;
+  /** a pollNow arrived while a poll was running: run again right after */
+  again?: Promise<NodePollStatus>;
+}
+
+export class Poller {
+  private readonly slots = new Map<string, NodeSlot>();
+  private readonly semaphore: Semaphore;
+  private readonly opts: Required<PollerOptions>;
+  private running = false;
+
+  constructor(
+    private readonly pool: SshPool,
+    nodes: readonly string[],
+    private readonly sink: PollSink,
+    opts: PollerOptions = {},
+  ) {
+    this.opts = {
+      intervalMs: opts.intervalMs ?? 5_000,
+      concurrency: opts.concurrency ?? 16,
+      pollTimeoutMs: opts.pollTimeoutMs ?? 20_000,
+      maxOutputBytes: opts.maxOutputBytes ?? 64 * 1024 * 1024,
+      journal: opts.journal ?? defaultJournalWindow,
+      now: opts.now ?? Date.now,
+      log: opts.log ?? ((m) => console.error(m)),
+    };
+    this.semaphore = new Semaphore(this.opts.concurrency);
+    this.setNodes(nodes);
+  }
+
+  /** Follows an inventory change: new nodes start pending, removed ones stop being polled. */
+  setNodes(nodes: readonly string[]): void {
+    for (const [name, slot] of this.slots) {
+      if (!nodes.includes(name)) {
+        clearTimeout(slot.timer);
+        this.slots.delete(name);
+      }
+    }
+    nodes.forEach((name, i) => {
+      if (this.slots.has(name)) return;
+      this.slots.set(name, { status: { state: 'pending', consecutiveFailures: 0 } });
+      if (this.running) this.schedule(name, this.spread(i, nodes.length));
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const names = [...this.slots.keys()];
+    // Spread the first polls over one interval so a big fleet does not connect all at once.
+    names.forEach((name, i) => this.schedule(name, this.spread(i, names.length)));
+  }
+
+  /** Stops scheduling and waits for polls in flight (connections are closed by the pool's owner). */
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const slot of this.slots.values()) clearTimeout(slot.timer);
+    await Promise.allSettled([...this.slots.values()].map((s) => s.running));
+  }
+
+  status(name: string): NodePollStatus {
+    const slot = this.slots.get(name);
+    if (!slot) throw new Error(`unknown node ${JSON.stringify(name)}`);
+    return { ...slot.status };
+  }
+
+  statuses(): Map<string, NodePollStatus> {
+    return new Map([...this.slots].map(([name, s]) => [name, { ...s.status }]));
+  }
+
+  /** Polls one node now (e.g. right after a remediation) and resolves with its new status. */
+  pollNow(name: string): Promise<NodePollStatus> {
+    const slot = this.slots.get(name);
+    if (!slot) return Promise.reject(new Error(`unknown node ${JSON.stringify(name)}`));
+    if (slot.running) {
+      // The poll in flight may have started before the change we want to see: poll once more after it.
+      slot.again ??= slot.running.then(() => {
+        slot.again = undefined;
+        return this.runPoll(name);
+      });
+      return slot.again;
+    }
+    return this.runPoll(name);
+  }
+
+  private spread(i: number, n: number): number {
+    return n <= 1 ? 0 : Math.floor((i * this.opts.intervalMs) / n);
+  }
+
+  private schedule(name: string, delayMs: number): void {
+    const slot = this.slots.get(name);
+    if (!slot || !this.running) return;
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      const started = this.opts.now();
+      void this.runPoll(name).finally(() => {
+        const elapsed = this.opts.now() - started;
+        this.schedule(name, Math.max(0, this.opts.intervalMs - elapsed));
+      });
+    }, delayMs);
+  }
+
+  private runPoll(name: string): Promise<NodePollStatus> {
+    const slot = this.slots.get(name);
+    if (!slot) return Promise.reject(new Error(`unknown node ${JSON.stringify(name)}`));
+    if (slot.running) return slot.running;
+    const run = this.semaphore.run(() => this.pollOnce(name, slot)).finally(() => {
+      slot.running = undefined;
+    });
+    slot.running = run;
+    return run;
+  }
+
+  private async pollOnce(name: string, slot: NodeSlot): Promise<NodePollStatus> {
+    const startedMs = this.opts.now();
+    const at = new Date(startedMs);
+    let result: PollResult;
+    try {
+      const polled = await withDeadline(
+        pollNode(this.pool, name, {
+          journalSince: journalSince(startedMs, slot.status.lastSuccessAt?.getTime(), this.opts.journal),
+          timeoutMs: this.opts.pollTimeoutMs,
+          maxBytes: this.opts.maxOutputBytes,
+          now: at,
+        }),
+        // Connect + exec each have their own limits; this is the backstop for the whole poll.
+        this.opts.pollTimeoutMs + 1_000,
+        () => new SshError('command-timeout', `${name}: poll did not finish within ${this.opts.pollTimeoutMs} ms`, { host: this.pool.address(name) }),
+      );
+      result = { ok: true, node: name, at, pollMs: this.opts.now() - startedMs, polled };
+      slot.status = { state: 'ok', lastPollAt: at, lastSuccessAt: at, pollMs: result.pollMs, consecutiveFailures: 0 };
+    } catch (err) {
+      const error = err instanceof SshError ? err : new SshError('protocol', `${name}: ${err instanceof Error ? err.message : String(err)}`, { host: this.pool.address(name) });
+      const state = this.pool.state(name).status === 'host-key-changed' ? 'host-key-changed' : 'error';
+      result = { ok: false, node: name, at, pollMs: this.opts.now() - startedMs, state, error };
+      slot.status = {
+        state,
+        lastPollAt: at,
+        ...(slot.status.lastSuccessAt ? { lastSuccessAt: slot.status.lastSuccessAt } : {}),
+        pollMs: result.pollMs,
+        consecutiveFailures: slot.status.consecutiveFailures + 1,
+        lastError: error,
+      };
+      if (state === 'host-key-changed' && slot.status.consecutiveFailures === 1) this.opts.log(`!!! ${error.message}`);
+    }
+    try {
+      await this.sink(result);
+    } catch (err) {
+      this.opts.log(`${name}: storing the poll failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return { ...slot.status };
+  }
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

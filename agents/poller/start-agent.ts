@@ -1,0 +1,51 @@
+import type { Db } from '../../lib/db/types';
+import type { Inventory } from '../../lib/inventory/schema';
+import { onShutdown } from '../../lib/shutdown';
+import { ingestPoll } from '../../lib/services/ingest-poll';
+import { syncInventory } from '../../lib/services/sync-inventory';
+import { SshPool, type PoolOptions } from '../ssh/pool';
+import { Poller, type PollerOptions, type PollResult } from './poller';
+
+// Wires the collection path: inventory -> nodes table, one SSH pool, the poller writing every
+// poll to the store. Used by scripts/agent.ts and by the agent embedded in the Next.js server.
+
+export interface RunningAgent {
+  pool: SshPool;
+  poller: Poller;
+  stop(): Promise<void>;
+}
+
+export interface StartAgentOptions {
+  db: Db;
+  inventory: Inventory;
+  pool?: PoolOptions;
+  poller?: PollerOptions;
+  /** register stop() with lib/shutdown (default true) */
+  registerShutdown?: boolean;
+}
+
+export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
+  await syncInventory(opts.db, opts.inventory);
+  const pool = new SshPool(opts.inventory, opts.pool);
+  const poller = new Poller(pool, opts.inventory.nodes.map((n) => n.name), (r) => storeResult(opts.db, r), opts.poller);
+  poller.start();
+  let unregister: (() => void) | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      unregister?.();
+      await poller.stop();
+      await pool.close();
+    })());
+  // Registered after the store's own hook, so it runs before the store closes (hooks run newest first).
+  if (opts.registerShutdown !== false) unregister = onShutdown(stop);
+  return { pool, poller, stop };
+}
+
+async function storeResult(db: Db, r: PollResult): Promise<void> {
+  if (r.ok) {
+    await ingestPoll(db, { ok: true, node: r.node, at: r.at, pollMs: r.pollMs, bundle: r.polled.bundle, events: r.polled.events });
+  } else {
+    await ingestPoll(db, { ok: false, node: r.node, at: r.at, pollMs: r.pollMs, state: r.state, error: r.error.toJSON() });
+  }
+}

@@ -1,0 +1,75 @@
+// `npm run agent -- --inventory fleet.yaml`: the collection agent as its own process (the dashboard
+// can also embed it). `--check` only validates the inventory; `--import-ansible-ini|--import-ansible-yaml|
+// --import-ssh-config FILE` prints that inventory converted to our YAML on stdout.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { getDb } from '../lib/db';
+import { InventoryError } from '../lib/inventory/errors';
+import { importInventoryFile, loadInventoryFile, renderImportedInventory, type ImportFormat } from '../agents/inventory-file';
+import { startAgent } from '../agents/poller/start-agent';
+
+const { values: args } = parseArgs({
+  options: {
+    inventory: { type: 'string', default: process.env.FNH_INVENTORY },
+    check: { type: 'boolean', default: false },
+    'import-ansible-ini': { type: 'string' },
+    'import-ansible-yaml': { type: 'string' },
+    'import-ssh-config': { type: 'string' },
+    interval: { type: 'string', default: process.env.FNH_POLL_INTERVAL_MS ?? '5000' },
+    concurrency: { type: 'string', default: process.env.FNH_POLL_CONCURRENCY ?? '16' },
+    timeout: { type: 'string', default: process.env.FNH_POLL_TIMEOUT_MS ?? '20000' },
+  },
+});
+
+function positiveInt(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const imports: Array<[ImportFormat, string | undefined]> = [
+    ['ansible-ini', args['import-ansible-ini']],
+    ['ansible-yaml', args['import-ansible-yaml']],
+    ['ssh-config', args['import-ssh-config']],
+  ];
+  const wanted = imports.find(([, file]) => file !== undefined);
+  if (wanted) {
+    const [format, file] = wanted as [ImportFormat, string];
+    const result = importInventoryFile(file, format);
+    for (const w of result.warnings) console.error(`warning: ${w}`);
+    const { yaml } = renderImportedInventory(result, file, process.cwd());
+    process.stdout.write(yaml);
+    return 0;
+  }
+  if (!args.inventory) {
+    console.error('usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS]');
+    return 2;
+  }
+  const inventory = loadInventoryFile(args.inventory);
+  if (args.check) {
+    console.log(`${args.inventory}: ${inventory.nodes.length} nodes OK`);
+    return 0;
+  }
+  const db = await getDb();
+  await startAgent({
+    db,
+    inventory,
+    poller: {
+      intervalMs: positiveInt('interval', args.interval),
+      concurrency: positiveInt('concurrency', args.concurrency),
+      pollTimeoutMs: positiveInt('timeout', args.timeout),
+    },
+  });
+  console.log(`agent: polling ${inventory.nodes.length} nodes from ${path.resolve(args.inventory)}`);
+  return await new Promise<number>(() => undefined); // runs until SIGINT/SIGTERM (lib/shutdown)
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // A bad inventory stops start-up with file, line and field; anything else with its message.
+    console.error(err instanceof InventoryError ? err.message : err instanceof Error ? err.message : String(err));
+    process.exit(err instanceof InventoryError ? 2 : 1);
+  },
+);
