@@ -1,0 +1,45 @@
+#!/bin/sh
+# First process of one lab node (started by lab/up.sh): runs inside the node's network namespace and
+# in its own UTS and mount namespaces, so the hostname, the private /run and the journalctl/systemctl
+# shims exist for this node only. Mounts die with the node's last process; nothing touches the host.
+#   usage: init.sh <node dir>   (the dir holds node.env, sshd_config, doublezerod.json, state.json)
+set -eu
+node_dir=$1
+. "$node_dir/node.env"
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+hostname "$FNH_NODE_NAME"
+
+# A private /run: sshd's privsep dir and pid file, sudo's state, the daemon's socket and journal.
+mount -t tmpfs -o mode=0755,size=64m fnh-lab-run /run
+mkdir -p /run/sshd /run/fnh-lab /run/doublezerod
+cp "$node_dir/node.env" "$node_dir/doublezerod.json" /run/fnh-lab/
+cp "$node_dir/state.json" /run/fnh-lab/state.json
+: >"$FNH_JOURNAL"
+chmod 0644 "$FNH_JOURNAL"
+
+# The node's own name resolves, as on a real host (sudo looks it up on every call).
+{ cat /etc/hosts; printf '127.0.1.1\t%s\n' "$FNH_NODE_NAME"; } >/run/fnh-lab/hosts
+mount --bind /run/fnh-lab/hosts /etc/hosts
+
+# The shims replace journalctl/systemctl at their real paths, so the agent's commands and the
+# sudoers rules (/usr/bin/systemctl) stay exactly what a real node uses.
+if [ -e /usr/bin/journalctl ] && [ -e /usr/bin/systemctl ]; then
+  mount --bind "$FNH_REPO/lab/shims/journalctl" /usr/bin/journalctl
+  mount --bind "$FNH_REPO/lab/shims/systemctl" /usr/bin/systemctl
+else
+  # No systemd on this host: lay the shims over /usr/bin with an overlay (in this namespace only).
+  mkdir -p /run/fnh-lab/usr-bin/upper /run/fnh-lab/usr-bin/work
+  cp "$FNH_REPO/lab/shims/journalctl" "$FNH_REPO/lab/shims/systemctl" /run/fnh-lab/usr-bin/upper/
+  mount -t overlay fnh-lab-usr-bin -o lowerdir=/usr/bin,upperdir=/run/fnh-lab/usr-bin/upper,workdir=/run/fnh-lab/usr-bin/work /usr/bin
+fi
+
+# The monitoring user's sudo rules, installed where an operator would put them, for this node only.
+mount --bind "$FNH_LAB_RUN/sudoers.d" /etc/sudoers.d
+
+/usr/sbin/sshd -f "$node_dir/sshd_config" -E "$node_dir/sshd.log"
+systemctl start doublezerod
+
+echo $$ >"$node_dir/holder.pid"
+: >"$node_dir/ready"
+exec sleep infinity

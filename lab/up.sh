@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Builds the lab from nothing (as root): an underlay namespace holding the peers, and per node a
+# network namespace with its own hostname, Debian's OpenSSH on a management veth, a doublezero0 veth
+# toward the underlay, the stand-in doublezerod, and the node's scenario (see topology.sh).
+# Idempotent: it tears down any previous lab first. Writes lab/.run/{inventory.yaml,known_hosts,
+# id_ed25519,lab.json}. Usage: lab/up.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+LAB_DIR=$(pwd)
+REPO=$(cd .. && pwd)
+RUN=$LAB_DIR/.run
+source ./topology.sh
+[ "$(id -u)" -eq 0 ] || { echo "lab/up.sh: must run as root" >&2; exit 1; }
+NODE_BIN=$(command -v node)
+for tool in ip nft unshare nsenter sshd sudo visudo ssh-keygen useradd curl; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "lab/up.sh: missing $tool" >&2; exit 1; }
+done
+
+./down.sh >/dev/null
+mkdir -p "$RUN/nodes" "$RUN/sudoers.d"
+chmod 0755 "$RUN"
+
+quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+# --- credentials: the agent's key, the monitoring user, its sudo rules ----------------------------
+ssh-keygen -q -t ed25519 -N '' -C fnh-lab-agent -f "$RUN/id_ed25519"
+useradd --create-home --home-dir "/home/$LAB_USER" --shell /bin/sh --comment "$LAB_USER_COMMENT" "$LAB_USER"
+usermod -p '*' "$LAB_USER"  # no password, but not "locked": sshd refuses locked accounts for any auth
+install -d -m 0700 -o "$LAB_USER" -g "$LAB_USER" "/home/$LAB_USER/.ssh"
+install -m 0600 -o "$LAB_USER" -g "$LAB_USER" "$RUN/id_ed25519.pub" "/home/$LAB_USER/.ssh/authorized_keys"
+visudo -cqf sudoers.fnh
+install -m 0440 -o root -g root sudoers.fnh "$RUN/sudoers.d/fnh"
+
+# --- underlay: the peers' addresses --------------------------------------------------------------
+ip netns add "$LAB_UNDERLAY_NS"
+ip -n "$LAB_UNDERLAY_NS" link set lo up
+for peer in "${LAB_PEERS[@]}"; do ip -n "$LAB_UNDERLAY_NS" addr add "$peer/32" dev lo; done
+ip netns exec "$LAB_UNDERLAY_NS" sysctl -qw net.ipv4.conf.all.rp_filter=0
+peers_json=$(printf '"%s",' "${LAB_PEERS[@]}"); peers_json="[${peers_json%,}]"
+cat >"$RUN/peers.json" <<JSON
+{"peers":$peers_json,"livenessPort":$LAB_LIVENESS_PORT,"clientVersion":"0.6.4-lab"}
+JSON
+(cd "$REPO" && exec ip netns exec "$LAB_UNDERLAY_NS" setsid "$NODE_BIN" --import tsx lab/peer/main.ts "$RUN/peers.json" \
+  </dev/null >"$RUN/peers.log" 2>&1 &)
+
+# --- nodes ----------------------------------------------------------------------------------------
+for i in "${!LAB_NODES[@]}"; do
+  name=${LAB_NODES[$i]}
+  ns=$LAB_NS_PREFIX$name
+  dir=$RUN/nodes/$name
+  mgmt_root=198.19.0.$((4 * i + 1)) mgmt_node=198.19.0.$((4 * i + 2))
+  public=198.18.1.$((i + 1)) allocated=198.18.2.$((i + 1))
+  overlay_ul=169.254.0.$((2 * i)) overlay_node=169.254.0.$((2 * i + 1))
+  mkdir -p "$dir"
+
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  # management: root namespace <-> node eth0, a /30 that routes nowhere else
+  ip link add "fnhm-$name" type veth peer name eth0 netns "$ns"
+  ip addr add "$mgmt_root/30" dev "fnhm-$name"
+  ip link set "fnhm-$name" up
+  ip -n "$ns" addr add "$mgmt_node/30" dev eth0
+  ip -n "$ns" addr add "$public/32" dev eth0
+  ip -n "$ns" link set eth0 up
+  # doublezero0: the tunnel, a veth whose other end sits in the underlay
+  ip -n "$ns" link add doublezero0 mtu 1476 type veth peer name "dz-$name" netns "$LAB_UNDERLAY_NS" mtu 1476
+  ip -n "$ns" addr add "$overlay_node/31" dev doublezero0
+  ip -n "$ns" link set doublezero0 up
+  ip -n "$LAB_UNDERLAY_NS" addr add "$overlay_ul/31" dev "dz-$name"
+  ip -n "$LAB_UNDERLAY_NS" link set "dz-$name" up
+  # the underlay reaches the node's DZ IPs (public and allocated) through its tunnel
+  ip -n "$LAB_UNDERLAY_NS" route add "$public/32" via "$overlay_node" dev "dz-$name"
+  ip -n "$LAB_UNDERLAY_NS" route add "$allocated/32" via "$overlay_node" dev "dz-$name"
+
+  ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$dir/ssh_host_ed25519_key"
+  cat >"$dir/sshd_config" <<CONF
+# sshd for lab node $name (lab/up.sh); nothing from the host's sshd_config is included.
+ListenAddress $mgmt_node
+Port 22
+HostKey $dir/ssh_host_ed25519_key
+PidFile /run/sshd.pid
+AllowUsers $LAB_USER
+AuthenticationMethods publickey
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+UsePAM no
+StrictModes yes
+PrintMotd no
+PrintLastLog no
+X11Forwarding no
+AllowTcpForwarding no
+MaxSessions 32
+MaxStartups 64:30:128
+LogLevel ERROR
+Subsystem sftp internal-sftp
+CONF
+  cat >"$dir/node.env" <<ENV
+FNH_NODE_NAME=$(quote "$name")
+FNH_REPO=$(quote "$REPO")
+FNH_LAB_RUN=$(quote "$RUN")
+FNH_NODE_BIN=$(quote "$NODE_BIN")
+DOUBLEZEROD_CONFIG=/run/fnh-lab/doublezerod.json
+FNH_JOURNAL=/run/fnh-lab/journal.tsv
+FNH_PIDFILE=/run/doublezerod/doublezerod.pid
+FNH_SOCKET=/run/doublezerod/doublezerod.sock
+ENV
+  cat >"$dir/doublezerod.json" <<JSON
+{"moniker":"$LAB_MONIKER","interfaceName":"doublezero0","overlayPeer":"$overlay_ul","publicIp":"$public",
+ "allocatedIp":"$allocated","peers":$peers_json,"livenessPort":$LAB_LIVENESS_PORT,
+ "socketPath":"/run/doublezerod/doublezerod.sock","statePath":"/run/fnh-lab/state.json",
+ "pidPath":"/run/doublezerod/doublezerod.pid","journalPath":"/run/fnh-lab/journal.tsv","clientVersion":"0.6.4-lab"}
+JSON
+  # Every node but the seed node boots already connected (without -a); the seed node connects below.
+  scenario=$(lab_scenario "$i")
+  if [ "$scenario" = stale-session ]; then connected=false; else connected=true; fi
+  echo "{\"connected\":$connected,\"allocate\":false}" >"$dir/state.json"
+
+  (exec ip netns exec "$ns" setsid unshare --uts --mount --propagation private --fork -- sh "$LAB_DIR/node/init.sh" "$dir" \
+    </dev/null >"$dir/init.log" 2>&1 &)
+done
+
+# --- wait for every node's sshd and daemon ---------------------------------------------------------
+for name in "${LAB_NODES[@]}"; do
+  for _ in $(seq 1 600); do
+    [ -e "$RUN/nodes/$name/ready" ] && break
+    sleep 0.1
+  done
+  [ -e "$RUN/nodes/$name/ready" ] || { echo "lab/up.sh: node $name did not start:" >&2; cat "$RUN/nodes/$name/init.log" >&2; exit 1; }
+done
+
+in_node() {  # in_node <name> <command...>: run inside the node's network, UTS and mount namespaces
+  local pid
+  pid=$(cat "$RUN/nodes/$1/holder.pid"); shift
+  nsenter -t "$pid" -n -u -m -- "$@"
+}
+
+# --- scenarios -------------------------------------------------------------------------------------
+dzcli() { local name=$1; shift; in_node "$name" env DOUBLEZEROD_CONFIG=/run/fnh-lab/doublezerod.json sh -c 'cd "$0" && exec "$1" --import tsx lab/daemon/main.ts "$2" ${3:+"$3"}' "$REPO" "$NODE_BIN" "$@"; }
+for i in "${!LAB_NODES[@]}"; do
+  name=${LAB_NODES[$i]}
+  ns=$LAB_NS_PREFIX$name
+  case $(lab_scenario "$i") in
+    stale-session)
+      # the seed's sequence, through the daemon's CLI
+      (dzcli "$name" connect -a && dzcli "$name" disconnect && dzcli "$name" connect) &
+      ;;
+    interface-down) ip -n "$ns" link set doublezero0 down ;;
+    firewall-blocked)
+      ip netns exec "$ns" nft -f - <<NFT
+table inet filter {
+  chain output {
+    type filter hook output priority filter; policy accept;
+    ip daddr $LAB_FIREWALLED_PEER udp dport $LAB_LIVENESS_PORT drop
+  }
+}
+NFT
+      ;;
+    no-route) ip -n "$ns" route del "$LAB_UNROUTED_PEER/32" dev doublezero0 ;;
+  esac
+done
+wait
+
+# --- inventory, known_hosts, lab description --------------------------------------------------------
+{
+  echo "# generated by lab/up.sh; paths are relative to this file"
+  echo "defaults: { user: $LAB_USER, keyPath: ./id_ed25519, knownHostsPath: ./known_hosts }"
+  echo "nodes:"
+  for i in "${!LAB_NODES[@]}"; do
+    echo "  - { name: ${LAB_NODES[$i]}, host: 198.19.0.$((4 * i + 2)), port: 22, site: lab, tags: [lab, $(lab_scenario "$i")] }"
+  done
+} >"$RUN/inventory.yaml"
+: >"$RUN/known_hosts"
+for i in "${!LAB_NODES[@]}"; do
+  echo "198.19.0.$((4 * i + 2)) $(cut -d' ' -f1,2 "$RUN/nodes/${LAB_NODES[$i]}/ssh_host_ed25519_key.pub")" >>"$RUN/known_hosts"
+done
+{
+  echo '{"livenessPort":'"$LAB_LIVENESS_PORT"',"peers":'"$peers_json"',"firewalledPeer":"'"$LAB_FIREWALLED_PEER"'","unroutedPeer":"'"$LAB_UNROUTED_PEER"'","nodes":['
+  for i in "${!LAB_NODES[@]}"; do
+    name=${LAB_NODES[$i]}
+    [ "$i" -gt 0 ] && echo ','
+    printf '{"name":"%s","netns":"%s","host":"198.19.0.%d","publicIp":"198.18.1.%d","allocatedIp":"198.18.2.%d","overlayPeer":"169.254.0.%d","scenario":"%s","holderPid":%s}' \
+      "$name" "$LAB_NS_PREFIX$name" $((4 * i + 2)) $((i + 1)) $((i + 1)) $((2 * i)) "$(lab_scenario "$i")" "$(cat "$RUN/nodes/$name/holder.pid")"
+  done
+  echo ']}'
+} >"$RUN/lab.json"
+echo "lab: up (${#LAB_NODES[@]} nodes); inventory: $RUN/inventory.yaml"
