@@ -1,0 +1,54 @@
+import 'server-only';
+import { getDb } from '../lib/db';
+import { InventoryError } from '../lib/inventory/errors';
+import { loadInventoryFile } from './inventory-file';
+import { startAgent, type RunningAgent } from './poller/start-agent';
+
+// The agent inside the Next.js server (the embedded default). Route handlers and server actions reach
+// the running agent (its SSH pool for remediation, pollNow for re-polls) through getRunningAgent().
+const holder = globalThis as unknown as { __fnhAgent?: Promise<RunningAgent | undefined> };
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
+async function start(): Promise<RunningAgent | undefined> {
+  const inventoryPath = process.env.FNH_INVENTORY;
+  if (!inventoryPath) {
+    console.log('agent: FNH_INVENTORY is not set; serving stored data without polling');
+    return undefined;
+  }
+  let inventory;
+  try {
+    inventory = loadInventoryFile(inventoryPath);
+  } catch (err) {
+    // A bad inventory stops start-up with file, line and field.
+    console.error(err instanceof InventoryError || err instanceof Error ? err.message : String(err));
+    process.exit(2);
+  }
+  const db = await getDb();
+  const agent = await startAgent({
+    db,
+    inventory,
+    poller: {
+      intervalMs: envInt('FNH_POLL_INTERVAL_MS', 5000),
+      concurrency: envInt('FNH_POLL_CONCURRENCY', 32),
+      pollTimeoutMs: envInt('FNH_POLL_TIMEOUT_MS', 20000),
+    },
+  });
+  console.log(`agent: polling ${inventory.nodes.length} nodes from ${inventoryPath}`);
+  return agent;
+}
+
+export function startEmbeddedAgent(): Promise<RunningAgent | undefined> {
+  holder.__fnhAgent ??= start();
+  return holder.__fnhAgent;
+}
+
+export function getRunningAgent(): Promise<RunningAgent | undefined> {
+  return holder.__fnhAgent ?? Promise.resolve(undefined);
+}
