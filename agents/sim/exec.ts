@@ -1,0 +1,50 @@
+import { sectionNameSchema } from '../../lib/bundle/types';
+import { encodeProbeLine } from '../../lib/probe/decode';
+import { shellSplit } from '../../lib/probe/shell-quote';
+import { runCommand, type CommandResult } from './commands';
+import type { SimNodeState } from './state';
+
+// An SSH exec request, answered without a shell: the probe's `sh -c '<script>'` is unwrapped and
+// each `fnh <section> <argv...>` line of the script is answered from state and printed the way the
+// script's fnh function prints it. Any other exec string is taken as one argv.
+
+const UNPARSABLE: CommandResult = { stdout: '', stderr: 'bash: -c: line 1: unexpected EOF while looking for matching `\'\'\n', exitCode: 2 };
+
+export function answerExec(state: SimNodeState, command: string, nowMs: number): CommandResult {
+  let words: string[];
+  try {
+    words = shellSplit(command);
+  } catch {
+    return UNPARSABLE;
+  }
+  if (words[0] === 'sh' && words[1] === '-c' && words.length === 3) return answerScript(state, words[2]!, nowMs);
+  return runCommand(state, words, nowMs);
+}
+
+function answerScript(state: SimNodeState, script: string, nowMs: number): CommandResult {
+  const lines = script.split('\n');
+  const probeLines = lines.filter((l) => l.startsWith('fnh '));
+  if (probeLines.length === 0) {
+    const commands = lines.filter((l) => l.trim() !== '');
+    if (commands.length !== 1) return { stdout: '', stderr: 'sh: only the probe script or a single command is simulated\n', exitCode: 2 };
+    try {
+      return runCommand(state, shellSplit(commands[0]!), nowMs);
+    } catch {
+      return { stdout: '', stderr: 'sh: 1: Syntax error: Unterminated quoted string\n', exitCode: 2 };
+    }
+  }
+  let stdout = '';
+  for (const line of probeLines) {
+    let words: string[];
+    try {
+      words = shellSplit(line);
+    } catch {
+      continue;
+    }
+    const section = sectionNameSchema.safeParse(words[1]);
+    if (!section.success) continue;
+    const r = runCommand(state, words.slice(2), nowMs);
+    stdout += encodeProbeLine(section.data, r.stdout, r.exitCode, r.stderr);
+  }
+  return { stdout, stderr: '', exitCode: 0 };
+}

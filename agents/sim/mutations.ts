@@ -1,0 +1,112 @@
+import { fnv1a } from './hash';
+import { reconcile } from './history';
+import { findLink, LIVENESS_PORT, TUNNEL_IFACE, type LivenessSession, type Provision, type SimNodeState } from './state';
+
+// Everything that changes a node: what `doublezero connect/disconnect` and the daemon do, and the
+// remediation commands an operator may run. Each takes the time it happens at and reconciles the
+// journal history, so warnings start and stop exactly when the state changes.
+
+const PEER_VERSION = '0.6.9';
+
+function newSession(localIp: string, peerIp: string, nowMs: number): LivenessSession {
+  // A new session starts Down and comes Up on the first exchange (reconcile logs "session up").
+  return { iface: TUNNEL_IFACE, localIp, peerIp, state: 'Down', lastUpdatedMs: nowMs, peerMode: 'passive', peerClientVersion: PEER_VERSION };
+}
+
+/** Creates the tunnel, its addresses and the BGP routes of a provision (`doublezero connect ibrl [-a]`). */
+function bringUpTunnel(state: SimNodeState, p: Provision): void {
+  if (!findLink(state, TUNNEL_IFACE)) {
+    state.links.push({ ifindex: state.nextIfindex++, name: TUNNEL_IFACE, kind: 'gre', up: true, mtu: 1476, address: p.tunnelLocal, greRemote: p.tunnelRemote });
+  }
+  state.addresses.push({ ifname: TUNNEL_IFACE, local: p.overlayLocal, prefixlen: 31 });
+  if (p.allocated) state.addresses.push({ ifname: TUNNEL_IFACE, local: p.dzIp, prefixlen: 32 });
+  state.bgpRoutes = p.peers.filter((peer) => !p.withheldRoutes.includes(peer)).map((peer) => ({ dst: peer, gateway: p.overlayPeer, dev: TUNNEL_IFACE, src: p.dzIp }));
+  state.daemon.connected = true;
+}
+
+function tearDownTunnel(state: SimNodeState): void {
+  state.links = state.links.filter((l) => l.name !== TUNNEL_IFACE);
+  state.addresses = state.addresses.filter((a) => a.ifname !== TUNNEL_IFACE);
+  state.bgpRoutes = [];
+  state.daemon.connected = false;
+}
+
+function addSessionsFor(state: SimNodeState, p: Provision, nowMs: number): void {
+  const have = new Set(state.daemon.sessions.map((s) => `${s.localIp}|${s.peerIp}`));
+  for (const peer of p.peers) {
+    if (!have.has(`${p.dzIp}|${peer}`)) state.daemon.sessions.push(newSession(p.dzIp, peer, nowMs));
+  }
+}
+
+export function startDaemon(state: SimNodeState, nowMs: number): void {
+  const d = state.daemon;
+  d.active = true;
+  d.pid = 1000 + (fnv1a(`${state.name}|${nowMs}`) % 3_000_000);
+  d.startedAtMs = nowMs;
+  d.sessions = [];
+  // The daemon re-applies its saved provision on start: the tunnel and routes come back and the
+  // sessions are rebuilt from the current DZ IP, so sessions of an old address are gone.
+  if (d.provision) {
+    d.provision.withheldRoutes = [];
+    tearDownTunnel(state);
+    bringUpTunnel(state, d.provision);
+    addSessionsFor(state, d.provision, nowMs);
+  }
+  reconcile(state, nowMs);
+}
+
+export function stopDaemon(state: SimNodeState, nowMs: number): void {
+  state.daemon.active = false;
+  state.daemon.sessions = [];
+  reconcile(state, nowMs);
+}
+
+export function restartDaemon(state: SimNodeState, nowMs: number): void {
+  stopDaemon(state, nowMs);
+  startDaemon(state, nowMs);
+}
+
+export function connect(state: SimNodeState, p: Provision, nowMs: number): void {
+  state.daemon.provision = p;
+  bringUpTunnel(state, p);
+  addSessionsFor(state, p, nowMs);
+  reconcile(state, nowMs);
+}
+
+/**
+ * `doublezero disconnect` on a daemon with the seed bug: the tunnel goes away but the liveness
+ * sessions are not withdrawn.
+ */
+export function disconnectLeavingSessions(state: SimNodeState, nowMs: number): void {
+  tearDownTunnel(state);
+  reconcile(state, nowMs);
+}
+
+export function setLinkUp(state: SimNodeState, ifname: string, up: boolean, nowMs: number): boolean {
+  const link = findLink(state, ifname);
+  if (!link) return false;
+  link.up = up;
+  reconcile(state, nowMs);
+  return true;
+}
+
+/** Something (a person, a script) deleted the kernel route to one peer; the session stays. */
+export function deleteBgpRoute(state: SimNodeState, peerIp: string, nowMs: number): void {
+  state.bgpRoutes = state.bgpRoutes.filter((r) => r.dst !== peerIp);
+  if (state.daemon.provision && !state.daemon.provision.withheldRoutes.includes(peerIp)) state.daemon.provision.withheldRoutes.push(peerIp);
+  reconcile(state, nowMs);
+}
+
+export function addNftDrop(state: SimNodeState, peerIp: string, nowMs: number): void {
+  if (!state.nft) return;
+  state.nft.rules.push({ handle: state.nft.nextHandle++, daddr: peerIp, dport: LIVENESS_PORT, verdict: 'drop' });
+  reconcile(state, nowMs);
+}
+
+export function deleteNftRule(state: SimNodeState, handle: number, nowMs: number): boolean {
+  if (!state.nft || !state.nft.rules.some((r) => r.handle === handle)) return false;
+  state.nft.rules = state.nft.rules.filter((r) => r.handle !== handle);
+  reconcile(state, nowMs);
+  return true;
+}
+

@@ -1,0 +1,191 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import net from 'node:net';
+import ssh2, { type Connection, type ParsedKey, type Server, type ServerChannel } from 'ssh2';
+import { answerExec } from './exec';
+import { generateKeyPair, type KeyPair } from './keys';
+import type { NodePlan } from './scenarios';
+import type { SimNodeState } from './state';
+
+// One simulated node's SSH endpoint. `normal` answers from the state model; the other behaviours
+// are hostile on purpose, for the agent's tests (a node that never speaks SSH, one that prints
+// garbage, one that floods, one that is slow, one whose host key changes when it restarts).
+
+export const SIM_USER = 'fnh';
+
+// ssh2 is CommonJS: under Node's ESM loader (tsx) only its default export is reliably there.
+const { Server: SshServer } = ssh2;
+
+export interface NodeServerOptions {
+  plan: NodePlan;
+  state: SimNodeState;
+  hostKey: KeyPair;
+  clientKey: ParsedKey;
+  host: string;
+  /** 0 = any free port */
+  port: number;
+  /** the clock (ms epoch); tests may pin it */
+  now: () => number;
+}
+
+export class SimNodeServer {
+  readonly plan: NodePlan;
+  readonly state: SimNodeState;
+  hostKey: KeyPair;
+  port: number;
+  private readonly opts: NodeServerOptions;
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly connections = new Set<Connection>();
+
+  constructor(opts: NodeServerOptions) {
+    this.opts = opts;
+    this.plan = opts.plan;
+    this.state = opts.state;
+    this.hostKey = opts.hostKey;
+    this.port = opts.port;
+  }
+
+  get listening(): boolean {
+    return this.server !== null;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    if (this.plan.behavior === 'unreachable') {
+      // Nothing listens: reserve a concrete port number (then close it) so the inventory has one.
+      if (this.port === 0) this.port = await reservePort(this.opts.host);
+      return;
+    }
+    const server = this.plan.behavior === 'silent' ? net.createServer((s) => this.holdSilently(s)) : this.createSshServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, this.opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address();
+    if (addr && typeof addr === 'object') this.port = addr.port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const c of this.connections) c.end();
+    for (const s of this.sockets) s.destroy();
+    this.connections.clear();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Stops and starts on the same port; a `rekey` node comes back with a new host key. */
+  async restart(): Promise<void> {
+    await this.stop();
+    if (this.plan.behavior === 'rekey') this.hostKey = generateKeyPair(`${this.plan.name}-host`);
+    await this.start();
+  }
+
+  private holdSilently(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private createSshServer(): Server {
+    const server = new SshServer({ hostKeys: [this.hostKey.privateKey], ident: 'OpenSSH_9.2p1 Debian-2+deb12u3' }, (client) => this.onClient(client));
+    return server;
+  }
+
+  private onClient(client: Connection): void {
+    this.connections.add(client);
+    client.on('error', () => undefined);
+    client.on('close', () => this.connections.delete(client));
+    client.on('authentication', (ctx) => {
+      if (ctx.method !== 'publickey' || ctx.username !== SIM_USER || !this.isClientKey(ctx.key.algo, ctx.key.data)) {
+        ctx.reject(['publickey']);
+        return;
+      }
+      // Without a signature the client only asks whether this key would do.
+      if (!ctx.signature || !ctx.blob) return ctx.accept();
+      if (this.opts.clientKey.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) ctx.accept();
+      else ctx.reject(['publickey']);
+    });
+    client.on('ready', () => {
+      client.on('session', (acceptSession) => {
+        const session = acceptSession();
+        session.on('pty', (_a, reject) => reject?.());
+        session.on('shell', (_a, reject) => reject());
+        session.on('exec', (accept, _reject, info) => this.onExec(accept(), info.command));
+      });
+    });
+  }
+
+  private isClientKey(algo: string, data: Buffer): boolean {
+    const want = this.opts.clientKey.getPublicSSH();
+    return algo === this.opts.clientKey.type && data.length === want.length && timingSafeEqual(data, want);
+  }
+
+  private onExec(stream: ServerChannel, command: string): void {
+    stream.on('error', () => undefined);
+    switch (this.plan.behavior) {
+      case 'garbage':
+        stream.write(randomBytes(4096));
+        return finish(stream, 0);
+      case 'huge':
+        return void streamHuge(stream, this.plan.hugeBytes);
+      case 'slow': {
+        const timer = setTimeout(() => this.answer(stream, command), this.plan.delayMs);
+        stream.on('close', () => clearTimeout(timer));
+        return;
+      }
+      default:
+        return this.answer(stream, command);
+    }
+  }
+
+  private answer(stream: ServerChannel, command: string): void {
+    if (stream.destroyed) return;
+    const r = answerExec(this.state, command, this.opts.now());
+    if (r.stdout) stream.write(r.stdout);
+    if (r.stderr) stream.stderr.write(r.stderr);
+    finish(stream, r.exitCode);
+  }
+}
+
+function finish(stream: ServerChannel, exitCode: number): void {
+  stream.exit(exitCode);
+  stream.end();
+}
+
+/** Writes `total` bytes of text in chunks, waiting for the client to drain: never held in memory. */
+async function streamHuge(stream: ServerChannel, total: number): Promise<void> {
+  const chunk = Buffer.from('x'.repeat(1023) + '\n');
+  let sent = 0;
+  while (sent < total && !stream.destroyed) {
+    const piece = total - sent >= chunk.length ? chunk : chunk.subarray(0, total - sent);
+    sent += piece.length;
+    if (!stream.write(piece)) await new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+    });
+  }
+  if (!stream.destroyed) finish(stream, 0);
+}
+
+async function reservePort(host: string): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, host, () => resolve());
+  });
+  const addr = probe.address();
+  const port = addr && typeof addr === 'object' ? addr.port : 0;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,140 @@
+// The simulated node's state: what the kernel, the firewall and doublezerod hold. Every command
+// the node answers is rendered from this, and remediation commands mutate it (see mutations.ts).
+
+export type LinkKind = 'loopback' | 'ether' | 'gre';
+
+export interface SimLink {
+  ifindex: number;
+  name: string;
+  kind: LinkKind;
+  /** administratively up (IFF_UP) */
+  up: boolean;
+  mtu: number;
+  /** ether: MAC; gre: tunnel local IP */
+  address: string;
+  /** gre: tunnel remote IP */
+  greRemote?: string;
+}
+
+export interface SimAddress {
+  ifname: string;
+  local: string;
+  prefixlen: number;
+}
+
+/** A route the daemon's BGP installed: `dst/32 via overlayPeer dev doublezero0 proto bgp src dzIp`. */
+export interface SimBgpRoute {
+  dst: string;
+  gateway: string;
+  dev: string;
+  src: string;
+}
+
+export interface SimNftRule {
+  handle: number;
+  daddr: string;
+  dport: number;
+  verdict: 'drop' | 'reject';
+}
+
+export type LivenessState = 'Up' | 'Down' | 'Init' | 'AdminDown';
+
+export interface SessionKey {
+  iface: string;
+  localIp: string;
+  peerIp: string;
+}
+
+export interface LivenessSession extends SessionKey {
+  state: LivenessState;
+  /** ms epoch */
+  lastUpdatedMs: number;
+  downReason?: 'timeout' | 'remote_admin' | 'local_admin' | 'remote_down';
+  peerMode: 'active' | 'passive';
+  peerClientVersion: string;
+}
+
+/** What `doublezero connect ibrl [-a]` provisioned; the daemon re-applies it when it (re)starts. */
+export interface Provision {
+  /** the DZ IP: the allocated IP with `-a`, else the public IP */
+  dzIp: string;
+  allocated: boolean;
+  tunnelLocal: string;
+  tunnelRemote: string;
+  /** the client's (upper) address of the overlay /31 */
+  overlayLocal: string;
+  /** the device's (lower) address, the BGP next hop */
+  overlayPeer: string;
+  /** DZ IPs of the other clients BGP learns routes to */
+  peers: string[];
+  /** peers whose route BGP does not install (scenario "missing route") */
+  withheldRoutes: string[];
+}
+
+export interface DaemonState {
+  active: boolean;
+  pid: number;
+  startedAtMs: number;
+  /** the tunnel is up and BGP routes are installed */
+  connected: boolean;
+  provision: Provision | null;
+  sessions: LivenessSession[];
+  metricsEnabled: boolean;
+}
+
+/** A span of time during which one session's sends fail with `error`; the journal is generated from these. */
+export interface FailureSpan extends SessionKey {
+  error: string;
+  fromMs: number;
+  /** null while it is still failing */
+  toMs: number | null;
+  pid: number;
+}
+
+export interface InfoEvent {
+  atMs: number;
+  pid: number;
+  record: Record<string, string>;
+}
+
+export interface SimNodeState {
+  index: number;
+  name: string;
+  bootId: string;
+  machineId: string;
+  publicIp: string;
+  publicPrefixlen: number;
+  gateway: string;
+  links: SimLink[];
+  addresses: SimAddress[];
+  bgpRoutes: SimBgpRoute[];
+  /** null: nft is not installed on this node */
+  nft: { rules: SimNftRule[]; nextHandle: number } | null;
+  daemon: DaemonState;
+  history: { spans: FailureSpan[]; infos: InfoEvent[] };
+  nextIfindex: number;
+}
+
+export const LIVENESS_PORT = 44880;
+export const TUNNEL_IFACE = 'doublezero0';
+/** The journal the node keeps (like a size-limited journald): older records are forgotten. */
+export const HISTORY_MS = 30 * 60 * 1000;
+/** The daemon logs the send warning at most once per 5 s per peer. */
+export const WARN_INTERVAL_MS = 5000;
+
+export function findLink(state: SimNodeState, name: string): SimLink | undefined {
+  return state.links.find((l) => l.name === name);
+}
+
+export function addressesOn(state: SimNodeState, ifname: string): SimAddress[] {
+  return state.addresses.filter((a) => a.ifname === ifname);
+}
+
+export function sessionKeyString(k: SessionKey): string {
+  return `${k.iface}|${k.localIp}|${k.peerIp}`;
+}
+
+/** The daemon's Peer.String(), as it appears in log records. */
+export function peerString(k: SessionKey): string {
+  return `interface: ${k.iface}, localIP: ${k.localIp}, peerIP: ${k.peerIp}`;
+}
