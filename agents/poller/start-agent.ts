@@ -20,6 +20,8 @@ export interface StartAgentOptions {
   inventory: Inventory;
   pool?: PoolOptions;
   poller?: PollerOptions;
+  /** called after each poll is stored (tests, metrics) */
+  observe?: (result: PollResult) => void;
   /** register stop() with lib/shutdown (default true) */
   registerShutdown?: boolean;
 }
@@ -27,7 +29,18 @@ export interface StartAgentOptions {
 export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
   await syncInventory(opts.db, opts.inventory);
   const pool = new SshPool(opts.inventory, opts.pool);
-  const poller = new Poller(pool, opts.inventory.nodes.map((n) => n.name), (r) => storeResult(opts.db, r), opts.poller);
+  const poller = new Poller(
+    pool,
+    opts.inventory.nodes.map((n) => n.name),
+    async (r) => {
+      try {
+        await storeResult(opts.db, r);
+      } finally {
+        opts.observe?.(r);
+      }
+    },
+    opts.poller,
+  );
   poller.start();
   let unregister: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
