@@ -40,36 +40,64 @@ export type ChainVerdict =
   | { ok: false; count: number; firstBadSeq: number; problem: string };
 
 /**
- * Checks rows in the order given (the store returns them by seq). Names the first bad record.
- * A cut-off tail cannot be seen from the chain alone: pass the head hash recorded earlier to detect it.
+ * Checks rows in the order the store returns them (by seq) and names the first bad record.
+ * Incremental, so the store can feed it page by page. A cut-off tail cannot be seen from the chain
+ * alone: pass the head hash recorded earlier (audit:verify prints it) to detect one.
  */
-export function verifyChain(rows: Iterable<StoredAuditRow>, opts: { expectedHeadHash?: string } = {}): ChainVerdict {
-  let prevHash = genesisHash;
-  let expectedSeq = 1;
-  let count = 0;
-  let sawExpectedHead = opts.expectedHeadHash === undefined;
-  for (const row of rows) {
-    const bad = (problem: string): ChainVerdict => ({ ok: false, count, firstBadSeq: row.seq, problem });
-    if (row.seq !== expectedSeq) return bad(`sequence ${row.seq} where ${expectedSeq} was expected (record missing, inserted or reordered)`);
-    if (row.prevHash !== prevHash) return bad('previous-hash link does not match the record before it');
-    if (chainHash(row.prevHash, row.body) !== row.hash) return bad('hash does not match the record body (record edited)');
+export class ChainVerifier {
+  private prevHash = genesisHash;
+  private expectedSeq = 1;
+  private count = 0;
+  private sawExpectedHead: boolean;
+  private failed: ChainVerdict | undefined;
+
+  constructor(private readonly opts: { expectedHeadHash?: string } = {}) {
+    this.sawExpectedHead = opts.expectedHeadHash === undefined;
+  }
+
+  /** Returns the failure at the first bad row, undefined while the chain holds. */
+  push(row: StoredAuditRow): ChainVerdict | undefined {
+    if (this.failed) return this.failed;
+    const problem = this.problemWith(row);
+    if (problem !== undefined) {
+      this.failed = { ok: false, count: this.count, firstBadSeq: row.seq, problem };
+      return this.failed;
+    }
+    if (row.hash === this.opts.expectedHeadHash) this.sawExpectedHead = true;
+    this.prevHash = row.hash;
+    this.expectedSeq++;
+    this.count++;
+    return undefined;
+  }
+
+  finish(): ChainVerdict {
+    if (this.failed) return this.failed;
+    if (!this.sawExpectedHead) {
+      return { ok: false, count: this.count, firstBadSeq: this.expectedSeq, problem: 'the expected head hash was not found: records at the end are missing' };
+    }
+    return { ok: true, count: this.count, headHash: this.prevHash };
+  }
+
+  private problemWith(row: StoredAuditRow): string | undefined {
+    if (row.seq !== this.expectedSeq) return `sequence ${row.seq} where ${this.expectedSeq} was expected (record missing, inserted or reordered)`;
+    if (row.prevHash !== this.prevHash) return 'previous-hash link does not match the record before it';
+    if (chainHash(row.prevHash, row.body) !== row.hash) return 'hash does not match the record body (record edited)';
     const parsed = parseBody(row.body);
-    if (!parsed.ok) return bad(`record body is not a valid audit record: ${parsed.problem}`);
-    if (recordBody(parsed.record) !== row.body) return bad('record body is not in canonical form');
-    if (parsed.record.seq !== row.seq) return bad('sequence in the body differs from the row');
+    if (!parsed.ok) return `record body is not a valid audit record: ${parsed.problem}`;
+    if (recordBody(parsed.record) !== row.body) return 'record body is not in canonical form';
+    if (parsed.record.seq !== row.seq) return 'sequence in the body differs from the row';
     const c = row.columns;
     if (c.at !== parsed.record.at || c.type !== parsed.record.entry.type || c.actor !== parsed.record.actor.username || c.node !== parsed.record.node) {
-      return bad('filter columns differ from the hashed body (columns edited)');
+      return 'filter columns differ from the hashed body (columns edited)';
     }
-    if (row.hash === opts.expectedHeadHash) sawExpectedHead = true;
-    prevHash = row.hash;
-    expectedSeq++;
-    count++;
+    return undefined;
   }
-  if (!sawExpectedHead) {
-    return { ok: false, count, firstBadSeq: expectedSeq, problem: 'the expected head hash was not found: records at the end are missing' };
-  }
-  return { ok: true, count, headHash: prevHash };
+}
+
+export function verifyChain(rows: Iterable<StoredAuditRow>, opts: { expectedHeadHash?: string } = {}): ChainVerdict {
+  const verifier = new ChainVerifier(opts);
+  for (const row of rows) if (verifier.push(row)) break;
+  return verifier.finish();
 }
 
 function parseBody(body: string): { ok: true; record: AuditRecord } | { ok: false; problem: string } {

@@ -4,8 +4,8 @@
 // are the second layer, not the only one.
 export interface CsrfInput {
   method: string;
-  /** the server's own origin, e.g. http://127.0.0.1:3100 */
-  selfOrigin: string;
+  /** the server's own origins, e.g. http://127.0.0.1:3100 (configured public origin, or as the request was addressed) */
+  selfOrigins: readonly string[];
   origin: string | null;
   secFetchSite: string | null;
 }
@@ -23,7 +23,7 @@ export function csrfRefusal(input: CsrfInput): string | undefined {
     return `cross-site request refused (Sec-Fetch-Site: ${input.secFetchSite})`;
   }
   if (input.origin !== null) {
-    return input.origin === input.selfOrigin ? undefined : 'cross-origin request refused (Origin mismatch)';
+    return input.selfOrigins.includes(input.origin) ? undefined : 'cross-origin request refused (Origin mismatch)';
   }
   if (input.secFetchSite === 'same-origin') return undefined;
   return 'request refused: neither Origin nor Sec-Fetch-Site is present';

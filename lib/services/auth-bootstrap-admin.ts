@@ -1,0 +1,25 @@
+import 'server-only';
+import type { Db } from '../db';
+import { AppError } from '../errors';
+import { countUsers, createLocalUser } from './auth-users';
+
+const systemActor = { username: 'system', role: 'system' } as const;
+
+/**
+ * First start: when there is no user at all and FNH_ADMIN_USER/FNH_ADMIN_PASSWORD are set, create that
+ * admin. Never touches an existing user base, so changing the env later changes nothing.
+ */
+export async function bootstrapAdminFromEnv(db: Db, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<'created' | 'skipped'> {
+  const username = env.FNH_ADMIN_USER;
+  const password = env.FNH_ADMIN_PASSWORD;
+  if (!username || !password) return 'skipped';
+  if ((await countUsers(db)) > 0) return 'skipped';
+  try {
+    await createLocalUser(db, { username, password, role: 'admin', via: 'env', actor: systemActor, now });
+    return 'created';
+  } catch (err) {
+    // two requests racing on first start: the other one created it
+    if (err instanceof AppError && err.code === 'conflict') return 'skipped';
+    throw err;
+  }
+}

@@ -1,0 +1,140 @@
+import 'server-only';
+import { findAction } from '../actions/catalog';
+import { capResult, type CappedResult } from '../actions/output';
+import type { NodeEvidence } from '../actions/ports';
+import type { ActionDefinition } from '../actions/types';
+import { judgeVerification, type Verification } from '../actions/verify';
+import type { Db } from '../db';
+import { AppError } from '../errors';
+import { appendAudit } from './audit-append';
+import type { RemediationRuntime } from './remediation-runtime';
+import { isUniqueViolation, runColumns, runRef, type BatchRow, type RunRow } from './remediation-rows';
+
+// One node's remediation: claim the node (at most one running remediation per node, enforced by a
+// partial unique index) and write the INTENT in the same transaction; run the commands over SSH through
+// `sudo -n`; re-poll; judge; write the OUTCOME with the state change. If the process dies in between,
+// the intent stays without outcome until remediation-recover.ts closes it as outcome-unknown.
+
+/** Extra time after the command timeouts for the re-poll, before a running remediation counts as orphaned. */
+export const repollMarginMs = 120_000;
+/** The SSH executor cuts each stream here; the audit keeps up to auditOutputCapBytes of it. */
+export const executorMaxBytes = 256 * 1024;
+
+export type Clock = () => Date;
+
+export type ClaimResult = { kind: 'claimed'; run: RunRow } | { kind: 'conflict'; run: RunRow; heldByRunId: string | null } | { kind: 'gone' };
+
+export async function claimRun(db: Db, rt: RemediationRuntime, batch: BatchRow, run: RunRow, clock: Clock): Promise<ClaimResult> {
+  const action = requireAction(batch.action);
+  const before = await readEvidence(rt, run.node);
+  const now = clock();
+  const deadline = new Date(now.getTime() + action.timeoutMs * action.commands.length + repollMarginMs);
+  try {
+    const claimed = await db.transaction(async (tx) => {
+      const upd = await tx.query<RunRow>(
+        `update remediation_runs set state = 'running', started_at = $2, deadline_at = $3, evidence_before = $4::jsonb
+         where id = $1 and state = 'pending' returning ${runColumns}`,
+        [run.id, now, deadline, JSON.stringify(before)],
+      );
+      const row = upd.rows[0];
+      if (!row) return undefined;
+      await appendAudit(tx, {
+        at: now,
+        actor: actorOf(batch),
+        node: run.node,
+        entry: {
+          type: 'remediation.intent',
+          ...runRef(batch, run),
+          reason: batch.reason,
+          alertUrl: batch.alert_url,
+          commands: run.commands.map((c) => c.line),
+          evidenceBefore: before,
+        },
+      });
+      return row;
+    });
+    return claimed ? { kind: 'claimed', run: claimed } : { kind: 'gone' };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return recordConflict(db, batch, run, clock());
+  }
+}
+
+async function recordConflict(db: Db, batch: BatchRow, run: RunRow, now: Date): Promise<ClaimResult> {
+  return db.transaction(async (tx) => {
+    const holder = await tx.query<{ id: string }>(`select id from remediation_runs where node = $1 and state = 'running' and id <> $2`, [run.node, run.id]);
+    const heldByRunId = holder.rows[0]?.id ?? null;
+    const upd = await tx.query<RunRow>(
+      `update remediation_runs set state = 'conflict', finished_at = $2, summary = $3 where id = $1 and state = 'pending' returning ${runColumns}`,
+      [run.id, now, `another remediation is running on ${run.node}`],
+    );
+    await appendAudit(tx, { at: now, actor: actorOf(batch), node: run.node, entry: { type: 'remediation.conflict', ...runRef(batch, run), heldByRunId } });
+    return { kind: 'conflict', run: upd.rows[0] ?? run, heldByRunId };
+  });
+}
+
+/** Runs a claimed remediation to its outcome. Returns whether it was verified (bulk stops otherwise). */
+export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: BatchRow, run: RunRow, clock: Clock): Promise<boolean> {
+  const action = requireAction(batch.action);
+  const results: CappedResult[] = [];
+  for (const cmd of run.commands) {
+    const result = await rt.executor.run(run.node, cmd.argv, { timeoutMs: action.timeoutMs, maxBytes: executorMaxBytes }).then(
+      (r) => capResult(cmd.line, r),
+      (err: unknown) => capResult(cmd.line, { error: err instanceof Error ? err.message : String(err) }),
+    );
+    results.push(result);
+    if (result.exitCode !== 0) break;
+  }
+  const succeeded = results.length === run.commands.length && results.every((r) => r.exitCode === 0);
+  let pollNote: string | undefined;
+  if (succeeded && action.check.kind === 'verdicts-cleared') {
+    await rt.health.pollNow(run.node).catch((err: unknown) => {
+      pollNote = `re-poll failed: ${err instanceof Error ? err.message : String(err)}`;
+    });
+  }
+  const after = succeeded ? await readEvidence(rt, run.node) : { collectedAt: null, verdicts: [], note: 'not re-polled: a command failed' };
+  const verification: Verification = judgeVerification({
+    check: action.check,
+    before: run.evidence_before ?? { collectedAt: null, verdicts: [] },
+    after,
+    exitCodes: results.map((r) => r.exitCode),
+    targetPeer: batch.target_peer,
+  });
+  const summary = pollNote ? `${verification.summary}; ${pollNote}` : verification.summary;
+  const state = verification.verified ? 'verified' : succeeded ? 'not-verified' : 'failed';
+  const now = clock();
+  await db.transaction(async (tx) => {
+    // A late outcome after recovery marked the run outcome-unknown still lands: the audit gets both.
+    await tx.query(
+      `update remediation_runs set state = $2, finished_at = $3, results = $4::jsonb, evidence_after = $5::jsonb, summary = $6
+       where id = $1 and state in ('running', 'outcome-unknown')`,
+      [run.id, state, now, JSON.stringify(results), JSON.stringify(after), summary],
+    );
+    await appendAudit(tx, {
+      at: now,
+      actor: actorOf(batch),
+      node: run.node,
+      entry: { type: 'remediation.outcome', ...runRef(batch, run), results, succeeded, evidenceAfter: after, verification: { verified: verification.verified, summary } },
+    });
+  });
+  return verification.verified;
+}
+
+async function readEvidence(rt: RemediationRuntime, node: string): Promise<NodeEvidence & { note?: string }> {
+  try {
+    const e = await rt.health.evidence(node);
+    return { collectedAt: e.collectedAt, verdicts: e.verdicts.map((v) => ({ peer: v.peer, verdict: v.verdict })) };
+  } catch (err) {
+    return { collectedAt: null, verdicts: [], note: `evidence unavailable: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+export function actorOf(batch: BatchRow) {
+  return { username: batch.requested_by, role: batch.requested_role };
+}
+
+function requireAction(id: string): ActionDefinition {
+  const action = findAction(id);
+  if (!action) throw new AppError('internal', `action ${id} is no longer in the catalog`);
+  return action;
+}

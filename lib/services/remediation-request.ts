@@ -1,0 +1,107 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../audit/canonical-json';
+import { findAction } from '../actions/catalog';
+import { renderAction } from '../actions/render';
+import { remediationRequestSchema } from '../actions/request';
+import { hasRole } from '../auth/roles';
+import type { Db } from '../db';
+import { AppError } from '../errors';
+import { appendAudit } from './audit-append';
+import type { UserRow } from './auth-users';
+import { getBatch, type BatchWithRuns } from './remediation-get';
+import type { RemediationRuntime } from './remediation-runtime';
+import { batchColumns, type BatchRow } from './remediation-rows';
+
+/** Per user: at most this many remediation requests per minute (a stuck mouse or a script gone wrong). */
+export const requestsPerMinute = Number(process.env.FNH_REMEDIATION_RATE_PER_MIN ?? 10);
+
+export interface RequestOutcome extends BatchWithRuns {
+  /** true when the idempotency key was seen before: nothing new was created or run */
+  replayed: boolean;
+}
+
+/**
+ * Records a remediation request (batch + one pending run per node + a `remediation.requested` audit
+ * record per node, one transaction). It does not run anything: see remediation-start.ts.
+ */
+export async function requestRemediation(db: Db, rt: RemediationRuntime, user: UserRow, raw: unknown, now: Date): Promise<RequestOutcome> {
+  const parsed = remediationRequestSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError('bad_request', 'invalid remediation request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const input = parsed.data;
+  const action = findAction(input.action);
+  if (!action) throw new AppError('bad_request', 'unknown action');
+  if (!hasRole(user.role, action.requiredRole)) throw new AppError('forbidden', `${action.title} needs the ${action.requiredRole} role`);
+  const rendered = renderAction(action, input.params);
+  if (!rendered.ok) throw new AppError('unprocessable', 'invalid parameters', rendered.problems);
+
+  const replay = await findByKey(db, user.username, input.idempotencyKey);
+  if (replay) return sameRequestOrConflict(db, replay, input.action, rendered.params, input.nodes);
+
+  for (const node of input.nodes) if (!(await rt.health.exists(node))) throw new AppError('not_found', `unknown node ${node}`);
+  const recent = await db.query<{ n: number }>('select count(*)::int as n from remediation_batches where requested_by = $1 and created_at > $2', [
+    user.username,
+    new Date(now.getTime() - 60_000),
+  ]);
+  if ((recent.rows[0]?.n ?? 0) >= requestsPerMinute) throw new AppError('rate_limited', `at most ${requestsPerMinute} remediation requests per minute`);
+
+  const batchId = randomUUID();
+  const created = await db.transaction(async (tx) => {
+    const ins = await tx.query<{ id: string }>(
+      `insert into remediation_batches (id, idempotency_key, requested_by, requested_role, action, params, reason, alert_url, target_peer, needs_approval, state, created_at)
+       values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12)
+       on conflict (requested_by, idempotency_key) do nothing returning id`,
+      [batchId, input.idempotencyKey, user.username, user.role, action.id, JSON.stringify(rendered.params), input.reason, input.alertUrl, input.targetPeer, action.needsApproval, action.needsApproval ? 'awaiting-approval' : 'ready', now],
+    );
+    if (ins.rows.length === 0) return false; // the same key raced in: the other request owns it
+    const lines = rendered.commands.map((c) => c.line);
+    for (const [position, node] of input.nodes.entries()) {
+      const runId = randomUUID();
+      await tx.query(`insert into remediation_runs (id, batch_id, position, node, commands, state) values ($1, $2, $3, $4, $5::jsonb, 'pending')`, [
+        runId,
+        batchId,
+        position,
+        node,
+        JSON.stringify(rendered.commands),
+      ]);
+      await appendAudit(tx, {
+        at: now,
+        actor: { username: user.username, role: user.role },
+        node,
+        entry: {
+          type: 'remediation.requested',
+          runId,
+          batchId,
+          action: action.id,
+          params: rendered.params,
+          reason: input.reason,
+          alertUrl: input.alertUrl,
+          commands: lines,
+          needsApproval: action.needsApproval,
+          targetPeer: input.targetPeer,
+        },
+      });
+    }
+    return true;
+  });
+  if (!created) {
+    const again = await findByKey(db, user.username, input.idempotencyKey);
+    if (!again) throw new AppError('internal', 'idempotency race lost without a winner');
+    return sameRequestOrConflict(db, again, input.action, rendered.params, input.nodes);
+  }
+  return { ...(await getBatch(db, batchId)), replayed: false };
+}
+
+async function findByKey(db: Db, username: string, key: string): Promise<BatchRow | undefined> {
+  const r = await db.query<BatchRow>(`select ${batchColumns} from remediation_batches where requested_by = $1 and idempotency_key = $2`, [username, key]);
+  return r.rows[0];
+}
+
+async function sameRequestOrConflict(db: Db, batch: BatchRow, action: string, params: Record<string, unknown>, nodes: string[]): Promise<RequestOutcome> {
+  const existing = await getBatch(db, batch.id);
+  const sameNodes = canonicalJson(existing.runs.map((r) => r.node)) === canonicalJson(nodes);
+  if (batch.action !== action || canonicalJson(batch.params) !== canonicalJson(params) || !sameNodes) {
+    throw new AppError('conflict', 'this idempotency key was already used for a different request');
+  }
+  return { ...existing, replayed: true };
+}

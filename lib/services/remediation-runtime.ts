@@ -1,0 +1,22 @@
+import 'server-only';
+import type { NodeHealth, RemoteExecutor } from '../actions/ports';
+import { AppError } from '../errors';
+
+// The process that owns the SSH connections (the embedded agent) registers how to run a command on a
+// node and how to read and refresh its diagnosis. Route handlers find it here; tests pass their own.
+export interface RemediationRuntime {
+  executor: RemoteExecutor;
+  health: NodeHealth;
+}
+
+const holder = globalThis as unknown as { __fnhRemediationRuntime?: RemediationRuntime };
+
+export function setRemediationRuntime(runtime: RemediationRuntime | undefined): void {
+  holder.__fnhRemediationRuntime = runtime;
+}
+
+export function getRemediationRuntime(): RemediationRuntime {
+  const rt = holder.__fnhRemediationRuntime;
+  if (!rt) throw new AppError('internal', 'remediation is unavailable: no agent is running in this server');
+  return rt;
+}
