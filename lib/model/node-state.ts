@@ -1,0 +1,111 @@
+import type { SectionName } from '../bundle/types';
+import type { DaemonRoute } from '../parse/daemon-routes';
+import type { LivenessEvent } from '../parse/journal';
+import type { MetricSample } from '../parse/metrics';
+import type { FirewallChain, FirewallRule } from '../parse/nft';
+import type { UnitState } from '../parse/systemctl';
+import type { Family, Prefix } from '../route/ip';
+
+// The normalized state of one node: what the diagnosis reads and what history stores. Only the
+// `StableNodeState` part is hashed and stored change-only; events, metrics and counters move on
+// every poll and would make every poll a "change".
+
+export interface LinkState {
+  ifname: string;
+  kind?: string;
+  up: boolean;
+  lowerUp: boolean;
+  operstate: string;
+  mtu?: number;
+  flags: string[];
+}
+
+export interface AddressState {
+  ifname: string;
+  family: Family;
+  local: string;
+  prefixlen: number;
+  scope?: string;
+  tentative: boolean;
+  dadfailed: boolean;
+}
+
+export interface NexthopState {
+  gateway?: string;
+  dev?: string;
+  weight?: number;
+}
+
+export interface RouteState {
+  table: string;
+  type: string;
+  dst: Prefix;
+  protocol?: string;
+  scope: string;
+  metric: number;
+  prefsrc?: string;
+  gateway?: string;
+  dev?: string;
+  nexthops: NexthopState[];
+  /** the route as `ip route` prints it */
+  text: string;
+}
+
+export interface RuleState {
+  priority: number;
+  not: boolean;
+  src?: Prefix;
+  dst?: Prefix;
+  iif?: string;
+  oif?: string;
+  fwmark?: number;
+  fwmask?: number;
+  action: 'lookup' | 'unreachable' | 'prohibit' | 'blackhole' | 'goto' | 'nop';
+  table?: string;
+  goto?: number;
+  suppressPrefixlen?: number;
+  otherSelectors: string[];
+  /** the rule as `ip rule` prints it */
+  text: string;
+}
+
+export interface FirewallState {
+  chains: FirewallChain[];
+  rules: FirewallRule[];
+}
+
+export type DaemonSession = Omit<DaemonRoute, 'raw'>;
+
+export interface DaemonState {
+  /** `systemctl is-active doublezerod`; null when not collected */
+  unitState: UnitState | null;
+  /** the daemon's own session list (`GET /routes`); null when not collected or unreadable */
+  sessions: DaemonSession[] | null;
+}
+
+export interface StableNodeState {
+  links: LinkState[];
+  addresses: AddressState[];
+  routes: RouteState[];
+  rules: RuleState[];
+  /** null when the ruleset could not be read (nft absent, no sudo): unknown, not "no firewall" */
+  firewall: FirewallState | null;
+  daemon: DaemonState;
+}
+
+export type SectionStatus = 'ok' | 'missing' | 'failed' | 'truncated' | 'unreadable';
+
+export interface SectionIssue {
+  section: SectionName;
+  message: string;
+}
+
+export interface NodeState extends StableNodeState {
+  node: string;
+  collectedAt: string;
+  /** doublezerod liveness log events read in this poll */
+  events: LivenessEvent[];
+  metrics: MetricSample[];
+  sections: Partial<Record<SectionName, SectionStatus>>;
+  issues: SectionIssue[];
+}
