@@ -1,0 +1,17 @@
+import { NextResponse } from 'next/server';
+import { fingerprintSchema } from '@/lib/api/alerts';
+import { AppError, toHttpError } from '@/lib/errors';
+import { getAlertTriage } from '@/lib/services/get-alert-triage';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(_req: Request, ctx: { params: Promise<{ fingerprint: string }> }): Promise<NextResponse> {
+  try {
+    const fp = fingerprintSchema.safeParse((await ctx.params).fingerprint);
+    if (!fp.success) throw new AppError('not_found', 'no such alert');
+    return NextResponse.json(await getAlertTriage({ fingerprint: fp.data }));
+  } catch (err) {
+    const { status, body } = toHttpError(err);
+    return NextResponse.json(body, { status });
+  }
+}

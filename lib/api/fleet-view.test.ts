@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { FleetRow } from './fleet';
+import { facetValues, filterFleet, fleetViewToParams, parseFleetView, sortFleet } from './fleet-view';
+import { buildFleetChecks } from './fleet-checks';
+import type { Verdict } from './verdict';
+
+function row(name: string, site: string, tags: string[], worstVerdict: Verdict | null, warnings15m = 0): FleetRow {
+  const poll = { state: 'ok' as const, dataAgeMs: 1_000, pollAgeMs: 1_000, errorMessage: null };
+  return {
+    name,
+    site,
+    tags,
+    poll: { state: 'ok', lastPollAt: null, lastSuccessAt: null, dataAgeMs: 1_000, pollMs: 10, error: null },
+    collectedAt: null,
+    link: 'up',
+    warnings15m,
+    worstVerdict,
+    checks: buildFleetChecks({ poll, facts: { link: 'up', daemonActive: 'active', dz0Addresses: ['a'], dz0Routes: 1 }, warnings15m, worstVerdict }),
+  };
+}
+
+const rows = [row('dfw-mn-bm1', 'dfw', ['mainnet'], 'stale-session', 180), row('ams-1', 'ams', ['testnet', 'edge'], 'healthy'), row('fra-2', 'fra', ['mainnet'], 'unknown', 2)];
+
+describe('fleet view state', () => {
+  it('reads defaults and ignores invalid values instead of failing the page', () => {
+    expect(parseFleetView({ sort: 'bogus', verdict: 'nope', dir: 'sideways' })).toMatchObject({ sort: 'name', verdict: '', dir: 'asc' });
+  });
+  it('round-trips through search params, leaving defaults out', () => {
+    const view = parseFleetView({ q: 'dfw', verdict: 'stale-session', sort: 'warnings', dir: 'desc' });
+    const params = fleetViewToParams(view);
+    expect(params.toString()).toBe('q=dfw&verdict=stale-session&sort=warnings&dir=desc');
+    expect(parseFleetView(Object.fromEntries(params))).toEqual(view);
+  });
+  it('filters by search, site, tag and verdict', () => {
+    expect(filterFleet(rows, parseFleetView({ q: 'DFW' })).map((r) => r.name)).toEqual(['dfw-mn-bm1']);
+    expect(filterFleet(rows, parseFleetView({ tag: 'mainnet' })).map((r) => r.name)).toEqual(['dfw-mn-bm1', 'fra-2']);
+    expect(filterFleet(rows, parseFleetView({ site: 'ams' })).map((r) => r.name)).toEqual(['ams-1']);
+    expect(filterFleet(rows, parseFleetView({ verdict: 'unknown' })).map((r) => r.name)).toEqual(['fra-2']);
+  });
+  it('sorts worst first on desc, with unknown between healthy and a fault', () => {
+    expect(sortFleet(rows, 'verdict', 'desc').map((r) => r.name)).toEqual(['dfw-mn-bm1', 'fra-2', 'ams-1']);
+    expect(sortFleet(rows, 'warnings', 'desc').map((r) => r.name)).toEqual(['dfw-mn-bm1', 'fra-2', 'ams-1']);
+    expect(sortFleet(rows, 'name', 'asc').map((r) => r.name)).toEqual(['ams-1', 'dfw-mn-bm1', 'fra-2']);
+  });
+  it('lists the sites and tags to filter by', () => {
+    expect(facetValues(rows)).toEqual({ sites: ['ams', 'dfw', 'fra'], tags: ['edge', 'mainnet', 'testnet'] });
+  });
+});
