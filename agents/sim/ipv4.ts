@@ -1,15 +1,28 @@
 // Minimal IPv4 arithmetic for the simulated kernel (route lookup, address plans).
 
 export function ipToInt(ip: string): number {
-  const parts = ip.split('.');
-  if (parts.length !== 4) throw new Error(`not an IPv4 address: ${ip}`);
+  // Hot path (route lookups for every session on every poll): a hand-rolled parser, no regex.
   let n = 0;
-  for (const p of parts) {
-    const v = Number(p);
-    if (!/^\d{1,3}$/.test(p) || v > 255) throw new Error(`not an IPv4 address: ${ip}`);
-    n = n * 256 + v;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part > 255) throw new Error(`not an IPv4 address: ${ip}`);
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48);
+      digits++;
+    } else {
+      throw new Error(`not an IPv4 address: ${ip}`);
+    }
   }
-  return n;
+  if (dots !== 3 || digits === 0 || part > 255) throw new Error(`not an IPv4 address: ${ip}`);
+  return n * 256 + part;
 }
 
 export function intToIp(n: number): string {
@@ -31,7 +44,11 @@ export function broadcastOf(ip: string, prefixlen: number): string {
 }
 
 export function prefixContains(network: string, prefixlen: number, ip: string): boolean {
-  return maskInt(ipToInt(network), prefixlen) === maskInt(ipToInt(ip), prefixlen);
+  return intPrefixContains(ipToInt(network), prefixlen, ipToInt(ip));
+}
+
+export function intPrefixContains(network: number, prefixlen: number, ip: number): boolean {
+  return maskInt(network, prefixlen) === maskInt(ip, prefixlen);
 }
 
 function maskInt(n: number, prefixlen: number): number {

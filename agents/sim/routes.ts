@@ -1,4 +1,4 @@
-import { broadcastOf, ipToInt, networkOf, prefixContains } from './ipv4';
+import { broadcastOf, intPrefixContains, ipToInt, networkOf } from './ipv4';
 import { findLink, type SimNodeState } from './state';
 
 // The kernel's routing tables, derived from links, addresses and the daemon's BGP routes the way
@@ -89,14 +89,15 @@ export function linkLocalOf(mac: string): string {
  * IP_PKTINFO pinned to `oif`: routes through another device are skipped.
  */
 export function lookupRoute(routes: readonly KernelRoute[], dst: string, oif?: string): KernelRoute | null {
+  const target = ipToInt(dst);
   for (const table of ['local', 'main'] as const) {
     let best: KernelRoute | null = null;
     for (const r of routes) {
       if (r.family !== 4 || r.table !== table || r.type === 'broadcast') continue;
       if (oif !== undefined && r.dev !== oif) continue;
-      const network = r.dst === 'default' ? '0.0.0.0' : r.dst;
-      if (!prefixContains(network, r.prefixlen, dst)) continue;
-      if (!best || r.prefixlen > best.prefixlen) best = r;
+      if (best && r.prefixlen <= best.prefixlen) continue;
+      if (r.dst !== 'default' && !intPrefixContains(ipToInt(r.dst), r.prefixlen, target)) continue;
+      best = r;
     }
     if (best) return best;
   }

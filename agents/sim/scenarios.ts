@@ -206,3 +206,9 @@ export function buildNodeState(plan: NodePlan, peers: readonly string[], nowMs: 
   }
   return state;
 }
+
+/** Plans and builds every node's state without any server: the fleet as pure data (tests, benchmarks). */
+export function buildFleetStates(count: number, nowMs: number, overrides: Record<string, ScenarioOverride> = {}): { plan: NodePlan; state: SimNodeState }[] {
+  const plans = Array.from({ length: count }, (_, i) => planNode(i, overrides[nodeName(i)]));
+  return plans.map((plan, i) => ({ plan, state: buildNodeState(plan, peersOf(plans, i), nowMs) }));
+}
