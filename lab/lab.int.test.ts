@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProbeOutput } from '../lib/probe/decode';
 import { buildProbeCommand } from '../lib/probe/script';
+import { collectLab } from './test/agent';
 import { inNodeNetns, labScript, nodeWith, outNoRoutes, readLab, sleep, sshNode, waitFor, type Lab, type LabNode } from './test/lab-env';
 import { daemonLogs, daemonRoutesSchema, ipAddrSchema, ipLinkSchema, ipRouteSchema, journalEntrySchema, sendWarnings, type DaemonRoute } from './test/node-output';
 
@@ -186,6 +187,20 @@ if (!isRoot) {
       }
       expect((await link(node))?.flags).toContain('UP');
       expect((await sshNode(node, 'systemctl is-active doublezerod')).stdout.trim()).toBe('active');
+    });
+
+    it('the agent collects every node, and its journal parser sees the seed warning only on the seed node', async () => {
+      const results = await collectLab();
+      for (const node of lab.nodes) {
+        const r = results.get(node.name);
+        if (!r?.ok) throw new Error(`${node.name} was not collected: ${r && !r.ok ? r.error.message : 'no result'}`);
+        expect(r.polled.bundle.sections.hostname?.stdout.trim()).toBe(node.name);
+        const unreachable = r.polled.events.filter((e) => e.level === 'WARN' && /sendmsg: network is unreachable$/.test(e.error ?? ''));
+        const fromAllocated = unreachable.filter((e) => e.localIP === node.allocatedIp);
+        if (node.scenario === 'stale-session') expect(fromAllocated.length).toBeGreaterThan(0);
+        else expect(fromAllocated).toEqual([]);
+        if (node.scenario === 'healthy') expect(r.polled.events.filter((e) => e.level === 'WARN')).toEqual([]);
+      }
     });
 
     describe('remediation over SSH through sudo -n', () => {
