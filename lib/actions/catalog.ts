@@ -7,7 +7,7 @@ import type { ActionDefinition } from './types';
 // Every privileged command goes through `sudo -n` so a missing sudoers rule fails at once instead of
 // waiting for a password prompt.
 
-const ipv4Regex = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}';
+const ipv4Regex = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])([.](25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}';
 const cidrRegex = `${ipv4Regex}/(3[0-2]|[12]?[0-9])`;
 const dzIfRegex = 'doublezero[0-9]';
 

@@ -25,3 +25,25 @@ describe('OIDC role mapping from a claim', () => {
     expect(() => parseRoleMap('noc')).toThrow(/value=role/);
   });
 });
+
+describe('OIDC configuration and usernames', () => {
+  it('is off without an issuer and strict with one', async () => {
+    const { oidcConfigFromEnv } = await import('./oidc-config');
+    expect(oidcConfigFromEnv({})).toBeUndefined();
+    expect(() => oidcConfigFromEnv({ FNH_OIDC_ISSUER: 'https://idp.example' })).toThrow();
+    const c = oidcConfigFromEnv({
+      FNH_OIDC_ISSUER: 'https://idp.example',
+      FNH_OIDC_CLIENT_ID: 'fnh',
+      FNH_OIDC_REDIRECT_URI: 'https://fnh.example/api/auth/oidc/callback',
+      FNH_OIDC_ROLE_MAP: 'noc=operator',
+    });
+    expect(c?.mapping).toEqual({ claim: 'groups', values: { noc: 'operator' } });
+  });
+  it('derives a plain, prefixed username that cannot collide with local accounts', async () => {
+    const { usernameFromClaims } = await import('./oidc-config');
+    expect(usernameFromClaims({ preferred_username: 'Alice.Smith' }, 'ab'.repeat(32))).toBe('oidc.alice.smith');
+    expect(usernameFromClaims({ email: 'bob@example.com' }, 'ab'.repeat(32))).toBe('oidc.bob');
+    expect(usernameFromClaims({ preferred_username: '<script>' }, 'cd'.repeat(32))).toBe('oidc.script');
+    expect(usernameFromClaims({}, 'cd'.repeat(32))).toBe('oidc.cdcdcdcdcdcdcdcd');
+  });
+});

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { actionCatalog } from '@/lib/actions/catalog';
+import type { ActionDefinition } from '@/lib/actions/types';
+import { authorize } from '@/lib/services/auth-request';
+import { json, respond } from '@/lib/services/http-respond';
+
+export const dynamic = 'force-dynamic';
+
+/** The catalog as the UI needs it: what each action does, its parameters (JSON Schema), who may run it. */
+export function GET(request: Request): Promise<Response> {
+  return respond(async () => {
+    await authorize(request, 'fleet.view');
+    const actions = (actionCatalog as readonly ActionDefinition[]).map((a) => ({
+      id: a.id,
+      title: a.title,
+      description: a.description,
+      params: z.toJSONSchema(a.params),
+      commands: a.commands.map((c) => c.map((w) => (typeof w === 'string' ? w : `<${w.param}>`)).join(' ')),
+      fitsVerdicts: a.fitsVerdicts,
+      requiredRole: a.requiredRole,
+      needsApproval: a.needsApproval,
+      timeoutMs: a.timeoutMs,
+    }));
+    return json({ actions });
+  });
+}
