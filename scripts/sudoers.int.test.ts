@@ -45,7 +45,7 @@ describe('generated sudoers file', () => {
     const samples: Record<string, Record<string, string>> = {
       'interface-up': { ifname: 'doublezero0' },
       'delete-route': { prefix: '216.238.110.55/32', ifname: 'doublezero0' },
-      'add-route': { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero1' },
+      'add-route': { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero1', src: '209.245.225.161' },
     };
     const lines: string[] = [];
     for (const a of actions) {

@@ -1,4 +1,4 @@
-// npm run sudoers [-- --user fnh] [--path ip=/sbin/ip ...]
+// npm run sudoers [-- --user fnh] [--path ip=/sbin/ip ...] [--noexec]
 // Prints the least-privilege sudoers file for the monitoring user, derived from the action catalog and
 // the collection probe. Check it with `visudo -cf <file>` before installing it in /etc/sudoers.d/.
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import { renderSudoers } from '../lib/actions/sudoers';
 import type { ActionDefinition } from '../lib/actions/types';
 import { sectionCommands } from '../lib/probe/commands';
 
-const { values } = parseArgs({ options: { user: { type: 'string', default: 'fnh' }, path: { type: 'string', multiple: true, default: [] } } });
+const { values } = parseArgs({ options: { user: { type: 'string', default: 'fnh' }, path: { type: 'string', multiple: true, default: [] }, noexec: { type: 'boolean', default: false } } });
 const binaryPaths: Record<string, string> = {};
 for (const p of values.path) {
   const eq = p.indexOf('=');
@@ -24,6 +24,7 @@ try {
       actions: actionCatalog as readonly ActionDefinition[],
       probeCommands: Object.values(sectionCommands({ journalSince: 0 })),
       binaryPaths,
+      noexec: values.noexec,
     }),
   );
 } catch (err) {

@@ -54,15 +54,16 @@ export const actionCatalog = [
   {
     id: 'add-route',
     title: 'Add a route',
-    description: 'Adds a route to a peer prefix through the overlay gateway on a doublezero interface.',
-    params: z.strictObject({ prefix: ipv4CidrSchema, via: ipv4Schema, ifname: dzInterfaceSchema }),
-    commands: [['sudo', '-n', 'ip', 'route', 'add', { param: 'prefix' }, 'via', { param: 'via' }, 'dev', { param: 'ifname' }]],
+    description:
+      'Adds a route to a peer prefix through the overlay gateway on a doublezero interface, with the DZ IP as source (as the daemon installs them, so liveness packets leave from the right address).',
+    params: z.strictObject({ prefix: ipv4CidrSchema, via: ipv4Schema, ifname: dzInterfaceSchema, src: ipv4Schema }),
+    commands: [['sudo', '-n', 'ip', 'route', 'add', { param: 'prefix' }, 'via', { param: 'via' }, 'dev', { param: 'ifname' }, 'src', { param: 'src' }]],
     fitsVerdicts: ['no-route'],
     requiredRole: 'operator',
     needsApproval: true,
     timeoutMs: 15_000,
     check: { kind: 'verdicts-cleared', verdicts: ['no-route'] },
-    sudoersPatterns: { prefix: cidrRegex, via: ipv4Regex, ifname: dzIfRegex },
+    sudoersPatterns: { prefix: cidrRegex, via: ipv4Regex, ifname: dzIfRegex, src: ipv4Regex },
   },
   {
     id: 'reconnect-daemon',

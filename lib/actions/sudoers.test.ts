@@ -36,11 +36,17 @@ describe('sudoers rendering', () => {
     expect(regexOf(up).test('link set doublezero0 up dev eth0 down')).toBe(false);
 
     const add = cmnds.find((c) => c.startsWith('/usr/sbin/ip ^route add'))!;
-    expect(regexOf(add).test('route add 216.238.110.55/32 via 169.254.0.1 dev doublezero0')).toBe(true);
-    expect(regexOf(add).test('route add 216.238.110.55/32 via 169.254.0.1 dev eth0')).toBe(false);
+    expect(regexOf(add).test('route add 216.238.110.55/32 via 169.254.0.1 dev doublezero0 src 209.245.225.161')).toBe(true);
+    expect(regexOf(add).test('route add 216.238.110.55/32 via 169.254.0.1 dev eth0 src 209.245.225.161')).toBe(false);
+    expect(regexOf(add).test('route add 216.238.110.55/32 via 169.254.0.1 dev doublezero0 src 209.245.225.161 table 7')).toBe(false);
     expect(regexOf(add).test('route add default via 10.0.0.1 dev doublezero0')).toBe(false);
     expect(regexOf(add).test('route add 1.2.3.4/32 dev eth0 via 169.254.0.1 dev doublezero0')).toBe(false);
     expect(regexOf(add).test('route add 1x2.3.4/32 via 169.254.0.1 dev doublezero0')).toBe(false);
+  });
+
+  it('adds noexec only when asked', () => {
+    expect(text).toMatch(/^Defaults:fnh !requiretty$/m);
+    expect(renderSudoers({ user: 'fnh', actions: [], probeCommands: probe, noexec: true })).toMatch(/^Defaults:fnh !requiretty, noexec$/m);
   });
 
   it('refuses a user name that would break the file', () => {

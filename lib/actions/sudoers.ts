@@ -23,6 +23,8 @@ export interface SudoersInput {
   /** privileged argv of the collection probe (e.g. `sudo -n nft -j list ruleset`) */
   probeCommands: readonly (readonly string[])[];
   binaryPaths?: Readonly<Record<string, string>>;
+  /** add sudo's noexec: real ip/systemctl/nft/doublezero do not need to exec, but shell-script shims do */
+  noexec?: boolean;
 }
 
 interface Rule {
@@ -59,8 +61,9 @@ export function renderSudoers(input: SudoersInput): string {
   for (const r of rules) lines.push(`# ${r.comment}`, `Cmnd_Alias ${r.alias} = ${r.cmnd}`);
   lines.push(
     '',
-    '# No password (the tool runs `sudo -n`), no shell escapes from the allowed commands, as root only.',
-    `Defaults:${user} !requiretty, noexec`,
+    '# No password (the tool runs `sudo -n`), as root only, no tty needed.',
+    ...(input.noexec ? ['# noexec: the allowed binaries may not start other programs (breaks wrapper scripts).'] : []),
+    `Defaults:${user} !requiretty${input.noexec ? ', noexec' : ''}`,
     `${user} ALL=(root) NOPASSWD: ${rules.map((r) => r.alias).join(', ')}`,
     '',
   );

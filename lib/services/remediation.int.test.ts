@@ -154,7 +154,7 @@ describe('remediation flow against the real store', () => {
       db,
       rt,
       alice,
-      { action: 'add-route', nodes: ['n-approve'], params: { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero0' }, reason: 'route missing', idempotencyKey: key() },
+      { action: 'add-route', nodes: ['n-approve'], params: { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero0', src: '209.245.225.161' }, reason: 'route missing', idempotencyKey: key() },
       clock(),
     );
     expect(req.batch.state).toBe('awaiting-approval');
@@ -166,7 +166,7 @@ describe('remediation flow against the real store', () => {
     await expectAppError(decideBatch(db, carol, req.batch.id, { decision: 'approve' }, clock()), 'conflict');
     await (await startBatch(db, rt, req.batch.id, clock)).completion;
     expect(fleet.ran.filter((r) => r.node === 'n-approve').map((r) => r.argv.join(' '))).toEqual([
-      'sudo -n ip route add 216.238.110.55/32 via 169.254.0.0 dev doublezero0',
+      'sudo -n ip route add 216.238.110.55/32 via 169.254.0.0 dev doublezero0 src 209.245.225.161',
     ]);
     expect(await auditTypesFor('n-approve')).toEqual(['remediation.requested', 'remediation.approved', 'remediation.intent', 'remediation.outcome']);
   });
