@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -161,5 +162,34 @@ describe('SshPool', () => {
     const p = pool([node('nokey', s.port, pin(s), { keyPath: path.join(dir, 'missing') })]);
     expect((await sshError(p.exec('nokey', 'true', limits))).kind).toBe('auth-failed');
     expect(s.connections()).toBe(0);
+  });
+
+  it('notices a peer that went silent through keepalives, and reconnects', async () => {
+    const s = await server((ch) => {
+      ch.exit(0);
+      ch.end();
+    });
+    // A TCP relay that can drop everything in both directions, like a dead path would.
+    let dropping = false;
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(s.port, '127.0.0.1');
+      const pass = (from: net.Socket, to: net.Socket) => from.on('data', (d) => (dropping ? undefined : to.write(d)));
+      pass(inbound, outbound);
+      pass(outbound, inbound);
+      for (const sock of [inbound, outbound]) sock.on('error', () => undefined).on('close', () => (inbound.destroy(), outbound.destroy()));
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    stops.push(() => new Promise<void>((r) => relay.close(() => r())));
+    const relayPort = (relay.address() as net.AddressInfo).port;
+    const n = node('dead', relayPort, `[127.0.0.1]:${relayPort} ${s.hostPublicKey}\n`);
+    const p = pool([n], { keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
+    await p.exec('dead', 'true', limits);
+    expect(p.state('dead').status).toBe('ready');
+    dropping = true;
+    for (let i = 0; i < 50 && p.state('dead').status === 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(p.state('dead').status).not.toBe('ready');
+    dropping = false;
+    await p.exec('dead', 'true', limits);
+    expect(s.connections()).toBe(2);
   });
 });
