@@ -3,16 +3,17 @@ import path from 'node:path';
 import type { Db } from './types';
 
 export function migrationsDir(): string {
-  return path.join(process.env.FNH_ROOT ?? process.cwd(), 'lib', 'db', 'migrations');
+  // Servers and CLIs run from the repository root; the folder ships with the code.
+  return path.join(process.cwd(), 'lib', 'db', 'migrations');
 }
 
 /** Applies every lib/db/migrations/NNN_name.sql not applied yet, in order, each in its own transaction. */
 export async function migrate(db: Db, dir = migrationsDir()): Promise<string[]> {
-  const files = readdirSync(dir).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const files = readdirSync(/*turbopackIgnore: true*/ dir).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
   const applied: string[] = [];
   await db.query('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
   for (const file of files) {
-    const sql = readFileSync(path.join(dir, file), 'utf8');
+    const sql = readFileSync(/*turbopackIgnore: true*/ path.join(dir, file), 'utf8');
     const did = await db.transaction(async (tx) => {
       // Several agents may start at once against one PostgreSQL: serialize migrations.
       if (db.kind === 'postgres') await tx.query('select pg_advisory_xact_lock(727274)');
