@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '@/lib/db';
+import type { Inventory, InventoryNode } from '@/lib/inventory/schema';
+import { parseJournal } from '@/lib/parse/journal';
+import { ingestPoll } from './ingest-poll';
+import { syncInventory } from './sync-inventory';
+
+// Inventory sync and poll ingest against real PGlite with the real migrations.
+
+const SEED_LINE =
+  'Nov 30 19:36:22 dfw-mn-bm1 doublezerod[1027617]: {"time":"2025-11-30T19:36:22.662807168Z","level":"WARN","msg":"liveness.scheduler: error writing UDP packet","error":"write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable","peer":"interface: doublezero0, localIP: 209.245.225.161, peerIP: 216.238.110.55"}';
+const LATER_LINE = SEED_LINE.replace(/19:36:22/g, '19:36:27').replace('662807168', '100000000');
+
+let dir: string;
+let db: Db;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-ingest-'));
+  db = await openDb({ dataDir: path.join(dir, 'pglite') });
+});
+
+afterAll(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const base = { port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false };
+const inv = (nodes: Array<Partial<InventoryNode> & { name: string; host: string }>): Inventory => ({ source: 't', nodes: nodes.map((n) => ({ ...base, ...n })) });
+const bundle = (node: string, at: Date) => ({ meta: { node, collectedAt: at.toISOString() }, sections: { 'ip-link': { stdout: '[]', stderr: '', exitCode: 0, truncated: false } } });
+
+async function statusOf(node: string) {
+  const { rows } = await db.query<{ state: string; consecutive_failures: number; last_error: unknown; last_success_at: Date | null; poll_ms: number }>(
+    'select state, consecutive_failures, last_error, last_success_at, poll_ms from node_status where node = $1',
+    [node],
+  );
+  return rows[0];
+}
+
+describe('syncInventory + ingestPoll', () => {
+  it('upserts nodes as pending, then follows edits and removals of the inventory', async () => {
+    expect(await syncInventory(db, inv([{ name: 'a', host: 'h1', site: 'dfw', tags: ['x'] }, { name: 'b', host: 'h2', proxyJump: { kind: 'node', name: 'a' } }]))).toEqual({ upserted: 2, removed: [] });
+    expect(await statusOf('a')).toMatchObject({ state: 'pending', consecutive_failures: 0 });
+    const { rows } = await db.query('select name, host, port, ssh_user, site, tags, proxy_jump from nodes order by name');
+    expect(rows).toEqual([
+      { name: 'a', host: 'h1', port: 22, ssh_user: 'fnh', site: 'dfw', tags: ['x'], proxy_jump: null },
+      { name: 'b', host: 'h2', port: 22, ssh_user: 'fnh', site: null, tags: [], proxy_jump: 'a' },
+    ]);
+  });
+
+  it('stores a success with its bundle and only the events not seen before', async () => {
+    const at = new Date('2025-11-30T19:40:00Z');
+    const first = await ingestPoll(db, { ok: true, node: 'a', at, pollMs: 42, bundle: bundle('a', at), events: parseJournal(SEED_LINE) });
+    expect(first).toEqual({ newEvents: 1 });
+    // The next window overlaps: the seed line again, plus a new one.
+    const second = await ingestPoll(db, { ok: true, node: 'a', at: new Date(at.getTime() + 5_000), pollMs: 40, bundle: bundle('a', at), events: parseJournal(`${SEED_LINE}\n${LATER_LINE}`) });
+    expect(second).toEqual({ newEvents: 1 });
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from liveness_events where node = 'a'");
+    expect(rows[0]!.n).toBe(2);
+    expect(await statusOf('a')).toMatchObject({ state: 'ok', consecutive_failures: 0, last_error: null, poll_ms: 40 });
+  });
+
+  it('counts consecutive failures with the typed error, and a success resets them', async () => {
+    const at = new Date('2025-11-30T19:41:00Z');
+    const error = { kind: 'connect-timeout', message: 'no SSH session', host: 'h2:22' };
+    await ingestPoll(db, { ok: false, node: 'b', at, pollMs: 2000, state: 'error', error });
+    await ingestPoll(db, { ok: false, node: 'b', at, pollMs: 2000, state: 'host-key-changed', error: { ...error, kind: 'host-key-changed' } });
+    expect(await statusOf('b')).toMatchObject({ state: 'host-key-changed', consecutive_failures: 2, last_error: { kind: 'host-key-changed', host: 'h2:22' }, last_success_at: null });
+    await ingestPoll(db, { ok: true, node: 'b', at, pollMs: 10, bundle: bundle('b', at), events: [] });
+    expect(await statusOf('b')).toMatchObject({ state: 'ok', consecutive_failures: 0, last_error: null });
+  });
+
+  it('keeps the last success time when a poll fails', async () => {
+    await ingestPoll(db, { ok: false, node: 'a', at: new Date('2025-11-30T19:42:00Z'), pollMs: 1, state: 'error', error: { kind: 'closed', message: 'x' } });
+    expect((await statusOf('a'))!.last_success_at).toEqual(new Date('2025-11-30T19:40:05Z'));
+  });
+
+  it('removes nodes that left the inventory, with their status, bundle and events', async () => {
+    expect(await syncInventory(db, inv([{ name: 'b', host: 'h2' }]))).toEqual({ upserted: 1, removed: ['a'] });
+    const { rows } = await db.query<{ t: string; n: number }>(
+      "select 'status' as t, count(*)::int as n from node_status where node = 'a' union all select 'raw', count(*)::int from node_raw where node = 'a' union all select 'events', count(*)::int from liveness_events where node = 'a'",
+    );
+    expect(rows.map((r) => r.n)).toEqual([0, 0, 0]);
+  });
+});
