@@ -64,6 +64,10 @@ export interface RuleState {
   table?: string;
   goto?: number;
   suppressPrefixlen?: number;
+  ipproto?: string;
+  sport?: { from: number; to: number };
+  dport?: { from: number; to: number };
+  tos?: string;
   otherSelectors: string[];
   /** the rule as `ip rule` prints it */
   text: string;

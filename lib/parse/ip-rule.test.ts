@@ -30,3 +30,12 @@ describe('parseIpRule', () => {
     expect(parsed.issues).toHaveLength(1);
   });
 });
+
+describe('parseIpRule selectors', () => {
+  it('reads ipproto, port ranges and tos as iproute2 prints them, and flags the uid range as not evaluated', () => {
+    const rule = parseIpRule(testdata('ip-rule-selectors.json')).items.find((r) => r.priority === 400);
+    expect(rule).toMatchObject({ ipproto: 'udp', sport: { from: 1000, to: 2000 }, dport: { from: 44880, to: 44880 }, tos: '0x10', table: '300' });
+    expect(rule?.otherSelectors).toEqual(['uid_start', 'uid_end']);
+    expect(formatRule(rule!)).toBe('400: from all tos 0x10 ipproto udp sport 1000-2000 dport 44880 lookup 300 (+uid_start,uid_end)');
+  });
+});
