@@ -203,7 +203,8 @@ if (!isRoot) {
       }
     });
 
-    describe('remediation over SSH through sudo -n', () => {
+    // Each remediation works on its own node, so they run side by side.
+    describe.concurrent('remediation over SSH through sudo -n', () => {
       it('restarting doublezerod clears the stale sessions and the warnings stop', async () => {
         const node = nodeWith(lab, 'stale-session');
         const res = await sshNode(node, 'sudo -n systemctl restart doublezerod');

@@ -16,6 +16,7 @@ for tool in ip nft unshare nsenter sshd sudo visudo ssh-keygen useradd curl; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "lab/up.sh: missing $tool" >&2; exit 1; }
 done
 
+trap 'echo "lab/up.sh failed (line $LINENO); lab/down.sh removes what was built" >&2' ERR
 ./down.sh >/dev/null
 mkdir -p "$RUN/nodes" "$RUN/sudoers.d"
 chmod 0755 "$RUN"

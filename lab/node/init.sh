@@ -24,11 +24,12 @@ mount --bind /run/fnh-lab/hosts /etc/hosts
 
 # The shims replace journalctl/systemctl at their real paths, so the agent's commands and the
 # sudoers rules (/usr/bin/systemctl) stay exactly what a real node uses.
-if [ -e /usr/bin/journalctl ] && [ -e /usr/bin/systemctl ]; then
+if [ -z "${FNH_LAB_SHIM_OVERLAY:-}" ] && [ -e /usr/bin/journalctl ] && [ -e /usr/bin/systemctl ]; then
   mount --bind "$FNH_REPO/lab/shims/journalctl" /usr/bin/journalctl
   mount --bind "$FNH_REPO/lab/shims/systemctl" /usr/bin/systemctl
 else
-  # No systemd on this host: lay the shims over /usr/bin with an overlay (in this namespace only).
+  # No systemd on this host (or FNH_LAB_SHIM_OVERLAY=1): lay the shims over /usr/bin with an
+  # overlay, in this namespace only.
   mkdir -p /run/fnh-lab/usr-bin/upper /run/fnh-lab/usr-bin/work
   cp "$FNH_REPO/lab/shims/journalctl" "$FNH_REPO/lab/shims/systemctl" /run/fnh-lab/usr-bin/upper/
   mount -t overlay fnh-lab-usr-bin -o lowerdir=/usr/bin,upperdir=/run/fnh-lab/usr-bin/upper,workdir=/run/fnh-lab/usr-bin/work /usr/bin
