@@ -21,7 +21,7 @@ export function loadInventoryFile(file: string): Inventory {
   } catch (err) {
     throw new InventoryError([{ file, line: 0, field: '', message: `cannot read: ${(err as Error).message}` }]);
   }
-  return parseInventoryYaml(text, { file, baseDir: path.dirname(abs) });
+  return parseInventoryYaml(text, { file, baseDir: path.dirname(abs), homeDir: os.homedir() });
 }
 
 export type ImportFormat = 'ansible-ini' | 'ansible-yaml' | 'ssh-config';
@@ -36,6 +36,6 @@ export function importInventoryFile(file: string, format: ImportFormat): ImportR
 
 /** Validates an imported inventory as if it were our own file in `baseDir`, and renders it as YAML. */
 export function renderImportedInventory(result: ImportResult, source: string, baseDir: string): { inventory: Inventory; yaml: string } {
-  const inventory = validateInventoryInput(result.inventory, { file: source, baseDir });
+  const inventory = validateInventoryInput(result.inventory, { file: source, baseDir, homeDir: os.homedir() });
   return { inventory, yaml: stringify(result.inventory) };
 }

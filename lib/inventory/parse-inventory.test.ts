@@ -108,4 +108,10 @@ describe('parseInventoryYaml', () => {
     expect(errorOf('').message).toBe('inventory.yaml: the inventory is empty (expected a `nodes:` list)');
     expect(errorOf('defaults: { user: x }\n').message).toBe('inventory.yaml:1: nodes: required');
   });
+
+  it('expands ~/ in paths only when the caller gives a home folder', () => {
+    const text = 'nodes:\n  - { name: a, host: h, user: u, keyPath: ~/.ssh/id_ed25519, knownHostsPath: "~/fnh/known_hosts" }\n';
+    expect(parseInventoryYaml(text, { ...opts, homeDir: '/home/op' }).nodes[0]).toMatchObject({ keyPath: '/home/op/.ssh/id_ed25519', knownHostsPath: '/home/op/fnh/known_hosts' });
+    expect(parseInventoryYaml(text, opts).nodes[0]).toMatchObject({ keyPath: '/etc/fnh/~/.ssh/id_ed25519' });
+  });
 });

@@ -10,6 +10,8 @@ export interface ParseInventoryOptions {
   file: string;
   /** absolute folder of the inventory file: relative key/known_hosts paths are resolved from it */
   baseDir: string;
+  /** the user's home, for `~/` in paths (given by the caller: parsing reads no environment) */
+  homeDir?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export function parseInventoryYaml(text: string, opts: ParseInventoryOptions): I
   const resolved = resolveInventory(parsed.data, {
     file: opts.file,
     baseDir: opts.baseDir,
+    ...(opts.homeDir ? { homeDir: opts.homeDir } : {}),
     lineOf: (p) => lineOfPath(doc, lines, p),
   });
   if (!resolved.ok) throw new InventoryError(resolved.issues);
@@ -50,7 +53,7 @@ export function parseInventoryYaml(text: string, opts: ParseInventoryOptions): I
 export function validateInventoryInput(input: unknown, opts: ParseInventoryOptions): Inventory {
   const parsed = inventoryInputSchema.safeParse(input);
   if (!parsed.success) throw new InventoryError(zodIssues(parsed.error.issues, opts.file, () => 0));
-  const resolved = resolveInventory(parsed.data as InventoryInput, { file: opts.file, baseDir: opts.baseDir, lineOf: () => 0 });
+  const resolved = resolveInventory(parsed.data as InventoryInput, { file: opts.file, baseDir: opts.baseDir, ...(opts.homeDir ? { homeDir: opts.homeDir } : {}), lineOf: () => 0 });
   if (!resolved.ok) throw new InventoryError(resolved.issues);
   return resolved.inventory;
 }

@@ -10,6 +10,8 @@ export interface ResolveContext {
   file: string;
   /** absolute folder relative paths are resolved against */
   baseDir: string;
+  /** for `~/` in key and known_hosts paths; without it `~` is an ordinary folder name */
+  homeDir?: string;
   /** line of a field, for messages (0 when unknown) */
   lineOf: (path: readonly PropertyKey[]) => number;
 }
@@ -21,7 +23,10 @@ export function resolveInventory(input: InventoryInput, ctx: ResolveContext): Re
   const issue = (p: readonly PropertyKey[], field: string, message: string) =>
     issues.push({ file: ctx.file, line: ctx.lineOf(p), field, message });
   const d = input.defaults ?? {};
-  const abs = (p: string) => (path.isAbsolute(p) ? path.normalize(p) : path.join(ctx.baseDir, p));
+  const abs = (p: string) => {
+    if (ctx.homeDir && (p === '~' || p.startsWith('~/'))) return path.join(ctx.homeDir, p.slice(1));
+    return path.isAbsolute(p) ? path.normalize(p) : path.join(ctx.baseDir, p);
+  };
   const names = new Set(input.nodes.map((n) => n.name));
   const seen = new Map<string, number>();
   const nodes: InventoryNode[] = [];
