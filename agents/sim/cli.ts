@@ -27,12 +27,7 @@ async function main(): Promise<void> {
   }
   const args = parsed.data;
   const fleet = await startSimFleet({ count: args.nodes, dir: args.dir, basePort: args['base-port'], host: args.host });
-  const ports = fleet.nodes.map((n) => n.port);
-  console.log(`simulated fleet: ${fleet.nodes.length} nodes on ${args.host}, ports ${Math.min(...ports)}-${Math.max(...ports)}`);
-  for (const n of fleet.nodes) if (n.kind !== 'healthy' || n.behavior !== 'normal') console.log(`  ${n.name.padEnd(14)} :${n.port}  ${n.kind}${n.behavior === 'normal' ? '' : ` (${n.behavior})`}`);
-  console.log(`inventory:   ${fleet.inventoryPath}`);
-  console.log(`known_hosts: ${fleet.knownHostsPath}`);
-  console.log(`client key:  ${fleet.clientKeyPath} (user fnh)`);
+  // Handlers first: whoever reads the printed paths may signal us right away.
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;
@@ -42,6 +37,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const ports = fleet.nodes.map((n) => n.port);
+  console.log(`simulated fleet: ${fleet.nodes.length} nodes on ${args.host}, ports ${Math.min(...ports)}-${Math.max(...ports)}`);
+  for (const n of fleet.nodes) if (n.kind !== 'healthy' || n.behavior !== 'normal') console.log(`  ${n.name.padEnd(14)} :${n.port}  ${n.kind}${n.behavior === 'normal' ? '' : ` (${n.behavior})`}`);
+  console.log(`inventory:   ${fleet.inventoryPath}`);
+  console.log(`known_hosts: ${fleet.knownHostsPath}`);
+  console.log(`client key:  ${fleet.clientKeyPath} (user fnh)`);
 }
 
 main().catch((err: unknown) => {

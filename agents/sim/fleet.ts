@@ -3,7 +3,7 @@ import path from 'node:path';
 import { renderInventory, renderKnownHosts } from './files';
 import { loadOrCreateClientKey, loadOrCreateHostKeys, parsePublicKey } from './keys';
 import { buildNodeState, nodeName, peersOf, planNode, MAX_NODES, type NodePlan, type ScenarioOverride, type IncidentKind, type Behavior } from './scenarios';
-import { SimNodeServer, SIM_USER } from './server';
+import { reserveClosedPorts, SimNodeServer, SIM_USER } from './server';
 import type { SimNodeState } from './state';
 
 // startSimFleet: N simulated nodes, each a real SSH server on its own port, plus the inventory,
@@ -102,6 +102,10 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
   );
   try {
     for (let i = 0; i < servers.length; i += START_BATCH) await Promise.all(servers.slice(i, i + START_BATCH).map((s) => s.start()));
+    // Picked after every listener is up, so an unreachable node's number is nobody else's.
+    const closed = servers.filter((s) => !s.listening && s.port === 0);
+    const ports = await reserveClosedPorts(host, closed.length);
+    closed.forEach((s, i) => (s.port = ports[i]!));
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()));
     throw err;

@@ -15,9 +15,21 @@ export interface KeyPair {
   publicKey: string;
 }
 
+/**
+ * A fresh ed25519 key pair. ssh2 1.17's generator yields a private key its own parser rejects
+ * ("Malformed OpenSSH private key") about 3 times in 1,000, so every key is read back before use.
+ */
 export function generateKeyPair(comment: string): KeyPair {
-  const k = utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: k.private, publicKey: k.public };
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const k = utils.generateKeyPairSync('ed25519', { comment });
+    const pair = { privateKey: k.private, publicKey: k.public };
+    if (isUsableKeyPair(pair)) return pair;
+  }
+  throw new Error('could not generate a usable ed25519 key');
+}
+
+function isUsableKeyPair(pair: KeyPair): boolean {
+  return !(utils.parseKey(pair.privateKey) instanceof Error) && !(utils.parseKey(pair.publicKey) instanceof Error);
 }
 
 export function parsePublicKey(publicKey: string): ParsedKey {
@@ -38,11 +50,12 @@ const hostKeyFileSchema = z.record(z.string(), z.object({ privateKey: z.string()
 
 /** Host keys by node name, read from `file` when present; missing ones are generated and saved. */
 export function loadOrCreateHostKeys(file: string, names: readonly string[]): Map<string, KeyPair> {
-  const stored = existsSync(file) ? hostKeyFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8'))) : null;
+  const stored = existsSync(file) ? hostKeyFileSchema.safeParse(readJsonOrNull(file)) : null;
   const keys = new Map<string, KeyPair>(stored?.success ? Object.entries(stored.data) : []);
   let changed = false;
   for (const name of names) {
-    if (!keys.has(name)) {
+    const have = keys.get(name);
+    if (!have || !isUsableKeyPair(have)) {
       keys.set(name, generateKeyPair(`${name}-host`));
       changed = true;
     }
@@ -54,10 +67,20 @@ export function loadOrCreateHostKeys(file: string, names: readonly string[]): Ma
 /** The client key: `file` (private, 0600) and `file.pub`, created when absent. */
 export function loadOrCreateClientKey(file: string): KeyPair {
   if (existsSync(file) && existsSync(`${file}.pub`)) {
-    return { privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(`${file}.pub`, 'utf8').trim() };
+    const stored = { privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(`${file}.pub`, 'utf8').trim() };
+    if (isUsableKeyPair(stored)) return stored;
   }
   const pair = generateKeyPair('fnh@simulated-fleet');
   writeFileSync(file, pair.privateKey, { mode: 0o600 });
   writeFileSync(`${file}.pub`, pair.publicKey + '\n', { mode: 0o644 });
   return pair;
+}
+
+/** A damaged key file is regenerated, not fatal: it only holds simulated keys. */
+function readJsonOrNull(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
 }

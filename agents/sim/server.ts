@@ -51,11 +51,8 @@ export class SimNodeServer {
 
   async start(): Promise<void> {
     if (this.server) return;
-    if (this.plan.behavior === 'unreachable') {
-      // Nothing listens: reserve a concrete port number (then close it) so the inventory has one.
-      if (this.port === 0) this.port = await reservePort(this.opts.host);
-      return;
-    }
+    // Nothing listens on an unreachable node's port (the fleet picks the number, see reserveClosedPorts).
+    if (this.plan.behavior === 'unreachable') return;
     const server = this.plan.behavior === 'silent' ? net.createServer((s) => this.holdSilently(s)) : this.createSshServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -178,14 +175,26 @@ async function streamHuge(stream: ServerChannel, total: number): Promise<void> {
   if (!stream.destroyed) finish(stream, 0);
 }
 
-async function reservePort(host: string): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, host, () => resolve());
-  });
-  const addr = probe.address();
-  const port = addr && typeof addr === 'object' ? addr.port : 0;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+/**
+ * Free port numbers for nodes where nothing listens. All probes stay open until every number is
+ * taken, so no two nodes get the same one; then they close and the ports refuse connections.
+ */
+export async function reserveClosedPorts(host: string, count: number): Promise<number[]> {
+  const probes: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const probe = net.createServer();
+      probes.push(probe);
+      await new Promise<void>((resolve, reject) => {
+        probe.once('error', reject);
+        probe.listen(0, host, () => resolve());
+      });
+    }
+    return probes.map((p) => {
+      const addr = p.address();
+      return addr && typeof addr === 'object' ? addr.port : 0;
+    });
+  } finally {
+    await Promise.all(probes.map((p) => new Promise<void>((resolve) => p.close(() => resolve()))));
+  }
 }
