@@ -72,7 +72,7 @@ function updateSessionState(state: SimNodeState, s: LivenessSession, errno: stri
 }
 
 export function logInfo(state: SimNodeState, atMs: number, msg: string, s: LivenessSession): void {
-  const route = state.bgpRoutes.find((r) => r.dst === s.peerIp);
+  const route = state.installedRoutes.find((r) => r.dst === s.peerIp && r.protocol === 'bgp');
   const record: Record<string, string> = { level: 'INFO', msg, peer: peerString(s) };
   record.route = route ? `${route.dst}/32 via ${route.gateway} dev ${route.dev} src ${route.src}` : `${s.peerIp}/32 dev ${s.iface} src ${s.localIp}`;
   state.history.infos.push({ atMs, pid: state.daemon.pid, record });

@@ -1,6 +1,6 @@
 import { fnv1a } from './hash';
 import { reconcile } from './history';
-import { findLink, LIVENESS_PORT, TUNNEL_IFACE, type LivenessSession, type Provision, type SimNodeState } from './state';
+import { findLink, LIVENESS_PORT, TUNNEL_IFACE, type LivenessSession, type Provision, type SimNodeState, type SimRoute } from './state';
 
 // Everything that changes a node: what `doublezero connect/disconnect` and the daemon do, and the
 // remediation commands an operator may run. Each takes the time it happens at and reconciles the
@@ -20,14 +20,18 @@ function bringUpTunnel(state: SimNodeState, p: Provision): void {
   }
   state.addresses.push({ ifname: TUNNEL_IFACE, local: p.overlayLocal, prefixlen: 31 });
   if (p.allocated) state.addresses.push({ ifname: TUNNEL_IFACE, local: p.dzIp, prefixlen: 32 });
-  state.bgpRoutes = p.peers.filter((peer) => !p.withheldRoutes.includes(peer)).map((peer) => ({ dst: peer, gateway: p.overlayPeer, dev: TUNNEL_IFACE, src: p.dzIp }));
+  state.installedRoutes = [
+    ...state.installedRoutes.filter((r) => r.protocol !== 'bgp'),
+    ...p.peers.filter((peer) => !p.withheldRoutes.includes(peer)).map((peer) => ({ dst: peer, prefixlen: 32, gateway: p.overlayPeer, dev: TUNNEL_IFACE, src: p.dzIp, protocol: 'bgp' as const })),
+  ];
   state.daemon.connected = true;
 }
 
 function tearDownTunnel(state: SimNodeState): void {
   state.links = state.links.filter((l) => l.name !== TUNNEL_IFACE);
   state.addresses = state.addresses.filter((a) => a.ifname !== TUNNEL_IFACE);
-  state.bgpRoutes = [];
+  // Deleting the device takes every route through it with it.
+  state.installedRoutes = state.installedRoutes.filter((r) => r.dev !== TUNNEL_IFACE);
   state.daemon.connected = false;
 }
 
@@ -92,7 +96,7 @@ export function setLinkUp(state: SimNodeState, ifname: string, up: boolean, nowM
 
 /** Something (a person, a script) deleted the kernel route to one peer; the session stays. */
 export function deleteBgpRoute(state: SimNodeState, peerIp: string, nowMs: number): void {
-  state.bgpRoutes = state.bgpRoutes.filter((r) => r.dst !== peerIp);
+  state.installedRoutes = state.installedRoutes.filter((r) => !(r.protocol === 'bgp' && r.dst === peerIp));
   if (state.daemon.provision && !state.daemon.provision.withheldRoutes.includes(peerIp)) state.daemon.provision.withheldRoutes.push(peerIp);
   reconcile(state, nowMs);
 }
@@ -110,3 +114,45 @@ export function deleteNftRule(state: SimNodeState, handle: number, nowMs: number
   return true;
 }
 
+
+/** `ip route add` as root (validated by the caller). */
+export function addRoute(state: SimNodeState, route: SimRoute, nowMs: number): void {
+  state.installedRoutes.push(route);
+  reconcile(state, nowMs);
+}
+
+/** `ip route del`: false when no such installed route exists. */
+export function deleteRoute(state: SimNodeState, dst: string, prefixlen: number, dev: string | undefined, nowMs: number): boolean {
+  const match = (r: SimRoute) => r.dst === dst && r.prefixlen === prefixlen && (dev === undefined || r.dev === dev);
+  if (!state.installedRoutes.some(match)) return false;
+  state.installedRoutes = state.installedRoutes.filter((r) => !match(r));
+  reconcile(state, nowMs);
+  return true;
+}
+
+/** `doublezero disconnect` on the buggy daemon version the fleet runs: sessions stay behind. */
+export function cliDisconnect(state: SimNodeState, nowMs: number): void {
+  tearDownTunnel(state);
+  state.daemon.provision = null;
+  reconcile(state, nowMs);
+}
+
+/** `doublezero connect ibrl [-a]`. */
+export function cliConnect(state: SimNodeState, allocate: boolean, nowMs: number): void {
+  const net = state.dzNetwork;
+  tearDownTunnel(state);
+  connect(
+    state,
+    {
+      dzIp: allocate ? net.allocatableIp : state.publicIp,
+      allocated: allocate,
+      tunnelLocal: state.publicIp,
+      tunnelRemote: net.tunnelRemote,
+      overlayLocal: net.overlayLocal,
+      overlayPeer: net.overlayPeer,
+      peers: [...net.peers],
+      withheldRoutes: [],
+    },
+    nowMs,
+  );
+}

@@ -15,7 +15,7 @@ export interface KernelRoute {
   gateway?: string;
   dev: string;
   /** undefined = `boot` (iproute2 does not print it) */
-  protocol?: 'kernel' | 'bgp';
+  protocol?: 'kernel' | 'bgp' | 'static';
   scope?: 'link' | 'host';
   prefsrc?: string;
   metric?: number;
@@ -45,9 +45,10 @@ export function deriveRoutes(state: SimNodeState): KernelRoute[] {
   if (upLinks.has('eth0')) {
     routes.push({ family: 4, table: 'main', type: 'unicast', dst: 'default', prefixlen: 0, gateway: state.gateway, dev: 'eth0' });
   }
-  for (const r of state.bgpRoutes) {
+  for (const r of state.installedRoutes) {
     if (!upLinks.has(r.dev)) continue;
-    routes.push({ family: 4, table: 'main', type: 'unicast', dst: r.dst, prefixlen: 32, gateway: r.gateway, dev: r.dev, protocol: 'bgp', prefsrc: r.src });
+    const protocol = r.protocol === 'boot' ? undefined : r.protocol;
+    routes.push({ family: 4, table: 'main', type: 'unicast', dst: r.dst, prefixlen: r.prefixlen, gateway: r.gateway, dev: r.dev, protocol, prefsrc: r.src });
   }
   routes.sort(compareRoutes);
   return [...routes, ...ipv6Routes(state, upLinks)];

@@ -137,7 +137,7 @@ function hex32(text: string): string {
   return [0, 1, 2, 3].map((i) => fnv1a(`${i}|${text}`).toString(16).padStart(8, '0')).join('');
 }
 
-function emptyState(plan: NodePlan): SimNodeState {
+function emptyState(plan: NodePlan, peers: readonly string[]): SimNodeState {
   return {
     index: plan.index,
     name: plan.name,
@@ -154,9 +154,16 @@ function emptyState(plan: NodePlan): SimNodeState {
       { ifname: 'lo', local: '127.0.0.1', prefixlen: 8 },
       { ifname: 'eth0', local: plan.publicIp, prefixlen: 29 },
     ],
-    bgpRoutes: [],
+    installedRoutes: [],
     nft: plan.nftInstalled ? { rules: [], nextHandle: 4 } : null,
     daemon: { active: false, pid: 0, startedAtMs: 0, connected: false, provision: null, sessions: [], metricsEnabled: plan.metricsEnabled },
+    dzNetwork: {
+      tunnelRemote: plan.tunnelRemote,
+      overlayLocal: plan.overlayLocal,
+      overlayPeer: plan.overlayPeer,
+      peers: [...peers],
+      allocatableIp: plan.allocated ? plan.dzIp : intToIp(ipToInt('209.245.232.0') + plan.index),
+    },
     history: { spans: [], infos: [] },
     nextIfindex: 3,
   };
@@ -170,7 +177,7 @@ const MIN = 60_000;
 
 /** Builds a node's state at `nowMs`, replaying its story (connects, incidents) at past times. */
 export function buildNodeState(plan: NodePlan, peers: readonly string[], nowMs: number): SimNodeState {
-  const state = emptyState(plan);
+  const state = emptyState(plan, peers);
   const h = fnv1a(plan.name);
   // Healthy daemons started between 5 and 55 minutes ago; some session-up lines are in the journal.
   const bootAt = nowMs - (5 + (h % 50)) * MIN;

@@ -96,6 +96,8 @@ export class SimNodeServer {
 
   private onClient(client: Connection): void {
     this.connections.add(client);
+    // As sshd does (TCP_NODELAY on interactive sessions): no Nagle delay on small replies.
+    client.setNoDelay(true);
     client.on('error', () => undefined);
     client.on('close', () => this.connections.delete(client));
     client.on('authentication', (ctx) => {

@@ -22,12 +22,18 @@ export interface SimAddress {
   prefixlen: number;
 }
 
-/** A route the daemon's BGP installed: `dst/32 via overlayPeer dev doublezero0 proto bgp src dzIp`. */
-export interface SimBgpRoute {
+/**
+ * A route someone installed (the kernel derives the others from addresses): the daemon's BGP routes
+ * `peer/32 via overlayPeer dev doublezero0 proto bgp src dzIp`, or one added with `ip route add`.
+ */
+export interface SimRoute {
   dst: string;
+  prefixlen: number;
   gateway: string;
   dev: string;
-  src: string;
+  src?: string;
+  /** `boot` is what `ip route add` gives a route when no proto is named */
+  protocol: 'bgp' | 'boot' | 'static';
 }
 
 export interface SimNftRule {
@@ -71,6 +77,16 @@ export interface Provision {
   withheldRoutes: string[];
 }
 
+/** What the DoubleZero network would give this client on `doublezero connect ibrl [-a]`. */
+export interface DzNetworkView {
+  tunnelRemote: string;
+  overlayLocal: string;
+  overlayPeer: string;
+  peers: string[];
+  /** the address `-a` allocates */
+  allocatableIp: string;
+}
+
 export interface DaemonState {
   active: boolean;
   pid: number;
@@ -107,10 +123,12 @@ export interface SimNodeState {
   gateway: string;
   links: SimLink[];
   addresses: SimAddress[];
-  bgpRoutes: SimBgpRoute[];
+  /** installed routes (BGP and manual); flushed from the tables while their device is down */
+  installedRoutes: SimRoute[];
   /** null: nft is not installed on this node */
   nft: { rules: SimNftRule[]; nextHandle: number } | null;
   daemon: DaemonState;
+  dzNetwork: DzNetworkView;
   history: { spans: FailureSpan[]; infos: InfoEvent[] };
   nextIfindex: number;
 }

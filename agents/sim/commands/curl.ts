@@ -1,5 +1,5 @@
 import { METRICS_URL, SOCKET_PATH } from '../../../lib/probe/commands';
-import { renderDaemonRoutes, renderMetrics } from '../render/daemon';
+import { renderDaemonRoutes, renderDaemonStatus, renderMetrics } from '../render/daemon';
 import type { SimNodeState } from '../state';
 import { fail, ok, type CommandResult } from './result';
 
@@ -45,10 +45,7 @@ export function runCurl(state: SimNodeState, argv: readonly string[], nowMs: num
   if (args.unixSocket !== undefined) {
     if (args.unixSocket !== SOCKET_PATH || !daemon.active) return cannotConnect(args, host, port);
     if (path === '/routes') return ok(renderDaemonRoutes(state));
-    if (path === '/status' || path === '/v2/status') {
-      const status = daemon.connected ? 'up' : 'disconnected';
-      return ok(JSON.stringify([{ doublezero_status: { session_status: status, last_session_update: Math.floor(nowMs / 1000) }, tunnel_name: daemon.connected ? 'doublezero0' : null, doublezero_ip: daemon.provision?.dzIp ?? null, user_type: daemon.provision?.allocated ? 'IBRLWithAllocatedIP' : 'IBRL' }]) + '\n');
-    }
+    if (path === '/status' || path === '/v2/status') return ok(renderDaemonStatus(state, nowMs));
     return ok('404 page not found\n');
   }
   if (args.url === METRICS_URL || (host === 'localhost' && port === '2113')) {

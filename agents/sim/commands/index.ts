@@ -1,5 +1,6 @@
 import type { SimNodeState } from '../state';
 import { runCurl } from './curl';
+import { runDoublezero } from './doublezero';
 import { runIp } from './ip';
 import { runJournalctl } from './journalctl';
 import { runNft } from './nft';
@@ -12,7 +13,7 @@ export type { CommandResult } from './result';
 // recognised is "command not found", like a node without that program.
 
 // sudoers on a monitored node grants the monitoring user exactly these programs, without a password.
-const SUDO_ALLOWED = new Set(['nft', 'systemctl', 'ip']);
+const SUDO_ALLOWED = new Set(['nft', 'systemctl', 'ip', 'doublezero']);
 
 export function runCommand(state: SimNodeState, argv: readonly string[], nowMs: number): CommandResult {
   const [cmd, ...args] = argv;
@@ -51,6 +52,8 @@ function runProgram(state: SimNodeState, cmd: string, args: readonly string[], n
       return runJournalctl(state, args, nowMs);
     case 'curl':
       return runCurl(state, args, nowMs);
+    case 'doublezero':
+      return runDoublezero(state, args, nowMs, root);
     case 'true':
       return ok('');
     default:

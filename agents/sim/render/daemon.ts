@@ -52,6 +52,24 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** `GET /status` and `doublezero status --json`: the session of each provisioned service. */
+export function renderDaemonStatus(state: SimNodeState, nowMs: number): string {
+  const { daemon } = state;
+  if (!daemon.provision) return '[]\n';
+  return (
+    JSON.stringify([
+      {
+        doublezero_status: { session_status: daemon.connected ? 'up' : 'disconnected', last_session_update: Math.floor(nowMs / 1000) },
+        tunnel_name: daemon.connected ? 'doublezero0' : null,
+        tunnel_src: daemon.provision.tunnelLocal,
+        tunnel_dst: daemon.provision.tunnelRemote,
+        doublezero_ip: daemon.provision.dzIp,
+        user_type: daemon.provision.allocated ? 'IBRLWithAllocatedIP' : 'IBRL',
+      },
+    ]) + '\n'
+  );
+}
+
 export function renderMetrics(state: SimNodeState, nowMs: number): string {
   const { daemon } = state;
   const uptimeS = Math.max(0, Math.floor((nowMs - daemon.startedAtMs) / 1000));
