@@ -97,7 +97,8 @@ export class SimNodeServer {
   private onClient(client: Connection): void {
     this.connections.add(client);
     // As sshd does (TCP_NODELAY on interactive sessions): no Nagle delay on small replies.
-    client.setNoDelay(true);
+    // ssh2's server connection has setNoDelay at runtime; @types/ssh2 does not declare it.
+    (client as Connection & { setNoDelay?: (noDelay: boolean) => unknown }).setNoDelay?.(true);
     client.on('error', () => undefined);
     client.on('close', () => this.connections.delete(client));
     client.on('authentication', (ctx) => {
