@@ -3,6 +3,7 @@ import { getDb } from '../lib/db';
 import { InventoryError } from '../lib/inventory/errors';
 import { loadInventoryFile } from './inventory-file';
 import { startAgent, type RunningAgent } from './poller/start-agent';
+import { wireRemediation } from '../lib/services/remediation-wire';
 
 // The agent inside the Next.js server (the embedded default). Route handlers and server actions reach
 // the running agent (its SSH pool for remediation, pollNow for re-polls) through getRunningAgent().
@@ -41,6 +42,8 @@ async function start(): Promise<RunningAgent | undefined> {
     },
   });
   console.log(`agent: polling ${inventory.nodes.length} nodes from ${inventoryPath}`);
+  // Remediation runs over this agent's SSH connections; intents left open by a crash are closed first.
+  await wireRemediation(agent, db);
   return agent;
 }
 

@@ -34,7 +34,11 @@ export interface NodeEvidence {
 
 /** Current diagnosis of a node, and a way to force a fresh poll after a remediation. */
 export interface NodeHealth {
-  evidence(node: string): Promise<NodeEvidence>;
+  /**
+   * The node's diagnosis from its latest stored poll. With `since`, only log lines written after that
+   * time count (the evidence after an action must not be the warnings from before it).
+   */
+  evidence(node: string, opts?: { since?: Date }): Promise<NodeEvidence>;
   /** resolves once a new poll of the node has been stored and diagnosed */
   pollNow(node: string): Promise<void>;
   /** whether the node is in the inventory */

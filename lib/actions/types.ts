@@ -28,6 +28,11 @@ export interface ActionDefinition<P extends z.ZodObject = z.ZodObject> {
   needsApproval: boolean;
   /** per command */
   timeoutMs: number;
+  /**
+   * Wait this long after the commands before the re-poll, so a problem that is still there has time to
+   * show again (doublezerod logs a send failure at most once per 5 s per peer; liveness detects in 3 s).
+   */
+  settleMs: number;
   check: ActionCheck;
   /** sudoers pattern per parameter (sudo 1.9.10+ regex, without anchors); see sudoers.ts */
   sudoersPatterns: Readonly<Record<string, string>>;

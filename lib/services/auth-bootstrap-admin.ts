@@ -9,7 +9,7 @@ const systemActor = { username: 'system', role: 'system' } as const;
  * First start: when there is no user at all and FNH_ADMIN_USER/FNH_ADMIN_PASSWORD are set, create that
  * admin. Never touches an existing user base, so changing the env later changes nothing.
  */
-export async function bootstrapAdminFromEnv(db: Db, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<'created' | 'skipped'> {
+export async function bootstrapAdminFromEnv(db: Db, env: Readonly<Record<string, string | undefined>> = process.env, now = new Date()): Promise<'created' | 'skipped'> {
   const username = env.FNH_ADMIN_USER;
   const password = env.FNH_ADMIN_PASSWORD;
   if (!username || !password) return 'skipped';

@@ -17,7 +17,7 @@ export interface AgentForRemediation {
   poller: { pollNow(node: string): Promise<{ state: string; lastError?: { message: string } }> };
 }
 
-export type EvidenceReader = (db: Queryable, node: string) => Promise<NodeEvidence>;
+export type EvidenceReader = (db: Queryable, node: string, opts: { since?: Date }) => Promise<NodeEvidence>;
 
 export function remediationRuntimeForAgent(agent: AgentForRemediation, db: Queryable, readEvidence: EvidenceReader): RemediationRuntime {
   return {
@@ -37,7 +37,7 @@ export function remediationRuntimeForAgent(agent: AgentForRemediation, db: Query
       },
     },
     health: {
-      evidence: (node) => readEvidence(db, node),
+      evidence: (node, opts) => readEvidence(db, node, opts ?? {}),
       async pollNow(node) {
         const status = await agent.poller.pollNow(node);
         if (status.state !== 'ok') throw new Error(status.lastError?.message ?? `poll ended in state ${status.state}`);

@@ -86,13 +86,15 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
     if (result.exitCode !== 0) break;
   }
   const succeeded = results.length === run.commands.length && results.every((r) => r.exitCode === 0);
+  const commandsDoneAt = clock();
   let pollNote: string | undefined;
   if (succeeded && action.check.kind === 'verdicts-cleared') {
+    if (action.settleMs > 0) await (rt.sleep ?? defaultSleep)(action.settleMs);
     await rt.health.pollNow(run.node).catch((err: unknown) => {
       pollNote = `re-poll failed: ${err instanceof Error ? err.message : String(err)}`;
     });
   }
-  const after = succeeded ? await readEvidence(rt, run.node) : { collectedAt: null, verdicts: [], note: 'not re-polled: a command failed' };
+  const after = succeeded ? await readEvidence(rt, run.node, commandsDoneAt) : { collectedAt: null, verdicts: [], note: 'not re-polled: a command failed' };
   const verification: Verification = judgeVerification({
     check: action.check,
     before: run.evidence_before ?? { collectedAt: null, verdicts: [] },
@@ -120,9 +122,11 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
   return verification.verified;
 }
 
-async function readEvidence(rt: RemediationRuntime, node: string): Promise<NodeEvidence & { note?: string }> {
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function readEvidence(rt: RemediationRuntime, node: string, since?: Date): Promise<NodeEvidence & { note?: string }> {
   try {
-    const e = await rt.health.evidence(node);
+    const e = await rt.health.evidence(node, since ? { since } : undefined);
     return { collectedAt: e.collectedAt, verdicts: e.verdicts.map((v) => ({ peer: v.peer, verdict: v.verdict })) };
   } catch (err) {
     return { collectedAt: null, verdicts: [], note: `evidence unavailable: ${err instanceof Error ? err.message : String(err)}` };

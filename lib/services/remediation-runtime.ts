@@ -7,6 +7,8 @@ import { AppError } from '../errors';
 export interface RemediationRuntime {
   executor: RemoteExecutor;
   health: NodeHealth;
+  /** waits before the re-poll (actions' settleMs); tests pass one that returns at once */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const holder = globalThis as unknown as { __fnhRemediationRuntime?: RemediationRuntime };

@@ -65,6 +65,6 @@ export class FakeFleet implements RemoteExecutor, NodeHealth {
   }
 
   runtime(): RemediationRuntime {
-    return { executor: this, health: this };
+    return { executor: this, health: this, sleep: async () => undefined };
   }
 }
