@@ -25,7 +25,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
-          exclude: ['node_modules/**'],
+          // .data/ holds runtime data (and other checkouts of this repo): never tests of this tree.
+          exclude: ['node_modules/**', '.data/**'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

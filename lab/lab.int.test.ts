@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMetrics } from '../lib/parse/metrics';
 import { decodeProbeOutput } from '../lib/probe/decode';
 import { buildProbeCommand } from '../lib/probe/script';
 import { collectLab } from './test/agent';
@@ -79,7 +80,7 @@ if (!isRoot) {
         expect(res.code, res.stderr).toBe(0);
         const sections = decodeProbeOutput(res.stdout);
         expect(sections.hostname?.stdout.trim()).toBe(node.name);
-        for (const name of ['ip-link', 'ip-addr', 'ip-route', 'ip-rule', 'nft', 'journal', 'systemctl', 'daemon-routes'] as const) {
+        for (const name of ['ip-link', 'ip-addr', 'ip-route', 'ip-rule', 'nft', 'journal', 'systemctl', 'daemon-routes', 'metrics'] as const) {
           expect(sections[name]?.exitCode, `${node.name} ${name}: ${sections[name]?.stderr}`).toBe(0);
         }
         // nft through sudo -n: allowed by the sudoers file, and quiet (no resolver complaint)
@@ -92,6 +93,8 @@ if (!isRoot) {
         expect(journalLines.length).toBeGreaterThan(0);
         for (const line of journalLines) journalEntrySchema.parse(JSON.parse(line));
         expect(daemonRoutesSchema.parse(JSON.parse(sections['daemon-routes']?.stdout ?? '')).length).toBeGreaterThan(0);
+        const sessionGauges = parseMetrics(sections.metrics?.stdout ?? '').items.filter((m) => m.name === 'doublezero_liveness_sessions');
+        expect(sessionGauges.reduce((sum, m) => sum + m.value, 0)).toBeGreaterThan(0);
       }
     });
 
@@ -133,8 +136,12 @@ if (!isRoot) {
         expect(w.error).toMatch(new RegExp(`^write udp 0\\.0\\.0\\.0:44880->[0-9.]+:44880: sendmsg: network is unreachable$`));
         expect(w.peer).toMatch(new RegExp(`^interface: doublezero0, localIP: ${node.allocatedIp.replace(/\./g, '\\.')}, peerIP: `));
       }
-      // The kernel counted the failed route lookups (IPSTATS OutNoRoutes, bumped on ENETUNREACH in udp_sendmsg).
-      expect(await outNoRoutes(node)).toBeGreaterThan(before);
+      // The kernel counted the failed route lookups (IPSTATS OutNoRoutes, bumped on ENETUNREACH in udp_sendmsg)
+      // and the daemon saw the errno itself.
+      await waitFor('the kernel to count a failed route lookup', async () => ((await outNoRoutes(node)) > before ? true : undefined));
+      const metrics = parseMetrics((await sshNode(node, 'curl -s --max-time 2 http://localhost:2113/metrics')).stdout).items;
+      const enetunreach = metrics.find((m) => m.name === 'doublezero_liveness_control_packets_tx_errors_total' && m.labels.errno === 'ENETUNREACH');
+      expect(enetunreach?.value).toBeGreaterThan(0);
     });
 
     it('the firewalled node gets EPERM from its nft output drop, only towards the blocked peer', async () => {

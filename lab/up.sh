@@ -109,7 +109,7 @@ FNH_SOCKET=/run/doublezerod/doublezerod.sock
 ENV
   cat >"$dir/doublezerod.json" <<JSON
 {"moniker":"$LAB_MONIKER","interfaceName":"doublezero0","overlayPeer":"$overlay_ul","publicIp":"$public",
- "allocatedIp":"$allocated","peers":$peers_json,"livenessPort":$LAB_LIVENESS_PORT,
+ "allocatedIp":"$allocated","peers":$peers_json,"livenessPort":$LAB_LIVENESS_PORT,"metricsPort":2113,
  "socketPath":"/run/doublezerod/doublezerod.sock","statePath":"/run/fnh-lab/state.json",
  "pidPath":"/run/doublezerod/doublezerod.pid","journalPath":"/run/fnh-lab/journal.tsv","clientVersion":"0.6.4-lab"}
 JSON

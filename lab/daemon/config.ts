@@ -16,6 +16,8 @@ export const daemonConfigSchema = z.object({
   /** /32s of other clients learned over BGP: one route and one liveness session each */
   peers: z.array(z.ipv4()).min(1),
   livenessPort: z.number().int().min(1).max(65535),
+  /** Prometheus metrics on 127.0.0.1 of the node's namespace (the daemon's -metrics-addr) */
+  metricsPort: z.number().int().min(1).max(65535),
   socketPath: z.string().min(1),
   statePath: z.string().min(1),
   pidPath: z.string().min(1),

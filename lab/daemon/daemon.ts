@@ -1,6 +1,7 @@
 import type { DaemonConfig } from './config';
 import type { LivenessManager } from './liveness';
 import type { Logger } from './log';
+import type { DaemonMetrics } from './metrics';
 import { addHostAddress, flushPeerRoutes, installPeerRoute, linkIsUp, peerRoutes, removeHostAddress } from './netlink';
 import { readConnectionState, writeConnectionState, type ConnectionState } from './state';
 
@@ -31,6 +32,7 @@ export class Doublezerod {
     private readonly cfg: DaemonConfig,
     private readonly log: Logger,
     private readonly liveness: LivenessManager,
+    private readonly metrics: DaemonMetrics,
   ) {}
 
   get doubleZeroIp(): string | null {
@@ -125,6 +127,7 @@ export class Doublezerod {
         await installPeerRoute(this.cfg.interfaceName, peer, this.cfg.overlayPeer, dzIp);
       } catch (err) {
         // e.g. the interface is down: BGP cannot come up, the routes arrive when it does.
+        this.metrics.routeInstallFailures++;
         this.log.error('bgp: error installing route', { peer, error: String(err).split('\n')[0] ?? '' });
       }
     }

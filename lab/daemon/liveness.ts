@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { DaemonConfig } from './config';
 import { errnoCode, goErrnoText } from './errno';
 import type { Logger } from './log';
+import type { DaemonMetrics } from './metrics';
 import { decodePacket, encodePacket } from './packet';
 import { LivenessSession, TX_INTERVAL_MS, sessionKeyString, type SessionKey, type Transition } from './session';
 
@@ -21,6 +22,7 @@ export class LivenessManager {
   constructor(
     private readonly cfg: DaemonConfig,
     private readonly log: Logger,
+    private readonly metrics: DaemonMetrics,
   ) {
     this.listenLabel = `0.0.0.0:${cfg.livenessPort}`;
   }
@@ -81,7 +83,12 @@ export class LivenessManager {
       const sock = this.sockets.get(s.key.localIp);
       if (!sock) continue;
       sock.send(encodePacket(s.controlPacket(this.cfg.clientVersion, 'passive')), this.cfg.livenessPort, s.key.peerIp, (err) => {
-        if (!err || !s.claimWarning(Date.now())) return;
+        if (!err) {
+          this.metrics.txPackets++;
+          return;
+        }
+        this.metrics.countTxError(errnoCode(err) ?? 'unknown');
+        if (!s.claimWarning(Date.now())) return;
         this.log.warn('liveness.scheduler: error writing UDP packet', {
           error: `write udp ${this.listenLabel}->${s.key.peerIp}:${this.cfg.livenessPort}: sendmsg: ${goErrnoText(errnoCode(err))}`,
           peer: sessionKeyString(s.key),
@@ -93,6 +100,7 @@ export class LivenessManager {
   private onDatagram(localIp: string, msg: Buffer, from: string): void {
     const packet = decodePacket(msg);
     if (!packet) return;
+    this.metrics.rxPackets++;
     const s = this.sessions.get(sessionKeyString({ interfaceName: this.cfg.interfaceName, localIp, peerIp: from }));
     if (!s) return;
     const t = s.receive(packet, Date.now());
@@ -101,6 +109,7 @@ export class LivenessManager {
 
   private logTransition(s: LivenessSession, t: Transition): void {
     const peer = sessionKeyString(s.key);
+    this.metrics.countTransition(t.from, t.to);
     if (t.to === 'Up') this.log.info('liveness: session up', { peer });
     else if (t.to === 'Down') this.log.info('liveness: session down', { peer, reason: t.reason ?? 'unknown' });
   }

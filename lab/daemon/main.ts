@@ -6,6 +6,7 @@ import { Doublezerod } from './daemon';
 import { openJournal } from './journal';
 import { LivenessManager } from './liveness';
 import { createLogger } from './log';
+import { DaemonMetrics, serveMetrics } from './metrics';
 
 // Stand-in doublezerod for the lab (issue 4):
 //   main.ts run            the daemon (started by the node's systemctl shim)
@@ -17,13 +18,16 @@ const USAGE = 'usage: doublezerod run | connect [-a] | disconnect | status';
 async function runDaemon(): Promise<void> {
   const cfg = loadDaemonConfig();
   const log = createLogger(openJournal(cfg.journalPath, 'doublezerod.service', 'doublezerod'));
-  const liveness = new LivenessManager(cfg, log);
-  const daemon = new Doublezerod(cfg, log, liveness);
+  const metrics = new DaemonMetrics();
+  const liveness = new LivenessManager(cfg, log, metrics);
+  const daemon = new Doublezerod(cfg, log, liveness, metrics);
   await daemon.start();
   const server = await serveApi(cfg.socketPath, daemon, log);
+  const metricsServer = await serveMetrics(cfg.metricsPort, metrics, () => liveness.list());
   writeFileSync(cfg.pidPath, `${process.pid}\n`);
   const shutdown = async () => {
     server.close();
+    metricsServer.close();
     await daemon.stop();
     rmSync(cfg.pidPath, { force: true });
     rmSync(cfg.socketPath, { force: true });
