@@ -1,0 +1,47 @@
+import 'server-only';
+import type { Queryable } from '@/lib/db';
+import type { NodeDiagnosis } from '@/lib/diagnosis/types';
+
+/**
+ * Replaces the node's current peer verdicts and summary with `diagnosis`. Call inside the poll's
+ * transaction. A diagnosis older than the stored one (a late poll) is ignored: returns false.
+ */
+export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: NodeDiagnosis, diagnosedAt: Date = new Date(diagnosis.collectedAt)): Promise<boolean> {
+  const collectedAt = new Date(diagnosis.collectedAt);
+  const { rows } = await tx.query<{ newer: boolean }>(`select collected_at > $2 as newer from node_summary where node = $1`, [node, collectedAt]);
+  if (rows[0]?.newer) return false;
+
+  await tx.query('delete from peer_verdicts where node = $1', [node]);
+  const peers = diagnosis.peers;
+  if (peers.length) {
+    const col = <T>(f: (p: (typeof peers)[number]) => T): T[] => peers.map(f);
+    await tx.query(
+      `insert into peer_verdicts (node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, diagnosed_at)
+       select $1, p, i, l, v, w, lw, e::jsonb, d::jsonb, $2
+       from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], $9::text[], $10::text[]) as t(p, i, l, v, w, lw, e, d)`,
+      [
+        node,
+        diagnosedAt,
+        col((p) => p.peer),
+        col((p) => p.interface),
+        col((p) => p.localIP),
+        col((p) => p.verdict),
+        col((p) => p.warnings),
+        col((p) => p.lastWarningAt),
+        col((p) => JSON.stringify(p.evidence)),
+        col((p) => JSON.stringify(p.details)),
+      ],
+    );
+  }
+  const counts: Record<string, number> = {};
+  for (const p of peers) counts[p.verdict] = (counts[p.verdict] ?? 0) + 1;
+  await tx.query(
+    `insert into node_summary (node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at)
+     values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
+     on conflict (node) do update set worst_verdict = excluded.worst_verdict, node_unknown = excluded.node_unknown,
+       doublezero0 = excluded.doublezero0, warnings_in_window = excluded.warnings_in_window, peer_count = excluded.peer_count,
+       verdict_counts = excluded.verdict_counts, collected_at = excluded.collected_at, diagnosed_at = excluded.diagnosed_at`,
+    [node, diagnosis.worst, diagnosis.nodeUnknown, diagnosis.doublezero0, diagnosis.warningsInWindow, peers.length, JSON.stringify(counts), collectedAt, diagnosedAt],
+  );
+  return true;
+}

@@ -1,0 +1,25 @@
+import 'server-only';
+import type { Queryable } from '@/lib/db';
+import { canonicalJson } from '@/lib/model/canonical-json';
+import type { NodeState, StableNodeState } from '@/lib/model/node-state';
+import { stableState, stateHash } from '@/lib/model/state-hash';
+
+export interface RecordNodeStateResult {
+  changed: boolean;
+  hash: string;
+}
+
+/**
+ * Stores the node's normalized state at `at` if it differs from the state in effect just before `at`
+ * (change-only history). Call inside the poll's transaction.
+ */
+export async function recordNodeState(tx: Queryable, node: string, at: Date, state: NodeState | StableNodeState): Promise<RecordNodeStateResult> {
+  const hash = stateHash(state);
+  const { rows } = await tx.query<{ state_hash: string }>(
+    `select state_hash from node_state_history where node = $1 and at <= $2 order by at desc, id desc limit 1`,
+    [node, at],
+  );
+  if (rows[0]?.state_hash === hash) return { changed: false, hash };
+  await tx.query(`insert into node_state_history (node, at, state_hash, state) values ($1, $2, $3, $4::jsonb)`, [node, at, hash, canonicalJson(stableState(state))]);
+  return { changed: true, hash };
+}
