@@ -10,10 +10,13 @@ import type { SshPool } from '../ssh/pool';
 
 export interface PollNodeOptions {
   journalSince: number;
+  /** budget of the whole poll: connect + probe */
   timeoutMs: number;
   maxBytes: number;
   /** collection time (agent clock) */
   now: Date;
+  /** default Date.now */
+  clock?: () => number;
 }
 
 export interface PolledNode {
@@ -23,7 +26,12 @@ export interface PolledNode {
 
 export async function pollNode(pool: SshPool, name: string, opts: PollNodeOptions): Promise<PolledNode> {
   const command = buildProbeCommand({ journalSince: opts.journalSince });
-  const res = await pool.exec(name, command, { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
+  // Connecting may take part of the budget; the probe gets what is left, so the poll as a whole keeps its deadline.
+  const clock = opts.clock ?? Date.now;
+  const deadline = clock() + opts.timeoutMs;
+  await pool.ensureConnected(name);
+  const timeoutMs = Math.max(1, deadline - clock());
+  const res = await pool.exec(name, command, { timeoutMs, maxBytes: opts.maxBytes });
   const host = pool.address(name);
   const stderr = res.stderr.toString('utf8');
   if (res.exitCode !== 0) {

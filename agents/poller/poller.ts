@@ -165,8 +165,9 @@ export class Poller {
           timeoutMs: this.opts.pollTimeoutMs,
           maxBytes: this.opts.maxOutputBytes,
           now: at,
+          clock: this.opts.now,
         }),
-        // Connect + exec each have their own limits; this is the backstop for the whole poll.
+        // Connect and probe share the deadline above; this backstop only covers a connect slower than it.
         this.opts.pollTimeoutMs + 1_000,
         () => new SshError('command-timeout', `${name}: poll did not finish within ${this.opts.pollTimeoutMs} ms`, { host: this.pool.address(name) }),
       );

@@ -97,9 +97,21 @@ export async function openConnection(target: ConnectTarget, opts: ConnectOptions
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // Small request/response exchanges: without this, Nagle + delayed ACK add ~40 ms per round trip.
+      client.setNoDelay(true);
       resolve();
     });
-    client.on('error', (err: Error & { level?: string; code?: string }) => fail(hostKeyFailure ?? classifyConnectError(err, target.label, where, opts.connectTimeoutMs)));
+    client.on('error', (err: Error & { level?: string; code?: string }) => {
+      // A server that offers none of the pinned key types has replaced its key as far as we can tell.
+      if (!hostKeyFailure && pinnedTypes.length > 0 && /no matching host key format/i.test(err.message)) {
+        hostKeyFailure = new SshError(
+          'host-key-changed',
+          `${target.label}: HOST KEY CHANGED for ${where}: the server offers none of the pinned key types (${pinnedTypes.join(', ')}). No command will be sent until the key is re-pinned.`,
+          { host: where },
+        );
+      }
+      fail(hostKeyFailure ?? classifyConnectError(err, target.label, where, opts.connectTimeoutMs));
+    });
     client.once('close', () => fail(hostKeyFailure ?? new SshError('closed', `${target.label}: ${where} closed the connection during the handshake`, { host: where })));
     client.connect(config);
   });

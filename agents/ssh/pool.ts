@@ -102,6 +102,11 @@ export class SshPool {
     return { status, failures: e.failures, ...(e.retryAt > this.opts.now() ? { retryAt: e.retryAt } : {}), ...(e.lastError ? { lastError: e.lastError } : {}) };
   }
 
+  /** Opens the node's connection if it is not open (a poll uses this to split its time budget). */
+  async ensureConnected(name: string): Promise<void> {
+    await this.connection(name);
+  }
+
   /** Runs a command string (already quoted) and returns its raw output. A non-zero exit is a result, not an error. */
   async exec(name: string, command: string, limits: ExecLimits): Promise<ExecResult> {
     const entry = this.entry(name);

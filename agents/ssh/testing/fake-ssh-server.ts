@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
+import os from 'node:os';
+import path from 'node:path';
+import { Server, type Connection, type ServerChannel } from 'ssh2';
 
 // ssh2 servers that behave badly on purpose, for the agent's resilience tests. They accept any
 // client authentication: what is under test is what the agent does with what they send.
@@ -17,9 +21,17 @@ export interface FakeSshServer {
 
 export type ExecBehaviour = (channel: ServerChannel, command: string) => void;
 
+// ssh-keygen, not ssh2's generateKeyPairSync: the latter now and then writes an ed25519 key that
+// ssh2's own parser rejects ("Malformed OpenSSH private key"), which made tests flaky.
 export function newHostKey(): { privateKey: string; publicKey: string } {
-  const pair = utils.generateKeyPairSync('ed25519');
-  return { privateKey: pair.private, publicKey: pair.public.trim().split(/\s+/).slice(0, 2).join(' ') };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-hostkey-'));
+  try {
+    const file = path.join(dir, 'key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', file]);
+    return { privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(`${file}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function startFakeSshServer(onExec: ExecBehaviour, hostKey = newHostKey()): Promise<FakeSshServer> {
