@@ -143,6 +143,21 @@ describe('SshPool', () => {
     expect(s.execs()).toEqual(['true']);
   });
 
+  it('treats a server that offers none of the pinned key types as a changed key', async () => {
+    const s = await server((ch) => {
+      ch.exit(0);
+      ch.end();
+    });
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', '', '-f', path.join(dir, 'old_rsa')]);
+    const oldRsa = readFileSync(path.join(dir, 'old_rsa.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+    const p = pool([node('retyped', s.port, `[127.0.0.1]:${s.port} ${oldRsa}\n`)]);
+    const err = await sshError(p.exec('retyped', 'true', limits));
+    expect(err.kind).toBe('host-key-changed');
+    expect(err.message).toMatch(/none of the pinned key types \(ssh-rsa\)/);
+    expect(p.state('retyped').status).toBe('host-key-changed');
+    expect(s.execs()).toEqual([]);
+  });
+
   it('refuses an unknown key unless the node trusts on first use, which pins it', async () => {
     const s = await server((ch) => {
       ch.exit(0);
