@@ -1,0 +1,161 @@
+// `npm run bench`: one run, one machine, ratios between tools measured side by side.
+// 1. a simulated fleet of N real SSH servers in its own process;
+// 2. our agent (own process): connect all, full-probe cycles (p50/p95), CPU, peak memory, diagnosis time;
+// 3. the same probe over the same fleet with parallel-ssh (Debian pssh) and `ansible -m raw`;
+// 4. parsing a 1,000,000-route table.
+// Results: a table on stdout and bench-results/bench-<time>.json.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { buildProbeCommand } from '../../lib/probe/script';
+import { routeTableBench } from './route-table';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '1000' },
+    cycles: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '256' },
+    'tool-parallelism': { type: 'string', default: '100' },
+    'skip-tools': { type: 'boolean', default: false },
+  },
+});
+const nodes = Number(values.nodes);
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+}
+
+async function startFleet(dir: string): Promise<{ stop: () => Promise<void>; inventoryPath: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'agents/sim/cli.ts'), '--nodes', String(nodes), '--dir', dir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const inventoryPath = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (b: Buffer) => {
+      buf += b.toString();
+      const m = /inventory:\s+(\S+)/.exec(buf);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`simulated fleet exited with ${code}`)));
+  });
+  return {
+    inventoryPath,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+interface InventoryDoc {
+  defaults: { user: string; keyPath: string; knownHostsPath: string };
+  nodes: Array<{ name: string; host: string; port: number }>;
+}
+
+function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; status: number | null; stderr: string } {
+  const start = performance.now();
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  return { ms: performance.now() - start, status: r.status, stderr: (r.stderr ?? '').slice(-2000) };
+}
+
+function toolCycles(inv: InventoryDoc, fleetDir: string, work: string): Record<string, { ms: number; ok: boolean; note: string }> {
+  const probe = buildProbeCommand({ journalSince: Math.floor(Date.now() / 1000) - 900 });
+  const key = path.resolve(fleetDir, inv.defaults.keyPath);
+  const knownHosts = path.resolve(fleetDir, inv.defaults.knownHostsPath);
+  const sshOpts = ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'ConnectTimeout=60', '-i', key];
+  const par = values['tool-parallelism'];
+  const out: Record<string, { ms: number; ok: boolean; note: string }> = {};
+
+  const hostsFile = path.join(work, 'pssh-hosts');
+  writeFileSync(hostsFile, inv.nodes.map((n) => `${inv.defaults.user}@${n.host}:${n.port}`).join('\n') + '\n');
+  const psshBin = ['parallel-ssh', 'pssh'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0);
+  if (psshBin) {
+    const r = timeCommand(psshBin, ['-h', hostsFile, '-p', par, '-t', '120', '-o', path.join(work, 'pssh-out'), '-x', sshOpts.join(' '), probe]);
+    out['parallel-ssh'] = { ms: r.ms, ok: r.status === 0, note: r.status === 0 ? `-p ${par}` : `exit ${r.status}: ${r.stderr.slice(-300)}` };
+  } else out['parallel-ssh'] = { ms: NaN, ok: false, note: 'not installed (apt-get install pssh)' };
+
+  const ansibleInv = path.join(work, 'ansible-hosts.ini');
+  writeFileSync(
+    ansibleInv,
+    '[fleet]\n' + inv.nodes.map((n) => `${n.name} ansible_host=${n.host} ansible_port=${n.port} ansible_user=${inv.defaults.user}`).join('\n') + '\n',
+  );
+  if (spawnSync('sh', ['-c', 'command -v ansible']).status === 0) {
+    const env = {
+      ...process.env,
+      ANSIBLE_HOST_KEY_CHECKING: 'True',
+      ANSIBLE_SSH_ARGS: sshOpts.filter((o) => o !== '-i' && o !== key).join(' ') + ' -o ControlMaster=no',
+      ANSIBLE_PRIVATE_KEY_FILE: key,
+      ANSIBLE_STDOUT_CALLBACK: 'oneline',
+      ANSIBLE_LOCAL_TEMP: path.join(work, 'ansible-tmp'),
+      ANSIBLE_HOME: path.join(work, 'ansible-home'),
+    };
+    const r = timeCommand('ansible', ['all', '-i', ansibleInv, '-m', 'raw', '-a', probe, '-f', par, '-o'], env);
+    out['ansible -m raw'] = { ms: r.ms, ok: r.status === 0, note: r.status === 0 ? `-f ${par}` : `exit ${r.status}: ${r.stderr.slice(-300)}` };
+  } else out['ansible -m raw'] = { ms: NaN, ok: false, note: 'not installed (apt-get install ansible)' };
+  return out;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), 'fnh-bench-'));
+  const fleetDir = path.join(work, 'fleet');
+  console.log(`starting ${nodes} simulated SSH nodes…`);
+  const fleet = await startFleet(fleetDir);
+  try {
+    console.log('agent: connect + cycles…');
+    const agentRun = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'scripts/bench/agent-cycle.ts'), '--inventory', fleet.inventoryPath, '--cycles', values.cycles, '--concurrency', values.concurrency],
+      { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    if (agentRun.status !== 0) throw new Error(`agent benchmark failed (exit ${agentRun.status})`);
+    const agent = JSON.parse(agentRun.stdout.trim().split('\n').pop() ?? '{}') as {
+      connectAllMs: number;
+      cycleMs: number[];
+      cpuPercentDuringCycles: number;
+      peakRssMb: number;
+      diagnoseMs: number;
+      connected: number;
+      pollFailures: number;
+    };
+    const inv = parseYaml((await import('node:fs')).readFileSync(fleet.inventoryPath, 'utf8')) as InventoryDoc;
+    console.log('parallel-ssh and ansible cycles…');
+    const tools = values['skip-tools'] ? {} : toolCycles(inv, fleetDir, work);
+    const routes = routeTableBench(1_000_000);
+
+    const p50 = percentile(agent.cycleMs, 50);
+    const p95 = percentile(agent.cycleMs, 95);
+    const rows: Array<[string, string]> = [
+      ['nodes', String(nodes)],
+      ['agent: connect all', `${agent.connectAllMs.toFixed(0)} ms (${agent.connected} connected)`],
+      ['agent: full-probe cycle p50 / p95', `${p50.toFixed(0)} / ${p95.toFixed(0)} ms over ${agent.cycleMs.length} cycles (${agent.pollFailures} failed polls)`],
+      ['agent: CPU during cycles / peak RSS', `${agent.cpuPercentDuringCycles.toFixed(0)} % of one core / ${agent.peakRssMb.toFixed(0)} MB`],
+      ['diagnosis of one cycle (all nodes)', `${agent.diagnoseMs.toFixed(0)} ms`],
+      ['1,000,000-route table parse', `${routes.parseMs.toFixed(0)} ms (${(routes.bytes / 1e6).toFixed(0)} MB of ip -j output, ${routes.routes} routes)`],
+    ];
+    for (const [tool, r] of Object.entries(tools)) {
+      rows.push([`${tool}: one cycle`, r.ok ? `${r.ms.toFixed(0)} ms (${r.note}) = ${(r.ms / p50).toFixed(1)}× the agent's p50` : `failed: ${r.note}`]);
+    }
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log('\n' + rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+    const outDir = path.join(root, 'bench-results');
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), nodes, agent: { ...agent, p50, p95 }, tools, routes }, null, 2) + '\n');
+    console.log(`\nwritten: ${path.relative(root, file)}`);
+  } finally {
+    await fleet.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
