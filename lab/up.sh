@@ -138,14 +138,13 @@ in_node() {  # in_node <name> <command...>: run inside the node's network, UTS a
 }
 
 # --- scenarios -------------------------------------------------------------------------------------
-dzcli() { local name=$1; shift; in_node "$name" env DOUBLEZEROD_CONFIG=/run/fnh-lab/doublezerod.json sh -c 'cd "$0" && exec "$1" --import tsx lab/daemon/main.ts "$2" ${3:+"$3"}' "$REPO" "$NODE_BIN" "$@"; }
 for i in "${!LAB_NODES[@]}"; do
   name=${LAB_NODES[$i]}
   ns=$LAB_NS_PREFIX$name
   case $(lab_scenario "$i") in
     stale-session)
-      # the seed's sequence, through the daemon's CLI
-      (dzcli "$name" connect -a && dzcli "$name" disconnect && dzcli "$name" connect) &
+      # the seed's sequence, through the doublezero CLI
+      (in_node "$name" doublezero connect ibrl -a && in_node "$name" doublezero disconnect && in_node "$name" doublezero connect ibrl) &
       ;;
     interface-down) ip -n "$ns" link set doublezero0 down ;;
     firewall-blocked)

@@ -22,17 +22,14 @@ chmod 0644 "$FNH_JOURNAL"
 { cat /etc/hosts; printf '127.0.1.1\t%s\n' "$FNH_NODE_NAME"; } >/run/fnh-lab/hosts
 mount --bind /run/fnh-lab/hosts /etc/hosts
 
-# The shims replace journalctl/systemctl at their real paths, so the agent's commands and the
-# sudoers rules (/usr/bin/systemctl) stay exactly what a real node uses.
-if [ -z "${FNH_LAB_SHIM_OVERLAY:-}" ] && [ -e /usr/bin/journalctl ] && [ -e /usr/bin/systemctl ]; then
-  mount --bind "$FNH_REPO/lab/shims/journalctl" /usr/bin/journalctl
-  mount --bind "$FNH_REPO/lab/shims/systemctl" /usr/bin/systemctl
-else
-  # No systemd on this host (or FNH_LAB_SHIM_OVERLAY=1): lay the shims over /usr/bin with an
-  # overlay, in this namespace only.
-  mkdir -p /run/fnh-lab/usr-bin/upper /run/fnh-lab/usr-bin/work
-  cp "$FNH_REPO/lab/shims/journalctl" "$FNH_REPO/lab/shims/systemctl" /run/fnh-lab/usr-bin/upper/
-  mount -t overlay fnh-lab-usr-bin -o lowerdir=/usr/bin,upperdir=/run/fnh-lab/usr-bin/upper,workdir=/run/fnh-lab/usr-bin/work /usr/bin
+# The shims (journalctl, systemctl, doublezero) appear at their real paths in /usr/bin, so the agent's
+# commands and the sudoers rules (/usr/bin/systemctl) stay exactly what a real node uses: an overlay of
+# /usr/bin in this mount namespace only. Without overlayfs, bind-mount over the files that exist.
+shims=/run/fnh-lab/usr-bin
+mkdir -p "$shims/upper" "$shims/work"
+cp "$FNH_REPO/lab/shims/journalctl" "$FNH_REPO/lab/shims/systemctl" "$FNH_REPO/lab/shims/doublezero" "$shims/upper/"
+if ! mount -t overlay fnh-lab-usr-bin -o "lowerdir=/usr/bin,upperdir=$shims/upper,workdir=$shims/work" /usr/bin; then
+  for shim in journalctl systemctl; do mount --bind "$shims/upper/$shim" "/usr/bin/$shim"; done
 fi
 
 # The monitoring user's sudo rules, installed where an operator would put them, for this node only.
