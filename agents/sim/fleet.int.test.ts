@@ -8,7 +8,7 @@ import { parseDaemonRoutes } from '../../lib/parse/daemon-routes';
 import { parseIpAddr } from '../../lib/parse/ip-addr';
 import { parseIpLink } from '../../lib/parse/ip-link';
 import { parseJournal } from '../../lib/parse/journal';
-import { decodeProbeOutput } from '../../lib/probe/decode';
+import { decodeProbeOutput, ProbeDecodeError } from '../../lib/probe/decode';
 import { buildProbeCommand } from '../../lib/probe/script';
 import { startSimFleet, type SimFleet } from './fleet';
 import { generateKeyPair } from './keys';
@@ -33,6 +33,7 @@ beforeAll(async () => {
       'chi-mn-bm1': { behavior: 'huge', hugeBytes: 6 * 1024 * 1024 },
       'mia-mn-bm1': { behavior: 'slow', delayMs: 300 },
       'sea-mn-bm1': 'rekey',
+      'par-mn-bm1': 'malformed',
     },
   });
 });
@@ -152,14 +153,14 @@ describe('remediation over SSH', () => {
   });
 
   it('answers an unknown command with 127 and never runs it', async () => {
-    expect(await sshExec(portOf('par-mn-bm1'), 'rm -rf /')).toMatchObject({ code: 127, stderr: 'bash: line 1: rm: command not found\n' });
+    expect(await sshExec(portOf('lon-mn-bm1'), 'rm -rf /')).toMatchObject({ code: 127, stderr: 'bash: line 1: rm: command not found\n' });
   });
 });
 
 describe('authentication', () => {
   it('refuses another key and another user', async () => {
-    await expect(sshExec(portOf('par-mn-bm1'), 'hostname', { privateKey: generateKeyPair('x').privateKey })).rejects.toThrow(/authentication/i);
-    await expect(sshExec(portOf('par-mn-bm1'), 'hostname', { user: 'root' })).rejects.toThrow(/authentication/i);
+    await expect(sshExec(portOf('lon-mn-bm1'), 'hostname', { privateKey: generateKeyPair('x').privateKey })).rejects.toThrow(/authentication/i);
+    await expect(sshExec(portOf('lon-mn-bm1'), 'hostname', { user: 'root' })).rejects.toThrow(/authentication/i);
   });
 });
 
@@ -185,6 +186,12 @@ describe('hostile and unreachable nodes', () => {
     expect(sections).toEqual({});
   });
 
+  it('malformed: prints section lines the decoder refuses', async () => {
+    const r = await sshExec(portOf('par-mn-bm1'), buildProbeCommand({ journalSince: 0 }));
+    expect(r.code).toBe(0);
+    expect(() => decodeProbeOutput(r.stdout.toString('utf8'))).toThrow(ProbeDecodeError);
+  });
+
   it('huge: streams the whole configured size', async () => {
     const r = await sshExec(portOf('chi-mn-bm1'), buildProbeCommand({ journalSince: 0 }));
     expect(r.stdout.length).toBe(6 * 1024 * 1024);
@@ -205,9 +212,9 @@ describe('hostile and unreachable nodes', () => {
   });
 
   it('a normal node keeps its host key across a restart', async () => {
-    const node = fleet.node('par-mn-bm1');
+    const node = fleet.node('lon-mn-bm1');
     await node.restart();
-    expect((await sshExec(node.port, 'hostname')).stdout.toString()).toBe('par-mn-bm1\n');
+    expect((await sshExec(node.port, 'hostname')).stdout.toString()).toBe('lon-mn-bm1\n');
   });
 });
 

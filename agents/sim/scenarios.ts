@@ -11,7 +11,7 @@ export const incidentKinds = ['healthy', 'seed-stale-session', 'stale-session', 
 export type IncidentKind = (typeof incidentKinds)[number];
 
 /** How a node's SSH server behaves (hostile modes are for tests of the agent). */
-export const behaviors = ['normal', 'unreachable', 'silent', 'garbage', 'huge', 'slow', 'rekey'] as const;
+export const behaviors = ['normal', 'unreachable', 'silent', 'garbage', 'malformed', 'huge', 'slow', 'rekey'] as const;
 export type Behavior = (typeof behaviors)[number];
 
 export interface ScenarioOverride {

@@ -132,6 +132,10 @@ export class SimNodeServer {
       case 'garbage':
         stream.write(randomBytes(4096));
         return finish(stream, 0);
+      case 'malformed':
+        // Section lines that look right but are not: bad base64, then a section printed twice.
+        stream.write('FNH1 ip-link not*base64 0 \nFNH1 hostname aG9zdAo= 0 \nFNH1 hostname aG9zdAo= 0 \n');
+        return finish(stream, 0);
       case 'huge':
         return void streamHuge(stream, this.plan.hugeBytes);
       case 'slow': {
