@@ -72,4 +72,22 @@ describe('Poller.pollNow', () => {
       await pool.close();
     }
   });
+
+  it('resumes the journal window from the last success the store remembers', async () => {
+    const pool = new SshPool({
+      source: 't',
+      nodes: [{ name: 'n', host: '127.0.0.1', port: node.port, user: 'u', tags: [], keyPath: path.join(dir, 'id'), knownHostsPath: path.join(dir, 'known_hosts'), useAgent: false, trustOnFirstUse: false }],
+    });
+    const lastSuccessAt = new Date(Date.now() - 120_000);
+    const poller = new Poller(pool, ['n'], async () => undefined, { lastSuccess: new Map([['n', lastSuccessAt]]) });
+    try {
+      const before = node.execs().length;
+      await poller.pollNow('n');
+      const since = Number(/--since @(\d+)/.exec(node.execs()[before]!)?.[1]);
+      expect(since).toBe(Math.floor(lastSuccessAt.getTime() / 1000) - 30);
+    } finally {
+      await poller.stop();
+      await pool.close();
+    }
+  });
 });

@@ -36,6 +36,8 @@ export interface PollerOptions {
   journal?: JournalWindowPolicy;
   now?: () => number;
   log?: (message: string) => void;
+  /** last successful poll per node from the store, so a restarted agent reads only the journal it missed */
+  lastSuccess?: ReadonlyMap<string, Date>;
 }
 
 interface NodeSlot {
@@ -66,6 +68,7 @@ export class Poller {
       journal: opts.journal ?? defaultJournalWindow,
       now: opts.now ?? Date.now,
       log: opts.log ?? ((m) => console.error(m)),
+      lastSuccess: opts.lastSuccess ?? new Map(),
     };
     this.semaphore = new Semaphore(this.opts.concurrency);
     this.setNodes(nodes);
@@ -81,7 +84,8 @@ export class Poller {
     }
     nodes.forEach((name, i) => {
       if (this.slots.has(name)) return;
-      this.slots.set(name, { status: { state: 'pending', consecutiveFailures: 0 } });
+      const lastSuccessAt = this.opts.lastSuccess.get(name);
+      this.slots.set(name, { status: { state: 'pending', consecutiveFailures: 0, ...(lastSuccessAt ? { lastSuccessAt } : {}) } });
       if (this.running) this.schedule(name, this.spread(i, nodes.length));
     });
   }

@@ -29,6 +29,8 @@ export interface StartAgentOptions {
 export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
   await syncInventory(opts.db, opts.inventory);
   const pool = new SshPool(opts.inventory, opts.pool);
+  const { rows } = await opts.db.query<{ node: string; last_success_at: Date }>('select node, last_success_at from node_status where last_success_at is not null');
+  const lastSuccess = new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
   const poller = new Poller(
     pool,
     opts.inventory.nodes.map((n) => n.name),
@@ -39,7 +41,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
         opts.observe?.(r);
       }
     },
-    opts.poller,
+    { lastSuccess, ...opts.poller },
   );
   poller.start();
   let unregister: (() => void) | undefined;
