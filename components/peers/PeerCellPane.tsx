@@ -24,20 +24,28 @@ export function PeerCellPane(props: {
   reverse: { verdict: Verdict | null; warnings: number; ip: string } | null;
   at: string | null;
   synthetic: boolean;
-  onClose: () => void;
+  /** absent when the pane is embedded in a page (triage) rather than opened from a grid */
+  onClose?: () => void;
 }) {
   const { node, peer, at } = props;
   const pin = at ? `?at=${encodeURIComponent(at)}` : '';
   return (
-    <aside aria-label={`${node} to ${peer}`} data-testid="detail-pane" className="w-[36rem] shrink-0 overflow-y-auto rounded border border-slate-700 bg-slate-950 p-3 text-xs" style={{ maxHeight: 'calc(100vh - 6rem)' }}>
+    <aside
+      aria-label={`${node} to ${peer}`}
+      data-testid="detail-pane"
+      className={`overflow-y-auto rounded border border-slate-700 bg-slate-950 p-3 text-xs ${props.onClose ? 'w-[36rem] shrink-0' : ''}`}
+      style={props.onClose ? { maxHeight: 'calc(100vh - 6rem)' } : undefined}
+    >
       <div className="mb-2 flex items-center gap-2">
         <h2 className="font-mono text-sm text-slate-100">
           {node} → {peer}
           {props.peerNode ? <span className="text-slate-400"> ({props.peerNode})</span> : null}
         </h2>
-        <button type="button" onClick={props.onClose} className="ml-auto rounded px-2 py-0.5 text-slate-400 hover:bg-slate-800" aria-label="Close detail">
-          ✕
-        </button>
+        {props.onClose ? (
+          <button type="button" onClick={props.onClose} className="ml-auto rounded px-2 py-0.5 text-slate-400 hover:bg-slate-800" aria-label="Close detail">
+            ✕
+          </button>
+        ) : null}
       </div>
       <div className="mb-3 space-y-1">
         <div className="flex items-center gap-2">
