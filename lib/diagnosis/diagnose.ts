@@ -35,13 +35,14 @@ export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiag
   const windowStart = new Date(windowEnd.getTime() - windowMs);
   const events = mergeEvents(state.events, opts.earlierEvents ?? []);
   const sessions = sessionKeys(state, events);
+  const warningsByPeer = indexWarnings(events);
 
   const missingSections = requiredSections.filter((s) => state.sections[s] !== 'ok' && state.sections[s] !== 'truncated');
   const nodeUnknown = opts.freshness && !opts.freshness.fresh ? (opts.freshness.reason ?? 'no fresh data') : missingSections.length ? `cannot check: ${missingSections.join(', ')} not collected` : null;
 
   const byPeer = new Map<string, PeerVerdict[]>();
   for (const key of sessions) {
-    const warnings = warningEvidence(events, key, windowStart, windowEnd);
+    const warnings = warningEvidence(warningsByPeer, key, windowStart, windowEnd);
     const verdict = nodeUnknown ? unknownVerdict(key, warnings, nodeUnknown, opts.freshness, missingSections) : judgeSession(state, key, warnings, windowMs);
     const list = byPeer.get(key.peer) ?? [];
     list.push(verdict);
@@ -54,7 +55,7 @@ export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiag
     const sorted = [...list].sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict));
     const chosen = sorted[0]!;
     // the count shown is the peer's: every warning to it, whichever local address sent it
-    const peerWarnings = warningEvidence(events, { peer: chosen.peer }, windowStart, windowEnd);
+    const peerWarnings = warningEvidence(warningsByPeer, { peer: chosen.peer }, windowStart, windowEnd);
     chosen.warnings = peerWarnings.count;
     chosen.lastWarningAt = peerWarnings.lastAt;
     chosen.details.warnings = peerWarnings;
@@ -106,13 +107,24 @@ function isWarning(e: EventLike): boolean {
   return e.level === 'WARN' || e.level === 'WARNING' || e.level === 'ERROR';
 }
 
+/** Warning events by peer, oldest first: a busy node logs thousands in a window. */
+function indexWarnings(events: readonly EventLike[]): Map<string, EventLike[]> {
+  const byPeer = new Map<string, EventLike[]>();
+  for (const e of events) {
+    if (!e.peerIP || !isWarning(e)) continue;
+    const list = byPeer.get(e.peerIP) ?? [];
+    list.push(e);
+    byPeer.set(e.peerIP, list);
+  }
+  for (const list of byPeer.values()) list.sort((a, b) => a.at.localeCompare(b.at));
+  return byPeer;
+}
+
 /** Warnings of one session (interface + localIP + peer), or of every session to a peer. */
-function warningEvidence(events: readonly EventLike[], key: Partial<SessionKey> & { peer: string }, start: Date, end: Date): WarningEvidence {
-  const mine = events
-    .filter((e) => e.peerIP === key.peer && isWarning(e))
+function warningEvidence(byPeer: Map<string, EventLike[]>, key: Partial<SessionKey> & { peer: string }, start: Date, end: Date): WarningEvidence {
+  const mine = (byPeer.get(key.peer) ?? [])
     .filter((e) => key.localIP === undefined || (e.localIP ?? '') === key.localIP)
-    .filter((e) => key.interface === undefined || (e.interface ?? DEFAULT_INTERFACE) === key.interface)
-    .sort((a, b) => a.at.localeCompare(b.at));
+    .filter((e) => key.interface === undefined || (e.interface ?? DEFAULT_INTERFACE) === key.interface);
   const inWindow = mine.filter((e) => {
     const t = Date.parse(e.at);
     return t >= start.getTime() && t <= end.getTime();

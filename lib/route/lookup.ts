@@ -1,5 +1,5 @@
 import type { RouteState, RuleState } from '../model/node-state';
-import { parseIp, prefixContains, type Family, type ParsedIp } from './ip';
+import { familyBits, parseIp, prefixContains, type Family, type ParsedIp } from './ip';
 
 /** A packet the node would send, as the kernel's output route lookup sees it. */
 export interface Flow {
@@ -137,11 +137,38 @@ function sameProto(ruleProto: string, flowProto: Flow['ipproto']): boolean {
   return ruleProto === flowProto || (ruleProto === '17' && flowProto === 'udp') || (ruleProto === '6' && flowProto === 'tcp');
 }
 
+interface IndexedRoute {
+  route: RouteState;
+  network: bigint;
+  shift: bigint;
+}
+
+// Tables indexed once per route list (a node can hold thousands of BGP /32s and is asked once per
+// session): routes by table and family, longest prefix first, then lowest metric, networks as bigints.
+const tableIndex = new WeakMap<readonly RouteState[], Map<string, IndexedRoute[]>>();
+
+function indexedTable(routes: readonly RouteState[], table: string, family: Family): IndexedRoute[] {
+  let index = tableIndex.get(routes);
+  if (!index) {
+    index = new Map();
+    for (const route of routes) {
+      const base = parseIp(route.dst.addr);
+      if (!base || base.family !== route.dst.family) continue;
+      const shift = BigInt(familyBits(route.dst.family) - route.dst.len);
+      const key = `${route.table}|${route.dst.family}`;
+      const list = index.get(key) ?? [];
+      list.push({ route, network: base.value >> shift, shift });
+      index.set(key, list);
+    }
+    for (const list of index.values()) list.sort((a, b) => b.route.dst.len - a.route.dst.len || a.route.metric - b.route.metric);
+    tableIndex.set(routes, index);
+  }
+  return index.get(`${table}|${family}`) ?? [];
+}
+
 function lookupTable(routes: readonly RouteState[], table: string, family: Family, p: Packet): { route: RouteState; dev?: string } | undefined {
-  const candidates = routes
-    .filter((r) => r.table === table && r.dst.family === family && prefixContains(r.dst, p.dstIp))
-    .sort((a, b) => b.dst.len - a.dst.len || a.metric - b.metric);
-  for (const route of candidates) {
+  for (const { route, network, shift } of indexedTable(routes, table, family)) {
+    if (p.dstIp.value >> shift !== network) continue;
     // error and throw routes end the table lookup before any device check, as in the kernel
     if (ERROR_TYPES.has(route.type) || route.type === 'throw') return { route };
     const devs = route.nexthops.length ? route.nexthops.map((h) => h.dev) : [route.dev];
