@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderInventory, renderKnownHosts } from './files';
 import { loadOrCreateClientKey, loadOrCreateHostKeys, parsePublicKey } from './keys';
-import { buildNodeState, nodeName, peersOf, planNode, MAX_NODES, type NodePlan, type ScenarioOverride, type IncidentKind, type Behavior } from './scenarios';
+import { behaviors, buildNodeState, incidentKinds, MAX_NODES, nodeName, peersOf, planNode, type Behavior, type IncidentKind, type NodePlan, type ScenarioOverride } from './scenarios';
 import { reserveClosedPorts, SimNodeServer, SIM_USER } from './server';
 import type { SimNodeState } from './state';
 
@@ -56,11 +56,13 @@ export interface SimFleet {
   stop(): Promise<void>;
 }
 
-const INCIDENT_KINDS = new Set<string>(['healthy', 'seed-stale-session', 'stale-session', 'link-down', 'nft-drop', 'missing-route', 'daemon-disconnected']);
-
 function normalizeOverride(o: IncidentKind | Behavior | ScenarioOverride | undefined): ScenarioOverride | undefined {
   if (o === undefined || typeof o === 'object') return o;
-  return INCIDENT_KINDS.has(o) ? { kind: o as IncidentKind } : { behavior: o as Behavior };
+  const kind = incidentKinds.find((k) => k === o);
+  if (kind) return { kind };
+  const behavior = behaviors.find((b) => b === o);
+  if (behavior) return { behavior };
+  throw new Error(`unknown scenario override ${JSON.stringify(o)}`);
 }
 
 // Starting thousands of listeners at once is fine for the kernel but not for the event loop.
