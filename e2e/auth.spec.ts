@@ -16,7 +16,7 @@ test('sign-in through the form, with a wrong password refused', async ({ page })
   await page.getByLabel('Username').fill(credentials('operator').username);
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toContainText('wrong username or password');
+  await expect(page.getByText('wrong username or password')).toBeVisible();
   await page.getByLabel('Password').fill(credentials('operator').password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/remediation\?node=/);

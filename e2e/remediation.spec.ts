@@ -36,6 +36,11 @@ test('operator restarts doublezerod on the seed node and sees it verified', asyn
 
   await page.goto(`/audit?node=${seedNode}&type=remediation.outcome`);
   await expect(page.getByRole('table', { name: 'Audit records' })).toContainText('verified');
+  const csv = await page.request.get(`/api/audit/export?format=csv&node=${seedNode}`);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const lines = (await csv.text()).trim().split('\r\n');
+  expect(lines[0]).toBe('seq,at,type,actor,node,hash,prev_hash,body');
+  expect(lines.some((l) => l.includes('"remediation.outcome"') && l.includes(`"${seedNode}"`))).toBe(true);
 });
 
 test('approval flow: an operator asks, the operator cannot approve, an approver approves and it runs', async ({ as }) => {
