@@ -72,6 +72,7 @@ describe('diagnose precedence', () => {
     const d = diagnose(state, { freshness });
     expect(d.nodeUnknown).toBe('last poll failed: connect ETIMEDOUT');
     expect(d.peers[0]).toMatchObject({ verdict: 'unknown', warnings: 1 });
+    expect(d.peers[0]?.details.poll).toEqual({ state: 'error', lastSuccessAt: '2025-11-30T19:40:00Z', ageSeconds: 60, error: 'last poll failed: connect ETIMEDOUT' });
     expect(d.worst).toBe('unknown');
   });
 
@@ -112,7 +113,7 @@ describe('diagnose peers', () => {
 describe('pollFreshness', () => {
   const now = new Date('2025-11-30T19:45:00Z');
   it('is fresh only after a recent successful poll', () => {
-    expect(pollFreshness({ state: 'ok', lastSuccessAt: '2025-11-30T19:44:00Z' }, now)).toEqual({ fresh: true, reason: null, ageSeconds: 60 });
+    expect(pollFreshness({ state: 'ok', lastSuccessAt: '2025-11-30T19:44:00Z' }, now)).toMatchObject({ fresh: true, reason: null, ageSeconds: 60 });
     expect(pollFreshness({ state: 'ok', lastSuccessAt: '2025-11-30T19:30:00Z' }, now)).toMatchObject({ fresh: false, reason: 'last successful poll 900 s ago' });
     expect(pollFreshness({ state: 'pending', lastSuccessAt: null }, now)).toMatchObject({ fresh: false, reason: 'never polled successfully' });
     expect(pollFreshness({ state: 'host-key-changed', lastSuccessAt: '2025-11-30T19:44:59Z' }, now).fresh).toBe(false);

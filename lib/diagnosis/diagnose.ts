@@ -141,7 +141,7 @@ function warningText(w: WarningEvidence, windowMs: number): string {
 
 function unknownVerdict(key: SessionKey, warnings: WarningEvidence, reason: string, freshness: Freshness | undefined, missingSections: string[]): PeerVerdict {
   const details: StructuredEvidence = { warnings };
-  if (freshness && !freshness.fresh) details.poll = { state: 'stale', lastSuccessAt: null, ageSeconds: freshness.ageSeconds, error: reason };
+  if (freshness && !freshness.fresh) details.poll = { state: freshness.pollState ?? 'unknown', lastSuccessAt: freshness.lastSuccessAt ?? null, ageSeconds: freshness.ageSeconds, error: reason };
   if (missingSections.length) details.missingSections = missingSections;
   return base(key, 'unknown', warnings, [`no fresh data for the node: ${reason}`], details);
 }

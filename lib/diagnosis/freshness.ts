@@ -10,6 +10,9 @@ export interface Freshness {
   /** why the node is unknown, when it is */
   reason: string | null;
   ageSeconds: number | null;
+  /** the poll status it was judged from, for the evidence */
+  pollState?: PollStatus['state'];
+  lastSuccessAt?: string | null;
 }
 
 /** Default: a node whose last successful poll is older than this is unknown. */
@@ -22,9 +25,10 @@ export const DEFAULT_STALE_AFTER_MS = 5 * 60 * 1000;
 export function pollFreshness(poll: PollStatus, now: Date, staleAfterMs = DEFAULT_STALE_AFTER_MS): Freshness {
   const last = poll.lastSuccessAt ? Date.parse(poll.lastSuccessAt) : NaN;
   const ageSeconds = Number.isNaN(last) ? null : Math.max(0, Math.round((now.getTime() - last) / 1000));
-  if (poll.state === 'host-key-changed') return { fresh: false, reason: 'host key changed: polling stopped', ageSeconds };
-  if (poll.state === 'error') return { fresh: false, reason: `last poll failed${poll.lastError ? `: ${poll.lastError}` : ''}`, ageSeconds };
-  if (ageSeconds === null) return { fresh: false, reason: 'never polled successfully', ageSeconds };
-  if (ageSeconds * 1000 > staleAfterMs) return { fresh: false, reason: `last successful poll ${ageSeconds} s ago`, ageSeconds };
-  return { fresh: true, reason: null, ageSeconds };
+  const judged = (fresh: boolean, reason: string | null): Freshness => ({ fresh, reason, ageSeconds, pollState: poll.state, lastSuccessAt: poll.lastSuccessAt });
+  if (poll.state === 'host-key-changed') return judged(false, 'host key changed: polling stopped');
+  if (poll.state === 'error') return judged(false, `last poll failed${poll.lastError ? `: ${poll.lastError}` : ''}`);
+  if (ageSeconds === null) return judged(false, 'never polled successfully');
+  if (ageSeconds * 1000 > staleAfterMs) return judged(false, `last successful poll ${ageSeconds} s ago`);
+  return judged(true, null);
 }

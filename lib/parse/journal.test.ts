@@ -51,6 +51,14 @@ describe('parseJournal', () => {
     }
   });
 
+  it('reads `journalctl -o short-iso` prefixes too', () => {
+    const iso = `2025-11-30T19:36:22+0000 dfw-mn-bm1 doublezerod[1027617]: ${SEED_JSON}`;
+    const [event] = parseJournal(iso);
+    expect(event).toMatchObject({ at: '2025-11-30T19:36:22.662Z', peerIP: '216.238.110.55' });
+    const noTime = `2025-11-30T19:36:22.500000+00:00 dfw-mn-bm1 doublezerod[1027617]: ${JSON.stringify({ level: 'INFO', msg: 'liveness: session up', peer: 'interface: doublezero0, localIP: 10.0.0.1, peerIP: 10.0.0.2' })}`;
+    expect(parseJournal(noTime)[0]?.at).toBe('2025-11-30T19:36:22.500Z');
+  });
+
   it('drops a record repeated by overlapping reads, in any form', () => {
     const result = parseJournalDetailed([SEED_LINE, journaldLine(SEED_JSON), SEED_JSON].join('\n'));
     expect(result.events).toHaveLength(1);
