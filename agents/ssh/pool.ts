@@ -78,7 +78,7 @@ export class SshPool {
     for (const [name, entry] of this.entries) {
       const next = wanted.get(name);
       if (!next || JSON.stringify(next) !== JSON.stringify({ target: entry.target, ...(entry.jump ? { jump: entry.jump } : {}) })) {
-        this.drop(name);
+        void this.drop(name);
       }
     }
     for (const [name, spec] of wanted) {
