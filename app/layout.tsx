@@ -26,6 +26,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="hover:text-white">Fleet</Link>
             <Link href="/peers" className="hover:text-white">Peers</Link>
             <Link href="/alerts" className="hover:text-white">Alerts</Link>
+            <Link href="/remediation" className="hover:text-white">Remediation</Link>
+            <Link href="/audit" className="hover:text-white">Audit</Link>
           </nav>
           {source === 'simulated' ? (
             <div role="status" className="ml-auto rounded bg-amber-500/20 px-3 py-1 font-semibold text-amber-300 ring-1 ring-amber-500/50">

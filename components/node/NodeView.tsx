@@ -39,6 +39,9 @@ export function NodeView({ name }: { name: string }) {
           {d.user}@{d.host}:{d.port}
         </span>
         {s.site ? <span className="text-slate-400">site {s.site}</span> : null}
+        <Link href={`/remediation?node=${encodeURIComponent(s.name)}${s.worstVerdict ? `&verdict=${s.worstVerdict}` : ''}`} className="text-sky-300 hover:underline">
+          Remediate
+        </Link>
         {s.tags.length ? <span className="text-slate-400">tags {s.tags.join(', ')}</span> : null}
         <span>
           poll <strong data-testid="poll-state">{s.poll.state}</strong>, data {formatAge(s.poll.dataAgeMs)} old
