@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMetrics } from '../lib/parse/metrics';
 import { decodeProbeOutput } from '../lib/probe/decode';
 import { buildProbeCommand } from '../lib/probe/script';
-import { collectLab } from './test/agent';
+import { findAction } from '../lib/actions/catalog';
+import { renderAction } from '../lib/actions/render';
+import { collectLab, diagnoseCollected, expectedVerdicts, polled, verdictsByPeer } from './test/agent';
 import { inNodeNetns, labScript, nodeWith, outNoRoutes, readLab, sleep, sshNode, waitFor, type Lab, type LabNode } from './test/lab-env';
 import { daemonLogs, daemonRoutesSchema, ipAddrSchema, ipLinkSchema, ipRouteSchema, journalEntrySchema, sendWarnings, type DaemonRoute } from './test/node-output';
 
@@ -196,45 +198,67 @@ if (!isRoot) {
       expect((await sshNode(node, 'systemctl is-active doublezerod')).stdout.trim()).toBe('active');
     });
 
-    it('the agent collects every node, and its journal parser sees the seed warning only on the seed node', async () => {
+    it('the agent collects every node and the diagnosis names each scenario, stale-session only on the seed node', async () => {
       const results = await collectLab();
       for (const node of lab.nodes) {
-        const r = results.get(node.name);
-        if (!r?.ok) throw new Error(`${node.name} was not collected: ${r && !r.ok ? r.error.message : 'no result'}`);
-        expect(r.polled.bundle.sections.hostname?.stdout.trim()).toBe(node.name);
-        const unreachable = r.polled.events.filter((e) => e.level === 'WARN' && /sendmsg: network is unreachable$/.test(e.error ?? ''));
-        const fromAllocated = unreachable.filter((e) => e.localIP === node.allocatedIp);
+        const p = polled(results, node.name);
+        expect(p.bundle.sections.hostname?.stdout.trim()).toBe(node.name);
+        // the agent's journal parser sees the seed warning from the allocated IP on the seed node only
+        const fromAllocated = p.events.filter((e) => e.level === 'WARN' && e.localIP === node.allocatedIp && /sendmsg: network is unreachable$/.test(e.error ?? ''));
         if (node.scenario === 'stale-session') expect(fromAllocated.length).toBeGreaterThan(0);
         else expect(fromAllocated).toEqual([]);
-        if (node.scenario === 'healthy') expect(r.polled.events.filter((e) => e.level === 'WARN')).toEqual([]);
+
+        const diagnosis = diagnoseCollected(p);
+        expect(diagnosis.nodeUnknown, node.name).toBeNull();
+        expect(verdictsByPeer(diagnosis), node.name).toEqual(expectedVerdicts(lab, node));
       }
+      const stale = lab.nodes.filter((n) => diagnoseCollected(polled(results, n.name)).peers.some((v) => v.verdict === 'stale-session'));
+      expect(stale.map((n) => n.scenario)).toEqual(['stale-session']);
     });
 
-    // Each remediation works on its own node, so they run side by side.
+    // Each remediation works on its own node, so they run side by side. Commands come from the action
+    // catalog, run over SSH as the monitoring user, allowed by the lab's sudoers file.
     describe.concurrent('remediation over SSH through sudo -n', () => {
-      it('restarting doublezerod clears the stale sessions and the warnings stop', async () => {
+      async function remediate(node: LabNode, actionId: string, params: unknown): Promise<Date> {
+        const action = findAction(actionId);
+        if (!action) throw new Error(`no action ${actionId} in the catalog`);
+        const rendered = renderAction(action, params);
+        if (!rendered.ok) throw new Error(rendered.problems.join('; '));
+        for (const command of rendered.commands) {
+          const res = await sshNode(node, command.line);
+          expect(res.code, `${command.line}: ${res.stderr}`).toBe(0);
+        }
+        return new Date();
+      }
+
+      async function expectVerdictHealthy(node: LabNode, since: Date) {
+        const diagnosis = diagnoseCollected(polled(await collectLab([node.name]), node.name), since);
+        expect(verdictsByPeer(diagnosis)).toEqual(Object.fromEntries(lab.peers.map((p) => [p, 'healthy'])));
+      }
+
+      it('restarting doublezerod clears the stale sessions, the warnings stop, the verdict becomes healthy', async () => {
         const node = nodeWith(lab, 'stale-session');
-        const res = await sshNode(node, 'sudo -n systemctl restart doublezerod');
-        expect(res.code, res.stderr).toBe(0);
+        const since = await remediate(node, 'restart-doublezerod', {});
         expect((await daemonRoutes(node)).some((r) => r.local_ip === node.allocatedIp)).toBe(false);
         const before = await outNoRoutes(node);
         await expectHealthy(node);
         expect(await outNoRoutes(node)).toBe(before);
+        await expectVerdictHealthy(node, since);
       });
 
-      it('setting doublezero0 up brings the routes back and the warnings stop', async () => {
+      it('setting doublezero0 up brings the routes back, the warnings stop, the verdict becomes healthy', async () => {
         const node = nodeWith(lab, 'interface-down');
-        const res = await sshNode(node, 'sudo -n ip link set doublezero0 up');
-        expect(res.code, res.stderr).toBe(0);
+        const since = await remediate(node, 'interface-up', { ifname: 'doublezero0' });
         expect((await link(node))?.flags).toContain('UP');
         await expectHealthy(node);
+        await expectVerdictHealthy(node, since);
       });
 
-      it('adding the missing route brings the session up and the warnings stop', async () => {
+      it('adding the missing route brings the session up, the warnings stop, the verdict becomes healthy', async () => {
         const node = nodeWith(lab, 'no-route');
-        const res = await sshNode(node, `sudo -n ip route add ${lab.unroutedPeer}/32 via ${node.overlayPeer} dev doublezero0 proto bgp src ${node.publicIp}`);
-        expect(res.code, res.stderr).toBe(0);
+        const since = await remediate(node, 'add-route', { prefix: `${lab.unroutedPeer}/32`, via: node.overlayPeer, ifname: 'doublezero0', src: node.publicIp });
         await expectHealthy(node);
+        await expectVerdictHealthy(node, since);
       });
     });
 

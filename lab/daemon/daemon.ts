@@ -2,7 +2,7 @@ import type { DaemonConfig } from './config';
 import type { LivenessManager } from './liveness';
 import type { Logger } from './log';
 import type { DaemonMetrics } from './metrics';
-import { addHostAddress, flushPeerRoutes, installPeerRoute, linkIsUp, peerRoutes, removeHostAddress } from './netlink';
+import { addHostAddress, flushPeerRoutes, installPeerRoute, linkIsUp, peerRoutes, removeHostAddress, watchLinkChanges } from './netlink';
 import { readConnectionState, writeConnectionState, type ConnectionState } from './state';
 
 export class DaemonConflict extends Error {}
@@ -21,12 +21,16 @@ export interface RouteView {
   peer_client_version?: string;
 }
 
-const LINK_WATCH_MS = 1000;
+/** fallback poll of the interface; link changes normally arrive at once through `ip monitor` */
+const LINK_WATCH_MS = 5000;
 
 export class Doublezerod {
   private connection: ConnectionState = { connected: false, allocate: false };
   private linkWasUp = false;
   private watcher: NodeJS.Timeout | undefined;
+  private stopMonitor: (() => void) | undefined;
+  /** link checks run one at a time, in order */
+  private linkCheck: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly cfg: DaemonConfig,
@@ -46,11 +50,13 @@ export class Doublezerod {
     this.log.info('starting doublezerod', { version: this.cfg.clientVersion, connected: saved.connected });
     if (saved.connected) await this.provision(saved.allocate);
     this.liveness.start();
-    this.watcher = setInterval(() => void this.watchLink(), LINK_WATCH_MS);
+    this.watcher = setInterval(() => this.checkLinkSoon(), LINK_WATCH_MS);
+    this.stopMonitor = watchLinkChanges(() => this.checkLinkSoon());
   }
 
   async stop(): Promise<void> {
     if (this.watcher) clearInterval(this.watcher);
+    this.stopMonitor?.();
     this.liveness.stop();
     this.log.info('doublezerod stopped');
   }
@@ -133,8 +139,12 @@ export class Doublezerod {
     }
   }
 
+  private checkLinkSoon(): void {
+    this.linkCheck = this.linkCheck.then(() => this.checkLink()).catch((err: unknown) => this.log.error('netlink: link check failed', { error: String(err) }));
+  }
+
   /** BGP runs over the tunnel: when the interface comes back up, the session re-forms and the routes return. */
-  private async watchLink(): Promise<void> {
+  private async checkLink(): Promise<void> {
     const up = await linkIsUp(this.cfg.interfaceName);
     const dzIp = this.doubleZeroIp;
     if (up && !this.linkWasUp && dzIp) {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 
@@ -55,7 +55,23 @@ export interface KernelRoute {
   src: string | undefined;
 }
 
+/** Host routes through the interface, whoever installed them (BGP, or an operator fixing a gap by hand). */
 export async function peerRoutes(ifname: string): Promise<KernelRoute[]> {
-  const routes = routeSchema.parse(JSON.parse(await ip(['-j', 'route', 'show', 'table', 'main', 'proto', 'bgp', 'dev', ifname])));
-  return routes.map((r) => ({ peer: r.dst.replace(/\/32$/, ''), src: r.prefsrc }));
+  const routes = routeSchema.parse(JSON.parse(await ip(['-j', 'route', 'show', 'table', 'main', 'dev', ifname])));
+  return routes
+    .filter((r) => !r.dst.includes('/') || r.dst.endsWith('/32'))
+    .map((r) => ({ peer: r.dst.replace(/\/32$/, ''), src: r.prefsrc }));
+}
+
+/**
+ * Calls `onChange` whenever the kernel reports a link change (`ip monitor link`), so the daemon reacts
+ * to its interface coming back at once rather than on its next poll. Returns a stop function.
+ */
+export function watchLinkChanges(onChange: () => void): () => void {
+  const monitor = spawn('ip', ['-o', 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  monitor.stdout.on('data', () => onChange());
+  monitor.on('error', () => undefined);
+  return () => {
+    monitor.kill();
+  };
 }
