@@ -102,6 +102,20 @@ describe('diagnose peers', () => {
     expect(d.peers[0]?.details.daemonSession).toEqual({ livenessState: 'Down', livenessStateReason: 'timeout', kernelState: 'absent' });
   });
 
+  it('drops a session that warned and then fell silent while still failing: gone (e.g. daemon restarted)', () => {
+    const gone = run({ 'ip-addr': 'ip-addr-after-del.json' }, [warn('2025-11-30T19:10:00Z')]);
+    expect(gone.peers).toEqual([]);
+    // the same session still warning inside the window is the seed's stale session
+    expect(verdictOf(run({ 'ip-addr': 'ip-addr-after-del.json' }, [warn('2025-11-30T19:10:00Z'), warn('2025-11-30T19:39:55Z')]))).toBe('stale-session');
+  });
+
+  it('keeps a quiet session whose last word was `session up`, and drops one that ended', () => {
+    const upLongAgo = JSON.stringify({ time: '2025-11-30T16:00:00Z', level: 'INFO', msg: 'liveness: session up', peer: 'interface: doublezero0, localIP: 209.245.225.161, peerIP: 216.238.110.55' });
+    expect(verdictOf(run({ 'ip-link': 'ip-link-down.json' }, [upLongAgo]))).toBe('interface-down');
+    const down = JSON.stringify({ time: '2025-11-30T17:00:00Z', level: 'INFO', msg: 'liveness: session down', reason: 'timeout', peer: 'interface: doublezero0, localIP: 209.245.225.161, peerIP: 216.238.110.55' });
+    expect(run({}, [upLongAgo, down]).peers).toEqual([]);
+  });
+
   it('is unknown when a required section is missing', () => {
     const bundle = bundleFromTestdata({ 'ip-link': 'ip-link.json', 'ip-addr': 'ip-addr.json' }, { journal: up() });
     const d = diagnose(normalizeBundle(bundle));

@@ -1,15 +1,14 @@
 import { requiredSections } from '../bundle/types';
 import type { AddressState, NodeState } from '../model/node-state';
-import type { LivenessEvent } from '../parse/journal';
 import { parseIp } from '../route/ip';
 import { lookupRoute } from '../route/lookup';
 import { evaluateOutput } from './firewall';
 import type { Freshness } from './freshness';
+import { DEFAULT_INTERFACE, isWarning, sessionKeys, type EventLike, type SessionKey } from './sessions';
 import { worstVerdict, verdictRank, type NodeDiagnosis, type PeerVerdict, type StructuredEvidence, type Verdict, type WarningEvidence } from './types';
 
 export const LIVENESS_PORT = 44880;
 export const DEFAULT_WINDOW_MS = 15 * 60 * 1000;
-const DEFAULT_INTERFACE = 'doublezero0';
 
 export interface DiagnoseOptions {
   /** warnings within this long before collectedAt keep a peer from being healthy (default 15 min) */
@@ -17,16 +16,9 @@ export interface DiagnoseOptions {
   /** the node's poll freshness (`pollFreshness`); absent for an offline bundle, taken as fresh */
   freshness?: Freshness;
   /** liveness events of earlier polls (the journal is read incrementally); merged by dedupe key */
-  earlierEvents?: readonly Pick<LivenessEvent, 'at' | 'level' | 'msg' | 'interface' | 'localIP' | 'peerIP' | 'error' | 'dedupeKey'>[];
+  earlierEvents?: readonly EventLike[];
 }
 
-type EventLike = NonNullable<DiagnoseOptions['earlierEvents']>[number];
-
-interface SessionKey {
-  interface: string;
-  localIP: string;
-  peer: string;
-}
 
 /** One verdict per liveness peer of the node, with the evidence that proves it. Pure. */
 export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiagnosis {
@@ -34,7 +26,7 @@ export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiag
   const windowEnd = new Date(state.collectedAt);
   const windowStart = new Date(windowEnd.getTime() - windowMs);
   const events = mergeEvents(state.events, opts.earlierEvents ?? []);
-  const sessions = sessionKeys(state, events);
+  const sessions = sessionKeys(state, events, windowStart);
   const warningsByPeer = indexWarnings(events);
 
   const missingSections = requiredSections.filter((s) => state.sections[s] !== 'ok' && state.sections[s] !== 'truncated');
@@ -42,8 +34,11 @@ export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiag
 
   const byPeer = new Map<string, PeerVerdict[]>();
   for (const key of sessions) {
+    if (key.presence === 'ended') continue;
     const warnings = warningEvidence(warningsByPeer, key, windowStart, windowEnd);
     const verdict = nodeUnknown ? unknownVerdict(key, warnings, nodeUnknown, opts.freshness, missingSections) : judgeSession(state, key, warnings, windowMs);
+    // silent since its last warning: recovered if it checks healthy now, otherwise gone (see sessions.ts)
+    if (!nodeUnknown && key.presence === 'quiet-after-warning' && verdict.verdict !== 'healthy') continue;
     const list = byPeer.get(key.peer) ?? [];
     list.push(verdict);
     byPeer.set(key.peer, list);
@@ -88,23 +83,6 @@ function mergeEvents(current: readonly EventLike[], earlier: readonly EventLike[
     out.push(e);
   }
   return out;
-}
-
-// Peers come from liveness lines of any level and from the daemon's own session list.
-function sessionKeys(state: NodeState, events: readonly EventLike[]): SessionKey[] {
-  const keys = new Map<string, SessionKey>();
-  const add = (k: SessionKey): void => {
-    const id = `${k.interface}|${k.localIP}|${k.peer}`;
-    if (!keys.has(id)) keys.set(id, k);
-  };
-  for (const e of events) if (e.peerIP) add({ interface: e.interface ?? DEFAULT_INTERFACE, localIP: e.localIP ?? '', peer: e.peerIP });
-  // `GET /routes` has no interface field: its sessions are the unicast tunnel's
-  for (const s of state.daemon.sessions ?? []) add({ interface: DEFAULT_INTERFACE, localIP: s.localIP, peer: s.peerIP });
-  return [...keys.values()];
-}
-
-function isWarning(e: EventLike): boolean {
-  return e.level === 'WARN' || e.level === 'WARNING' || e.level === 'ERROR';
 }
 
 /** Warning events by peer, oldest first: a busy node logs thousands in a window. */
