@@ -7,7 +7,8 @@ import { diffStates } from '@/lib/model/diff';
 import { normalizeBundle } from '@/lib/model/normalize';
 import { stateHash } from '@/lib/model/state-hash';
 import { loadNodeStateAt } from './load-node-state-at';
-import { recordDiagnosis } from './record-diagnosis';
+import { parseJournal } from '@/lib/parse/journal';
+import { diagnoseAndRecordPoll, recordDiagnosis } from './record-diagnosis';
 import { recordNodeState } from './record-node-state';
 import { openMemoryDb } from './testing/memory-db';
 
@@ -88,5 +89,41 @@ describe('recordDiagnosis', () => {
     );
     expect(summary.rows[0]).toMatchObject({ worst_verdict: 'firewall-blocked', doublezero0: 'up', peer_count: 2, verdict_counts: { healthy: 1, 'firewall-blocked': 1 } });
     expect(summary.rows[0]?.warnings_in_window).toBeGreaterThan(0);
+  });
+});
+
+describe('diagnoseAndRecordPoll', () => {
+  it('counts warnings stored by earlier polls and remembers quiet sessions from the stored log', async () => {
+    const node = 'lab-node-2';
+    await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [node]);
+    const bundle = await loadBundleFolder(path.join(__dirname, '..', '..', 'fixtures', 'bundles', 'seed-line'));
+    const line = (time: string, peer: string, msg = 'liveness.scheduler: error writing UDP packet', level = 'WARN') =>
+      JSON.stringify({ time, level, msg, error: 'write udp: sendmsg: network is unreachable', peer: `interface: doublezero0, localIP: 209.245.225.161, peerIP: ${peer}` });
+    // what earlier polls stored: two warnings in the window, a session up of another peer hours ago,
+    // and a third peer that warned long ago and fell silent (gone)
+    const earlier = parseJournal(
+      [
+        line('2025-11-30T19:36:12.000Z', '216.238.110.55'),
+        line('2025-11-30T19:36:17.000Z', '216.238.110.55'),
+        line('2025-11-30T15:00:00.000Z', '198.18.7.55', 'liveness: session up', 'INFO'),
+        line('2025-11-30T12:00:00.000Z', '198.18.9.9'),
+      ].join('\n'),
+    );
+    for (const e of earlier) {
+      await db.query(
+        `insert into liveness_events (node, at, level, msg, interface, local_ip, peer_ip, error, dedupe_key) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [node, e.at, e.level, e.msg, e.interface, e.localIP, e.peerIP, e.error, e.dedupeKey],
+      );
+    }
+    const result = await db.transaction((tx) => diagnoseAndRecordPoll(tx, node, bundle));
+    expect(result.stateChanged).toBe(true);
+    expect(result.diagnosis.peers.map((p) => [p.peer, p.verdict, p.warnings])).toEqual([
+      ['198.18.7.55', 'stale-session', 0],
+      ['216.238.110.55', 'stale-session', 3],
+    ]);
+    const again = await db.transaction((tx) => diagnoseAndRecordPoll(tx, node, bundle));
+    expect(again.stateChanged).toBe(false);
+    const { rows } = await db.query<{ peer: string }>('select peer from peer_verdicts where node = $1 order by peer', [node]);
+    expect(rows.map((r) => r.peer)).toEqual(['198.18.7.55', '216.238.110.55']);
   });
 });

@@ -1,6 +1,12 @@
 import 'server-only';
+import type { Bundle } from '@/lib/bundle/types';
 import type { Queryable } from '@/lib/db';
+import { DEFAULT_WINDOW_MS, diagnose } from '@/lib/diagnosis/diagnose';
+import type { Freshness } from '@/lib/diagnosis/freshness';
+import type { EventLike } from '@/lib/diagnosis/sessions';
 import type { NodeDiagnosis } from '@/lib/diagnosis/types';
+import { normalizeBundle } from '@/lib/model/normalize';
+import { recordNodeState } from './record-node-state';
 
 /**
  * Replaces the node's current peer verdicts and summary with `diagnosis`. Call inside the poll's
@@ -44,4 +50,71 @@ export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: No
     [node, diagnosis.worst, diagnosis.nodeUnknown, diagnosis.doublezero0, diagnosis.warningsInWindow, peers.length, JSON.stringify(counts), collectedAt, diagnosedAt],
   );
   return true;
+}
+
+export interface PollDiagnosisOptions {
+  /** warnings this long before collection count against a peer (default 15 min) */
+  windowMs?: number;
+  /** how far back quiet sessions are remembered from the stored log (default 24 h) */
+  sessionMemoryMs?: number;
+  freshness?: Freshness;
+}
+
+export interface PollDiagnosisResult {
+  stateChanged: boolean;
+  stateHash: string;
+  diagnosis: NodeDiagnosis;
+}
+
+/**
+ * The diagnosis half of a poll's ingest, in the poll's transaction, after its liveness events are
+ * stored: normalize → change-only state history → diagnose with the stored log → current verdicts.
+ */
+export async function diagnoseAndRecordPoll(tx: Queryable, node: string, bundle: Bundle, opts: PollDiagnosisOptions = {}): Promise<PollDiagnosisResult> {
+  const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
+  const state = normalizeBundle(bundle);
+  const at = new Date(bundle.meta.collectedAt);
+  const recorded = await recordNodeState(tx, node, at, state);
+  const earlierEvents = await loadSessionEvents(tx, node, at, windowMs, opts.sessionMemoryMs ?? 24 * 3600_000);
+  const diagnosis = diagnose(state, { windowMs, earlierEvents, ...(opts.freshness ? { freshness: opts.freshness } : {}) });
+  await recordDiagnosis(tx, node, diagnosis);
+  return { stateChanged: recorded.changed, stateHash: recorded.hash, diagnosis };
+}
+
+interface EventRow {
+  at: Date;
+  level: string;
+  msg: string;
+  interface: string | null;
+  local_ip: string | null;
+  peer_ip: string | null;
+  error: string | null;
+  dedupe_key: string;
+}
+
+// Every event inside the window (warning counts) plus the last event of each session before it (to
+// know which quiet sessions still exist), without reading a day of rate-limited warnings.
+async function loadSessionEvents(tx: Queryable, node: string, at: Date, windowMs: number, memoryMs: number): Promise<EventLike[]> {
+  const windowStart = new Date(at.getTime() - windowMs);
+  const memoryStart = new Date(at.getTime() - Math.max(memoryMs, windowMs));
+  const { rows } = await tx.query<EventRow>(
+    `select at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from liveness_events
+      where node = $1 and at > $2 and at <= $3
+     union all
+     select at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from (
+       select distinct on (coalesce(interface, ''), coalesce(local_ip, ''), peer_ip)
+              at, level, msg, interface, local_ip, peer_ip, error, dedupe_key
+         from liveness_events
+        where node = $1 and at > $4 and at <= $2 and peer_ip is not null
+        order by coalesce(interface, ''), coalesce(local_ip, ''), peer_ip, at desc) as last_before_window`,
+    [node, windowStart, at, memoryStart],
+  );
+  return rows.map((r) => {
+    const e: EventLike = { at: new Date(r.at).toISOString(), level: r.level, msg: r.msg, dedupeKey: r.dedupe_key };
+    if (r.interface !== null) e.interface = r.interface;
+    if (r.local_ip !== null) e.localIP = r.local_ip;
+    if (r.peer_ip !== null) e.peerIP = r.peer_ip;
+    if (r.error !== null) e.error = r.error;
+    return e;
+  });
 }
