@@ -5,7 +5,7 @@ import { buildProbeCommand } from '../lib/probe/script';
 import { findAction } from '../lib/actions/catalog';
 import { renderAction } from '../lib/actions/render';
 import { collectLab, diagnoseCollected, expectedVerdicts, polled, verdictsByPeer } from './test/agent';
-import { inNodeNetns, labScript, nodeWith, outNoRoutes, readLab, sleep, sshNode, waitFor, type Lab, type LabNode } from './test/lab-env';
+import { holdLabLock, inNodeNetns, labScript, nodeWith, outNoRoutes, readLab, sleep, sshNode, waitFor, type Lab, type LabNode } from './test/lab-env';
 import { daemonLogs, daemonRoutesSchema, ipAddrSchema, ipLinkSchema, ipRouteSchema, journalEntrySchema, sendWarnings, type DaemonRoute } from './test/node-output';
 
 // The lab against real Linux: namespaces, Debian's OpenSSH, the kernel's own errors (issue 4).
@@ -57,14 +57,20 @@ if (!isRoot) {
 } else {
   describe('lab (real network namespaces)', () => {
     let lab: Lab;
+    let releaseLock: (() => void) | undefined;
 
     beforeAll(async () => {
+      releaseLock = await holdLabLock();
       await labScript('up.sh');
       lab = readLab();
     });
 
     afterAll(async () => {
-      await labScript('down.sh');
+      try {
+        await labScript('down.sh');
+      } finally {
+        releaseLock?.();
+      }
     });
 
     it('every node answers the real ssh client as the monitoring user, with its own hostname', async () => {

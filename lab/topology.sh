@@ -13,6 +13,7 @@ LAB_USER=fnh
 LAB_USER_COMMENT='fleet-network-health lab monitoring user'
 LAB_LIVENESS_PORT=44880
 LAB_MONIKER=lab
+LAB_LOCK=/run/lock/fnh-lab.lock
 
 # scenario for node index i (what up.sh does to it after the daemon is connected)
 lab_scenario() {

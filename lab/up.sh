@@ -10,6 +10,13 @@ LAB_DIR=$(pwd)
 REPO=$(cd .. && pwd)
 RUN=$LAB_DIR/.run
 source ./topology.sh
+# One lab per machine: wait for whoever holds the lab (a test run holds it for its whole life and
+# tells us with FNH_LAB_LOCK_HELD=1).
+if [ -z "${FNH_LAB_LOCK_HELD:-}" ]; then
+  mkdir -p "$(dirname "$LAB_LOCK")"
+  exec 9>"$LAB_LOCK"
+  flock -w 300 9 || { echo "lab/up.sh: another lab run holds $LAB_LOCK" >&2; exit 1; }
+fi
 [ "$(id -u)" -eq 0 ] || { echo "lab/up.sh: must run as root" >&2; exit 1; }
 NODE_BIN=$(command -v node)
 for tool in ip nft unshare nsenter sshd sudo visudo ssh-keygen useradd curl; do
@@ -17,7 +24,7 @@ for tool in ip nft unshare nsenter sshd sudo visudo ssh-keygen useradd curl; do
 done
 
 trap 'echo "lab/up.sh failed (line $LINENO); lab/down.sh removes what was built" >&2' ERR
-./down.sh >/dev/null
+FNH_LAB_LOCK_HELD=1 ./down.sh >/dev/null
 mkdir -p "$RUN/nodes" "$RUN/sudoers.d"
 chmod 0755 "$RUN"
 
@@ -42,7 +49,7 @@ cat >"$RUN/peers.json" <<JSON
 {"peers":$peers_json,"livenessPort":$LAB_LIVENESS_PORT,"clientVersion":"0.6.4-lab"}
 JSON
 (cd "$REPO" && exec ip netns exec "$LAB_UNDERLAY_NS" setsid "$NODE_BIN" --import tsx lab/peer/main.ts "$RUN/peers.json" \
-  </dev/null >"$RUN/peers.log" 2>&1 &)
+  </dev/null >"$RUN/peers.log" 2>&1 9>&- &)
 
 # --- nodes ----------------------------------------------------------------------------------------
 for i in "${!LAB_NODES[@]}"; do
@@ -119,7 +126,7 @@ JSON
   echo "{\"connected\":$connected,\"allocate\":false}" >"$dir/state.json"
 
   (exec ip netns exec "$ns" setsid unshare --uts --mount --propagation private --fork -- sh "$LAB_DIR/node/init.sh" "$dir" \
-    </dev/null >"$dir/init.log" 2>&1 &)
+    </dev/null >"$dir/init.log" 2>&1 9>&- &)
 done
 
 # --- wait for every node's sshd and daemon ---------------------------------------------------------

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -45,8 +45,29 @@ export function nodeWith(lab: Lab, scenario: Scenario): LabNode {
   return node;
 }
 
+const LAB_LOCK = '/run/lock/fnh-lab.lock';
+
+/**
+ * Holds the machine's lab lock (the one lab/up.sh and lab/down.sh take) until the returned release is
+ * called, so another test run or a manual `npm run lab:up` waits instead of tearing this lab down.
+ */
+export function holdLabLock(timeoutSec = 100): Promise<() => void> {
+  // --no-fork: the locking process is the one we end; it waits on our pipe, so the lock also goes if we die.
+  const holder = spawn('flock', ['--no-fork', '--exclusive', '--timeout', String(timeoutSec), LAB_LOCK, 'sh', '-c', 'echo locked && exec cat >/dev/null'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    holder.once('error', reject);
+    holder.once('exit', (code) => reject(new Error(`could not take ${LAB_LOCK} (flock exited ${code})`)));
+    holder.stdout.once('data', () => {
+      holder.removeAllListeners('exit');
+      resolve(() => void holder.kill());
+    });
+  });
+}
+
 export async function labScript(name: 'up.sh' | 'down.sh'): Promise<void> {
-  await run('bash', [path.join(LAB_DIR, name)], { timeout: 110_000 });
+  await run('bash', [path.join(LAB_DIR, name)], { timeout: 110_000, env: { ...process.env, FNH_LAB_LOCK_HELD: '1' } });
 }
 
 export interface CommandResult {
