@@ -20,7 +20,7 @@ test('sign-in through the form, with a wrong password refused', async ({ page })
   await page.getByLabel('Password').fill(credentials('operator').password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/remediation\?node=/);
-  await expect(page.getByText('signed in as e2e-operator (operator)')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('signed in as e2e-operator (operator)');
   const cookies = await page.context().cookies();
   expect(cookies.find((c) => c.name === 'fnh_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
 });
