@@ -1,32 +1,32 @@
 'use client';
 
+import { ChangesList } from './ChangesList';
+import { VerdictEvidence } from './VerdictEvidence';
 import { useNode } from './use-node';
 
-// Evidence for the node's liveness trouble: the warning lines per peer, newest first, exactly as logged.
+// The node's root-cause view: every liveness peer that is not healthy with its evidence, then what changed.
 export function NodeEvidence({ node, at }: { node: string; at: string | null }) {
   const q = useNode(node, at);
   if (q.isPending) return <p className="text-slate-400" role="status">Loading evidence…</p>;
   if (q.isError) return <p className="text-red-300" role="alert">Could not load evidence: {q.error.message}</p>;
-  const warnings = q.data.events.filter((e) => e.level.toUpperCase().startsWith('WARN'));
-  const byPeer = new Map<string, typeof warnings>();
-  for (const e of warnings) {
-    const key = e.peerIp ?? 'unknown peer';
-    byPeer.set(key, [...(byPeer.get(key) ?? []), e]);
-  }
+  const d = q.data;
+  const bad = d.peers.filter((p) => p.verdict !== 'healthy');
+  const healthy = d.peers.length - bad.length;
   return (
-    <section className="mb-4" data-testid="evidence">
-      <h3 className="mb-1 text-sm font-semibold text-slate-200">Liveness warnings by peer</h3>
-      {byPeer.size === 0 ? <p className="text-xs text-slate-500">No liveness warnings in the recent events.</p> : null}
-      <ul className="space-y-2 text-xs">
-        {[...byPeer].map(([peer, list]) => (
-          <li key={peer} className="rounded border border-slate-800 p-2">
-            <div className="font-mono text-orange-300">
-              {peer} <span className="text-slate-400">({list.length} warnings)</span>
-            </div>
-            <div className="mt-1 font-mono break-all text-slate-300">{list[0]?.error ?? list[0]?.msg}</div>
-          </li>
+    <section className="mb-4 text-xs" data-testid="evidence">
+      <h3 className="mb-1 text-sm font-semibold text-slate-200">Verdicts by liveness peer</h3>
+      {d.missing ? <p className="text-slate-400">{d.missing}</p> : null}
+      {d.nodeUnknown ? <p className="mb-1 rounded bg-slate-800 px-2 py-1 text-slate-300">Node unknown: {d.nodeUnknown}</p> : null}
+      {!d.missing && d.peers.length === 0 ? <p className="text-slate-500">No liveness peer known for this node.</p> : null}
+      <div className="space-y-2">
+        {bad.map((v) => (
+          <VerdictEvidence key={v.peer} node={node} v={v} />
         ))}
-      </ul>
+      </div>
+      {healthy > 0 ? <p className="mt-1 text-green-300">{healthy} peers healthy.</p> : null}
+      <div className="mt-3">
+        <ChangesList changes={d.changes} />
+      </div>
     </section>
   );
 }

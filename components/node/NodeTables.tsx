@@ -17,7 +17,6 @@ export function InterfacesTable({ rows }: { rows: readonly InterfaceRow[] }) {
         { header: 'operstate', cell: (r) => dash(r.operstate) },
         { header: 'flags', cell: (r) => r.flags.join(','), className: 'text-slate-400' },
         { header: 'mtu', cell: (r) => dash(r.mtu) },
-        { header: 'link address', cell: (r) => dash(r.linkAddress), className: 'text-slate-400' },
       ]}
     />
   );

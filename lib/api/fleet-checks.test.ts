@@ -43,3 +43,11 @@ describe('buildFleetChecks', () => {
     expect(buildFleetChecks({ poll: freshPoll, facts, warnings15m: 0, worstVerdict: 'stale-session' }).verdict).toMatchObject({ status: 'fail', label: 'stale-session' });
   });
 });
+
+describe('buildFleetChecks when pinned to a past moment', () => {
+  it('says the poll column is history, and unknown when nothing was recorded by then', () => {
+    const poll = { state: 'ok' as const, dataAgeMs: 0, pollAgeMs: null, errorMessage: null };
+    expect(buildFleetChecks({ poll, pinnedStateSince: '2025-11-30T19:30:00.000Z', facts, warnings15m: 0, worstVerdict: 'healthy' }).poll).toMatchObject({ status: 'ok', label: 'history' });
+    expect(buildFleetChecks({ poll, pinnedStateSince: null, facts: null, warnings15m: 0, worstVerdict: null }).poll.status).toBe('unknown');
+  });
+});

@@ -5,6 +5,8 @@ import type { Verdict } from './verdict';
 
 export interface FleetCheckInput {
   poll: PollFreshness & { errorMessage: string | null };
+  /** pinned views: when the recorded state in effect at that moment was first seen */
+  pinnedStateSince?: string | null;
   /** null when the node has no bundle yet */
   facts: NodeFacts | null;
   warnings15m: number;
@@ -22,7 +24,12 @@ export function buildFleetChecks(input: FleetCheckInput): Record<CheckId, CheckC
   const stale = (cell: CheckCell): CheckCell =>
     fresh ? cell : { status: 'unknown', label: cell.label, detail: `last known (${formatAge(input.poll.dataAgeMs)} old): ${cell.detail ?? cell.label}` };
 
-  const poll = pollCell(input.poll);
+  const poll =
+    input.pinnedStateSince !== undefined
+      ? input.pinnedStateSince
+        ? { status: 'ok' as const, label: 'history', detail: `state recorded since ${input.pinnedStateSince}` }
+        : { status: 'unknown' as const, label: 'no history', detail: 'no state recorded at or before this moment' }
+      : pollCell(input.poll);
   if (!facts) {
     const none: CheckCell = { status: 'unknown', label: '—', detail: 'no data collected yet' };
     return {

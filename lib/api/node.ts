@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fleetRowSchema } from './fleet';
+import { verdictSchema } from './verdict';
 
 const isoSchema = z.string().datetime({ offset: true });
 
@@ -9,7 +10,6 @@ export const interfaceRowSchema = z.object({
   operstate: z.string().nullable(),
   flags: z.array(z.string()),
   mtu: z.number().nullable(),
-  linkAddress: z.string().nullable(),
 });
 export type InterfaceRow = z.infer<typeof interfaceRowSchema>;
 
@@ -31,6 +31,8 @@ export const routeRowSchema = z.object({
   scope: z.string().nullable(),
   prefsrc: z.string().nullable(),
   metric: z.number().nullable(),
+  /** the route as `ip route` prints it */
+  text: z.string(),
 });
 export type RouteRow = z.infer<typeof routeRowSchema>;
 
@@ -44,6 +46,37 @@ export const livenessEventRowSchema = z.object({
   error: z.string().nullable(),
 });
 export type LivenessEventRow = z.infer<typeof livenessEventRowSchema>;
+
+// One liveness peer's verdict with its evidence (lib/diagnosis PeerVerdict, the parts the UI shows).
+export const peerVerdictRowSchema = z.object({
+  peer: z.string(),
+  interface: z.string(),
+  localIP: z.string(),
+  verdict: verdictSchema,
+  warnings: z.number().int(),
+  lastWarningAt: isoSchema.nullable(),
+  /** readable proof, most important first */
+  evidence: z.array(z.string()),
+  details: z.object({
+    missingAddress: z.string().optional(),
+    interfaceAddresses: z.array(z.string()).optional(),
+    route: z.object({ ok: z.boolean(), route: z.string().optional(), table: z.string().optional(), rule: z.string().optional(), steps: z.array(z.string()) }).optional(),
+    firewall: z
+      .object({ known: z.boolean(), verdict: z.string().optional(), rule: z.object({ text: z.string(), chain: z.string() }).optional(), policyChain: z.string().optional() })
+      .optional(),
+    warnings: z.object({ count: z.number(), windowStart: z.string(), windowEnd: z.string(), lastAt: z.string().nullable(), lastError: z.string().nullable() }).optional(),
+  }),
+});
+export type PeerVerdictRow = z.infer<typeof peerVerdictRowSchema>;
+
+export const stateChangeRowSchema = z.object({
+  at: isoSchema,
+  kind: z.string(),
+  subject: z.string(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type StateChangeRow = z.infer<typeof stateChangeRowSchema>;
 
 export const sectionInfoSchema = z.object({
   name: z.string(),
@@ -62,6 +95,15 @@ export const nodeDetailSchema = z.object({
   routes: z.array(routeRowSchema),
   events: z.array(livenessEventRowSchema),
   sections: z.array(sectionInfoSchema),
+  /** the moment the tables and verdicts describe (latest collection, or the recorded state at a pinned time) */
+  stateSince: isoSchema.nullable(),
+  /** why there is no state or diagnosis, when there is none */
+  missing: z.string().nullable(),
+  /** set when the whole node is unknown (poll failed or stale, sections missing) */
+  nodeUnknown: z.string().nullable(),
+  peers: z.array(peerVerdictRowSchema),
+  /** state changes in the 15 minutes before the view's moment, newest first */
+  changes: z.array(stateChangeRowSchema),
   /** problems the parsers met in this node's output, shown so nothing is silently dropped */
   parseIssues: z.array(z.string()),
 });

@@ -1,16 +1,9 @@
 import { z } from 'zod';
 
-// The verdicts of DESIGN.md "Verdicts", in precedence order (first wins). The UI ranks and colours by this
-// order; the diagnosis module decides which one applies.
-export const verdicts = [
-  'unknown',
-  'interface-missing',
-  'interface-down',
-  'stale-session',
-  'no-route',
-  'firewall-blocked',
-  'healthy',
-] as const;
+// The verdicts of DESIGN.md "Verdicts" are the diagnosis module's (one list); the UI adds its own ordering.
+import { verdicts } from '@/lib/diagnosis/types';
+
+export { verdicts };
 export const verdictSchema = z.enum(verdicts);
 export type Verdict = z.infer<typeof verdictSchema>;
 

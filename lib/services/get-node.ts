@@ -3,39 +3,54 @@ import { z } from 'zod';
 import { getDb, type Queryable } from '@/lib/db';
 import { bundleSchema } from '@/lib/bundle/types';
 import { AppError } from '@/lib/errors';
-import type { LivenessEventRow, NodeDetail } from '@/lib/api/node';
-import { buildNodeTables } from '@/lib/api/node-tables';
+import { peerVerdictRowSchema, type LivenessEventRow, type NodeDetail } from '@/lib/api/node';
+import { buildNodeTables } from '@/lib/api/summarize-state';
 import { listFleet } from './list-fleet';
+import { listStateChanges } from './list-state-changes';
+import { loadDiagnoses } from './load-diagnoses';
 
 const recentEventLimit = 200;
 
-// One node's detail page: its fleet row, the readable tables of its latest bundle and its recent events.
+// One node's page: its fleet row, readable tables of its state, its peers' verdicts with evidence, what
+// changed before the moment, and its recent liveness events. Live, or as it was at `at`.
 export async function getNode(opts: { name: string; now: Date; at?: Date; db?: Queryable }): Promise<NodeDetail> {
   const db = opts.db ?? (await getDb());
   const asOf = opts.at ?? opts.now;
   const { rows } = await db.query<{ name: string; host: string; port: number; ssh_user: string; bundle: unknown }>(
-    `select n.name, n.host, n.port, n.ssh_user, r.bundle
-       from nodes n left join node_raw r on r.node = n.name
-      where n.name = $1`,
+    `select n.name, n.host, n.port, n.ssh_user, r.bundle from nodes n left join node_raw r on r.node = n.name where n.name = $1`,
     [opts.name],
   );
   const node = rows[0];
   if (!node) throw new AppError('not_found', `no node named ${opts.name}`);
-  const fleet = await listFleet({ now: opts.now, at: opts.at, db, only: opts.name });
+  const [fleet, diagnoses, changes, events] = await Promise.all([
+    listFleet({ now: opts.now, at: opts.at, db, only: opts.name }),
+    loadDiagnoses({ now: opts.now, at: opts.at, only: opts.name, db }),
+    listStateChanges({ node: opts.name, asOf, db }),
+    listRecentEvents(db, opts.name, asOf),
+  ]);
   const summary = fleet.nodes[0];
   if (!summary) throw new AppError('not_found', `no node named ${opts.name}`);
+  const view = diagnoses.get(opts.name);
   const bundle = bundleSchema.safeParse(node.bundle);
-  const tables = buildNodeTables(bundle.success ? bundle.data : null);
+  const tables = view?.state ? buildNodeTables(view.state) : { interfaces: [], addresses: [], routes: [] };
   return {
     summary,
     host: node.host,
     port: node.port,
     user: node.ssh_user,
     ...tables,
-    events: await listRecentEvents(db, opts.name, asOf),
-    sections: bundle.success
-      ? Object.entries(bundle.data.sections).map(([name, sec]) => ({ name, exitCode: sec.exitCode, truncated: sec.truncated, stderr: sec.stderr.slice(0, 2_000) }))
-      : [],
+    parseIssues: view?.issues ?? [],
+    events,
+    sections:
+      bundle.success && !opts.at
+        ? Object.entries(bundle.data.sections).map(([name, sec]) => ({ name, exitCode: sec.exitCode, truncated: sec.truncated, stderr: sec.stderr.slice(0, 2_000) }))
+        : [],
+    stateSince: view?.stateSince ?? null,
+    missing: view?.missing ?? null,
+    nodeUnknown: view?.diagnosis?.nodeUnknown ?? null,
+    // The diagnosis objects are ours, but validate the subset we promise so the API contract cannot drift.
+    peers: (view?.diagnosis?.peers ?? []).map((p) => peerVerdictRowSchema.parse(p)),
+    changes,
   };
 }
 

@@ -1,0 +1,128 @@
+import 'server-only';
+import { z } from 'zod';
+import { getDb, type Queryable } from '@/lib/db';
+import { bundleSchema, requiredSections } from '@/lib/bundle/types';
+import { diagnose, DEFAULT_WINDOW_MS } from '@/lib/diagnosis/diagnose';
+import { pollFreshness } from '@/lib/diagnosis/freshness';
+import type { NodeDiagnosis } from '@/lib/diagnosis/types';
+import type { NodeState, StableNodeState } from '@/lib/model/node-state';
+import { normalizeBundle } from '@/lib/model/normalize';
+import { defaultStaleAfterMs } from '@/lib/api/poll-freshness';
+import { loadNodeStateAt } from './load-node-state-at';
+
+export interface NodeDiagnosisView {
+  /** the normalized state the diagnosis read; null when there is none for this moment */
+  state: StableNodeState | null;
+  /** section problems of a live bundle, readable */
+  issues: string[];
+  diagnosis: NodeDiagnosis | null;
+  /** when the diagnosed state was first seen (pinned views), or its collection time (live) */
+  stateSince: string | null;
+  /** why there is no diagnosis, when there is none */
+  missing: string | null;
+}
+
+const eventRowSchema = z.object({
+  node: z.string(),
+  at: z.date(),
+  level: z.string(),
+  msg: z.string(),
+  interface: z.string().nullable(),
+  local_ip: z.string().nullable(),
+  peer_ip: z.string().nullable(),
+  error: z.string().nullable(),
+  dedupe_key: z.string(),
+});
+type StoredEvent = NonNullable<Parameters<typeof diagnose>[1]>['earlierEvents'];
+
+// The diagnosis (lib/diagnosis) of every node, live or at a past moment:
+// - live: the latest raw bundle, normalized, with the stored liveness events of the window and the poll's freshness;
+// - pinned (`at`): the change-only state history in effect at `at` with the events of the window before it.
+// Computed on read so it always matches what the pages show next to it.
+export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string; db?: Queryable }): Promise<Map<string, NodeDiagnosisView>> {
+  const db = opts.db ?? (await getDb());
+  const asOf = opts.at ?? opts.now;
+  const { rows } = await db.query<{
+    name: string;
+    state: 'pending' | 'ok' | 'error' | 'host-key-changed' | null;
+    last_success_at: Date | null;
+    last_error: { message?: unknown } | null;
+    bundle: unknown;
+  }>(
+    `select n.name, s.state, s.last_success_at, s.last_error, r.bundle
+       from nodes n left join node_status s on s.node = n.name left join node_raw r on r.node = n.name
+      where $1::text is null or n.name = $1 order by n.name`,
+    [opts.only ?? null],
+  );
+  // One query for the events of every node: the window before asOf, with slack for collection lag.
+  const from = new Date(asOf.getTime() - DEFAULT_WINDOW_MS - 5 * 60_000);
+  const ev = await db.query(
+    `select node, at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from liveness_events
+      where at > $1 and at <= $2 and ($3::text is null or node = $3)`,
+    [from, asOf, opts.only ?? null],
+  );
+  const eventsByNode = new Map<string, NonNullable<StoredEvent>[number][]>();
+  for (const raw of ev.rows) {
+    const e = eventRowSchema.parse(raw);
+    const list = eventsByNode.get(e.node) ?? [];
+    list.push({
+      at: e.at.toISOString(),
+      level: e.level,
+      msg: e.msg,
+      ...(e.interface ? { interface: e.interface } : {}),
+      ...(e.local_ip ? { localIP: e.local_ip } : {}),
+      ...(e.peer_ip ? { peerIP: e.peer_ip } : {}),
+      ...(e.error ? { error: e.error } : {}),
+      dedupeKey: e.dedupe_key,
+    });
+    eventsByNode.set(e.node, list);
+  }
+
+  const out = new Map<string, NodeDiagnosisView>();
+  for (const row of rows) {
+    const earlierEvents = eventsByNode.get(row.name) ?? [];
+    if (opts.at) {
+      const past = await loadNodeStateAt(db, row.name, opts.at);
+      if (!past) {
+        out.set(row.name, { state: null, issues: [], diagnosis: null, stateSince: null, missing: 'no state recorded for this node at or before this moment' });
+        continue;
+      }
+      const state: NodeState = {
+        ...past.state,
+        node: row.name,
+        collectedAt: opts.at.toISOString(),
+        events: [],
+        metrics: [],
+        // History keeps only readable states, so the required sections were read; nft is known iff stored.
+        sections: { ...Object.fromEntries(requiredSections.map((s) => [s, 'ok' as const])), nft: past.state.firewall ? 'ok' : 'missing' },
+        issues: [],
+      };
+      out.set(row.name, { state: past.state, issues: [], diagnosis: diagnose(state, { earlierEvents }), stateSince: past.since.toISOString(), missing: null });
+      continue;
+    }
+    const bundle = bundleSchema.safeParse(row.bundle);
+    if (!bundle.success) {
+      out.set(row.name, { state: null, issues: [], diagnosis: null, stateSince: null, missing: 'nothing collected from this node yet' });
+      continue;
+    }
+    const freshness = pollFreshness(
+      {
+        state: row.state ?? 'pending',
+        lastSuccessAt: row.last_success_at?.toISOString() ?? null,
+        lastError: typeof row.last_error?.message === 'string' ? row.last_error.message : null,
+      },
+      opts.now,
+      defaultStaleAfterMs,
+    );
+    const state = normalizeBundle(bundle.data);
+    const diagnosis = diagnose(state, { freshness, earlierEvents });
+    out.set(row.name, {
+      state,
+      issues: state.issues.map((i) => `${i.section}: ${i.message}`),
+      diagnosis,
+      stateSince: bundle.data.meta.collectedAt,
+      missing: null,
+    });
+  }
+  return out;
+}
