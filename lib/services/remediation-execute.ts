@@ -83,6 +83,8 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
       (err: unknown) => capResult(cmd.line, { error: err instanceof Error ? err.message : String(err) }),
     );
     results.push(result);
+    // Progress for the page that follows the run: each command's output as soon as it is back.
+    await db.query(`update remediation_runs set results = $2::jsonb where id = $1 and state = 'running'`, [run.id, JSON.stringify(results)]);
     if (result.exitCode !== 0) break;
   }
   const succeeded = results.length === run.commands.length && results.every((r) => r.exitCode === 0);
