@@ -116,6 +116,13 @@ describe('diagnose peers', () => {
     expect(run({}, [upLongAgo, down]).peers).toEqual([]);
   });
 
+  it('says when doublezerod itself is not active', () => {
+    const d = run({ 'ip-route': 'ip-route-after-del.json' }, [up()], { systemctl: 'inactive\n' });
+    expect(d.peers[0]?.verdict).toBe('no-route');
+    expect(d.peers[0]?.evidence).toContain('doublezerod is inactive (systemctl is-active)');
+    expect(run({}, [up()], { systemctl: 'active\n' }).peers[0]?.evidence.join('\n')).not.toContain('systemctl');
+  });
+
   it('is unknown when a required section is missing', () => {
     const bundle = bundleFromTestdata({ 'ip-link': 'ip-link.json', 'ip-addr': 'ip-addr.json' }, { journal: up() });
     const d = diagnose(normalizeBundle(bundle));

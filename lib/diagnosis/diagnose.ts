@@ -138,9 +138,12 @@ function judgeSession(state: NodeState, key: SessionKey, warnings: WarningEviden
     details.daemonSession = Object.fromEntries(Object.entries({ livenessState, livenessStateReason, kernelState, livenessPeerMode, livenessLastUpdated }).filter(([, v]) => v !== undefined));
   }
   const sessionText = session ? `daemon session ${key.localIP} -> ${key.peer}: liveness ${session.livenessState ?? '-'}${session.livenessStateReason ? ` (${session.livenessStateReason})` : ''}, kernel route ${session.kernelState ?? '-'}` : null;
+  const unit = state.daemon.unitState;
   const finish = (verdict: Verdict, evidence: string[]): PeerVerdict => {
     evidence.push(warningText(warnings, windowMs));
     if (sessionText) evidence.push(sessionText);
+    // not a verdict of its own (DESIGN.md), but the first thing an engineer wants to know
+    if (unit !== null && unit !== 'active') evidence.push(`doublezerod is ${unit} (systemctl is-active)`);
     return base(key, verdict, warnings, evidence, details);
   };
 
