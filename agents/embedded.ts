@@ -3,6 +3,8 @@ import { getDb } from '../lib/db';
 import { InventoryError } from '../lib/inventory/errors';
 import { loadInventoryFile } from './inventory-file';
 import { startAgent, type RunningAgent } from './poller/start-agent';
+import { DEFAULT_LEASE_MS } from './lease/lease-keeper';
+import { leaseOptionsFor, parseLeaseMode } from './lease/lease-mode';
 import { wireRemediation } from '../lib/services/remediation-wire';
 
 // The agent inside the Next.js server (the embedded default). Route handlers and server actions reach
@@ -40,6 +42,11 @@ async function start(): Promise<RunningAgent | undefined> {
       concurrency: envInt('FNH_POLL_CONCURRENCY', 32),
       pollTimeoutMs: envInt('FNH_POLL_TIMEOUT_MS', 20000),
     },
+    // On PostgreSQL the embedded agent shares the fleet with `npm run agent` processes; on PGlite it polls all.
+    lease: leaseOptionsFor(parseLeaseMode(process.env.FNH_LEASES), db.kind, {
+      leaseMs: envInt('FNH_LEASE_MS', DEFAULT_LEASE_MS),
+      ...(process.env.FNH_AGENT_ID ? { agentId: process.env.FNH_AGENT_ID } : {}),
+    }),
   });
   console.log(`agent: polling ${inventory.nodes.length} nodes from ${inventoryPath}`);
   // Remediation runs over this agent's SSH connections; intents left open by a crash are closed first.

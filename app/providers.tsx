@@ -2,6 +2,7 @@
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { useLiveInvalidation } from '@/components/live/useLiveInvalidation';
 
 // One QueryClient per browser tab; created in state so React re-renders never replace it.
 export function Providers({ children }: { children: ReactNode }) {
@@ -18,5 +19,6 @@ export function Providers({ children }: { children: ReactNode }) {
         },
       }),
   );
+  useLiveInvalidation(client); // refetch when the database announces a stored poll (SSE from NOTIFY)
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }

@@ -7,6 +7,8 @@ import { getDb } from '../lib/db';
 import { InventoryError } from '../lib/inventory/errors';
 import { importInventoryFile, loadInventoryFile, renderImportedInventory, type ImportFormat } from '../agents/inventory-file';
 import { startAgent } from '../agents/poller/start-agent';
+import { DEFAULT_LEASE_MS } from '../agents/lease/lease-keeper';
+import { leaseOptionsFor, parseLeaseMode } from '../agents/lease/lease-mode';
 
 const { values: args } = parseArgs({
   options: {
@@ -18,6 +20,10 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: process.env.FNH_POLL_INTERVAL_MS ?? '5000' },
     concurrency: { type: 'string', default: process.env.FNH_POLL_CONCURRENCY ?? '16' },
     timeout: { type: 'string', default: process.env.FNH_POLL_TIMEOUT_MS ?? '20000' },
+    // many machines: auto = lease nodes when DATABASE_URL points at PostgreSQL
+    leases: { type: 'string', default: process.env.FNH_LEASES ?? 'auto' },
+    'lease-ms': { type: 'string', default: process.env.FNH_LEASE_MS ?? String(DEFAULT_LEASE_MS) },
+    'agent-id': { type: 'string', default: process.env.FNH_AGENT_ID },
   },
 });
 
@@ -43,7 +49,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!args.inventory) {
-    console.error('usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS]');
+    console.error('usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS] [--leases auto|on|off] [--lease-ms MS] [--agent-id ID]');
     return 2;
   }
   const inventory = loadInventoryFile(args.inventory);
@@ -51,8 +57,11 @@ async function main(): Promise<number> {
     console.log(`${args.inventory}: ${inventory.nodes.length} nodes OK`);
     return 0;
   }
+  const leaseMode = parseLeaseMode(args.leases);
+  const leaseMs = positiveInt('lease-ms', args['lease-ms']);
   const db = await getDb();
-  await startAgent({
+  const lease = leaseOptionsFor(leaseMode, db.kind, { leaseMs, ...(args['agent-id'] ? { agentId: args['agent-id'] } : {}) });
+  const agent = await startAgent({
     db,
     inventory,
     poller: {
@@ -60,8 +69,13 @@ async function main(): Promise<number> {
       concurrency: positiveInt('concurrency', args.concurrency),
       pollTimeoutMs: positiveInt('timeout', args.timeout),
     },
+    lease,
   });
-  console.log(`agent: polling ${inventory.nodes.length} nodes from ${path.resolve(args.inventory)}`);
+  console.log(
+    agent.lease
+      ? `agent ${agent.lease.agentId}: sharing ${inventory.nodes.length} nodes from ${path.resolve(args.inventory)} through leases of ${leaseMs} ms`
+      : `agent: polling ${inventory.nodes.length} nodes from ${path.resolve(args.inventory)}`,
+  );
   return await new Promise<number>(() => undefined); // runs until SIGINT/SIGTERM (lib/shutdown)
 }
 

@@ -53,6 +53,8 @@ export class Poller {
   private readonly semaphore: Semaphore;
   private readonly opts: Required<PollerOptions>;
   private running = false;
+  /** nodes polled on the schedule; undefined = all of them (lease mode narrows it to the leased nodes) */
+  private scheduled: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly pool: SshPool,
@@ -90,10 +92,34 @@ export class Poller {
     });
   }
 
+  /**
+   * Lease mode: only `names` are polled on the schedule (pollNow still works for any node). Newly added
+   * nodes start within one interval, spread out; `lastSuccess` (from the store) lets a node taken over
+   * from another agent read only the journal that agent had not read. `undefined` schedules every node.
+   */
+  setScheduled(names: Iterable<string> | undefined, lastSuccess?: ReadonlyMap<string, Date>): void {
+    const previous = this.scheduled;
+    this.scheduled = names === undefined ? undefined : new Set(names);
+    const gained: string[] = [];
+    for (const [name, slot] of this.slots) {
+      const was = previous === undefined || previous.has(name);
+      const is = this.isScheduled(name);
+      if (was && !is) {
+        clearTimeout(slot.timer);
+        slot.timer = undefined;
+      } else if (!was && is) {
+        const stored = lastSuccess?.get(name);
+        if (stored && (!slot.status.lastSuccessAt || stored > slot.status.lastSuccessAt)) slot.status = { ...slot.status, lastSuccessAt: stored };
+        gained.push(name);
+      }
+    }
+    if (this.running) gained.forEach((name, i) => this.schedule(name, this.spread(i, gained.length)));
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
-    const names = [...this.slots.keys()];
+    const names = [...this.slots.keys()].filter((name) => this.isScheduled(name));
     // Spread the first polls over one interval so a big fleet does not connect all at once.
     names.forEach((name, i) => this.schedule(name, this.spread(i, names.length)));
   }
@@ -134,9 +160,13 @@ export class Poller {
     return n <= 1 ? 0 : Math.floor((i * this.opts.intervalMs) / n);
   }
 
+  private isScheduled(name: string): boolean {
+    return this.scheduled === undefined || this.scheduled.has(name);
+  }
+
   private schedule(name: string, delayMs: number): void {
     const slot = this.slots.get(name);
-    if (!slot || !this.running) return;
+    if (!slot || !this.running || !this.isScheduled(name)) return;
     clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       const started = this.opts.now();

@@ -4,6 +4,7 @@ import { onShutdown } from '../../lib/shutdown';
 import { ingestPoll } from '../../lib/services/ingest-poll';
 import { syncInventory } from '../../lib/services/sync-inventory';
 import { SshPool, type PoolOptions } from '../ssh/pool';
+import { LeaseKeeper, type LeaseOptions } from '../lease/lease-keeper';
 import { Poller, type PollerOptions, type PollResult } from './poller';
 
 // Wires the collection path: inventory -> nodes table, one SSH pool, the poller writing every
@@ -12,6 +13,8 @@ import { Poller, type PollerOptions, type PollResult } from './poller';
 export interface RunningAgent {
   pool: SshPool;
   poller: Poller;
+  /** present in lease mode: the nodes this agent polls come from it */
+  lease?: LeaseKeeper;
   stop(): Promise<void>;
 }
 
@@ -24,6 +27,11 @@ export interface StartAgentOptions {
   observe?: (result: PollResult) => void;
   /** register stop() with lib/shutdown (default true) */
   registerShutdown?: boolean;
+  /**
+   * Share the fleet with other agents through node leases in the store (many machines, PostgreSQL).
+   * Off: this agent polls every node (the embedded agent on PGlite, one process by construction).
+   */
+  lease?: LeaseOptions | false;
 }
 
 export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
@@ -43,18 +51,26 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
     },
     { lastSuccess, ...opts.poller },
   );
+  let lease: LeaseKeeper | undefined;
+  if (opts.lease) {
+    // Nothing is polled on the schedule until the first lease tick says which nodes are ours.
+    poller.setScheduled([]);
+    lease = new LeaseKeeper({ ...opts.lease, db: opts.db, onHeld: (nodes, last) => poller.setScheduled(nodes, last) });
+    await lease.start();
+  }
   poller.start();
   let unregister: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       unregister?.();
+      await lease?.stop();
       await poller.stop();
       await pool.close();
     })());
   // Registered after the store's own hook, so it runs before the store closes (hooks run newest first).
   if (opts.registerShutdown !== false) unregister = onShutdown(stop);
-  return { pool, poller, stop };
+  return { pool, poller, ...(lease ? { lease } : {}), stop };
 }
 
 async function storeResult(db: Db, r: PollResult): Promise<void> {

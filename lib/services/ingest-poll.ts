@@ -2,6 +2,8 @@ import 'server-only';
 import type { Db, Queryable } from '@/lib/db';
 import type { Bundle } from '@/lib/bundle/types';
 import type { LivenessEvent } from '@/lib/parse/journal';
+import { recordPollMetrics } from './metrics-record-poll';
+import { notifyPoll } from './notify-poll';
 
 // One poll's outcome, written in one transaction so the fleet page never sees a status that
 // disagrees with the bundle it describes.
@@ -61,6 +63,8 @@ async function ingestSuccess(tx: Queryable, o: Extract<PollOutcome, { ok: true }
   }
   // Diagnosis hook: when lib/model's normalizeBundle and services/record-node-state land, call them
   // here with `tx` so the normalized, change-only history is written in this same transaction.
+  await recordPollMetrics(tx, { node: o.node, result: 'ok', reason: '', pollMs: o.pollMs });
+  await notifyPoll(tx, o.node);
   return { newEvents };
 }
 
@@ -72,5 +76,7 @@ async function ingestFailure(tx: Queryable, o: Extract<PollOutcome, { ok: false 
        consecutive_failures = node_status.consecutive_failures + 1, last_error = $5::jsonb`,
     [o.node, o.state, o.at, o.pollMs, JSON.stringify(o.error)],
   );
+  await recordPollMetrics(tx, { node: o.node, result: o.state, reason: o.error.kind, pollMs: o.pollMs });
+  await notifyPoll(tx, o.node);
   return { newEvents: 0 };
 }

@@ -1,0 +1,45 @@
+import 'server-only';
+import type { Db } from '@/lib/db';
+import { listenPolls } from './notify-poll';
+
+// One LISTEN per dashboard process, shared by every open event stream: a hundred browser tabs must not
+// take a hundred database connections. The subscriber list is the only state kept here; everything a
+// page shows is read from the database when the page refetches.
+
+export type PollSubscriber = (node: string) => void;
+
+export class PollFanout {
+  private readonly subscribers = new Set<PollSubscriber>();
+  private listening?: Promise<unknown>;
+
+  constructor(private readonly db: () => Promise<Pick<Db, 'listen'>>) {}
+
+  /** Resolves once LISTEN is in place, so no poll committed afterwards is missed; returns the unsubscribe. */
+  async subscribe(fn: PollSubscriber): Promise<() => void> {
+    this.listening ??= this.db()
+      .then((db) => listenPolls(db, (node) => this.publish(node)))
+      .catch((err: unknown) => {
+        this.listening = undefined; // the next subscriber tries again
+        throw err;
+      });
+    await this.listening;
+    this.subscribers.add(fn);
+    return () => {
+      this.subscribers.delete(fn);
+    };
+  }
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  private publish(node: string): void {
+    for (const fn of this.subscribers) {
+      try {
+        fn(node);
+      } catch (err) {
+        console.error('live update subscriber failed', err);
+      }
+    }
+  }
+}
