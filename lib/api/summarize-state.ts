@@ -4,13 +4,16 @@ import type { AddressRow, InterfaceRow, RouteRow } from './node';
 
 export const tunnelIf = 'doublezero0';
 
+/** doublezero0's state. A GRE tunnel's operstate is UNKNOWN even when it works: UP and carrier are what count. */
+export function tunnelLinkState(state: StableNodeState): 'missing' | 'down' | 'up' {
+  const dz0 = state.links.find((l) => l.ifname === tunnelIf);
+  return !dz0 ? 'missing' : dz0.up && dz0.lowerUp ? 'up' : 'down';
+}
+
 // The fleet grid's per-node facts, from the normalized node state (lib/model), live or from history.
 export function summarizeState(state: StableNodeState): NodeFacts {
-  const dz0 = state.links.find((l) => l.ifname === tunnelIf);
-  // A GRE tunnel's operstate is UNKNOWN even when it works: the admin UP flag and carrier are what count.
-  const link: NodeFacts['link'] = !dz0 ? 'missing' : dz0.up && dz0.lowerUp ? 'up' : 'down';
   return {
-    link,
+    link: tunnelLinkState(state),
     daemonActive: state.daemon.unitState,
     dz0Addresses: state.addresses.filter((a) => a.ifname === tunnelIf).map((a) => `${a.local}/${a.prefixlen}`),
     // Routes learned through the tunnel: the kernel's own local/connected entries for the overlay /31 don't count.

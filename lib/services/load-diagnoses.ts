@@ -4,10 +4,11 @@ import { getDb, type Queryable } from '@/lib/db';
 import { bundleSchema, requiredSections } from '@/lib/bundle/types';
 import { diagnose, DEFAULT_WINDOW_MS } from '@/lib/diagnosis/diagnose';
 import { pollFreshness } from '@/lib/diagnosis/freshness';
-import type { NodeDiagnosis } from '@/lib/diagnosis/types';
+import { verdicts, worstVerdict, type NodeDiagnosis, type PeerVerdict, type StructuredEvidence } from '@/lib/diagnosis/types';
 import type { NodeState, StableNodeState } from '@/lib/model/node-state';
 import { normalizeBundle } from '@/lib/model/normalize';
 import { defaultStaleAfterMs } from '@/lib/api/poll-freshness';
+import { tunnelLinkState } from '@/lib/api/summarize-state';
 import { loadNodeStateAt } from './load-node-state-at';
 
 export interface NodeDiagnosisView {
@@ -48,12 +49,18 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
     last_success_at: Date | null;
     last_error: { message?: unknown } | null;
     bundle: unknown;
+    /** true when the poll that stored this bundle also recorded its diagnosis (peer_verdicts) */
+    recorded: boolean;
+    node_unknown: string | null;
   }>(
-    `select n.name, s.state, s.last_success_at, s.last_error, r.bundle
+    `select n.name, s.state, s.last_success_at, s.last_error, r.bundle,
+            coalesce(ns.collected_at = r.collected_at, false) as recorded, ns.node_unknown
        from nodes n left join node_status s on s.node = n.name left join node_raw r on r.node = n.name
+       left join node_summary ns on ns.node = n.name
       where $1::text is null or n.name = $1 order by n.name`,
     [opts.only ?? null],
   );
+  const stored = opts.at ? new Map<string, PeerVerdict[]>() : await loadRecordedVerdicts(db, rows.filter((r) => r.recorded).map((r) => r.name));
   // One query for the events of every node: the window before asOf, with slack for collection lag.
   const from = new Date(asOf.getTime() - DEFAULT_WINDOW_MS - 5 * 60_000);
   const ev = await db.query(
@@ -115,7 +122,20 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       defaultStaleAfterMs,
     );
     const state = normalizeBundle(bundle.data);
-    const diagnosis = diagnose(state, { freshness, earlierEvents });
+    // The agent records each poll's diagnosis (with sessions remembered from the whole stored log); use it
+    // when it describes this very bundle, and diagnose on read otherwise.
+    const recorded = stored.get(row.name);
+    const diagnosis: NodeDiagnosis = recorded
+      ? {
+          node: row.name,
+          collectedAt: bundle.data.meta.collectedAt,
+          nodeUnknown: freshness.fresh ? row.node_unknown : freshness.reason,
+          peers: recorded,
+          worst: worstVerdict(recorded.map((p) => p.verdict)),
+          doublezero0: tunnelLinkState(state),
+          warningsInWindow: recorded.reduce((n, p) => n + p.warnings, 0),
+        }
+      : diagnose(state, { freshness, earlierEvents });
     out.set(row.name, {
       state,
       issues: state.issues.map((i) => `${i.section}: ${i.message}`),
@@ -123,6 +143,45 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       stateSince: bundle.data.meta.collectedAt,
       missing: null,
     });
+  }
+  return out;
+}
+
+const recordedRowSchema = z.object({
+  node: z.string(),
+  peer: z.string(),
+  interface: z.string(),
+  local_ip: z.string(),
+  verdict: z.enum(verdicts),
+  warnings: z.number().int(),
+  last_warning_at: z.date().nullable(),
+  evidence: z.array(z.string()),
+  details: z.record(z.string(), z.unknown()),
+});
+
+async function loadRecordedVerdicts(db: Queryable, nodes: string[]): Promise<Map<string, PeerVerdict[]>> {
+  const out = new Map<string, PeerVerdict[]>();
+  if (nodes.length === 0) return out;
+  const { rows } = await db.query(
+    `select node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details
+       from peer_verdicts where node = any($1::text[]) order by node, peer`,
+    [nodes],
+  );
+  for (const raw of rows) {
+    const r = recordedRowSchema.parse(raw);
+    const list = out.get(r.node) ?? [];
+    list.push({
+      peer: r.peer,
+      interface: r.interface,
+      localIP: r.local_ip,
+      verdict: r.verdict,
+      warnings: r.warnings,
+      lastWarningAt: r.last_warning_at?.toISOString() ?? null,
+      evidence: r.evidence,
+      // written by recordDiagnosis from a StructuredEvidence; the API re-validates the parts it shows
+      details: r.details as unknown as StructuredEvidence,
+    });
+    out.set(r.node, list);
   }
   return out;
 }

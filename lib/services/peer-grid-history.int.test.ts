@@ -10,6 +10,7 @@ import { recordNodeState } from './record-node-state';
 import { listPeerGrid } from './list-peer-grid';
 import { listFleet } from './list-fleet';
 import { getNode } from './get-node';
+import { diagnoseAndRecordPoll } from './record-diagnosis';
 
 // Real captures (fixtures/bundles): the seed node was healthy, then lost its allocated /32 (stale-session).
 const fixture = (name: string) => loadBundleFolder(path.join(__dirname, '..', '..', 'fixtures', 'bundles', name));
@@ -85,6 +86,12 @@ describe('peer grid and node detail, live and pinned', () => {
     expect(cellOf(await listPeerGrid({ now, at, db }))?.verdict).toBe('stale-session');
     const node = await getNode({ name: 'dfw-mn-bm1', now, at, db });
     expect(node.changes).toContainEqual(expect.objectContaining({ at: t1.toISOString(), kind: 'address-removed', subject: expect.stringContaining('209.245.225.161') }));
+  });
+  it('live: uses the verdicts the poll recorded for this very bundle', async () => {
+    await db.transaction((tx) => diagnoseAndRecordPoll(tx, 'dfw-mn-bm1', staleBundle));
+    await db.query(`update peer_verdicts set evidence = '["as recorded by the poll"]'::jsonb where node = 'dfw-mn-bm1' and peer = $1`, [peer]);
+    const node = await getNode({ name: 'dfw-mn-bm1', now, db });
+    expect(node.peers.find((p) => p.peer === peer)).toMatchObject({ verdict: 'stale-session', evidence: ['as recorded by the poll'] });
   });
   it('pinned before any history: unknown, never healthy', async () => {
     const fleet = await listFleet({ now, at: new Date('2025-11-30T18:00:00Z'), db });
