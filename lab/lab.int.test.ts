@@ -194,6 +194,7 @@ if (!isRoot) {
         'sudo -n cat /etc/shadow',
         'sudo -n sh -c id',
         'sudo -n -u nobody id',
+        'sudo -n doublezero disconnect',
       ];
       for (const command of refused) {
         const res = await sshNode(node, command);
@@ -202,6 +203,14 @@ if (!isRoot) {
       }
       expect((await link(node))?.flags).toContain('UP');
       expect((await sshNode(node, 'systemctl is-active doublezerod')).stdout.trim()).toBe('active');
+
+      // The daemon itself: its public socket only answers reads; its control socket is root's.
+      const cli = await sshNode(node, 'doublezero disconnect');
+      expect(cli.code).toBe(1);
+      expect(cli.stderr).toMatch(/permission denied/);
+      const post = await sshNode(node, 'curl -s -o /dev/null -w "%{http_code}" -X POST --unix-socket /run/doublezerod/doublezerod.sock http://localhost/remove');
+      expect(post.stdout).toBe('403');
+      expect((await daemonRoutes(node)).filter((r) => r.local_ip === node.publicIp)).toHaveLength(lab.peers.length);
     });
 
     it('the agent collects every node and the diagnosis names each scenario, stale-session only on the seed node', async () => {

@@ -117,7 +117,8 @@ ENV
   cat >"$dir/doublezerod.json" <<JSON
 {"moniker":"$LAB_MONIKER","interfaceName":"doublezero0","overlayPeer":"$overlay_ul","publicIp":"$public",
  "allocatedIp":"$allocated","peers":$peers_json,"livenessPort":$LAB_LIVENESS_PORT,"metricsPort":2113,
- "socketPath":"/run/doublezerod/doublezerod.sock","statePath":"/run/fnh-lab/state.json",
+ "socketPath":"/run/doublezerod/doublezerod.sock",
+ "controlSocketPath":"/run/doublezerod/control.sock","statePath":"/run/fnh-lab/state.json",
  "pidPath":"/run/doublezerod/doublezerod.pid","journalPath":"/run/fnh-lab/journal.tsv","clientVersion":"0.6.4-lab"}
 JSON
   # Every node but the seed node boots already connected (without -a); the seed node connects below.

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { DaemonConflict, type Doublezerod } from './daemon';
 import type { Logger } from './log';
 
-// The daemon's local HTTP API on its unix socket: the CLI (`connect`, `disconnect`) drives the daemon
-// through it, and the agent reads `GET /routes` with curl, as on a real node.
+// The daemon's local HTTP API on unix sockets. The public socket (mode 0666) answers reads only, so the
+// agent's unprivileged user can `curl GET /routes` as on a real node; the control socket (mode 0600,
+// root) also takes the CLI's `connect`/`disconnect`, so changing the daemon needs root (sudo).
 export const provisionRequestSchema = z.object({ allocate: z.boolean() }).strict();
 const MAX_BODY = 4096;
 
@@ -24,15 +25,28 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return body;
 }
 
-async function handle(daemon: Doublezerod, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return undefined; // fails the schema: a 400, not a 500
+  }
+}
+
+export type ApiAccess = 'read-only' | 'control';
+
+async function handle(daemon: Doublezerod, access: ApiAccess, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const route = `${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname}`;
+  if (req.method !== 'GET' && access !== 'control') {
+    return send(res, 403, { status: 'error', description: 'permission denied: changing the daemon needs root' });
+  }
   switch (route) {
     case 'GET /routes':
       return send(res, 200, await daemon.routes());
     case 'GET /status':
       return send(res, 200, [daemon.status()]);
     case 'POST /provision': {
-      const parsed = provisionRequestSchema.safeParse(JSON.parse((await readBody(req)) || '{}'));
+      const parsed = provisionRequestSchema.safeParse(parseJson(await readBody(req)));
       if (!parsed.success) return send(res, 400, { status: 'error', description: parsed.error.message });
       await daemon.connect(parsed.data.allocate);
       return send(res, 200, { status: 'ok' });
@@ -45,11 +59,11 @@ async function handle(daemon: Doublezerod, req: http.IncomingMessage, res: http.
   }
 }
 
-export function serveApi(socketPath: string, daemon: Doublezerod, log: Logger): Promise<http.Server> {
+export function serveApi(socketPath: string, access: ApiAccess, daemon: Doublezerod, log: Logger): Promise<http.Server> {
   mkdirSync(dirname(socketPath), { recursive: true });
   rmSync(socketPath, { force: true });
   const server = http.createServer((req, res) => {
-    handle(daemon, req, res).catch((err: unknown) => {
+    handle(daemon, access, req, res).catch((err: unknown) => {
       if (err instanceof DaemonConflict) return send(res, 409, { status: 'error', description: err.message });
       log.error('api: request failed', { error: String(err) });
       send(res, 500, { status: 'error', description: 'internal error' });
@@ -58,8 +72,7 @@ export function serveApi(socketPath: string, daemon: Doublezerod, log: Logger): 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => {
-      // The monitoring user reads /routes with curl, like an operator on a real node.
-      chmodSync(socketPath, 0o666);
+      chmodSync(socketPath, access === 'control' ? 0o600 : 0o666);
       resolve(server);
     });
   });

@@ -4,7 +4,12 @@ import { z } from 'zod';
 // The CLI side: talks to the running daemon over its unix socket, like `doublezero connect`.
 const replySchema = z.object({ status: z.string(), description: z.string().optional() }).passthrough();
 
-export function callDaemon(socketPath: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: string }> {
+export interface DaemonReply {
+  status: number;
+  body: string;
+}
+
+export function callDaemon(socketPath: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<DaemonReply> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
@@ -23,8 +28,14 @@ export function callDaemon(socketPath: string, method: 'GET' | 'POST', path: str
 }
 
 /** Returns the daemon's error description for a failed call, or null when it succeeded. */
-export function replyError(reply: { status: number; body: string }): string | null {
+export function replyError(reply: DaemonReply): string | null {
   if (reply.status === 200) return null;
-  const parsed = replySchema.safeParse(JSON.parse(reply.body || '{}'));
+  let body: unknown;
+  try {
+    body = JSON.parse(reply.body || '{}');
+  } catch {
+    body = undefined;
+  }
+  const parsed = replySchema.safeParse(body);
   return parsed.success ? (parsed.data.description ?? parsed.data.status) : `HTTP ${reply.status}`;
 }

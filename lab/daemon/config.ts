@@ -18,7 +18,10 @@ export const daemonConfigSchema = z.object({
   livenessPort: z.number().int().min(1).max(65535),
   /** Prometheus metrics on 127.0.0.1 of the node's namespace (the daemon's -metrics-addr) */
   metricsPort: z.number().int().min(1).max(65535),
+  /** read-only API for everyone (the agent's curl GET /routes) */
   socketPath: z.string().min(1),
+  /** full API, root only: what the CLI's connect/disconnect use */
+  controlSocketPath: z.string().min(1),
   statePath: z.string().min(1),
   pidPath: z.string().min(1),
   journalPath: z.string().min(1),

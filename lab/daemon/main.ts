@@ -1,7 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { serveApi } from './api';
-import { callDaemon, replyError } from './client';
+import { callDaemon, replyError, type DaemonReply } from './client';
 import { loadDaemonConfig } from './config';
+import { errnoCode } from './errno';
 import { Doublezerod } from './daemon';
 import { openJournal } from './journal';
 import { LivenessManager } from './liveness';
@@ -22,15 +23,18 @@ async function runDaemon(): Promise<void> {
   const liveness = new LivenessManager(cfg, log, metrics);
   const daemon = new Doublezerod(cfg, log, liveness, metrics);
   await daemon.start();
-  const server = await serveApi(cfg.socketPath, daemon, log);
+  const server = await serveApi(cfg.socketPath, 'read-only', daemon, log);
+  const controlServer = await serveApi(cfg.controlSocketPath, 'control', daemon, log);
   const metricsServer = await serveMetrics(cfg.metricsPort, metrics, () => liveness.list());
   writeFileSync(cfg.pidPath, `${process.pid}\n`);
   const shutdown = async () => {
     server.close();
+    controlServer.close();
     metricsServer.close();
     await daemon.stop();
     rmSync(cfg.pidPath, { force: true });
     rmSync(cfg.socketPath, { force: true });
+    rmSync(cfg.controlSocketPath, { force: true });
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());
@@ -40,11 +44,11 @@ async function runDaemon(): Promise<void> {
 async function cli(args: readonly string[]): Promise<number> {
   const cfg = loadDaemonConfig();
   const [cmd, ...rest] = args;
-  let reply;
+  let reply: DaemonReply;
   if (cmd === 'connect' && rest.every((a) => a === '-a' || a === '--allocate-addr')) {
-    reply = await callDaemon(cfg.socketPath, 'POST', '/provision', { allocate: rest.length > 0 });
+    reply = await callDaemon(cfg.controlSocketPath, 'POST', '/provision', { allocate: rest.length > 0 });
   } else if (cmd === 'disconnect' && rest.length === 0) {
-    reply = await callDaemon(cfg.socketPath, 'POST', '/remove');
+    reply = await callDaemon(cfg.controlSocketPath, 'POST', '/remove');
   } else if (cmd === 'status' && rest.length === 0) {
     reply = await callDaemon(cfg.socketPath, 'GET', '/status');
     process.stdout.write(reply.body);
@@ -70,7 +74,8 @@ if (argv[0] === 'run' && argv.length === 1) {
   cli(argv).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      process.stderr.write(`doublezerod: ${String(err)}\n`);
+      const reason = errnoCode(err) === 'EACCES' ? 'permission denied: the daemon control socket needs root (use sudo)' : String(err);
+      process.stderr.write(`doublezero: ${reason}\n`);
       process.exit(1);
     },
   );
