@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sseComment, sseEvent } from './sse-format';
+import { takeSseEvents } from './sse-read';
 import { trailingThrottle, type Timers } from './trailing-throttle';
 
 describe('sseEvent', () => {
@@ -65,5 +66,17 @@ describe('trailingThrottle', () => {
     t.cancel();
     timers.fire();
     expect(runs).toBe(1);
+  });
+});
+
+describe('takeSseEvents', () => {
+  it('reads what sseEvent writes, skips comments, keeps an unfinished event for later', () => {
+    const text = sseEvent('hello', { a: 1 }, { retryMs: 10 }) + sseComment('keep-alive') + sseEvent('poll', { nodes: ['x'] }) + 'event: poll\ndata: {"no';
+    const { events, rest } = takeSseEvents(text);
+    expect(events).toEqual([
+      { event: 'hello', data: '{"a":1}' },
+      { event: 'poll', data: '{"nodes":["x"]}' },
+    ]);
+    expect(rest).toBe('event: poll\ndata: {"no');
   });
 });
