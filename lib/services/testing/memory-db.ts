@@ -1,10 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { migrate } from '../../db/migrate';
 import { openPglite } from '../../db/pglite';
+import { openPostgres } from '../../db/postgres';
 import type { Db } from '../../db/types';
 
-/** A fresh in-memory PGlite with every migration applied: the real SQL, triggers and indexes. */
+/**
+ * A fresh store with every migration applied: the real SQL, triggers and indexes. In-memory PGlite by
+ * default; with FNH_TEST_DATABASE_URL (a PostgreSQL superuser URL) a new database on that server, so the
+ * same tests also run against PostgreSQL.
+ */
 export async function openMemoryDb(): Promise<Db> {
-  const db = await openPglite(undefined);
+  const url = process.env.FNH_TEST_DATABASE_URL;
+  if (!url) {
+    const db = await openPglite(undefined);
+    await migrate(db);
+    return db;
+  }
+  const name = `fnh_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const db = await openPostgres(target.href);
   await migrate(db);
   return db;
 }
