@@ -85,3 +85,24 @@ describe('syncInventory + ingestPoll', () => {
     expect(rows.map((r) => r.n)).toEqual([0, 0, 0]);
   });
 });
+
+describe('ingestPoll diagnoses in the same transaction', () => {
+  it('writes the verdicts and change-only history of a real-capture stale-session bundle', async () => {
+    const { loadBundleFolder } = await import('@/lib/bundle/folder');
+    const captured = await loadBundleFolder(path.resolve('fixtures/bundles/stale-session'));
+    const node = 'stale-node';
+    await syncInventory(db, inv([{ name: node, host: 'h9' }]));
+    const at = new Date(captured.meta.collectedAt);
+    const b = { ...captured, meta: { node, collectedAt: at.toISOString() } };
+    await ingestPoll(db, { ok: true, node, at, pollMs: 5, bundle: b, events: parseJournal(b.sections.journal?.stdout ?? '') });
+    const verdicts = await db.query<{ verdict: string }>('select verdict from peer_verdicts where node = $1', [node]);
+    expect(verdicts.rows.map((r) => r.verdict)).toContain('stale-session');
+    const summary = await db.query<{ worst_verdict: string }>('select worst_verdict from node_summary where node = $1', [node]);
+    expect(summary.rows[0]?.worst_verdict).toBe('stale-session');
+    // The same state polled again is not a change: history keeps one row.
+    const later = new Date(at.getTime() + 5000);
+    await ingestPoll(db, { ok: true, node, at: later, pollMs: 5, bundle: { ...b, meta: { node, collectedAt: later.toISOString() } }, events: [] });
+    const history = await db.query<{ n: number }>('select count(*)::int as n from node_state_history where node = $1', [node]);
+    expect(history.rows[0]?.n).toBe(1);
+  });
+});

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Db, Queryable } from '@/lib/db';
 import type { Bundle } from '@/lib/bundle/types';
 import type { LivenessEvent } from '@/lib/parse/journal';
+import { diagnoseAndRecordPoll } from './record-diagnosis';
 import { recordPollMetrics } from './metrics-record-poll';
 import { notifyPoll } from './notify-poll';
 
@@ -61,8 +62,9 @@ async function ingestSuccess(tx: Queryable, o: Extract<PollOutcome, { ok: true }
     );
     newEvents += rows[0]?.n ?? 0;
   }
-  // Diagnosis hook: when lib/model's normalizeBundle and services/record-node-state land, call them
-  // here with `tx` so the normalized, change-only history is written in this same transaction.
+  // Normalized change-only history and the current verdicts, in the same transaction as the raw bundle,
+  // so the grids never show verdicts from a different poll than the status beside them.
+  await diagnoseAndRecordPoll(tx, o.node, o.bundle);
   await recordPollMetrics(tx, { node: o.node, result: 'ok', reason: '', pollMs: o.pollMs });
   await notifyPoll(tx, o.node);
   return { newEvents };
