@@ -20,7 +20,7 @@ export default defineConfig({
   },
   webServer: {
     // The e2e server is the real demo stack: simulated SSH fleet + agent + PGlite in a throwaway folder.
-    command: `npx tsx scripts/demo.ts --port ${port} --data-dir .data/e2e --fresh`,
+    command: `npx tsx scripts/demo.ts --port ${port} --data-dir .data/e2e-${port} --fresh`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,
