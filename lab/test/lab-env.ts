@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -52,6 +52,7 @@ const LAB_LOCK = '/run/lock/fnh-lab.lock';
  * called, so another test run or a manual `npm run lab:up` waits instead of tearing this lab down.
  */
 export function holdLabLock(timeoutSec = 100): Promise<() => void> {
+  mkdirSync(path.dirname(LAB_LOCK), { recursive: true });
   // --no-fork: the locking process is the one we end; it waits on our pipe, so the lock also goes if we die.
   const holder = spawn('flock', ['--no-fork', '--exclusive', '--timeout', String(timeoutSec), LAB_LOCK, 'sh', '-c', 'echo locked && exec cat >/dev/null'], {
     stdio: ['pipe', 'pipe', 'inherit'],
