@@ -1,0 +1,115 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+
+interface NodeApi {
+  summary: { collectedAt: string | null };
+  peers: { peer: string; verdict: string; localIP: string; details: { missingAddress?: string } }[];
+}
+
+// Waits until the agent has polled the seed node and the diagnosis sees its stale session.
+async function seedStaleSession(request: APIRequestContext): Promise<{ node: NodeApi; peer: NodeApi['peers'][number] }> {
+  let found: { node: NodeApi; peer: NodeApi['peers'][number] } | null = null;
+  await expect
+    .poll(
+      async () => {
+        const node = (await (await request.get('/api/nodes/dfw-mn-bm1')).json()) as NodeApi;
+        const peer = node.peers.find((p) => p.verdict === 'stale-session');
+        found = peer ? { node, peer } : null;
+        return peer?.verdict;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe('stale-session');
+  if (!found) throw new Error('unreachable');
+  return found;
+}
+
+// Issue 5: from the fleet grid to the seed node's stale-session evidence.
+test('find the seed node from the fleet grid, open its stale-session cell and see the evidence', async ({ page, request }) => {
+  const { peer } = await seedStaleSession(request);
+  await page.goto('/');
+  await page.getByLabel('Verdict').selectOption('stale-session');
+  await expect(page).toHaveURL(/verdict=stale-session/);
+  const grid = page.getByRole('grid', { name: /fleet grid/i });
+  const row = grid.locator('tr[data-node="dfw-mn-bm1"]');
+  await expect(row).toBeVisible();
+  const cell = row.locator('[data-check="verdict"]');
+  await expect(cell).toHaveText('stale-session');
+  await cell.click();
+  await expect(page).toHaveURL(/node=dfw-mn-bm1&check=verdict/);
+
+  const pane = page.getByTestId('detail-pane');
+  const evidence = pane.locator(`[data-testid="verdict-evidence"][data-peer="${peer.peer}"]`);
+  await expect(evidence).toHaveAttribute('data-verdict', 'stale-session');
+  // The proof of the seed bug: the session's local IP is not on doublezero0 any more.
+  await expect(evidence).toContainText(`missing ${peer.details.missingAddress ?? peer.localIP}`);
+  await expect(evidence).toContainText('network is unreachable');
+  await expect(evidence.locator('[data-slot="remediation"]')).toContainText('Remediate stale-session');
+
+  // The same pair in the peer grid: the cell opens the same verdict.
+  await page.goto(`/peers?node=dfw-mn-bm1&peer=${encodeURIComponent(peer.peer)}`);
+  await expect(page.getByTestId('detail-pane').getByTestId('cell-verdict').first()).toHaveText('stale-session');
+  await expect(page.getByTestId('peer-grid').locator('[data-verdict="stale-session"]').first()).toBeVisible();
+});
+
+// Issue 5: an Alertmanager notification answers with a triage link that opens the pinned node × peer cell.
+test('an Alertmanager alert links to the node × peer cell pinned to its start, also after it resolves', async ({ page, request }) => {
+  const { node, peer } = await seedStaleSession(request);
+  // Start the alert just after a collection that saw the stale session, so history covers the moment.
+  const startsAt = new Date(Date.parse(node.summary.collectedAt ?? new Date().toISOString()) + 1).toISOString();
+  const fingerprint = `e2e${Date.now().toString(16)}`;
+  const payload = (status: 'firing' | 'resolved', endsAt: string) => ({
+    version: '4',
+    groupKey: '{}:{alertname="DoublezeroLivenessSendFailures"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: 'fleet-network-health',
+    groupLabels: { alertname: 'DoublezeroLivenessSendFailures' },
+    commonLabels: { alertname: 'DoublezeroLivenessSendFailures', severity: 'page' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example:9093',
+    alerts: [
+      {
+        status,
+        labels: { alertname: 'DoublezeroLivenessSendFailures', instance: 'dfw-mn-bm1:2113', peer_ip: peer.peer },
+        annotations: { summary: 'liveness packets to a peer fail with network is unreachable' },
+        startsAt,
+        endsAt,
+        generatorURL: 'http://prometheus.example:9090/graph',
+        fingerprint,
+      },
+    ],
+  });
+
+  const res = await request.post('/api/alerts/alertmanager', { data: payload('firing', '0001-01-01T00:00:00Z') });
+  expect(res.status()).toBe(200);
+  const answer = (await res.json()) as { stored: number; alerts: { node: string; peer: string; triageUrl: string }[] };
+  expect(answer.stored).toBe(1);
+  expect(answer.alerts[0]).toMatchObject({ node: 'dfw-mn-bm1', peer: peer.peer });
+  const triageUrl = answer.alerts[0]?.triageUrl ?? '';
+  expect(triageUrl).toMatch(new RegExp(`/triage/${fingerprint}$`));
+
+  await page.goto(triageUrl);
+  await expect(page.getByTestId('triage-alert')).toContainText('firing');
+  await expect(page.getByTestId('pinned-banner')).toContainText(startsAt);
+  const pane = page.getByTestId('detail-pane');
+  await expect(pane).toContainText(`dfw-mn-bm1 → ${peer.peer}`);
+  await expect(pane.getByTestId('cell-verdict').first()).toHaveText('stale-session');
+  await expect(pane.locator('[data-testid="verdict-evidence"]')).toContainText(`missing ${peer.details.missingAddress ?? peer.localIP}`);
+
+  // Resolved later: the same link still opens the same pinned cell.
+  const resolved = await request.post('/api/alerts/alertmanager', { data: payload('resolved', new Date().toISOString()) });
+  expect(resolved.status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId('triage-alert')).toContainText('resolved');
+  await expect(page.getByTestId('pinned-banner')).toContainText(startsAt);
+  await expect(page.getByTestId('detail-pane').getByTestId('cell-verdict').first()).toHaveText('stale-session');
+
+  // The alerts page lists it with its triage link.
+  await page.goto('/alerts');
+  await expect(page.locator(`tr[data-fingerprint="${fingerprint}"]`).getByRole('link', { name: 'triage' })).toHaveAttribute('href', `/triage/${fingerprint}`);
+});
+
+test('the webhook refuses what is not an Alertmanager v4 payload', async ({ request }) => {
+  expect((await request.post('/api/alerts/alertmanager', { data: { version: '3', alerts: [] } })).status()).toBe(422);
+  expect((await request.post('/api/alerts/alertmanager', { headers: { 'content-type': 'application/json' }, data: Buffer.from('not json') })).status()).toBe(400);
+});
