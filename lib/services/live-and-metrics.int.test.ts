@@ -70,6 +70,7 @@ describe('event stream (GET /api/events body)', () => {
     expect(fanout.size).toBe(1);
     abort.abort();
     expect(fanout.size).toBe(0);
+    await fanout.close();
   });
 });
 

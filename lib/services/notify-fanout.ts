@@ -10,7 +10,7 @@ export type PollSubscriber = (node: string) => void;
 
 export class PollFanout {
   private readonly subscribers = new Set<PollSubscriber>();
-  private listening?: Promise<unknown>;
+  private listening?: Promise<() => Promise<void>>;
 
   constructor(private readonly db: () => Promise<Pick<Db, 'listen'>>) {}
 
@@ -27,6 +27,15 @@ export class PollFanout {
     return () => {
       this.subscribers.delete(fn);
     };
+  }
+
+  /** Ends the LISTEN (it holds one database connection until then). */
+  async close(): Promise<void> {
+    const listening = this.listening;
+    this.listening = undefined;
+    this.subscribers.clear();
+    const unlisten = await listening?.catch(() => undefined);
+    await unlisten?.();
   }
 
   get size(): number {
