@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET as getEvents } from '@/app/api/events/route';
+import { GET as getMetrics } from '@/app/metrics/route';
+import { getDb } from '@/lib/db';
+import { runShutdown } from '@/lib/shutdown';
+import { sseReader } from '@/lib/live/sse-read';
+import { ingestPoll } from './ingest-poll';
+
+// The two route handlers as Next.js calls them, over the process store (PGlite here): the event stream
+// answers 200 with the hello already queued and carries a poll stored afterwards; /metrics answers in
+// Prometheus text format.
+
+let dir: string;
+const previousDataDir = process.env.FNH_DATA_DIR;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-live-routes-'));
+  process.env.FNH_DATA_DIR = path.join(dir, 'pglite');
+  delete process.env.DATABASE_URL;
+  const db = await getDb();
+  await db.query(`insert into nodes (name, host, port, ssh_user) values ('route-node', '127.0.0.1', 22, 'fnh')`);
+});
+
+afterAll(async () => {
+  await runShutdown(); // closes the process store
+  if (previousDataDir === undefined) delete process.env.FNH_DATA_DIR;
+  else process.env.FNH_DATA_DIR = previousDataDir;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('GET /api/events', () => {
+  it('answers 200 as an event stream starting with the hello, then a poll event after a poll is stored', async () => {
+    const abort = new AbortController();
+    const res = await getEvents(new Request('http://127.0.0.1/api/events', { signal: abort.signal }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = sseReader(res.body as ReadableStream<Uint8Array>);
+    expect((await events.next()).event).toBe('hello');
+    const db = await getDb();
+    const at = new Date();
+    await ingestPoll(db, { ok: true, node: 'route-node', at, pollMs: 10, bundle: { meta: { node: 'route-node', collectedAt: at.toISOString() }, sections: {} }, events: [] });
+    const poll = await events.next();
+    expect(poll.event).toBe('poll');
+    expect((JSON.parse(poll.data) as { nodes: string[] }).nodes).toEqual(['route-node']);
+    abort.abort();
+    await events.cancel();
+  });
+});
+
+describe('GET /metrics', () => {
+  it('answers Prometheus text format with the stored poll counted', async () => {
+    const res = await getMetrics();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    expect(text).toContain('# TYPE fnh_poll_duration_seconds histogram');
+    expect(text).toMatch(/^fnh_polls_total\{result="ok"\} 1$/m);
+  });
+});
