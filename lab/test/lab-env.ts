@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 
@@ -8,7 +9,7 @@ import { z } from 'zod';
 // the real OpenSSH client as the monitoring user, and root commands inside a node's namespaces.
 const run = promisify(execFile);
 
-export const LAB_DIR = path.resolve(__dirname, '..');
+export const LAB_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const RUN_DIR = path.join(LAB_DIR, '.run');
 
 export const scenarioSchema = z.enum(['stale-session', 'interface-down', 'firewall-blocked', 'no-route', 'healthy']);
