@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, formatValue, histogramSamples, renderExposition } from './exposition';
-import { bucketsForPoll, POLL_BUCKETS_MS } from './poll-buckets';
+import { bucketForPoll, cumulativeBuckets, POLL_BUCKET_OVERFLOW } from './poll-buckets';
 
 describe('renderExposition', () => {
   it('renders HELP, TYPE and one line per sample', () => {
@@ -66,10 +66,22 @@ describe('histogramSamples', () => {
   });
 });
 
-describe('bucketsForPoll', () => {
-  it('counts a poll in every bucket at or above its duration (cumulative)', () => {
-    expect(bucketsForPoll(100)).toEqual(POLL_BUCKETS_MS.filter((b) => b >= 100));
-    expect(bucketsForPoll(0)).toEqual([...POLL_BUCKETS_MS]);
-    expect(bucketsForPoll(60_000)).toEqual([]);
+describe('poll buckets', () => {
+  it('counts a poll under the smallest bound it does not exceed, or the overflow row', () => {
+    expect(bucketForPoll(0)).toBe(50);
+    expect(bucketForPoll(50)).toBe(50);
+    expect(bucketForPoll(51)).toBe(100);
+    expect(bucketForPoll(60_000)).toBe(POLL_BUCKET_OVERFLOW);
+  });
+
+  it('accumulates per-bucket rows into cumulative buckets; overflow polls reach none of them', () => {
+    const c = cumulativeBuckets([
+      { leMs: 50, polls: 2 },
+      { leMs: 250, polls: 3 },
+      { leMs: 300, polls: 1 }, // a bound from an older list: counted from the next current bound up
+      { leMs: POLL_BUCKET_OVERFLOW, polls: 4 },
+    ]);
+    const at = (le: number) => c.find((b) => b.leMs === le)?.polls;
+    expect([at(50), at(100), at(250), at(500), at(30_000)]).toEqual([2, 2, 5, 6, 6]);
   });
 });

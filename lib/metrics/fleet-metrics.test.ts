@@ -28,13 +28,12 @@ describe('buildMetricFamilies', () => {
     expect(out.some((l) => l.startsWith('fnh_node_leases'))).toBe(false);
   });
 
-  it('renders the poll histogram in seconds from millisecond buckets', () => {
-    const out = lines({ ...empty, pollDuration: { buckets: [{ leMs: 50, polls: 1 }, { leMs: 100, polls: 3 }, { leMs: 250, polls: 4 }], count: 5, sumMs: 2_500 } });
+  it('renders the poll histogram in seconds, cumulative, from per-bucket millisecond rows', () => {
+    const out = lines({ ...empty, pollDuration: { buckets: [{ leMs: 50, polls: 1 }, { leMs: 100, polls: 2 }, { leMs: 250, polls: 1 }, { leMs: 2_147_483_647, polls: 1 }], count: 5, sumMs: 2_500 } });
     expect(out).toContain('fnh_poll_duration_seconds_bucket{le="0.05"} 1');
     expect(out).toContain('fnh_poll_duration_seconds_bucket{le="0.1"} 3');
     expect(out).toContain('fnh_poll_duration_seconds_bucket{le="0.25"} 4');
-    // a bound without a stored row counts 0 there, which is only right below the first poll seen
-    expect(out).toContain('fnh_poll_duration_seconds_bucket{le="30"} 0');
+    expect(out).toContain('fnh_poll_duration_seconds_bucket{le="30"} 4'); // the overflow poll is only in +Inf
     expect(out).toContain('fnh_poll_duration_seconds_bucket{le="+Inf"} 5');
     expect(out).toContain('fnh_poll_duration_seconds_sum 2.5');
   });

@@ -1,6 +1,6 @@
 import { verdicts } from '../diagnosis/types';
 import { histogramSamples, type MetricFamily } from './exposition';
-import { POLL_BUCKETS_MS } from './poll-buckets';
+import { cumulativeBuckets } from './poll-buckets';
 
 // What /metrics exposes, as metric families built from counts read from the store
 // (lib/services/metrics-collect.ts). Pure: the numbers in, the families out.
@@ -8,7 +8,7 @@ import { POLL_BUCKETS_MS } from './poll-buckets';
 export interface MetricsSnapshot {
   pollsByResult: ReadonlyArray<{ result: string; polls: number }>;
   failuresByReason: ReadonlyArray<{ reason: string; polls: number }>;
-  /** cumulative counts per bucket bound (ms) and the totals over every poll */
+  /** polls per bucket row (lib/metrics/poll-buckets.ts, not cumulative) and the totals over every poll */
   pollDuration: { buckets: ReadonlyArray<{ leMs: number; polls: number }>; count: number; sumMs: number };
   nodesByPollState: ReadonlyArray<{ state: string; nodes: number }>;
   peerVerdicts: ReadonlyArray<{ verdict: string; peers: number }>;
@@ -25,7 +25,6 @@ const POLL_STATES = ['pending', 'ok', 'error', 'host-key-changed'];
 const POLL_RESULTS = ['ok', 'error', 'host-key-changed'];
 
 export function buildMetricFamilies(s: MetricsSnapshot): MetricFamily[] {
-  const bucketCounts = new Map(s.pollDuration.buckets.map((b) => [b.leMs, b.polls]));
   const families: MetricFamily[] = [
     {
       name: 'fnh_polls_total',
@@ -44,7 +43,7 @@ export function buildMetricFamilies(s: MetricsSnapshot): MetricFamily[] {
       help: 'Duration of one poll (connect and probe), over every stored poll.',
       type: 'histogram',
       samples: histogramSamples({
-        buckets: POLL_BUCKETS_MS.map((le) => ({ le: le / 1000, count: bucketCounts.get(le) ?? 0 })),
+        buckets: cumulativeBuckets(s.pollDuration.buckets).map((b) => ({ le: b.leMs / 1000, count: b.polls })),
         sum: s.pollDuration.sumMs / 1000,
         count: s.pollDuration.count,
       }),

@@ -3,8 +3,7 @@ import type { Db, Queryable } from '@/lib/db';
 import type { Bundle } from '@/lib/bundle/types';
 import type { LivenessEvent } from '@/lib/parse/journal';
 import { diagnoseAndRecordPoll } from './record-diagnosis';
-import { recordPollMetrics } from './metrics-record-poll';
-import { notifyPoll } from './notify-poll';
+import { countAndAnnouncePoll } from './metrics-record-poll';
 
 // One poll's outcome, written in one transaction so the fleet page never sees a status that
 // disagrees with the bundle it describes.
@@ -65,8 +64,7 @@ async function ingestSuccess(tx: Queryable, o: Extract<PollOutcome, { ok: true }
   // Normalized change-only history and the current verdicts, in the same transaction as the raw bundle,
   // so the grids never show verdicts from a different poll than the status beside them.
   await diagnoseAndRecordPoll(tx, o.node, o.bundle);
-  await recordPollMetrics(tx, { node: o.node, result: 'ok', reason: '', pollMs: o.pollMs });
-  await notifyPoll(tx, o.node);
+  await countAndAnnouncePoll(tx, { node: o.node, result: 'ok', reason: '', pollMs: o.pollMs });
   return { newEvents };
 }
 
@@ -78,7 +76,6 @@ async function ingestFailure(tx: Queryable, o: Extract<PollOutcome, { ok: false 
        consecutive_failures = node_status.consecutive_failures + 1, last_error = $5::jsonb`,
     [o.node, o.state, o.at, o.pollMs, JSON.stringify(o.error)],
   );
-  await recordPollMetrics(tx, { node: o.node, result: o.state, reason: o.error.kind, pollMs: o.pollMs });
-  await notifyPoll(tx, o.node);
+  await countAndAnnouncePoll(tx, { node: o.node, result: o.state, reason: o.error.kind, pollMs: o.pollMs });
   return { newEvents: 0 };
 }

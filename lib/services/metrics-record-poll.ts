@@ -1,9 +1,11 @@
 import 'server-only';
 import type { Queryable } from '@/lib/db';
-import { bucketsForPoll } from '@/lib/metrics/poll-buckets';
+import { bucketForPoll } from '@/lib/metrics/poll-buckets';
+import { POLL_CHANNEL } from './notify-poll';
 
-// Prometheus counters of polls, updated by ingest in the poll's transaction (so /metrics from any
-// dashboard instance sees every agent's polls). One statement: it runs on every poll.
+// Runs on every poll, inside ingest's transaction: counts it for /metrics (so any dashboard instance
+// sees every agent's polls) and announces it to the live pages (NOTIFY, delivered on commit only).
+// One statement, because on the embedded PGlite store each round trip costs about as much as the work.
 
 export interface PollForMetrics {
   node: string;
@@ -13,16 +15,19 @@ export interface PollForMetrics {
   pollMs: number;
 }
 
-export async function recordPollMetrics(tx: Queryable, p: PollForMetrics): Promise<void> {
+export async function countAndAnnouncePoll(tx: Queryable, p: PollForMetrics): Promise<void> {
   const pollMs = Math.max(0, Math.round(p.pollMs));
   await tx.query(
     `with counted as (
        insert into poll_counters (node, result, reason, polls, poll_ms_sum) values ($1, $2, $3, 1, $4)
-       on conflict (node, result, reason) do update set polls = poll_counters.polls + 1, poll_ms_sum = poll_counters.poll_ms_sum + excluded.poll_ms_sum
+       on conflict (node, result, reason) do update
+         set polls = poll_counters.polls + 1, poll_ms_sum = poll_counters.poll_ms_sum + excluded.poll_ms_sum
+       returning 1),
+     bucketed as (
+       insert into poll_duration_buckets (node, le_ms, polls) values ($1, $5, 1)
+       on conflict (node, le_ms) do update set polls = poll_duration_buckets.polls + 1
        returning 1)
-     insert into poll_duration_buckets (node, le_ms, polls)
-     select $1, le, 1 from unnest($5::int[]) as le
-     on conflict (node, le_ms) do update set polls = poll_duration_buckets.polls + 1`,
-    [p.node, p.result, p.reason, pollMs, bucketsForPoll(pollMs)],
+     select pg_notify($6, $1)`,
+    [p.node, p.result, p.reason, pollMs, bucketForPoll(pollMs), POLL_CHANNEL],
   );
 }

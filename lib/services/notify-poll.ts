@@ -1,19 +1,15 @@
 import 'server-only';
 import { z } from 'zod';
-import type { Db, Queryable } from '@/lib/db';
+import type { Db } from '@/lib/db';
 
 // Live updates come from the database, not from process memory: ingest NOTIFYs in the poll's own
-// transaction (delivered on commit, never for a rolled-back poll), and every dashboard instance
-// LISTENs. Works on PostgreSQL across machines and on PGlite inside one process.
+// transaction (metrics-record-poll.ts; delivered on commit, never for a rolled-back poll), and every
+// dashboard instance LISTENs. Works on PostgreSQL across machines and on PGlite inside one process.
 
 export const POLL_CHANNEL = 'fnh_poll';
 
 /** The payload is the node name; the listener validates it like any other input. */
 const pollPayloadSchema = z.string().min(1).max(255);
-
-export async function notifyPoll(tx: Queryable, node: string): Promise<void> {
-  await tx.query('select pg_notify($1, $2)', [POLL_CHANNEL, node]);
-}
 
 /** Calls onNode for each poll committed by any agent; returns the unsubscribe function. */
 export async function listenPolls(db: Pick<Db, 'listen'>, onNode: (node: string) => void): Promise<() => Promise<void>> {

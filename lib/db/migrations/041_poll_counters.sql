@@ -12,7 +12,8 @@ create table poll_counters (
   primary key (node, result, reason)
 );
 
--- Cumulative histogram buckets of poll duration (le_ms from lib/metrics/poll-buckets.ts).
+-- Poll-duration histogram: each poll counted once under the smallest bound it does not exceed
+-- (lib/metrics/poll-buckets.ts); /metrics makes them cumulative.
 create table poll_duration_buckets (
   node text not null,
   le_ms integer not null,
