@@ -154,6 +154,10 @@ describe.runIf(postgresAvailable())('agents sharing the fleet through PostgreSQL
     expect(text).toContain('fnh_nodes_unleased 0');
     const okPolls = Number(/^fnh_polls_total\{result="ok"\} (\d+)$/m.exec(text)?.[1]);
     expect(okPolls).toBeGreaterThanOrEqual(NODES);
+    // ingest diagnoses every poll: the simulated nodes' liveness peers have verdicts, some of them not healthy
+    const verdicts = [...text.matchAll(/^fnh_peer_verdicts\{verdict="([a-z-]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
+    expect(verdicts.reduce((sum, [, n]) => sum + n, 0)).toBeGreaterThan(0);
+    expect(verdicts.filter(([v, n]) => v !== 'healthy' && n > 0).length).toBeGreaterThan(0);
   });
 
   it('after a SIGKILL of one agent, the other polls all its nodes again once their leases expire, within the lease period + renewal + poll interval', async () => {
