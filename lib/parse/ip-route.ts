@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseIp, parsePrefix, type Family, type Prefix } from '../route/ip';
 import type { Parsed } from './issues';
 import { parseJsonRecords } from './json-records';
+import { isRouteRecordShape } from './ip-route-guard';
 import { normalizeTable } from './table-name';
 
 export interface Nexthop {
@@ -40,7 +41,7 @@ const nexthopSchema = z.looseObject({
   flags: z.array(z.string()).default([]),
 });
 
-const routeRecordSchema = z.looseObject({
+export const routeRecordSchema = z.looseObject({
   type: z.string().optional(),
   dst: z.string(),
   table: z.union([z.string(), z.number()]).optional(),
@@ -56,24 +57,53 @@ const routeRecordSchema = z.looseObject({
 });
 type RouteRecord = z.infer<typeof routeRecordSchema>;
 
+// Same pattern as lib/route/ip.ts: dotted quad, no leading zeros, each octet 0-255.
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function familyOfAddress(text: string): Family | undefined {
+  // Most addresses are IPv4: a regex test instead of building the address as a bigint.
+  return IPV4.test(text) ? 'inet' : parseIp(text)?.family;
+}
+
 // `ip route show table all` mixes both families and prints the default route as `default`: the family
 // comes from an address in the record, and only IPv6 routes carry a router preference (`pref`).
 function familyOf(record: RouteRecord): Family {
   for (const candidate of [record.gateway, record.prefsrc, record.nexthops?.[0]?.gateway]) {
-    const ip = candidate ? parseIp(candidate) : undefined;
-    if (ip) return ip.family;
+    const family = candidate ? familyOfAddress(candidate) : undefined;
+    if (family) return family;
   }
   return record.pref !== undefined ? 'inet6' : 'inet';
 }
 
+/** parsePrefix for a route's dst, with IPv4 read without bigints (a million-route table is mostly IPv4). */
+function routePrefix(record: RouteRecord): Prefix | undefined {
+  const text = record.dst;
+  const slash = text.indexOf('/');
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  if (IPV4.test(addr)) {
+    if (slash < 0) return { family: 'inet', addr, len: 32 };
+    const lenText = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(lenText)) return undefined;
+    const len = Number(lenText);
+    return len <= 32 ? { family: 'inet', addr, len } : undefined;
+  }
+  // The family is only needed for `default`, and finding it may parse addresses: only then.
+  return parsePrefix(text, text === 'default' || text === 'all' ? familyOf(record) : undefined);
+}
+
+// Shared by every route without nexthops (nearly all of them): one array fewer per route. Frozen, so a
+// consumer that tried to add to it would fail loudly instead of changing every route.
+const NO_NEXTHOPS: Nexthop[] = Object.freeze([]) as unknown as Nexthop[];
+
 export function parseIpRoute(text: string): Parsed<Route> {
-  const { items, issues } = parseJsonRecords(text, routeRecordSchema, 'ip route');
+  const { items, issues } = parseJsonRecords(text, routeRecordSchema, 'ip route', isRouteRecordShape);
   const routes: Route[] = [];
-  items.forEach((record, index) => {
-    const dst = parsePrefix(record.dst, familyOf(record));
+  for (let index = 0; index < items.length; index++) {
+    const record = items[index]!;
+    const dst = routePrefix(record);
     if (!dst) {
       issues.push({ at: index, message: `ip route record ${index}: unreadable dst` });
-      return;
+      continue;
     }
     const route: Route = {
       table: normalizeTable(record.table),
@@ -82,7 +112,7 @@ export function parseIpRoute(text: string): Parsed<Route> {
       dstText: record.dst,
       scope: record.scope === undefined ? 'universe' : String(record.scope),
       metric: record.metric ?? 0,
-      nexthops: (record.nexthops ?? []).map((hop) => {
+      nexthops: record.nexthops === undefined ? NO_NEXTHOPS : record.nexthops.map((hop) => {
         const out: Nexthop = { flags: hop.flags };
         if (hop.gateway !== undefined) out.gateway = hop.gateway;
         if (hop.dev !== undefined) out.dev = hop.dev;
@@ -97,7 +127,7 @@ export function parseIpRoute(text: string): Parsed<Route> {
     if (record.gateway !== undefined) route.gateway = record.gateway;
     if (record.dev !== undefined) route.dev = record.dev;
     routes.push(route);
-  });
+  }
   return { items: routes, issues };
 }
 
