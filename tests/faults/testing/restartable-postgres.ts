@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort } from '../../../agents/ssh/testing/free-port';
+
+// A throwaway PostgreSQL server that a test can crash and bring back. Unlike the scale tests' server
+// (agents/lease/testing/temp-postgres.ts, durability off for speed), commits here are durable
+// (synchronous_commit on), because the test asserts that no acknowledged audit record is lost when the
+// server is killed (`pg_ctl stop -m immediate`: no shutdown checkpoint, crash recovery at the next start).
+
+const BIN = process.env.FNH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const OS_USER = 'postgres';
+
+export interface RestartablePostgres {
+  url: string;
+  /** kill the server the hard way (immediate mode: like a crash) */
+  crash(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+function idOf(flag: '-u' | '-g'): number | undefined {
+  try {
+    return Number(execFileSync('id', [flag, OS_USER], { encoding: 'utf8' }).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+export function restartablePostgresAvailable(): boolean {
+  return existsSync(path.join(BIN, 'initdb')) && idOf('-u') !== undefined;
+}
+
+export async function startRestartablePostgres(): Promise<RestartablePostgres> {
+  const uid = idOf('-u');
+  const gid = idOf('-g');
+  if (uid === undefined || gid === undefined) throw new Error(`no ${OS_USER} account for the test PostgreSQL server`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-pg-crash-'));
+  chownSync(dir, uid, gid);
+  const data = path.join(dir, 'data');
+  const log = path.join(dir, 'server.log');
+  const asPostgres = { uid, gid, cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, stdio: 'pipe' as const };
+  execFileSync(path.join(BIN, 'initdb'), ['-D', data, '-U', 'fnh', '-A', 'trust', '-E', 'UTF8', '--no-instructions'], asPostgres);
+  const port = await freePort();
+  const serverOpts = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, '-c synchronous_commit=on', '-c fsync=on', '-c max_connections=100'].join(' ');
+  const start = () => {
+    try {
+      execFileSync(path.join(BIN, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '120', '-o', serverOpts, 'start'], asPostgres);
+    } catch (err) {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '';
+      throw new Error(`test PostgreSQL did not start: ${err instanceof Error ? err.message : String(err)}\n${tail}`);
+    }
+  };
+  const crash = () => execFileSync(path.join(BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], asPostgres);
+  try {
+    start();
+    const admin = new pg.Client({ connectionString: `postgres://fnh@127.0.0.1:${port}/postgres` });
+    await admin.connect();
+    await admin.query('create database fnh');
+    await admin.end();
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    url: `postgres://fnh@127.0.0.1:${port}/fnh`,
+    crash,
+    start,
+    async stop() {
+      try {
+        crash();
+      } catch {
+        // already stopped
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
