@@ -1,12 +1,15 @@
-import { bundleSchema, type Bundle } from '../../lib/bundle/types';
+import { bundleSchema, type Bundle, type RawSection, type SectionName } from '../../lib/bundle/types';
 import { parseJournal, type LivenessEvent } from '../../lib/parse/journal';
-import { buildProbeCommand } from '../../lib/probe/script';
-import { decodeProbeOutput, ProbeDecodeError } from '../../lib/probe/decode';
+import { buildProbeCommand, type KnownHashes } from '../../lib/probe/script';
+import { decodeProbeReply, ProbeDecodeError, type ProbeReply } from '../../lib/probe/decode';
 import { SshError } from '../ssh/errors';
 import type { SshPool } from '../ssh/pool';
+import { SectionMemo, type HeldSection } from './section-memo';
 
 // One poll of one node: one SSH exec of the probe, its output decoded and validated into a
 // bundle, and the liveness events of its journal window. Anything a node sends is untrusted.
+// The probe is told the hash of each section's last output; a section that did not change comes
+// back as its hash and the held output is reused (see lib/probe/script.ts).
 
 export interface PollNodeOptions {
   journalSince: number;
@@ -17,6 +20,8 @@ export interface PollNodeOptions {
   now: Date;
   /** default Date.now */
   clock?: () => number;
+  /** what the agent holds of each node's last outputs; default: one memo per pool */
+  memo?: SectionMemo;
 }
 
 export interface PolledNode {
@@ -24,30 +29,64 @@ export interface PolledNode {
   events: LivenessEvent[];
 }
 
+const PROBE_SUMMARY = 'probe (sh -c <script>)';
+const poolMemos = new WeakMap<SshPool, SectionMemo>();
+
+/** The memo pollNode uses for a pool when none is given. */
+export function sectionMemoOf(pool: SshPool): SectionMemo {
+  let memo = poolMemos.get(pool);
+  if (!memo) poolMemos.set(pool, (memo = new SectionMemo()));
+  return memo;
+}
+
 export async function pollNode(pool: SshPool, name: string, opts: PollNodeOptions): Promise<PolledNode> {
-  const command = buildProbeCommand({ journalSince: opts.journalSince });
+  const memo = opts.memo ?? sectionMemoOf(pool);
   // Connecting may take part of the budget; the probe gets what is left, so the poll as a whole keeps its deadline.
   const clock = opts.clock ?? Date.now;
   const deadline = clock() + opts.timeoutMs;
   await pool.ensureConnected(name);
-  const timeoutMs = Math.max(1, deadline - clock());
-  const res = await pool.exec(name, command, { timeoutMs, maxBytes: opts.maxBytes });
+  let held = resolveReply(await runProbe(pool, name, opts, memo.knownHashes(name), deadline, clock), memo, name);
+  if (!held) {
+    // The node named an output we do not hold (its claim or our memory is off): ask once for everything.
+    memo.forget(name);
+    held = resolveReply(await runProbe(pool, name, opts, {}, deadline, clock), memo, name);
+    if (!held) throw new SshError('protocol', `${name}: the probe claimed unchanged sections without being offered a hash`, { host: pool.address(name), command: PROBE_SUMMARY });
+  }
+  const sections: Partial<Record<SectionName, RawSection>> = {};
+  for (const [section, { section: raw }] of held) sections[section] = raw;
+  if (held.size === 0) {
+    throw new SshError('protocol', `${name}: the probe printed no sections (is the login shell POSIX? is base64 installed?)`, { host: pool.address(name), command: PROBE_SUMMARY });
+  }
+  const bundle = bundleSchema.parse({ meta: { node: name, collectedAt: opts.now.toISOString() }, sections });
+  memo.remember(name, held);
+  const events = parseJournal(bundle.sections.journal?.stdout ?? '');
+  return { bundle, events };
+}
+
+async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, known: KnownHashes, deadline: number, clock: () => number): Promise<ProbeReply> {
+  const command = buildProbeCommand({ journalSince: opts.journalSince }, undefined, known);
+  const res = await pool.exec(name, command, { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes });
   const host = pool.address(name);
   const stderr = res.stderr.toString('utf8');
   if (res.exitCode !== 0) {
-    throw new SshError('exit-nonzero', `${name}: the probe exited with ${res.exitCode ?? res.signal}`, { host, command: 'probe (sh -c <script>)', exitCode: res.exitCode, stderr });
+    throw new SshError('exit-nonzero', `${name}: the probe exited with ${res.exitCode ?? res.signal}`, { host, command: PROBE_SUMMARY, exitCode: res.exitCode, stderr });
   }
-  let sections;
   try {
-    sections = decodeProbeOutput(res.stdout.toString('latin1'));
+    return decodeProbeReply(res.stdout.toString('latin1'));
   } catch (err) {
-    if (err instanceof ProbeDecodeError) throw new SshError('protocol', `${name}: probe output is malformed: ${err.message}`, { host, command: 'probe (sh -c <script>)', stderr });
+    if (err instanceof ProbeDecodeError) throw new SshError('protocol', `${name}: probe output is malformed: ${err.message}`, { host, command: PROBE_SUMMARY, stderr });
     throw err;
   }
-  if (Object.keys(sections).length === 0) {
-    throw new SshError('protocol', `${name}: the probe printed no sections (is the login shell POSIX? is base64 installed?)`, { host, command: 'probe (sh -c <script>)', stderr });
+}
+
+/** Every section of the reply with its output: sent now, or held from before. Undefined if the node named an output we do not hold. */
+function resolveReply(reply: ProbeReply, memo: SectionMemo, name: string): Map<SectionName, HeldSection> | undefined {
+  const out = new Map<SectionName, HeldSection>();
+  for (const [section, decoded] of Object.entries(reply.sections) as [SectionName, HeldSection][]) out.set(section, decoded);
+  for (const [section, claim] of Object.entries(reply.unchanged) as [SectionName, NonNullable<ProbeReply['unchanged'][SectionName]>][]) {
+    const held = memo.held(name, section, claim.sha256);
+    if (!held) return undefined;
+    out.set(section, { sha256: claim.sha256, section: { ...held.section, stderr: claim.stderr, exitCode: claim.exitCode } });
   }
-  const bundle = bundleSchema.parse({ meta: { node: name, collectedAt: opts.now.toISOString() }, sections });
-  const events = parseJournal(bundle.sections.journal?.stdout ?? '');
-  return { bundle, events };
+  return out;
 }

@@ -1,12 +1,14 @@
 import { sectionNameSchema } from '../../lib/bundle/types';
-import { encodeProbeLine } from '../../lib/probe/decode';
+import { encodeProbeLine, encodeUnchangedLine, probeStdoutHash } from '../../lib/probe/decode';
+import { NO_KNOWN_HASH } from '../../lib/probe/script';
 import { shellSplit } from '../../lib/probe/shell-quote';
 import { runCommand, type CommandResult } from './commands';
 import type { SimNodeState } from './state';
 
 // An SSH exec request, answered without a shell: the probe's `sh -c '<script>'` is unwrapped and
-// each `fnh <section> <argv...>` line of the script is answered from state and printed the way the
-// script's fnh function prints it. Any other exec string is taken as one argv.
+// each `fnh <section> <known sha256 or -> <argv...>` line of the script is answered from state and
+// printed the way the script's fnh function prints it (`=<sha256>` when the output is the one the
+// agent holds). Any other exec string is taken as one argv.
 
 const UNPARSABLE: CommandResult = { stdout: '', stderr: 'bash: -c: line 1: unexpected EOF while looking for matching `\'\'\n', exitCode: 2 };
 
@@ -43,8 +45,9 @@ function answerScript(state: SimNodeState, script: string, nowMs: number): Comma
     }
     const section = sectionNameSchema.safeParse(words[1]);
     if (!section.success) continue;
-    const r = runCommand(state, words.slice(2), nowMs);
-    stdout += encodeProbeLine(section.data, r.stdout, r.exitCode, r.stderr);
+    const known = words[2] ?? NO_KNOWN_HASH;
+    const r = runCommand(state, words.slice(3), nowMs);
+    stdout += known !== NO_KNOWN_HASH && probeStdoutHash(r.stdout) === known ? encodeUnchangedLine(section.data, known, r.exitCode, r.stderr) : encodeProbeLine(section.data, r.stdout, r.exitCode, r.stderr);
   }
   return { stdout, stderr: '', exitCode: 0 };
 }

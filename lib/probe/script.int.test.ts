@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SectionName } from '../bundle/types';
+import { decodeProbeOutput, decodeProbeReply, probeStdoutHash } from './decode';
+import { buildProbeScript, type KnownHashes } from './script';
+
+// The probe script run by a real POSIX shell (dash on Debian), with the node's programs replaced by
+// small scripts on PATH: the wire protocol as a node really speaks it, including the unchanged form.
+
+let dir: string;
+let bin: string;
+
+function fakeProgram(name: string, body: string): void {
+  const file = path.join(bin, name);
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  chmodSync(file, 0o755);
+}
+
+function runProbe(known: KnownHashes = {}, sections?: readonly SectionName[], extraPath = ''): string {
+  const script = buildProbeScript({ journalSince: 1_700_000_000 }, sections, known);
+  return execFileSync('sh', ['-c', script], { env: { ...process.env, PATH: `${extraPath}${bin}:/usr/bin:/bin`, HOME: dir }, encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-probe-'));
+  bin = path.join(dir, 'bin');
+  execFileSync('mkdir', [bin]);
+  // Every program prints its own argv; `hostname` prints a file the test changes; `sudo` fails.
+  for (const p of ['ip', 'journalctl', 'systemctl', 'curl']) fakeProgram(p, `echo "${p} $*"`);
+  fakeProgram('hostname', `cat ${path.join(dir, 'hostname')}`);
+  fakeProgram('sudo', `echo "sudo: a password is required" >&2; exit 1`);
+  writeFileSync(path.join(dir, 'hostname'), 'node-a\n');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the probe script in a real shell', () => {
+  it('prints every section in full when no hash is offered', () => {
+    const sections = decodeProbeOutput(runProbe());
+    expect(sections.hostname).toEqual({ stdout: 'node-a\n', stderr: '', exitCode: 0, truncated: false });
+    expect(sections['ip-route']?.stdout).toBe('ip -j route show table all\n');
+    expect(sections.nft).toEqual({ stdout: '', stderr: 'sudo: a password is required\n', exitCode: 1, truncated: false });
+  });
+
+  it('answers an unchanged section with its hash only, and a changed one in full', () => {
+    const first = decodeProbeReply(runProbe());
+    const known: KnownHashes = {};
+    for (const [name, s] of Object.entries(first.sections)) known[name as SectionName] = s.sha256;
+    expect(known.hostname).toBe(probeStdoutHash('node-a\n'));
+
+    writeFileSync(path.join(dir, 'hostname'), 'node-b\n');
+    try {
+      const second = decodeProbeReply(runProbe(known));
+      expect(Object.keys(second.sections)).toEqual(['hostname']);
+      expect(second.sections.hostname?.section.stdout).toBe('node-b\n');
+      expect(second.unchanged['ip-route']).toEqual({ sha256: known['ip-route'], stderr: '', exitCode: 0 });
+      // Exit code and stderr always come fresh, even for an unchanged stdout.
+      expect(second.unchanged.nft).toEqual({ sha256: known.nft, stderr: 'sudo: a password is required\n', exitCode: 1 });
+    } finally {
+      writeFileSync(path.join(dir, 'hostname'), 'node-a\n');
+    }
+  });
+
+  it('sends the content when the offered hash is not the output’s', () => {
+    const reply = decodeProbeReply(runProbe({ hostname: 'a'.repeat(64) }, ['hostname']));
+    expect(reply.sections.hostname?.section.stdout).toBe('node-a\n');
+    expect(reply.unchanged).toEqual({});
+  });
+
+  it('sends the content on a node without a working sha256sum', () => {
+    const broken = path.join(dir, 'broken');
+    execFileSync('mkdir', ['-p', broken]);
+    writeFileSync(path.join(broken, 'sha256sum'), '#!/bin/sh\nexit 127\n');
+    chmodSync(path.join(broken, 'sha256sum'), 0o755);
+    const reply = decodeProbeReply(runProbe({ hostname: probeStdoutHash('node-a\n') }, ['hostname'], `${broken}:`));
+    expect(reply.sections.hostname?.section.stdout).toBe('node-a\n');
+  });
+
+  it('never puts a non-hex offered hash into the script', () => {
+    const script = buildProbeScript({ journalSince: 0 }, ['hostname'], { hostname: "x'; reboot; '" });
+    expect(script).not.toContain('reboot');
+    expect(script).toContain('fnh hostname - hostname');
+  });
+});
