@@ -1,9 +1,13 @@
 // Child process of `npm run bench`: the agent's collection path alone, so its CPU and memory are its own.
-// Prints one JSON line with: time to connect every node, full-probe cycle times, CPU and peak RSS.
+// Prints one JSON line with: time to connect every node, poll-cycle times in two modes, CPU, peak RSS,
+// and the domain work (normalize, hash, journal) on a first-poll cycle and on a steady-state cycle.
+//   full:   every section sent in full (no held outputs: what a first poll, or any tool, transfers);
+//   steady: as the agent runs, the node answers unchanged sections with their hash.
 import { parseArgs } from 'node:util';
 import { loadInventoryFile } from '../../agents/inventory-file';
 import { pollNode, type PolledNode } from '../../agents/poller/poll-node';
 import { journalSince } from '../../agents/poller/journal-window';
+import { SectionMemo } from '../../agents/poller/section-memo';
 import { Semaphore } from '../../agents/poller/semaphore';
 import { SshPool } from '../../agents/ssh/pool';
 import { diagnoseBundles } from './diagnose-bundles';
@@ -34,64 +38,85 @@ async function forAll<T>(names: string[], concurrency: number, fn: (name: string
   return { ok, failed };
 }
 
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+}
+
+interface ModeResult {
+  cycleMs: number[];
+  /** agent CPU over the mode's cycles, in % of one core */
+  cpuPercent: number;
+  pollFailures: number;
+  pollFailureSamples: string[];
+  last: PolledNode[];
+}
+
 async function main(): Promise<void> {
   if (!values.inventory) throw new Error('--inventory is required');
   const inventory = loadInventoryFile(values.inventory);
   const names = inventory.nodes.map((n) => n.name);
   const concurrency = Number(values.concurrency);
+  const cycles = Number(values.cycles);
   const pool = new SshPool(inventory, { connectTimeoutMs: 60_000 });
 
   const t0 = performance.now();
   const connected = await forAll(names, concurrency, (name) => pool.exec(name, 'true', { timeoutMs: 60_000, maxBytes: 1024 }));
   const connectAllMs = performance.now() - t0;
 
-  const cycles: number[] = [];
-  let cpuStart = process.cpuUsage();
-  let wallStart = performance.now();
-  let last: PolledNode[] = [];
-  let failures = 0;
-  const failureSamples: string[] = [];
   // As the agent does: the first poll reads 15 min of journal, later ones since the last poll (with overlap).
-  // The first cycle is a warm-up and is not counted.
   let lastSuccess: number | undefined;
-  for (let c = 0; c <= Number(values.cycles); c++) {
-    const start = performance.now();
+  const steadyMemo = new SectionMemo();
+  const cycle = async (memoFor: () => SectionMemo) => {
     const now = new Date();
     const since = journalSince(now.getTime(), lastSuccess);
-    const res = await forAll(names, concurrency, (name) => pollNode(pool, name, { journalSince: since, timeoutMs: 30_000, maxBytes: 64 * 1024 * 1024, now }));
+    const start = performance.now();
+    const res = await forAll(names, concurrency, (name) => pollNode(pool, name, { journalSince: since, timeoutMs: 30_000, maxBytes: 64 * 1024 * 1024, now, memo: memoFor() }));
     lastSuccess = now.getTime();
-    if (c === 0) {
-      last = res.ok;
-      cpuStart = process.cpuUsage();
-      wallStart = performance.now();
-      continue;
+    return { ms: performance.now() - start, res };
+  };
+  const runMode = async (memoFor: () => SectionMemo): Promise<ModeResult> => {
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    const out: ModeResult = { cycleMs: [], cpuPercent: 0, pollFailures: 0, pollFailureSamples: [], last: [] };
+    for (let c = 0; c < cycles; c++) {
+      const { ms, res } = await cycle(memoFor);
+      out.cycleMs.push(ms);
+      out.pollFailures += res.failed.length;
+      out.pollFailureSamples.push(...res.failed.slice(0, 3 - out.pollFailureSamples.length));
+      out.last = res.ok;
     }
-    cycles.push(performance.now() - start);
-    failures += res.failed.length;
-    failureSamples.push(...res.failed.slice(0, 3 - failureSamples.length));
-  }
-  const cpu = process.cpuUsage(cpuStart);
-  const wallMs = performance.now() - wallStart;
+    out.cpuPercent = (cpuMs(cpu) / (performance.now() - wall)) * 100;
+    return out;
+  };
 
-  const diagnosisStart = performance.now();
-  // Diagnose the warm-up cycle: it carries the full 15-minute journal window, the heaviest case.
-  const diagnosed = diagnoseBundles(last.map((p) => p.bundle));
-  const diagnoseMs = performance.now() - diagnosisStart;
+  // Warm-up, not counted: first polls (15-minute journal window); it also fills the steady memo.
+  const warmup = await cycle(() => steadyMemo);
+  const full = await runMode(() => new SectionMemo());
+  const steady = await runMode(() => steadyMemo);
+
+  const diagnose = (polled: PolledNode[]) => {
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const r = diagnoseBundles(polled.map((p) => p.bundle));
+    return { ms: performance.now() - start, cpuMs: cpuMs(cpu), ...r };
+  };
+  const firstWindow = diagnose(warmup.res.ok);
+  const steadyState = diagnose(steady.last);
 
   await pool.close();
+  const { last: _f, ...fullOut } = full;
+  const { last: _s, ...steadyOut } = steady;
   const result = {
     nodes: names.length,
     connected: connected.ok.length,
     connectFailures: connected.failed.slice(0, 5),
     connectAllMs,
-    cycleMs: cycles,
-    pollFailures: failures,
-    pollFailureSamples: failureSamples,
-    cpuPercentDuringCycles: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    warmupMs: warmup.ms,
+    full: fullOut,
+    steady: steadyOut,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
-    diagnoseMs,
-    diagnosedNodes: diagnosed.nodes,
-    diagnosedPeers: diagnosed.peers,
+    diagnosis: { firstWindow, steadyState },
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
@@ -99,7 +124,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     process.exit(1);
   },
 );
