@@ -48,7 +48,7 @@ test('find the seed node from the fleet grid, open its stale-session cell and se
   // The same pair in the peer grid: the cell opens the same verdict.
   await page.goto(`/peers?node=dfw-mn-bm1&peer=${encodeURIComponent(peer.peer)}`);
   await expect(page.getByTestId('detail-pane').getByTestId('cell-verdict').first()).toHaveText('stale-session');
-  await expect(page.getByTestId('peer-grid').locator('[data-verdict="stale-session"]').first()).toBeVisible();
+  await expect(page.getByTestId('peer-grid').getByTestId('selected-cell')).toHaveAttribute('data-verdict', 'stale-session');
 });
 
 // Issue 5: an Alertmanager notification answers with a triage link that opens the pinned node × peer cell.

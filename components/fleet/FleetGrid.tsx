@@ -6,7 +6,7 @@ import type { FleetRow } from '@/lib/api/fleet';
 import { facetValues, filterFleet, parseFleetView, sortFleet } from '@/lib/api/fleet-view';
 import { Legend } from '@/components/ui/Legend';
 import { PinnedBanner } from '@/components/ui/PinnedBanner';
-import { checkStatusClass } from '@/components/ui/colors';
+import { checkStatusClass, verdictClass } from '@/components/ui/colors';
 import { useGridKeyboard } from '@/components/ui/use-grid-keyboard';
 import { useSearchState } from '@/components/ui/use-search-state';
 import { FleetToolbar } from './FleetToolbar';
@@ -102,7 +102,7 @@ export function FleetGrid() {
                           open(r, id);
                         }}
                         onFocus={() => kb.setPos({ row: ri, col: ci + 1 })}
-                        className={`cursor-pointer px-2 py-1 text-center whitespace-nowrap ${checkStatusClass[cell.status]} ${selected ? 'ring-2 ring-sky-400 ring-inset' : ''}`}
+                        className={`cursor-pointer px-2 py-1 text-center whitespace-nowrap ${id === 'verdict' && r.worstVerdict && cell.status !== 'unknown' ? verdictClass[r.worstVerdict] : checkStatusClass[cell.status]} ${selected ? 'ring-2 ring-sky-400 ring-inset' : ''}`}
                       >
                         {cell.label}
                       </td>
