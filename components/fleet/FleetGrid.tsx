@@ -45,7 +45,7 @@ export function FleetGrid() {
     <div className="flex gap-4">
       <section className="min-w-0 flex-1">
         <PinnedBanner at={at} onUnpin={() => update({ at: null })} />
-        <FleetToolbar view={view} facets={facets} update={update} shown={rows.length} total={all.length} />
+        <FleetToolbar view={view} facets={facets} update={update} at={at} shown={rows.length} total={all.length} />
         {fleet.isPending ? (
           <p className="py-8 text-slate-400" role="status">Loading fleet…</p>
         ) : fleet.isError ? (

@@ -2,12 +2,14 @@
 
 import { verdicts } from '@/lib/api/verdict';
 import type { FleetView } from '@/lib/api/fleet-view';
+import { TimePin } from '@/components/ui/TimePin';
 
 // Search and filters of the fleet grid; every control writes straight to the URL.
 export function FleetToolbar(props: {
   view: FleetView;
   facets: { sites: string[]; tags: string[] };
   update: (patch: Record<string, string | null>) => void;
+  at: string | null;
   shown: number;
   total: number;
 }) {
@@ -27,6 +29,7 @@ export function FleetToolbar(props: {
       <Select label="Site" value={view.site} options={facets.sites} onChange={(v) => update({ site: v })} />
       <Select label="Tag" value={view.tag} options={facets.tags} onChange={(v) => update({ tag: v })} />
       <Select label="Verdict" value={view.verdict} options={[...verdicts]} onChange={(v) => update({ verdict: v })} />
+      <TimePin at={props.at} onChange={(at) => update({ at })} />
       <span className="ml-auto text-slate-400" role="status">
         {props.shown} of {props.total} nodes
       </span>

@@ -5,6 +5,7 @@ import { checkIds, checkTitles } from '@/lib/api/check';
 import { formatAge } from '@/lib/api/poll-freshness';
 import { HttpError } from '@/components/ui/fetch-json';
 import { PinnedBanner } from '@/components/ui/PinnedBanner';
+import { TimePin } from '@/components/ui/TimePin';
 import { checkStatusClass } from '@/components/ui/colors';
 import { useSearchState } from '@/components/ui/use-search-state';
 import { AddressesTable, EventsTable, InterfacesTable, RoutesTable } from './NodeTables';
@@ -47,6 +48,8 @@ export function NodeView({ name }: { name: string }) {
           poll <strong data-testid="poll-state">{s.poll.state}</strong>, data {formatAge(s.poll.dataAgeMs)} old
           {s.poll.pollMs !== null ? `, ${s.poll.pollMs} ms` : ''}
         </span>
+        <TimePin at={at} onChange={(t) => update({ at: t })} />
+        {d.stateSince ? <span className="text-slate-400">{at ? "state recorded since" : "collected"} {d.stateSince}</span> : null}
         <span data-testid="node-warnings">
           liveness warnings (15 min): <strong className={s.warnings15m > 0 ? 'text-orange-300' : ''}>{s.warnings15m}</strong>
         </span>

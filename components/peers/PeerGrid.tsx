@@ -6,6 +6,7 @@ import { peerRowOrder, peerViewSchema } from '@/lib/api/peer-view';
 import { verdicts } from '@/lib/api/verdict';
 import { Legend } from '@/components/ui/Legend';
 import { PinnedBanner } from '@/components/ui/PinnedBanner';
+import { TimePin } from '@/components/ui/TimePin';
 import { useSearchState } from '@/components/ui/use-search-state';
 import { PeerCellPane } from './PeerCellPane';
 import { PeerGridCanvas, type CellPos } from './PeerGridCanvas';
@@ -89,6 +90,7 @@ export function PeerGrid() {
               <option value="worst">worst first</option>
             </select>
           </label>
+          {synthetic ? null : <TimePin at={at} onChange={(t) => update({ at: t })} />}
           {matrix ? (
             <span className="ml-auto text-slate-400" role="status">
               {rowOrder.length} of {matrix.rows.length} nodes × {matrix.cols.length} peers · ⇄ = one direction fails while the other works
