@@ -50,9 +50,21 @@ export async function openPollEventStream(opts: PollEventStreamOptions = {}): Pr
     if (nodes.length > 0) send(sseEvent('poll', { count: nodes.length, nodes: nodes.slice(0, MAX_NODES_PER_EVENT), at: now().toISOString() }));
   };
   // Subscribed before the response starts: a poll committed after the hello is always delivered.
-  const unsubscribe = await fanout.subscribe((node) => {
-    batch.add(node);
-    flushTimer ??= setTimeout(flush, batchMs);
+  const unsubscribe = await fanout.subscribe({
+    onPoll(node) {
+      batch.add(node);
+      flushTimer ??= setTimeout(flush, batchMs);
+    },
+    onLost() {
+      // End the stream: the browser's EventSource reconnects after `retry` and subscribes to a fresh LISTEN.
+      const controller = controllerRef;
+      cleanup();
+      try {
+        controller?.close();
+      } catch {
+        // already closed by the client
+      }
+    },
   });
   function cleanup(): void {
     if (closed) return;

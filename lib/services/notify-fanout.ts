@@ -6,7 +6,11 @@ import { listenPolls } from './notify-poll';
 // take a hundred database connections. The subscriber list is the only state kept here; everything a
 // page shows is read from the database when the page refetches.
 
-export type PollSubscriber = (node: string) => void;
+export interface PollSubscriber {
+  onPoll(node: string): void;
+  /** the shared LISTEN died with its connection: this subscription is over (subscribe again to resume) */
+  onLost?(): void;
+}
 
 export class PollFanout {
   private readonly subscribers = new Set<PollSubscriber>();
@@ -15,18 +19,26 @@ export class PollFanout {
   constructor(private readonly db: () => Promise<Pick<Db, 'listen'>>) {}
 
   /** Resolves once LISTEN is in place, so no poll committed afterwards is missed; returns the unsubscribe. */
-  async subscribe(fn: PollSubscriber): Promise<() => void> {
+  async subscribe(subscriber: PollSubscriber): Promise<() => void> {
     this.listening ??= this.db()
-      .then((db) => listenPolls(db, (node) => this.publish(node)))
+      .then((db) => listenPolls(db, (node) => this.publish(node), () => this.lost()))
       .catch((err: unknown) => {
         this.listening = undefined; // the next subscriber tries again
         throw err;
       });
     await this.listening;
-    this.subscribers.add(fn);
+    this.subscribers.add(subscriber);
     return () => {
-      this.subscribers.delete(fn);
+      this.subscribers.delete(subscriber);
     };
+  }
+
+  /** The next subscribe LISTENs anew; current subscribers are told, so browsers reconnect and land there. */
+  private lost(): void {
+    this.listening = undefined;
+    const gone = [...this.subscribers];
+    this.subscribers.clear();
+    for (const s of gone) s.onLost?.();
   }
 
   /** Ends the LISTEN (it holds one database connection until then). */
@@ -43,9 +55,9 @@ export class PollFanout {
   }
 
   private publish(node: string): void {
-    for (const fn of this.subscribers) {
+    for (const s of this.subscribers) {
       try {
-        fn(node);
+        s.onPoll(node);
       } catch (err) {
         console.error('live update subscriber failed', err);
       }

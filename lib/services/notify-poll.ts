@@ -11,10 +11,17 @@ export const POLL_CHANNEL = 'fnh_poll';
 /** The payload is the node name; the listener validates it like any other input. */
 const pollPayloadSchema = z.string().min(1).max(255);
 
-/** Calls onNode for each poll committed by any agent; returns the unsubscribe function. */
-export async function listenPolls(db: Pick<Db, 'listen'>, onNode: (node: string) => void): Promise<() => Promise<void>> {
-  return db.listen(POLL_CHANNEL, (payload) => {
-    const parsed = pollPayloadSchema.safeParse(payload);
-    if (parsed.success) onNode(parsed.data);
-  });
+/**
+ * Calls onNode for each poll committed by any agent; returns the unsubscribe function. onLost: the
+ * connection carrying the LISTEN died (listen again to resume; polls committed meanwhile are not replayed).
+ */
+export async function listenPolls(db: Pick<Db, 'listen'>, onNode: (node: string) => void, onLost?: (err: Error) => void): Promise<() => Promise<void>> {
+  return db.listen(
+    POLL_CHANNEL,
+    (payload) => {
+      const parsed = pollPayloadSchema.safeParse(payload);
+      if (parsed.success) onNode(parsed.data);
+    },
+    onLost,
+  );
 }
