@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Db, Queryable } from '@/lib/db';
 import type { Bundle } from '@/lib/bundle/types';
+import { withoutNul } from '@/lib/bundle/nul-free';
 import type { LivenessEvent } from '@/lib/parse/journal';
 import { diagnoseAndRecordPoll } from './record-diagnosis';
 import { countAndAnnouncePoll } from './metrics-record-poll';
@@ -28,7 +29,9 @@ export interface IngestResult {
   newEvents: number;
 }
 
-export async function ingestPoll(db: Pick<Db, 'transaction'>, outcome: PollOutcome): Promise<IngestResult> {
+export async function ingestPoll(db: Pick<Db, 'transaction'>, raw: PollOutcome): Promise<IngestResult> {
+  // Node text may hold NUL bytes, which the store refuses: without this a node could never be stored.
+  const outcome = withoutNul(raw);
   return db.transaction(async (tx) => (outcome.ok ? ingestSuccess(tx, outcome) : ingestFailure(tx, outcome)));
 }
 
