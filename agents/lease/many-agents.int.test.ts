@@ -80,13 +80,13 @@ async function successes(): Promise<Map<string, Date>> {
 describe.runIf(postgresAvailable())('agents sharing the fleet through PostgreSQL leases', () => {
   beforeAll(async () => {
     pg = await startTempPostgres();
-    // Migrated once here, as the first process to open a new database would.
-    db = await openDb({ databaseUrl: pg.url });
     dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-many-'));
     // Node 5 is an unreachable one by default; here every node answers, so every node can succeed.
     fleet = await startSimFleet({ count: NODES, dir, scenarioOverrides: { [nodeName(5)]: 'normal' } });
+    // Both agents meet an empty database and migrate it themselves, as on a first deployment.
     startAgentProcess('agent-a');
     startAgentProcess('agent-b');
+    db = await openDb({ databaseUrl: pg.url });
   });
 
   afterAll(async () => {

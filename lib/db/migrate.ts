@@ -11,7 +11,12 @@ export function migrationsDir(): string {
 export async function migrate(db: Db, dir = migrationsDir()): Promise<string[]> {
   const files = readdirSync(/*turbopackIgnore: true*/ dir).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
   const applied: string[] = [];
-  await db.query('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
+  // Under the same lock as the migrations: agents started together on a new database would otherwise race
+  // on `create table if not exists` (a duplicate pg_type key error for all but one of them).
+  await db.transaction(async (tx) => {
+    if (db.kind === 'postgres') await tx.query('select pg_advisory_xact_lock(727274)');
+    await tx.query('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
+  });
   for (const file of files) {
     const sql = readFileSync(/*turbopackIgnore: true*/ path.join(dir, file), 'utf8');
     const did = await db.transaction(async (tx) => {
