@@ -61,13 +61,17 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
     [opts.only ?? null],
   );
   const stored = opts.at ? new Map<string, PeerVerdict[]>() : await loadRecordedVerdicts(db, rows.filter((r) => r.recorded).map((r) => r.name));
-  // One query for the events of every node: the window before asOf, with slack for collection lag.
+  // One query for the events of the nodes diagnosed here (pinned: all; live: those without a recorded
+  // diagnosis of their latest bundle): the window before asOf, with slack for collection lag.
+  const needEvents = rows.filter((r) => opts.at || !r.recorded).map((r) => r.name);
   const from = new Date(asOf.getTime() - DEFAULT_WINDOW_MS - 5 * 60_000);
-  const ev = await db.query(
-    `select node, at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from liveness_events
-      where at > $1 and at <= $2 and ($3::text is null or node = $3)`,
-    [from, asOf, opts.only ?? null],
-  );
+  const ev = needEvents.length
+    ? await db.query(
+        `select node, at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from liveness_events
+          where at > $1 and at <= $2 and node = any($3::text[])`,
+        [from, asOf, needEvents],
+      )
+    : { rows: [] };
   const eventsByNode = new Map<string, NonNullable<StoredEvent>[number][]>();
   for (const raw of ev.rows) {
     const e = eventRowSchema.parse(raw);
