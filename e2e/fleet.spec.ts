@@ -52,3 +52,18 @@ test('fleet grid view state lives in the URL: search and verdict filter survive 
   await expect(page).toHaveURL(/node=dfw-mn-bm1/);
   await expect(page.getByTestId('detail-pane')).toContainText('SSH / poll');
 });
+
+test('the fleet grid can be pinned to a past moment and back to live', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('grid', { name: /fleet grid/i })).toBeVisible();
+  const at = new Date(Date.now() - 60_000).toISOString().slice(0, 19);
+  await page.getByLabel('At (UTC)').fill(at);
+  await page.getByRole('button', { name: 'Pin' }).click();
+  await expect(page).toHaveURL(new RegExp(`at=${encodeURIComponent(`${at}.000Z`)}`));
+  await expect(page.getByTestId('pinned-banner')).toContainText(`${at}.000Z`);
+  // Node links keep the moment, so a shared link opens the same history.
+  await expect(page.getByRole('link', { name: 'dfw-mn-bm1', exact: true })).toHaveAttribute('href', /\?at=/);
+  await page.getByRole('button', { name: 'Back to live' }).click();
+  await expect(page).not.toHaveURL(/at=/);
+  await expect(page.getByTestId('pinned-banner')).toHaveCount(0);
+});
