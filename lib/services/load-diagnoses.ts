@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { getDb, type Queryable } from '@/lib/db';
-import { bundleSchema, requiredSections } from '@/lib/bundle/types';
+import { bundleSchema, requiredSections, type Bundle } from '@/lib/bundle/types';
 import { diagnose, DEFAULT_WINDOW_MS } from '@/lib/diagnosis/diagnose';
 import { pollFreshness } from '@/lib/diagnosis/freshness';
 import { verdicts, worstVerdict, type NodeDiagnosis, type PeerVerdict, type StructuredEvidence } from '@/lib/diagnosis/types';
@@ -125,7 +125,7 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       opts.now,
       defaultStaleAfterMs,
     );
-    const state = normalizeBundle(bundle.data);
+    const state = normalizedState(row.name, bundle.data);
     // The agent records each poll's diagnosis (with sessions remembered from the whole stored log); use it
     // when it describes this very bundle, and diagnose on read otherwise.
     const recorded = stored.get(row.name);
@@ -148,6 +148,8 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       missing: null,
     });
   }
+  // Forget nodes that left the inventory.
+  if (!opts.only) for (const node of normalized.keys()) if (!out.has(node)) normalized.delete(node);
   return out;
 }
 
@@ -188,4 +190,16 @@ async function loadRecordedVerdicts(db: Queryable, nodes: string[]): Promise<Map
     out.set(r.node, list);
   }
   return out;
+}
+
+// Normalizing a bundle costs milliseconds (the journal is parsed too); with 1,000 nodes and a grid refreshed
+// every 2 s that adds up. A bundle never changes once stored, so keep each node's latest normalized state.
+const normalized = new Map<string, { collectedAt: string; state: NodeState }>();
+
+function normalizedState(node: string, bundle: Bundle): NodeState {
+  const hit = normalized.get(node);
+  if (hit && hit.collectedAt === bundle.meta.collectedAt) return hit.state;
+  const state = normalizeBundle(bundle);
+  normalized.set(node, { collectedAt: bundle.meta.collectedAt, state });
+  return state;
 }
