@@ -2,6 +2,7 @@ import { bundleSchema, type Bundle, type RawSection, type SectionName } from '..
 import { parseJournal, type LivenessEvent } from '../../lib/parse/journal';
 import { buildProbeCommand, type KnownHashes } from '../../lib/probe/script';
 import { decodeProbeReply, ProbeDecodeError, type ProbeReply } from '../../lib/probe/decode';
+import { buildServeCommand, buildServeRequest, serveEndLine } from '../../lib/probe/serve';
 import { SshError } from '../ssh/errors';
 import type { SshPool } from '../ssh/pool';
 import { SectionMemo, type HeldSection } from './section-memo';
@@ -9,7 +10,8 @@ import { SectionMemo, type HeldSection } from './section-memo';
 // One poll of one node: one SSH exec of the probe, its output decoded and validated into a
 // bundle, and the liveness events of its journal window. Anything a node sends is untrusted.
 // The probe is told the hash of each section's last output; a section that did not change comes
-// back as its hash and the held output is reused (see lib/probe/script.ts).
+// back as its hash and the held output is reused (see lib/probe/script.ts). Polls go to a long-lived
+// probe loop on the node's connection (lib/probe/serve.ts); where it cannot run, one exec per poll.
 
 export interface PollNodeOptions {
   journalSince: number;
@@ -30,6 +32,8 @@ export interface PolledNode {
 }
 
 const PROBE_SUMMARY = 'probe (sh -c <script>)';
+const SERVE_COMMAND = buildServeCommand();
+let nextRequestId = 1;
 const poolMemos = new WeakMap<SshPool, SectionMemo>();
 
 /** The memo pollNode uses for a pool when none is given. */
@@ -64,6 +68,18 @@ export async function pollNode(pool: SshPool, name: string, opts: PollNodeOption
 }
 
 async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, known: KnownHashes, deadline: number, clock: () => number): Promise<ProbeReply> {
+  if (pool.sessionUsable(name)) {
+    const id = nextRequestId++;
+    let reply: Buffer | undefined;
+    try {
+      reply = await pool.converse(name, SERVE_COMMAND, buildServeRequest(id, opts.journalSince, known), serveEndLine(id), { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes });
+    } catch (err) {
+      // A timeout or an overflow is the node's answer. Anything else (no POSIX loop there, the loop
+      // died, a garbled reply): this connection gets one exec per poll from now on, starting now.
+      if (!(err instanceof SshError) || err.kind === 'command-timeout' || err.kind === 'output-too-large') throw err;
+    }
+    if (reply) return decode(reply, name, pool.address(name), '');
+  }
   const command = buildProbeCommand({ journalSince: opts.journalSince }, undefined, known);
   const res = await pool.exec(name, command, { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes });
   const host = pool.address(name);
@@ -71,8 +87,12 @@ async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, know
   if (res.exitCode !== 0) {
     throw new SshError('exit-nonzero', `${name}: the probe exited with ${res.exitCode ?? res.signal}`, { host, command: PROBE_SUMMARY, exitCode: res.exitCode, stderr });
   }
+  return decode(res.stdout, name, host, stderr);
+}
+
+function decode(stdout: Buffer, name: string, host: string, stderr: string): ProbeReply {
   try {
-    return decodeProbeReply(res.stdout.toString('latin1'));
+    return decodeProbeReply(stdout.toString('latin1'));
   } catch (err) {
     if (err instanceof ProbeDecodeError) throw new SshError('protocol', `${name}: probe output is malformed: ${err.message}`, { host, command: PROBE_SUMMARY, stderr });
     throw err;

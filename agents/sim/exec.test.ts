@@ -5,7 +5,9 @@ import { decodeProbeOutput } from '../../lib/probe/decode';
 import { buildProbeCommand } from '../../lib/probe/script';
 import { shellJoin } from '../../lib/probe/shell-quote';
 import { runCommand } from './commands';
-import { answerExec } from './exec';
+import { answerExec, serveLoopOf } from './exec';
+import { decodeProbeReply } from '../../lib/probe/decode';
+import { buildServeCommand, buildServeRequest, SERVE_BAD_REQUEST_EXIT, serveEndLine } from '../../lib/probe/serve';
 import { testNode, TEST_NOW } from './testing';
 
 describe('answerExec', () => {
@@ -22,6 +24,27 @@ describe('answerExec', () => {
       expect(sections[name], name).toEqual({ stdout: alone.stdout, stderr: alone.stderr, exitCode: alone.exitCode, truncated: false });
     }
     expect(sections.hostname?.stdout).toBe('dfw-mn-bm1\n');
+  });
+
+  it('runs the probe loop: each request answered as the one-shot probe answers it, hashes honoured', () => {
+    const { state } = testNode('dfw-mn-bm1');
+    const journalSince = Math.floor(TEST_NOW / 1000) - 120;
+    const loop = serveLoopOf(buildServeCommand());
+    expect(loop).toBeDefined();
+    const first = loop!.answer(state, buildServeRequest(5, journalSince).trimEnd(), TEST_NOW);
+    if (!('reply' in first)) throw new Error('no reply');
+    expect(first.reply.endsWith(serveEndLine(5))).toBe(true);
+    const reply = decodeProbeReply(first.reply.slice(0, -serveEndLine(5).length));
+    const oneShot = decodeProbeOutput(answerExec(state, buildProbeCommand({ journalSince }), TEST_NOW).stdout);
+    for (const name of sectionNames) expect(reply.sections[name]?.section, name).toEqual(oneShot[name]);
+
+    const known = { 'ip-route': reply.sections['ip-route']!.sha256, metrics: 'f'.repeat(64) };
+    const second = loop!.answer(state, buildServeRequest(6, journalSince, known).trimEnd(), TEST_NOW);
+    if (!('reply' in second)) throw new Error('no reply');
+    const again = decodeProbeReply(second.reply.slice(0, -serveEndLine(6).length));
+    expect(Object.keys(again.unchanged)).toEqual(['ip-route']);
+    expect(again.sections.metrics?.section).toEqual(oneShot.metrics);
+    expect(loop!.answer(state, '7 x', TEST_NOW)).toEqual({ exitCode: SERVE_BAD_REQUEST_EXIT });
   });
 
   it('answers a subset of sections and keeps a missing optional program as its own section error', () => {

@@ -1,6 +1,7 @@
-import { sectionNameSchema } from '../../lib/bundle/types';
+import { sectionNameSchema, type SectionName } from '../../lib/bundle/types';
 import { encodeProbeLine, encodeUnchangedLine, probeStdoutHash } from '../../lib/probe/decode';
 import { NO_KNOWN_HASH } from '../../lib/probe/script';
+import { SERVE_BAD_REQUEST_EXIT, serveEndLine } from '../../lib/probe/serve';
 import { shellSplit } from '../../lib/probe/shell-quote';
 import { runCommand, type CommandResult } from './commands';
 import type { SimNodeState } from './state';
@@ -50,4 +51,43 @@ function answerScript(state: SimNodeState, script: string, nowMs: number): Comma
     stdout += known !== NO_KNOWN_HASH && probeStdoutHash(r.stdout) === known ? encodeUnchangedLine(section.data, known, r.exitCode, r.stderr) : encodeProbeLine(section.data, r.stdout, r.exitCode, r.stderr);
   }
   return { stdout, stderr: '', exitCode: 0 };
+}
+
+/** The probe loop of lib/probe/serve.ts as the simulated node runs it: one reply per request line. */
+export interface ServeLoop {
+  /** The reply to one request line (without its newline), or the loop's exit code when it ends there. */
+  answer(state: SimNodeState, line: string, nowMs: number): { reply: string } | { exitCode: number };
+}
+
+/** The serve loop, if `command` starts one; its `fnh` lines are read once and answered per request. */
+export function serveLoopOf(command: string): ServeLoop | undefined {
+  let words: string[];
+  try {
+    words = shellSplit(command);
+  } catch {
+    return undefined;
+  }
+  if (words[0] !== 'sh' || words[1] !== '-c' || words.length !== 3 || !/^while read -r id since /m.test(words[2]!)) return undefined;
+  const probes: { section: SectionName; hashIndex: number; argv: string[] }[] = [];
+  for (const line of words[2]!.split('\n').map((l) => l.trim())) {
+    if (!line.startsWith('fnh ')) continue;
+    const [, name, hashWord, ...argv] = shellSplit(line);
+    const section = sectionNameSchema.safeParse(name);
+    const hashIndex = /^"\$h(\d+)"$/.exec(hashWord ?? '')?.[1];
+    if (section.success && hashIndex !== undefined) probes.push({ section: section.data, hashIndex: Number(hashIndex), argv });
+  }
+  return {
+    answer(state, line, nowMs) {
+      const [id, since, ...hashes] = line.split(' ');
+      if (!id || !/^\d+$/.test(id) || !since || !/^\d+$/.test(since)) return { exitCode: SERVE_BAD_REQUEST_EXIT };
+      let reply = '';
+      for (const p of probes) {
+        const argv = p.argv.map((w) => (w === '"@$since"' ? `@${since}` : w));
+        const known = hashes[p.hashIndex] ?? NO_KNOWN_HASH;
+        const r = runCommand(state, argv, nowMs);
+        reply += known !== NO_KNOWN_HASH && probeStdoutHash(r.stdout) === known ? encodeUnchangedLine(p.section, known, r.exitCode, r.stderr) : encodeProbeLine(p.section, r.stdout, r.exitCode, r.stderr);
+      }
+      return { reply: reply + serveEndLine(Number(id)) };
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import ssh2, { type Connection, type ParsedKey, type Server, type ServerChannel } from 'ssh2';
-import { answerExec } from './exec';
+import { answerExec, serveLoopOf, type ServeLoop } from './exec';
 import { generateKeyPair, type KeyPair } from './keys';
 import type { NodePlan } from './scenarios';
 import type { SimNodeState } from './state';
@@ -143,9 +143,32 @@ export class SimNodeServer {
         stream.on('close', () => clearTimeout(timer));
         return;
       }
-      default:
-        return this.answer(stream, command);
+      default: {
+        const loop = serveLoopOf(command);
+        return loop ? this.serve(stream, loop) : this.answer(stream, command);
+      }
     }
+  }
+
+  /** The probe loop: answers each request line on stdin until stdin ends or a request is malformed. */
+  private serve(stream: ServerChannel, loop: ServeLoop): void {
+    let buffered = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      // A request line is ~700 bytes; a client that never sends a newline is cut off like sh's read would not be.
+      if (buffered.length > 64 * 1024) return finish(stream, 2);
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0 && !stream.destroyed) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const r = loop.answer(this.state, line, this.opts.now());
+        if ('exitCode' in r) return finish(stream, r.exitCode);
+        stream.write(r.reply);
+      }
+    });
+    stream.on('end', () => {
+      if (!stream.destroyed) finish(stream, 0);
+    });
   }
 
   private answer(stream: ServerChannel, command: string): void {

@@ -7,6 +7,7 @@ import { openConnection, type ConnectTarget } from './connect';
 import { SshError, summarizeCommand } from './errors';
 import { execCapped, type ExecLimits, type ExecResult } from './exec';
 import { readKnownHostsText } from './known-hosts-file';
+import { LineSession } from './line-session';
 
 // One long-lived SSH connection per node, shared by every poll and remediation command:
 // connects lazily, reconnects with capped exponential backoff, recycles a connection after a
@@ -52,6 +53,10 @@ export interface RunCommandOptions extends ExecLimits {
 
 export class SshPool {
   private readonly entries = new Map<string, Entry>();
+  /** long-lived sessions by connection and command; they end with their connection */
+  private readonly sessions = new WeakMap<Client, Map<string, LineSession>>();
+  /** connections on which a session command failed to run: one exec per request there */
+  private readonly noSessions = new WeakSet<Client>();
   private readonly opts: Required<PoolOptions>;
   private closed = false;
 
@@ -122,6 +127,38 @@ export class SshPool {
       if (err instanceof SshError && ['command-timeout', 'output-too-large', 'closed', 'protocol'].includes(err.kind)) this.recycle(name);
       throw err;
     }
+  }
+
+  /**
+   * Sends one request line to a long-lived `command` on the node's connection (started on first use)
+   * and returns the reply before `endLine`. Fails with SshErrors like exec; after a timeout or an
+   * overflow the connection is recycled, after any other failure `sessionUsable` is false for it.
+   */
+  async converse(name: string, command: string, line: string, endLine: string, limits: ExecLimits): Promise<Buffer> {
+    const entry = this.entry(name);
+    const client = await this.connection(name);
+    let byCommand = this.sessions.get(client);
+    if (!byCommand) this.sessions.set(client, (byCommand = new Map()));
+    try {
+      let session = byCommand.get(command);
+      if (!session?.usable) {
+        session = await LineSession.open(client, command, hostOf(entry.target), limits.timeoutMs);
+        byCommand.set(command, session);
+      }
+      return await session.request(line, endLine, limits);
+    } catch (err) {
+      byCommand.get(command)?.close();
+      byCommand.delete(command);
+      if (err instanceof SshError && ['command-timeout', 'output-too-large'].includes(err.kind)) this.recycle(name);
+      else this.noSessions.add(client);
+      throw err;
+    }
+  }
+
+  /** False once a long-lived session failed on the node's current connection (a new connection tries again). */
+  sessionUsable(name: string): boolean {
+    const client = this.entry(name).client;
+    return !client || !this.noSessions.has(client);
   }
 
   /** Runs argv (each word quoted for the remote shell). Remediation runs its commands through this. */

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SectionName } from '../bundle/types';
 import { decodeProbeOutput, decodeProbeReply, probeStdoutHash } from './decode';
 import { buildProbeScript, type KnownHashes } from './script';
+import { buildServeRequest, buildServeScript, SERVE_BAD_REQUEST_EXIT, serveEndLine } from './serve';
+import { spawnSync } from 'node:child_process';
 
 // The probe script run by a real POSIX shell (dash on Debian), with the node's programs replaced by
 // small scripts on PATH: the wire protocol as a node really speaks it, including the unchanged form.
@@ -83,5 +85,30 @@ describe('the probe script in a real shell', () => {
     const script = buildProbeScript({ journalSince: 0 }, ['hostname'], { hostname: "x'; reboot; '" });
     expect(script).not.toContain('reboot');
     expect(script).toContain('fnh hostname - hostname');
+  });
+});
+
+describe('the probe loop in a real shell', () => {
+  const serve = (input: string) => spawnSync('sh', ['-c', buildServeScript()], { input, env: { ...process.env, PATH: `${bin}:/usr/bin:/bin`, HOME: dir }, encoding: 'latin1' });
+
+  it('answers each request line with the probe reply and its end line', () => {
+    const first = decodeProbeReply(runProbe());
+    const known: KnownHashes = { 'ip-route': first.sections['ip-route']?.sha256 ?? '' };
+    const r = serve(buildServeRequest(1, 1_700_000_000) + buildServeRequest(2, 1_700_000_100, known));
+    expect(r.status).toBe(0);
+    const [one, two] = r.stdout.split(serveEndLine(1));
+    expect(two?.endsWith(serveEndLine(2))).toBe(true);
+    const a = decodeProbeReply(one!);
+    const b = decodeProbeReply(two!.slice(0, -serveEndLine(2).length));
+    expect(a.sections.journal?.section.stdout).toBe('journalctl -u doublezerod --no-pager -o json --since @1700000000\n');
+    expect(b.sections.journal?.section.stdout).toBe('journalctl -u doublezerod --no-pager -o json --since @1700000100\n');
+    expect(b.unchanged['ip-route']?.sha256).toBe(known['ip-route']);
+    expect(Object.keys(a.sections).sort()).toEqual(Object.keys(first.sections).sort());
+  });
+
+  it('ends on a malformed request instead of running anything with it', () => {
+    const r = serve('1 $(reboot) - - -\n');
+    expect(r.status).toBe(SERVE_BAD_REQUEST_EXIT);
+    expect(r.stdout).toBe('');
   });
 });
