@@ -200,7 +200,6 @@ if (!isRoot) {
         'sudo -n cat /etc/shadow',
         'sudo -n sh -c id',
         'sudo -n -u nobody id',
-        'sudo -n doublezero disconnect',
       ];
       for (const command of refused) {
         const res = await sshNode(node, command);
