@@ -4,7 +4,7 @@ import { InventoryError } from '../lib/inventory/errors';
 import { loadInventoryFile } from './inventory-file';
 import { startAgent, type RunningAgent } from './poller/start-agent';
 import { DEFAULT_LEASE_MS } from './lease/lease-keeper';
-import { leaseOptionsFor, parseLeaseMode } from './lease/lease-mode';
+import { leaseOptionsFor, parseAgentId, parseLeaseMode } from './lease/lease-mode';
 import { wireRemediation } from '../lib/services/remediation-wire';
 
 // The agent inside the Next.js server (the embedded default). Route handlers and server actions reach
@@ -34,6 +34,7 @@ async function start(): Promise<RunningAgent | undefined> {
     process.exit(2);
   }
   const db = await getDb();
+  const agentId = parseAgentId(process.env.FNH_AGENT_ID);
   const agent = await startAgent({
     db,
     inventory,
@@ -45,10 +46,14 @@ async function start(): Promise<RunningAgent | undefined> {
     // On PostgreSQL the embedded agent shares the fleet with `npm run agent` processes; on PGlite it polls all.
     lease: leaseOptionsFor(parseLeaseMode(process.env.FNH_LEASES), db.kind, {
       leaseMs: envInt('FNH_LEASE_MS', DEFAULT_LEASE_MS),
-      ...(process.env.FNH_AGENT_ID ? { agentId: process.env.FNH_AGENT_ID } : {}),
+      ...(agentId ? { agentId } : {}),
     }),
   });
-  console.log(`agent: polling ${inventory.nodes.length} nodes from ${inventoryPath}`);
+  console.log(
+    agent.lease
+      ? `agent ${agent.lease.agentId}: sharing ${inventory.nodes.length} nodes from ${inventoryPath} through leases`
+      : `agent: polling ${inventory.nodes.length} nodes from ${inventoryPath}`,
+  );
   // Remediation runs over this agent's SSH connections; intents left open by a crash are closed first.
   await wireRemediation(agent, db);
   return agent;

@@ -8,7 +8,7 @@ import { InventoryError } from '../lib/inventory/errors';
 import { importInventoryFile, loadInventoryFile, renderImportedInventory, type ImportFormat } from '../agents/inventory-file';
 import { startAgent } from '../agents/poller/start-agent';
 import { DEFAULT_LEASE_MS } from '../agents/lease/lease-keeper';
-import { leaseOptionsFor, parseLeaseMode } from '../agents/lease/lease-mode';
+import { leaseOptionsFor, parseAgentId, parseLeaseMode } from '../agents/lease/lease-mode';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,8 +59,9 @@ async function main(): Promise<number> {
   }
   const leaseMode = parseLeaseMode(args.leases);
   const leaseMs = positiveInt('lease-ms', args['lease-ms']);
+  const agentId = parseAgentId(args['agent-id']);
   const db = await getDb();
-  const lease = leaseOptionsFor(leaseMode, db.kind, { leaseMs, ...(args['agent-id'] ? { agentId: args['agent-id'] } : {}) });
+  const lease = leaseOptionsFor(leaseMode, db.kind, { leaseMs, ...(agentId ? { agentId } : {}) });
   const agent = await startAgent({
     db,
     inventory,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leaseOptionsFor, parseLeaseMode } from './lease-mode';
+import { leaseOptionsFor, parseAgentId, parseLeaseMode } from './lease-mode';
 
 describe('lease mode', () => {
   it('auto leases on PostgreSQL and not on PGlite', () => {
@@ -15,5 +15,13 @@ describe('lease mode', () => {
     expect(parseLeaseMode('')).toBe('auto');
     expect(parseLeaseMode('off')).toBe('off');
     expect(() => parseLeaseMode('yes')).toThrow(/auto, on, off/);
+  });
+  it('accepts a printable agent id and refuses spaces, control characters and overlong ones', () => {
+    expect(parseAgentId('poller-1.dfw:7')).toBe('poller-1.dfw:7');
+    expect(parseAgentId(undefined)).toBeUndefined();
+    expect(parseAgentId('')).toBeUndefined();
+    expect(() => parseAgentId('two words')).toThrow(/printable/);
+    expect(() => parseAgentId('a\nb')).toThrow(/printable/);
+    expect(() => parseAgentId('x'.repeat(129))).toThrow(/printable/);
   });
 });
