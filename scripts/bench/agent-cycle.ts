@@ -3,6 +3,7 @@
 // and the domain work (normalize, hash, journal) on a first-poll cycle and on a steady-state cycle.
 //   full:   every section sent in full (no held outputs: what a first poll, or any tool, transfers);
 //   steady: as the agent runs, the node answers unchanged sections with their hash.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadInventoryFile } from '../../agents/inventory-file';
 import { pollNode, type PolledNode } from '../../agents/poller/poll-node';
@@ -17,8 +18,23 @@ const { values } = parseArgs({
     inventory: { type: 'string' },
     cycles: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '256' },
+    /** the simulated fleet's process: its CPU is read from /proc around each mode (Linux) */
+    'sim-pid': { type: 'string' },
   },
 });
+
+/** CPU ms a process has used so far, from /proc (undefined where there is none). */
+function processCpuMs(pid: string | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 async function forAll<T>(names: string[], concurrency: number, fn: (name: string) => Promise<T>): Promise<{ ok: T[]; failed: string[] }> {
   const sem = new Semaphore(concurrency);
@@ -47,6 +63,8 @@ interface ModeResult {
   cycleMs: number[];
   /** agent CPU over the mode's cycles, in % of one core */
   cpuPercent: number;
+  /** the simulated fleet's CPU over the same time, in % of one core (when measurable) */
+  simCpuPercent?: number;
   pollFailures: number;
   pollFailureSamples: string[];
   last: PolledNode[];
@@ -77,6 +95,7 @@ async function main(): Promise<void> {
   };
   const runMode = async (memoFor: () => SectionMemo): Promise<ModeResult> => {
     const cpu = process.cpuUsage();
+    const simCpu = processCpuMs(values['sim-pid']);
     const wall = performance.now();
     const out: ModeResult = { cycleMs: [], cpuPercent: 0, pollFailures: 0, pollFailureSamples: [], last: [] };
     for (let c = 0; c < cycles; c++) {
@@ -86,7 +105,10 @@ async function main(): Promise<void> {
       out.pollFailureSamples.push(...res.failed.slice(0, 3 - out.pollFailureSamples.length));
       out.last = res.ok;
     }
-    out.cpuPercent = (cpuMs(cpu) / (performance.now() - wall)) * 100;
+    const wallMs = performance.now() - wall;
+    out.cpuPercent = (cpuMs(cpu) / wallMs) * 100;
+    const simAfter = processCpuMs(values['sim-pid']);
+    if (simCpu !== undefined && simAfter !== undefined) out.simCpuPercent = ((simAfter - simCpu) / wallMs) * 100;
     return out;
   };
 
