@@ -36,8 +36,10 @@ useradd --create-home --home-dir "/home/$LAB_USER" --shell /bin/sh --comment "$L
 usermod -p '*' "$LAB_USER"  # no password, but not "locked": sshd refuses locked accounts for any auth
 install -d -m 0700 -o "$LAB_USER" -g "$LAB_USER" "/home/$LAB_USER/.ssh"
 install -m 0600 -o "$LAB_USER" -g "$LAB_USER" "$RUN/id_ed25519.pub" "/home/$LAB_USER/.ssh/authorized_keys"
-visudo -cqf sudoers.fnh
-install -m 0440 -o root -g root sudoers.fnh "$RUN/sudoers.d/fnh"
+# The same least-privilege file an operator installs on a real node: generated from the action catalog.
+(cd "$REPO" && "$NODE_BIN" --import tsx scripts/sudoers.ts) >"$RUN/sudoers.fnh"
+visudo -cqf "$RUN/sudoers.fnh"
+install -m 0440 -o root -g root "$RUN/sudoers.fnh" "$RUN/sudoers.d/fnh"
 
 # --- underlay: the peers' addresses --------------------------------------------------------------
 ip netns add "$LAB_UNDERLAY_NS"
