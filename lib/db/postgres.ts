@@ -22,16 +22,26 @@ export async function openPostgres(connectionString: string): Promise<Db> {
     ...run(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no pool error listener: a connection dropped mid-transaction (server
+      // restart) would be an unhandled 'error' event and crash the process. A broken client is destroyed.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const out = await fn(run(client));
         await client.query('commit');
         return out;
       } catch (err) {
-        await client.query('rollback').catch(() => undefined);
+        await client.query('rollback').catch((rollbackErr: unknown) => {
+          broken ??= rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+        });
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async listen(channel, onPayload, onLost) {
