@@ -48,7 +48,7 @@ function answerScript(state: SimNodeState, script: string, nowMs: number): Comma
     if (!section.success) continue;
     const known = words[2] ?? NO_KNOWN_HASH;
     const r = runCommand(state, words.slice(3), nowMs);
-    stdout += known !== NO_KNOWN_HASH && probeStdoutHash(r.stdout) === known ? encodeUnchangedLine(section.data, known, r.exitCode, r.stderr) : encodeProbeLine(section.data, r.stdout, r.exitCode, r.stderr);
+    stdout += known !== NO_KNOWN_HASH && probeStdoutHash(section.data, r.stdout) === known ? encodeUnchangedLine(section.data, known, r.exitCode, r.stderr) : encodeProbeLine(section.data, r.stdout, r.exitCode, r.stderr);
   }
   return { stdout, stderr: '', exitCode: 0 };
 }
@@ -85,7 +85,7 @@ export function serveLoopOf(command: string): ServeLoop | undefined {
         const argv = p.argv.map((w) => (w === '"@$since"' ? `@${since}` : w));
         const known = hashes[p.hashIndex] ?? NO_KNOWN_HASH;
         const r = runCommand(state, argv, nowMs);
-        reply += known !== NO_KNOWN_HASH && probeStdoutHash(r.stdout) === known ? encodeUnchangedLine(p.section, known, r.exitCode, r.stderr) : encodeProbeLine(p.section, r.stdout, r.exitCode, r.stderr);
+        reply += known !== NO_KNOWN_HASH && probeStdoutHash(p.section, r.stdout) === known ? encodeUnchangedLine(p.section, known, r.exitCode, r.stderr) : encodeProbeLine(p.section, r.stdout, r.exitCode, r.stderr);
       }
       return { reply: reply + serveEndLine(Number(id)) };
     },

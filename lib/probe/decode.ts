@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sectionNameSchema, type RawSection, type SectionName } from '../bundle/types';
-import { PROBE_MAGIC, SECTION_STDERR_CAP, SECTION_STDOUT_CAP, SHA256_HEX } from './script';
+import { PROBE_MAGIC, SECTION_STDERR_CAP, SHA256_HEX, sectionStdoutCap } from './script';
 
 export class ProbeDecodeError extends Error {
   constructor(message: string) {
@@ -56,9 +56,10 @@ export function decodeProbeReply(output: string): ProbeReply {
     }
     if (!B64.test(out)) throw new ProbeDecodeError(`section ${name} is not base64`);
     const stdoutBuf = Buffer.from(out, 'base64');
-    const truncated = stdoutBuf.length > SECTION_STDOUT_CAP;
+    const cap = sectionStdoutCap(section);
+    const truncated = stdoutBuf.length > cap;
     reply.sections[section] = {
-      section: { stdout: (truncated ? stdoutBuf.subarray(0, SECTION_STDOUT_CAP) : stdoutBuf).toString('utf8'), stderr, exitCode: Number(rc), truncated },
+      section: { stdout: (truncated ? stdoutBuf.subarray(0, cap) : stdoutBuf).toString('utf8'), stderr, exitCode: Number(rc), truncated },
       // Of the bytes as the node hashed them (before our cut), so the node can recognize them next time.
       sha256: createHash('sha256').update(stdoutBuf).digest('hex'),
     };
@@ -79,7 +80,7 @@ export function decodeProbeOutput(output: string): Partial<Record<SectionName, R
 /** Encodes one section line exactly as the probe prints it (used by the simulated fleet). */
 export function encodeProbeLine(name: SectionName, stdout: string | Buffer, exitCode: number, stderr = ''): string {
   const out = Buffer.isBuffer(stdout) ? stdout : Buffer.from(stdout, 'utf8');
-  return `${PROBE_MAGIC} ${name} ${out.subarray(0, SECTION_STDOUT_CAP + 1).toString('base64')} ${exitCode} ${Buffer.from(stderr).subarray(0, SECTION_STDERR_CAP).toString('base64')}\n`;
+  return `${PROBE_MAGIC} ${name} ${out.subarray(0, sectionStdoutCap(name) + 1).toString('base64')} ${exitCode} ${Buffer.from(stderr).subarray(0, SECTION_STDERR_CAP).toString('base64')}\n`;
 }
 
 /** The line a probe prints for a section whose stdout hashes to the `sha256` the agent offered. */
@@ -88,7 +89,7 @@ export function encodeUnchangedLine(name: SectionName, sha256: string, exitCode:
 }
 
 /** sha256 hex of a section's stdout as the probe hashes it: the bytes after the size cut (cap + 1). */
-export function probeStdoutHash(stdout: string | Buffer): string {
+export function probeStdoutHash(name: SectionName, stdout: string | Buffer): string {
   const out = Buffer.isBuffer(stdout) ? stdout : Buffer.from(stdout, 'utf8');
-  return createHash('sha256').update(out.subarray(0, SECTION_STDOUT_CAP + 1)).digest('hex');
+  return createHash('sha256').update(out.subarray(0, sectionStdoutCap(name) + 1)).digest('hex');
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SectionName } from '../bundle/types';
 import { decodeProbeOutput, decodeProbeReply, probeStdoutHash } from './decode';
-import { buildProbeScript, type KnownHashes } from './script';
+import { buildProbeScript, SECTION_STDOUT_CAP, sectionStdoutCap, type KnownHashes } from './script';
 import { buildServeRequest, buildServeScript, SERVE_BAD_REQUEST_EXIT, serveEndLine } from './serve';
 import { spawnSync } from 'node:child_process';
 
@@ -51,7 +51,7 @@ describe('the probe script in a real shell', () => {
     const first = decodeProbeReply(runProbe());
     const known: KnownHashes = {};
     for (const [name, s] of Object.entries(first.sections)) known[name as SectionName] = s.sha256;
-    expect(known.hostname).toBe(probeStdoutHash('node-a\n'));
+    expect(known.hostname).toBe(probeStdoutHash('hostname', 'node-a\n'));
 
     writeFileSync(path.join(dir, 'hostname'), 'node-b\n');
     try {
@@ -77,8 +77,23 @@ describe('the probe script in a real shell', () => {
     execFileSync('mkdir', ['-p', broken]);
     writeFileSync(path.join(broken, 'sha256sum'), '#!/bin/sh\nexit 127\n');
     chmodSync(path.join(broken, 'sha256sum'), 0o755);
-    const reply = decodeProbeReply(runProbe({ hostname: probeStdoutHash('node-a\n') }, ['hostname'], `${broken}:`));
+    const reply = decodeProbeReply(runProbe({ hostname: probeStdoutHash('hostname', 'node-a\n') }, ['hostname'], `${broken}:`));
     expect(reply.sections.hostname?.section.stdout).toBe('node-a\n');
+  });
+
+  it('cuts each section at its own cap: the routing table has room for a full BGP table, the others 8 MiB', () => {
+    const nine = 9 * 1024 * 1024;
+    fakeProgram('ip', `head -c ${nine} /dev/zero | tr '\\0' a`);
+    try {
+      const sections = decodeProbeOutput(runProbe({}, ['ip-link', 'ip-route']));
+      expect(sections['ip-route']).toMatchObject({ truncated: false, exitCode: 0 });
+      expect(sections['ip-route']?.stdout.length).toBe(nine);
+      expect(sections['ip-link']?.truncated).toBe(true);
+      expect(sections['ip-link']?.stdout.length).toBe(SECTION_STDOUT_CAP);
+      expect(sectionStdoutCap('ip-route')).toBeGreaterThan(140 * 1000 * 1000);
+    } finally {
+      fakeProgram('ip', 'echo "ip $*"');
+    }
   });
 
   it('never puts a non-hex offered hash into the script', () => {

@@ -9,10 +9,18 @@ import { shellJoin } from './shell-quote';
 // (most sections — links, addresses, routes, rules, firewall — rarely change between polls, and a
 // routing table can be megabytes). Node output is base64-encoded on the node, so it can never contain
 // a space or newline and cannot forge a section boundary; `=` cannot start base64, so the two forms
-// cannot be confused. `head -c` bounds what a node may send per section. A node without sha256sum
+// cannot be confused. `head -c` bounds what a node may send per section (sectionStdoutCap). A node without sha256sum
 // always sends the content.
 export const PROBE_MAGIC = 'FNH1';
 export const SECTION_STDOUT_CAP = 8 * 1024 * 1024;
+// A full-table BGP node has ~1,000,000 routes: ~140 MB of `ip -j route`. Only the routing table gets
+// that much room; what the agent accepts from one poll in total is still bounded by its maxBytes.
+export const ROUTE_TABLE_STDOUT_CAP = 256 * 1024 * 1024;
+
+/** The stdout bytes a section may send; more is cut there and the section is marked truncated. */
+export function sectionStdoutCap(name: SectionName): number {
+  return name === 'ip-route' ? ROUTE_TABLE_STDOUT_CAP : SECTION_STDOUT_CAP;
+}
 export const SECTION_STDERR_CAP = 4096;
 /** In the script, "no known hash": always send the content. */
 export const NO_KNOWN_HASH = '-';
@@ -21,7 +29,8 @@ export const SHA256_HEX = /^[0-9a-f]{64}$/;
 export const PROBE_FUNCTION = [
   'fnh() {',
   '  n=$1; k=$2; shift 2',
-  `  { "$@" 2>"$T/e" </dev/null; echo $? >"$T/rc"; } | head -c ${SECTION_STDOUT_CAP + 1} >"$T/o"`,
+  `  case $n in ip-route) c=${ROUTE_TABLE_STDOUT_CAP + 1};; *) c=${SECTION_STDOUT_CAP + 1};; esac`,
+  `  { "$@" 2>"$T/e" </dev/null; echo $? >"$T/rc"; } | head -c "$c" >"$T/o"`,
   '  rc=$(cat "$T/rc" 2>/dev/null || echo 255)',
   '  h=',
   `  if [ "$k" != ${NO_KNOWN_HASH} ]; then h=$(sha256sum <"$T/o" 2>/dev/null); h=\${h%% *}; fi`,
