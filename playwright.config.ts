@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { viewerStatePath } from './e2e/state-paths';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 
@@ -12,6 +13,10 @@ export default defineConfig({
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [['list']] : [['list']],
+  projects: [
+    { name: 'setup', testMatch: /\.setup\.ts$/ },
+    { name: 'chromium', dependencies: ['setup'], testIgnore: /\.setup\.ts$/, use: { storageState: viewerStatePath } },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: 'retain-on-failure',

@@ -1,7 +1,24 @@
 import { apiAs, baseUrl, credentials, ensureUsers, expect, seedNode, test } from './auth-helpers';
 
+// These tests start signed out (the other specs run as a signed-in viewer).
+test.use({ storageState: { cookies: [], origins: [] } });
+
 test.beforeAll(async () => {
   await ensureUsers();
+});
+
+test('every page and API read needs a session; sign-in returns to the page asked for', async ({ page, request }) => {
+  expect((await request.get('/api/fleet')).status()).toBe(401);
+  expect((await request.get(`/api/nodes/${seedNode}`)).status()).toBe(401);
+  expect((await request.get('/api/health')).status()).toBe(200);
+  // An on-call engineer follows a link to a node: sign in, land on that node.
+  await page.goto(`/nodes/${seedNode}`);
+  await expect(page).toHaveURL(new RegExp(`/login\\?next=${encodeURIComponent(`/nodes/${seedNode}`)}`));
+  await page.getByLabel('Username').fill(credentials('viewer').username);
+  await page.getByLabel('Password').fill(credentials('viewer').password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`/nodes/${seedNode}$`));
+  await expect(page.getByRole('heading', { name: seedNode })).toBeVisible();
 });
 
 test('signed-out visitors are sent to sign-in, and the API answers 401', async ({ page, request }) => {
