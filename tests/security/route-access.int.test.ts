@@ -35,13 +35,7 @@ const publicMutations: Record<string, { why: string; crossSite: 'refused' | 'tok
 /** Reads that answer without a session, each with why. Every other read must answer 401 to anonymous callers. */
 const publicReads: Record<string, string> = {
   'GET /api/health': 'load balancers and the e2e runner wait on it; says only whether the store is open',
-  'GET /metrics': 'Prometheus scrapes it; fleet counters only (residual risk in SECURITY.md)',
-  'GET /api/fleet': 'fleet pages are not behind sign-in yet (docs/ARCHITECTURE.md, Auth); residual risk in SECURITY.md',
-  'GET /api/peers': 'same as /api/fleet',
-  'GET /api/nodes/[name]': 'same as /api/fleet',
-  'GET /api/alerts': 'same as /api/fleet',
-  'GET /api/alerts/[fingerprint]': 'same as /api/fleet',
-  'GET /api/events': 'live-update notifications (node names only) for the public fleet pages',
+  'GET /metrics': 'Prometheus scrapes it; aggregates only, no addresses (residual risk in SECURITY.md)',
   'GET /api/auth/oidc/login': 'starts the OIDC sign-in redirect',
   'GET /api/auth/oidc/callback': 'the identity provider returns here; state and nonce are checked',
 };
@@ -97,6 +91,20 @@ async function loadHandlers(): Promise<Handler[]> {
 
 type Caller = { cookie?: string; site: 'same-origin' | 'cross-site' | 'none'; authorization?: string };
 
+type Proxy = (req: import('next/server').NextRequest) => Promise<Response>;
+let proxy: Proxy;
+
+/** What the deployed server answers: proxy.ts first (as Next.js runs it), then the handler if it lets the request through. */
+async function callThroughProxy(h: Handler, who: Caller): Promise<Response> {
+  const { NextRequest } = await import('next/server');
+  const headers = new Headers({ host: '127.0.0.1:3100' });
+  if (who.cookie) headers.set('cookie', `${sessionCookieName}=${who.cookie}`);
+  const res = await proxy(new NextRequest(new URL(h.urlPath, origin), { method: h.method, headers }));
+  // NextResponse.next() marks "continue to the route"; anything else is the proxy's own answer.
+  if (res.headers.get('x-middleware-next') !== '1') return res;
+  return call(h, who);
+}
+
 async function call(h: Handler, who: Caller, body: unknown = {}): Promise<Response> {
   const headers = new Headers({ host: '127.0.0.1:3100' });
   if (who.cookie) headers.set('cookie', `${sessionCookieName}=${who.cookie}`);
@@ -149,6 +157,7 @@ beforeAll(async () => {
     sessions.set(role, token);
   }
   handlers = await loadHandlers();
+  proxy = ((await import(path.join(root, 'proxy.ts'))) as { proxy: Proxy }).proxy;
 }, 120_000);
 
 afterAll(async () => {
@@ -246,12 +255,30 @@ describe('public mutating handlers', () => {
 });
 
 describe('reads', () => {
-  it('every read is public with a reason, or refuses anonymous callers with 401', async () => {
+  it('every read is public with a reason, or refuses anonymous callers with 401 (proxy.ts, then the handler)', async () => {
     const reads = handlers.filter((h) => !mutating.has(h.method));
     const present = new Set(reads.map((h) => h.key));
     expect(Object.keys(publicReads).filter((k) => !present.has(k)), 'stale publicReads entries').toEqual([]);
+    let checked = 0;
     for (const h of reads.filter((x) => !(x.key in publicReads))) {
-      expect((await call(h, { site: 'none' })).status, `${h.key} anonymous`).toBe(401);
+      expect((await callThroughProxy(h, { site: 'none' })).status, `${h.key} anonymous`).toBe(401);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(10);
+  });
+
+  it('a signed-in viewer gets past the proxy to the reads', async () => {
+    const fleet = handlers.find((h) => h.key === 'GET /api/fleet')!;
+    expect((await callThroughProxy(fleet, { site: 'none', cookie: session('viewer') })).status).toBe(200);
+  });
+
+  it('pages need a session too: a signed-out visitor is sent to sign-in', async () => {
+    const { NextRequest } = await import('next/server');
+    for (const page of ['/', '/peers', '/nodes/any', '/audit', '/remediation', '/alerts', '/triage']) {
+      const res = await proxy(new NextRequest(new URL(page, origin), { headers: { host: '127.0.0.1:3100' } }));
+      expect(res.status, page).toBeGreaterThanOrEqual(300);
+      expect(res.status, page).toBeLessThan(400);
+      expect(res.headers.get('location') ?? '', page).toContain('/login?next=');
     }
   });
 });
