@@ -116,13 +116,9 @@ async function call(h: Handler, who: Caller, body: unknown = {}): Promise<Respon
     headers.set('sec-fetch-site', 'cross-site');
   }
   if (who.authorization) headers.set('authorization', who.authorization);
-  const init: RequestInit = { method: h.method, headers };
-  if (mutating.has(h.method)) {
-    headers.set('content-type', 'application/json');
-    init.body = JSON.stringify(body);
-  }
+  if (mutating.has(h.method)) headers.set('content-type', 'application/json');
   const { NextRequest } = await import('next/server');
-  const req = new NextRequest(new URL(h.urlPath, origin), init);
+  const req = new NextRequest(new URL(h.urlPath, origin), { method: h.method, headers, ...(mutating.has(h.method) ? { body: JSON.stringify(body) } : {}) });
   const res = await h.fn(req, { params: Promise.resolve(h.params) });
   // Streams (SSE) are cancelled so nothing keeps running after the check.
   await res.body?.cancel().catch(() => undefined);

@@ -41,7 +41,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   chownSync(dir, uid, gid);
   const data = path.join(dir, 'data');
   const log = path.join(dir, 'server.log');
-  const asPostgres = { uid, gid, cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, stdio: 'pipe' as const };
+  const asPostgres = { uid, gid, cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', NODE_ENV: 'test' as const }, stdio: 'pipe' as const };
   execFileSync(path.join(BIN, 'initdb'), ['-D', data, '-U', 'fnh', '-A', 'trust', '-E', 'UTF8', '--no-instructions'], asPostgres);
   const port = await freePort();
   const serverOpts = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, '-c synchronous_commit=on', '-c fsync=on', '-c max_connections=100'].join(' ');
