@@ -10,6 +10,8 @@ import { parseIpLink } from '../../lib/parse/ip-link';
 import { parseJournal } from '../../lib/parse/journal';
 import { decodeProbeOutput, ProbeDecodeError } from '../../lib/probe/decode';
 import { buildProbeCommand } from '../../lib/probe/script';
+import { decodeProbeReply } from '../../lib/probe/decode';
+import { buildServeCommand, buildServeRequest, serveEndLine } from '../../lib/probe/serve';
 import { startSimFleet, type SimFleet } from './fleet';
 import { generateKeyPair } from './keys';
 import { SEED_VANISHED_IP } from './scenarios';
@@ -107,6 +109,58 @@ describe('the fleet files', () => {
     expect(statSync(fleet.clientKeyPath).mode & 0o777).toBe(0o600);
     expect(pinnedKeys().size).toBe(12);
     expect(new Set(pinnedKeys().values()).size).toBe(12);
+  });
+});
+
+/** Starts the probe loop on one channel, sends `requests` one after another, returns each reply and the exit code. */
+function serveOverSsh(port: number, requests: ((previous: string[]) => string)[]): Promise<{ replies: string[]; code: number | null }> {
+  const pin = pinnedKeys().get(`[127.0.0.1]:${port}`);
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client.on('error', reject);
+    client.on('ready', () => {
+      client.exec(buildServeCommand(), (err, stream) => {
+        if (err) return reject(err);
+        const replies: string[] = [];
+        let buffered = '';
+        let code: number | null = null;
+        stream.on('data', (d: Buffer) => {
+          buffered += d.toString('latin1');
+          const end = serveEndLine(replies.length + 1);
+          const at = buffered.indexOf(end);
+          if (at < 0) return;
+          replies.push(buffered.slice(0, at));
+          buffered = buffered.slice(at + end.length);
+          if (replies.length < requests.length) stream.write(requests[replies.length]!(replies));
+          else stream.end();
+        });
+        stream.on('exit', (c: number | null) => (code = c));
+        stream.on('close', () => {
+          client.end();
+          resolve({ replies, code });
+        });
+        stream.write(requests[0]!([]));
+      });
+    });
+    client.connect({ host: '127.0.0.1', port, username: 'fnh', privateKey: readFileSync(fleet.clientKeyPath, 'utf8'), hostVerifier: (key: Buffer) => key.toString('base64') === pin });
+  });
+}
+
+describe('the probe loop over SSH', () => {
+  it('answers request after request on one channel, unchanged sections by hash, and ends with stdin', async () => {
+    const since = Math.floor(clock / 1000) - 60;
+    const { replies, code } = await serveOverSsh(portOf('dfw-mn-bm1'), [
+      () => buildServeRequest(1, since),
+      ([first]) => {
+        const held = decodeProbeReply(first!).sections;
+        return buildServeRequest(2, since, { 'ip-route': held['ip-route']!.sha256, 'ip-link': held['ip-link']!.sha256 });
+      },
+    ]);
+    expect(code).toBe(0);
+    const [first, second] = replies.map((r) => decodeProbeReply(r));
+    expect(first!.sections.hostname?.section.stdout).toBe('dfw-mn-bm1\n');
+    expect(Object.keys(second!.unchanged).sort()).toEqual(['ip-link', 'ip-route']);
+    expect(second!.sections.hostname?.section.stdout).toBe('dfw-mn-bm1\n');
   });
 });
 
