@@ -1,5 +1,5 @@
 import 'server-only';
-import { z } from 'zod';
+import { livenessEventColumns, livenessEventRowSchema } from './liveness-event-rows';
 import { getDb, type Queryable } from '@/lib/db';
 import { bundleSchema } from '@/lib/bundle/types';
 import { AppError } from '@/lib/errors';
@@ -54,24 +54,15 @@ export async function getNode(opts: { name: string; now: Date; at?: Date; db?: Q
   };
 }
 
-const eventSqlSchema = z.object({
-  at: z.date(),
-  level: z.string(),
-  msg: z.string(),
-  interface: z.string().nullable(),
-  local_ip: z.string().nullable(),
-  peer_ip: z.string().nullable(),
-  error: z.string().nullable(),
-});
 
 async function listRecentEvents(db: Queryable, node: string, asOf: Date): Promise<LivenessEventRow[]> {
   const { rows } = await db.query(
-    `select at, level, msg, interface, local_ip, peer_ip, error from liveness_events
+    `select ${livenessEventColumns} from liveness_events
       where node = $1 and at <= $2 order by at desc, id desc limit ${recentEventLimit}`,
     [node, asOf],
   );
   return rows.map((raw) => {
-    const r = eventSqlSchema.parse(raw);
+    const r = livenessEventRowSchema.parse(raw);
     return { at: r.at.toISOString(), level: r.level, msg: r.msg, interface: r.interface, localIp: r.local_ip, peerIp: r.peer_ip, error: r.error };
   });
 }

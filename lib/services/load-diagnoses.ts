@@ -1,4 +1,5 @@
 import 'server-only';
+import { eventFromRow, livenessEventColumns, livenessEventRowSchema } from './liveness-event-rows';
 import { z } from 'zod';
 import { getDb, type Queryable } from '@/lib/db';
 import { bundleSchema, requiredSections, type Bundle } from '@/lib/bundle/types';
@@ -23,17 +24,7 @@ export interface NodeDiagnosisView {
   missing: string | null;
 }
 
-const eventRowSchema = z.object({
-  node: z.string(),
-  at: z.date(),
-  level: z.string(),
-  msg: z.string(),
-  interface: z.string().nullable(),
-  local_ip: z.string().nullable(),
-  peer_ip: z.string().nullable(),
-  error: z.string().nullable(),
-  dedupe_key: z.string(),
-});
+const nodeEventRowSchema = livenessEventRowSchema.extend({ node: z.string() });
 type StoredEvent = NonNullable<Parameters<typeof diagnose>[1]>['earlierEvents'];
 
 // The diagnosis (lib/diagnosis) of every node, live or at a past moment:
@@ -67,25 +58,16 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
   const from = new Date(asOf.getTime() - DEFAULT_WINDOW_MS - 5 * 60_000);
   const ev = needEvents.length
     ? await db.query(
-        `select node, at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from liveness_events
+        `select node, ${livenessEventColumns} from liveness_events
           where at > $1 and at <= $2 and node = any($3::text[])`,
         [from, asOf, needEvents],
       )
     : { rows: [] };
   const eventsByNode = new Map<string, NonNullable<StoredEvent>[number][]>();
   for (const raw of ev.rows) {
-    const e = eventRowSchema.parse(raw);
+    const e = nodeEventRowSchema.parse(raw);
     const list = eventsByNode.get(e.node) ?? [];
-    list.push({
-      at: e.at.toISOString(),
-      level: e.level,
-      msg: e.msg,
-      ...(e.interface ? { interface: e.interface } : {}),
-      ...(e.local_ip ? { localIP: e.local_ip } : {}),
-      ...(e.peer_ip ? { peerIP: e.peer_ip } : {}),
-      ...(e.error ? { error: e.error } : {}),
-      dedupeKey: e.dedupe_key,
-    });
+    list.push(eventFromRow(e));
     eventsByNode.set(e.node, list);
   }
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { eventFromRow, livenessEventColumns, livenessEventRowSchema } from './liveness-event-rows';
 import type { Bundle } from '@/lib/bundle/types';
 import type { Queryable } from '@/lib/db';
 import { DEFAULT_WINDOW_MS, diagnose } from '@/lib/diagnosis/diagnose';
@@ -81,40 +82,22 @@ export async function diagnoseAndRecordPoll(tx: Queryable, node: string, bundle:
   return { stateChanged: recorded.changed, stateHash: recorded.hash, diagnosis };
 }
 
-interface EventRow {
-  at: Date;
-  level: string;
-  msg: string;
-  interface: string | null;
-  local_ip: string | null;
-  peer_ip: string | null;
-  error: string | null;
-  dedupe_key: string;
-}
-
 // Every event inside the window (warning counts) plus the last event of each session before it (to
 // know which quiet sessions still exist), without reading a day of rate-limited warnings.
 async function loadSessionEvents(tx: Queryable, node: string, at: Date, windowMs: number, memoryMs: number): Promise<EventLike[]> {
   const windowStart = new Date(at.getTime() - windowMs);
   const memoryStart = new Date(at.getTime() - Math.max(memoryMs, windowMs));
-  const { rows } = await tx.query<EventRow>(
-    `select at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from liveness_events
+  const { rows } = await tx.query(
+    `select ${livenessEventColumns} from liveness_events
       where node = $1 and at > $2 and at <= $3
      union all
-     select at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from (
+     select ${livenessEventColumns} from (
        select distinct on (coalesce(interface, ''), coalesce(local_ip, ''), peer_ip)
-              at, level, msg, interface, local_ip, peer_ip, error, dedupe_key
+              ${livenessEventColumns}
          from liveness_events
         where node = $1 and at > $4 and at <= $2 and peer_ip is not null
         order by coalesce(interface, ''), coalesce(local_ip, ''), peer_ip, at desc) as last_before_window`,
     [node, windowStart, at, memoryStart],
   );
-  return rows.map((r) => {
-    const e: EventLike = { at: new Date(r.at).toISOString(), level: r.level, msg: r.msg, dedupeKey: r.dedupe_key };
-    if (r.interface !== null) e.interface = r.interface;
-    if (r.local_ip !== null) e.localIP = r.local_ip;
-    if (r.peer_ip !== null) e.peerIP = r.peer_ip;
-    if (r.error !== null) e.error = r.error;
-    return e;
-  });
+  return rows.map((r) => eventFromRow(livenessEventRowSchema.parse(r)));
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { eventFromRow, livenessEventColumns, livenessEventRowSchema } from './liveness-event-rows';
 import { z } from 'zod';
 import type { NodeEvidence } from '../actions/ports';
 import { bundleSchema } from '../bundle/types';
@@ -16,16 +17,6 @@ const statusRow = z.object({
   state: z.enum(['pending', 'ok', 'error', 'host-key-changed']),
   last_success_at: z.date().nullable(),
   last_error: z.object({ message: z.string().optional() }).passthrough().nullable(),
-});
-const eventRow = z.object({
-  at: z.date(),
-  level: z.string(),
-  msg: z.string(),
-  interface: z.string().nullable(),
-  local_ip: z.string().nullable(),
-  peer_ip: z.string().nullable(),
-  error: z.string().nullable(),
-  dedupe_key: z.string(),
 });
 
 export async function readNodeEvidence(db: Queryable, node: string, opts: { now?: Date; since?: Date } = {}): Promise<NodeEvidence> {
@@ -46,14 +37,12 @@ export async function readNodeEvidence(db: Queryable, node: string, opts: { now?
   const windowStart = new Date(Date.parse(state.collectedAt) - DEFAULT_WINDOW_MS);
   const from = opts.since && opts.since > windowStart ? opts.since : windowStart;
   const earlier = await db.query(
-    `select at, level, msg, interface, local_ip, peer_ip, error, dedupe_key from liveness_events where node = $1 and at >= $2 and at <= $3 order by at`,
+    `select ${livenessEventColumns} from liveness_events where node = $1 and at >= $2 and at <= $3 order by at`,
     [node, from, new Date(state.collectedAt)],
   );
   const earlierEvents = earlier.rows.flatMap((r) => {
-    const e = eventRow.safeParse(r);
-    if (!e.success) return [];
-    const d = e.data;
-    return [{ at: d.at.toISOString(), level: d.level, msg: d.msg, interface: d.interface ?? undefined, localIP: d.local_ip ?? undefined, peerIP: d.peer_ip ?? undefined, error: d.error ?? undefined, dedupeKey: d.dedupe_key }];
+    const e = livenessEventRowSchema.safeParse(r);
+    return e.success ? [eventFromRow(e.data)] : [];
   });
   const sinceIso = opts.since?.toISOString();
   const judged = sinceIso ? { ...state, events: state.events.filter((e) => e.at >= sinceIso) } : state;
