@@ -6,7 +6,7 @@
 // Results: a table on stdout and bench-results/bench-<time>.json.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -139,6 +139,8 @@ async function main(): Promise<void> {
   const fleet = await startFleet(fleetDir);
   try {
     console.log('agent: connect + cycles…');
+    // Other work on the machine shows up in wall times (not in CPU times): record how busy it was.
+    const loadBefore = loadavg()[0]!;
     const agentRun = spawnSync(
       process.execPath,
       ['--import', 'tsx', path.join(root, 'scripts/bench/agent-cycle.ts'), '--inventory', fleet.inventoryPath, '--cycles', values.cycles, '--concurrency', values.concurrency, ...(fleet.pid ? ['--sim-pid', String(fleet.pid)] : [])],
@@ -146,6 +148,7 @@ async function main(): Promise<void> {
     );
     if (agentRun.status !== 0) throw new Error(`agent benchmark failed (exit ${agentRun.status})`);
     const agent = JSON.parse(agentRun.stdout.trim().split('\n').pop() ?? '{}') as AgentResult;
+    const load = { before: loadBefore, after: loadavg()[0]!, cores: cpus().length };
     const inv = parseYaml(readFileSync(fleet.inventoryPath, 'utf8')) as InventoryDoc;
     console.log('parallel-ssh and ansible cycles…');
     const tools = values['skip-tools'] ? {} : toolCycles(inv, fleetDir, work);
@@ -160,6 +163,7 @@ async function main(): Promise<void> {
     const diag = (d: AgentResult['diagnosis']['firstWindow']) => `${d.ms.toFixed(0)} ms wall, ${d.cpuMs.toFixed(0)} ms CPU (${d.nodes} nodes, ${d.peers} peer verdicts)`;
     const rows: Array<[string, string]> = [
       ['nodes', `${nodes} (concurrency ${values.concurrency})`],
+      ['machine load (1-min average)', `${load.before.toFixed(1)} before, ${load.after.toFixed(1)} after the agent's run, on ${load.cores} cores`],
       ['agent: connect all', `${agent.connectAllMs.toFixed(0)} ms (${agent.connected} connected)`],
       ['agent: steady cycle p50 / p95', mode(agent.steady, steady)],
       ['agent: full-probe cycle p50 / p95', mode(agent.full, full)],
@@ -179,7 +183,7 @@ async function main(): Promise<void> {
     const outDir = path.join(root, 'bench-results');
     mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), nodes, concurrency: Number(values.concurrency), agent: { ...agent, full: { ...agent.full, ...full }, steady: { ...agent.steady, ...steady } }, tools, routes }, null, 2) + '\n');
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), nodes, load, concurrency: Number(values.concurrency), agent: { ...agent, full: { ...agent.full, ...full }, steady: { ...agent.steady, ...steady } }, tools, routes }, null, 2) + '\n');
     console.log(`\nwritten: ${path.relative(root, file)}`);
   } finally {
     await fleet.stop();
