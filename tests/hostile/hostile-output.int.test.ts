@@ -173,7 +173,7 @@ describe('hostile node output through the real agent', () => {
     expect(hugeSent.length).toBeGreaterThanOrEqual(2);
     for (const sent of hugeSent) expect(sent).toBeLessThan(HUGE_BYTES);
     const growth = peakRss - baselineRss;
-    expect(growth, `RSS grew ${Math.round(growth / 1048576)} MiB`).toBeLessThan(HUGE_BYTES);
+    expect(growth, `RSS grew ${Math.round(growth / 1048576)} MiB`).toBeLessThan(HUGE_BYTES / 2);
   });
 
   it('a connection cut in the middle of a line is an error with its reason', async () => {
