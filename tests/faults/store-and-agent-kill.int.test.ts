@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimFleet, type SimFleet } from '../../agents/sim/fleet';
+import { WARN_MSG } from '../../agents/sim/history';
 import { nodeName } from '../../agents/sim/scenarios';
+import { WARN_INTERVAL_MS } from '../../agents/sim/state';
 import { openDb, type Db } from '../../lib/db';
 import { verifyAuditLog } from '../../lib/services/audit-verify';
 import { restartablePostgresAvailable, startRestartablePostgres } from './testing/restartable-postgres';
@@ -124,6 +126,7 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
     await first.until('two polls of every healthy node and a few audit records', () => healthy.every((n) => first.polledOk(n) >= 2) && first.acked().length >= 5);
     // Polls are in flight (1 s interval, several nodes): kill without warning.
     first.proc.kill('SIGKILL');
+    const killedAt = Date.now();
     await first.exited;
     const ackedFirst = first.acked();
 
@@ -134,6 +137,8 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
     expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
     await db.close();
 
+    // Down for more than one warning interval, so the seed node logs warnings nobody is reading.
+    await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 2 * WARN_INTERVAL_MS - Date.now())));
     const second = startAgentChild('second', env);
     const restartedAt = Date.now();
     await second.until('two polls of every healthy node after the restart', () => healthy.every((n) => second.polledOk(n, restartedAt) >= 2) && second.acked().length >= 3);
@@ -146,6 +151,18 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
       for (const n of healthy) expect(after.lastSuccess.get(n)!, `${n} polled again`).toBeGreaterThan(before.lastSuccess.get(n)!);
       expect(before.eventKeys.filter((k) => !after.eventKeys.includes(k)), 'events lost').toEqual([]);
       expect(after.semanticDuplicates, 'events stored twice').toEqual([]);
+      // The seed node warns every WARN_INTERVAL_MS per failing session, also while no agent ran: the
+      // restarted agent read the window it missed, so each session's warnings have no gap.
+      const warnings = await db.query<{ peer_ip: string; at: Date }>('select peer_ip, at from liveness_events where node = $1 and msg = $2 order by peer_ip, at', [nodeName(0), WARN_MSG]);
+      const byPeer = new Map<string, number[]>();
+      for (const w of warnings.rows) byPeer.set(w.peer_ip, [...(byPeer.get(w.peer_ip) ?? []), new Date(w.at).getTime()]);
+      expect(byPeer.size).toBeGreaterThan(0);
+      for (const [peer, times] of byPeer) {
+        expect(times[0]!, `${peer}: warnings from before the kill`).toBeLessThan(killedAt);
+        expect(times.at(-1)!, `${peer}: warnings from after the restart`).toBeGreaterThan(restartedAt);
+        const gaps = times.slice(1).map((t, i) => t - times[i]!);
+        expect(Math.max(...gaps), `${peer}: a warning went missing around the restart`).toBeLessThan(WARN_INTERVAL_MS + 1_000);
+      }
       expectAckedOnce(await signedInUsernames(db), [...ackedFirst, ...second.acked()]);
       expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
     } finally {
