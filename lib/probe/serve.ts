@@ -48,6 +48,11 @@ export function buildServeCommand(): string {
   return `sh -c ${shellJoin([buildServeScript()])}`;
 }
 
+/** Whether an exec command string is the one that starts the loop (tests count probe execs apart from it). */
+export function isServeCommand(command: string): boolean {
+  return command === buildServeCommand();
+}
+
 /** One request line. Hashes that are not 64 hex digits are sent as `-` (no known output). */
 export function buildServeRequest(id: number, journalSince: number, known: KnownHashes = {}): string {
   const since = Math.max(0, Math.floor(journalSince));
