@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InventoryNode } from '../../lib/inventory/schema';
+import { decodeProbeReply } from '../../lib/probe/decode';
+import { buildServeCommand, buildServeRequest, serveEndLine } from '../../lib/probe/serve';
 import { SshError } from './errors';
 import { SshPool } from './pool';
 import { startOpenSshd, type OpenSshServer } from './testing/openssh-server';
@@ -102,5 +104,21 @@ describe('SshPool with OpenSSH', () => {
     const left = async () => execFileSync('sh', ['-c', `pgrep -u ${user.uid} -x sleep || true`], { encoding: 'utf8' }).trim();
     for (let i = 0; i < 40 && (await left()) !== ''; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await left()).toBe('');
+  });
+
+  it('runs the probe loop in the login shell: request after request on one channel, unchanged sections by hash', async () => {
+    const p = pool({ keyPath });
+    const since = Math.floor(Date.now() / 1000) - 60;
+    const shells = () => execFileSync('sh', ['-c', `pgrep -u ${user.uid} -x sh || true`], { encoding: 'utf8' }).trim();
+    const first = decodeProbeReply((await p.converse('n', buildServeCommand(), buildServeRequest(1, since), serveEndLine(1), limits)).toString('latin1'));
+    const afterFirst = shells();
+    expect(first.sections.hostname?.section.exitCode).toBe(0);
+    const known = { hostname: first.sections.hostname!.sha256, 'ip-link': first.sections['ip-link']!.sha256 };
+    const second = decodeProbeReply((await p.converse('n', buildServeCommand(), buildServeRequest(2, since, known), serveEndLine(2), limits)).toString('latin1'));
+    expect(Object.keys(second.unchanged).sort()).toEqual(['hostname', 'ip-link']);
+    expect(second.sections['ip-route']?.section.stdout).toBe(first.sections['ip-route']?.section.stdout);
+    // Both replies came from the same shell (login shell + loop), still running and waiting for the next line.
+    expect(afterFirst).not.toBe('');
+    expect(shells()).toBe(afterFirst);
   });
 });
