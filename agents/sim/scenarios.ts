@@ -184,6 +184,8 @@ export function buildNodeState(plan: NodePlan, peers: readonly string[], nowMs: 
   if (plan.kind === 'seed-stale-session' || plan.kind === 'stale-session') {
     const oldIp = plan.kind === 'seed-stale-session' ? SEED_VANISHED_IP : intToIp(ipToInt('209.245.232.0') + plan.index);
     // Connected with -a 40 min ago, disconnected 20 min ago, reconnected without -a 30 s later.
+    // The allocation service hands the same node the same address again: a repeat of the sequence repeats the incident.
+    state.dzNetwork.allocatableIp = oldIp;
     const earlyPeers = plan.kind === 'seed-stale-session' ? [...SEED_PEERS, ...peers.filter((p) => !SEED_PEERS.includes(p as never)).slice(0, 2)] : peers.slice(0, 4);
     startDaemon(state, nowMs - 45 * MIN);
     connect(state, provisionOf(plan, oldIp, true, earlyPeers), nowMs - 40 * MIN);

@@ -4,9 +4,15 @@ import type { LookupFailure } from '../route/lookup';
 export const verdicts = ['unknown', 'interface-missing', 'interface-down', 'stale-session', 'no-route', 'firewall-blocked', 'healthy'] as const;
 export type Verdict = (typeof verdicts)[number];
 
+// How bad a verdict is, for choosing the one that speaks for a peer (several sessions) or a node
+// (several peers). A concrete cause outranks a peer-level `unknown` (fresh data, recent warnings, no
+// cause found now): the seed's stale session must not hide behind a peer that merely warned earlier.
+// A node without fresh data is unknown as a whole before any ranking (diagnose's nodeUnknown).
+const severity: readonly Verdict[] = ['interface-missing', 'interface-down', 'stale-session', 'no-route', 'firewall-blocked', 'unknown', 'healthy'];
+
 /** Lower is worse. */
 export function verdictRank(v: Verdict): number {
-  return verdicts.indexOf(v);
+  return severity.indexOf(v);
 }
 
 export function worstVerdict(list: readonly Verdict[]): Verdict | null {

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { alertmanagerPayloadSchema } from '@/lib/api/alertmanager';
 import { AppError, toHttpError } from '@/lib/errors';
+import { publicOrigin } from '@/lib/services/auth-request';
 import { checkWebhookToken } from '@/lib/services/check-webhook-token';
 import { recordAlerts } from '@/lib/services/record-alerts';
 
@@ -22,7 +23,7 @@ export async function POST(req: NextRequest): Promise<NextResponse> {
     }
     const payload = alertmanagerPayloadSchema.safeParse(json);
     if (!payload.success) throw new AppError('unprocessable', 'not an Alertmanager v4 payload', payload.error.issues.slice(0, 20));
-    const baseUrl = process.env.FNH_PUBLIC_URL ?? req.nextUrl.origin;
+    const baseUrl = publicOrigin(req);
     return NextResponse.json(await recordAlerts({ payload: payload.data, now: new Date(), baseUrl }));
   } catch (err) {
     const { status, body } = toHttpError(err);
