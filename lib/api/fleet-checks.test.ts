@@ -35,9 +35,14 @@ describe('buildFleetChecks', () => {
     const c = buildFleetChecks({ poll: { state: 'error', dataAgeMs: 60_000, pollAgeMs: 1_000, errorMessage: 'ssh: timed out' }, facts, warnings15m: 0, worstVerdict: null });
     expect(c.poll).toMatchObject({ status: 'fail', detail: 'ssh: timed out' });
   });
-  it('is unknown everywhere but warnings when nothing was collected yet', () => {
+  it('is unknown everywhere when nothing was collected yet, warnings included', () => {
     const c = buildFleetChecks({ poll: { state: 'pending', dataAgeMs: null, pollAgeMs: null, errorMessage: null }, facts: null, warnings15m: 0, worstVerdict: null });
-    expect([c.poll, c.daemon, c.link, c.addresses, c.routes, c.verdict].every((x) => x.status === 'unknown')).toBe(true);
+    expect([c.poll, c.daemon, c.link, c.addresses, c.routes, c.warnings, c.verdict].every((x) => x.status === 'unknown')).toBe(true);
+  });
+  it('never shows "no warnings" as healthy for a node it cannot read, but keeps the warnings it stored', () => {
+    const failing = { state: 'error' as const, dataAgeMs: 60_000, pollAgeMs: 1_000, errorMessage: 'connect refused' };
+    expect(buildFleetChecks({ poll: failing, facts, warnings15m: 0, worstVerdict: null }).warnings.status).toBe('unknown');
+    expect(buildFleetChecks({ poll: failing, facts, warnings15m: 180, worstVerdict: null }).warnings).toMatchObject({ status: 'fail', label: '12.0' });
   });
   it('shows a fault verdict as fail and a stale-session verdict by name', () => {
     expect(buildFleetChecks({ poll: freshPoll, facts, warnings15m: 0, worstVerdict: 'stale-session' }).verdict).toMatchObject({ status: 'fail', label: 'stale-session' });

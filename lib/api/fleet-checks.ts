@@ -38,7 +38,7 @@ export function buildFleetChecks(input: FleetCheckInput): Record<CheckId, CheckC
       link: none,
       addresses: none,
       routes: none,
-      warnings: warningsCell(input.warnings15m),
+      warnings: warningsCheck(input.warnings15m, fresh),
       verdict: verdictCell(input.worstVerdict, fresh),
     };
   }
@@ -48,10 +48,16 @@ export function buildFleetChecks(input: FleetCheckInput): Record<CheckId, CheckC
     link: stale(linkCell(facts.link)),
     addresses: stale(addressesCell(facts)),
     routes: stale(routesCell(facts)),
-    // Warnings are log events with their own timestamps: they stay true even when polling lags.
-    warnings: warningsCell(input.warnings15m),
+    warnings: warningsCheck(input.warnings15m, fresh),
     verdict: verdictCell(input.worstVerdict, fresh),
   };
+}
+
+// Warnings are log events with their own timestamps: stored ones stay true when polling lags. But no
+// stored warning from a node we cannot read is not "no warning": that is unknown.
+function warningsCheck(count: number, fresh: boolean): CheckCell {
+  if (fresh || count > 0) return warningsCell(count);
+  return { status: 'unknown', label: '—', detail: 'no fresh journal from this node: warnings unknown' };
 }
 
 function pollCell(p: FleetCheckInput['poll']): CheckCell {
