@@ -141,7 +141,8 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
     await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 2 * WARN_INTERVAL_MS - Date.now())));
     const second = startAgentChild('second', env);
     const restartedAt = Date.now();
-    await second.until('two polls of every healthy node after the restart', () => healthy.every((n) => second.polledOk(n, restartedAt) >= 2) && second.acked().length >= 3);
+    // ...and a poll of the seed node one warning interval after the restart, so it has warned since (polls are fast).
+    await second.until('two polls of every healthy node after the restart', () => healthy.every((n) => second.polledOk(n, restartedAt) >= 2) && second.acked().length >= 3 && second.polledOk(nodeName(0), restartedAt + WARN_INTERVAL_MS + 1_000) >= 1);
     second.proc.kill('SIGTERM');
     await second.exited;
 
