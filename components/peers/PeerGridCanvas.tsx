@@ -211,10 +211,13 @@ export function PeerGridCanvas(props: {
                 <div
                   key={vr.key}
                   role="rowheader"
-                  className={`absolute left-0 truncate px-1 font-mono text-[11px] leading-5 ${active?.row === vr.index ? 'bg-slate-800 text-white' : 'text-slate-300'}`}
+                  className={`absolute left-0 truncate px-1 font-mono text-[11px] leading-5 ${active?.row === vr.index ? 'bg-slate-800 text-white' : r.fresh ? 'text-slate-300' : 'text-slate-500 italic'}`}
                   style={{ top: vr.start - colHeaderH, width: rowHeaderW, height: cellH }}
+                  title={r.fresh ? undefined : 'no fresh data from this node: its cells are unknown (see the fleet grid for the poll error)'}
+                  data-fresh={r.fresh ? 'true' : 'false'}
                 >
                   {r.name}
+                  {r.fresh ? null : ' · unknown'}
                 </div>
               ) : null;
             })}

@@ -24,7 +24,7 @@ export function buildPeerGrid(nodes: readonly NodeForGrid[], asOf: string, pinne
       if (a.ifname === 'doublezero0' && a.family === 'inet' && !a.local.startsWith('169.254.')) ips.add(a.local);
     }
     for (const ip of ips) if (!ownerOf.has(ip)) ownerOf.set(ip, n.name);
-    return { name: n.name, ip: [...ips][0] ?? null };
+    return { name: n.name, ip: [...ips][0] ?? null, fresh: n.fresh };
   });
   const peerIps = [...new Set(nodes.flatMap((n) => (n.diagnosis?.peers ?? []).map((p) => p.peer)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const colOf = new Map(peerIps.map((ip, i) => [ip, i]));

@@ -10,8 +10,8 @@ describe('buildPeerMatrix', () => {
     asOf: '2025-11-30T19:40:00Z',
     pinned: false,
     rows: [
-      { name: 'A', ip: '10.0.0.1' },
-      { name: 'B', ip: '10.0.0.2' },
+      { name: 'A', ip: '10.0.0.1', fresh: true },
+      { name: 'B', ip: '10.0.0.2', fresh: true },
     ],
     cols: [
       { ip: '10.0.0.2', node: 'B' },
@@ -72,9 +72,9 @@ describe('peerRowOrder', () => {
       asOf: '2025-11-30T19:40:00Z',
       pinned: false,
       rows: [
-        { name: 'ams', ip: null },
-        { name: 'dfw', ip: null },
-        { name: 'fra', ip: null },
+        { name: 'ams', ip: null, fresh: true },
+        { name: 'dfw', ip: null, fresh: true },
+        { name: 'fra', ip: null, fresh: true },
       ],
       cols: [{ ip: '8.8.8.8', node: null }],
       cells: [

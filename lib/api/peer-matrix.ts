@@ -8,7 +8,8 @@ const isoSchema = z.string().datetime({ offset: true });
 export const peerGridResponseSchema = z.object({
   asOf: isoSchema,
   pinned: z.boolean(),
-  rows: z.array(z.object({ name: z.string(), ip: z.string().nullable() })),
+  // fresh: false when the node's poll is failing or stale: all it shows is unknown, even with no cells
+  rows: z.array(z.object({ name: z.string(), ip: z.string().nullable(), fresh: z.boolean().default(true) })),
   cols: z.array(z.object({ ip: z.string(), node: z.string().nullable() })),
   cells: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int().min(0).max(verdicts.length - 1), z.number().int().nonnegative()])),
 });
@@ -19,7 +20,7 @@ export const noSession = 255;
 
 // Dense, typed form for rendering: 1,000 × 1,000 cells are two flat arrays, not a million objects.
 export interface PeerMatrix {
-  rows: { name: string; ip: string | null }[];
+  rows: { name: string; ip: string | null; fresh: boolean }[];
   cols: { ip: string; node: string | null }[];
   /** verdict index per cell (row-major), noSession when there is none */
   verdict: Uint8Array;
@@ -81,7 +82,7 @@ export function isAsymmetric(m: PeerMatrix, row: number, col: number): boolean {
 export function syntheticPeerMatrix(rowCount: number, colCount: number, seed = 1): PeerMatrix {
   const rand = mulberry32(seed);
   const ipOf = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-  const rows = Array.from({ length: rowCount }, (_, i) => ({ name: `sim-${String(i).padStart(4, '0')}`, ip: i < colCount ? ipOf(i) : null }));
+  const rows = Array.from({ length: rowCount }, (_, i) => ({ name: `sim-${String(i).padStart(4, '0')}`, ip: i < colCount ? ipOf(i) : null, fresh: true }));
   const cols = Array.from({ length: colCount }, (_, j) => ({ ip: ipOf(j), node: j < rowCount ? `sim-${String(j).padStart(4, '0')}` : null }));
   const verdict = new Uint8Array(rowCount * colCount).fill(noSession);
   const warnings = new Uint16Array(rowCount * colCount);
@@ -89,6 +90,7 @@ export function syntheticPeerMatrix(rowCount: number, colCount: number, seed = 1
   for (let r = 0; r < rowCount; r++) {
     const rowFault = rand();
     const unknownRow = rowFault < 0.02;
+    rows[r]!.fresh = !unknownRow;
     const staleRow = rowFault > 0.97;
     for (let c = 0; c < colCount; c++) {
       if (r === c) continue;

@@ -53,6 +53,8 @@ describe('buildPeerGrid', () => {
       false,
     );
     expect(grid.rows.map((r) => r.name)).toEqual(['dfw-mn-bm1', 'other', 'dead']);
+    // A node with nothing fresh has no cells, but its row says it is unknown rather than looking empty.
+    expect(grid.rows.map((r) => r.fresh)).toEqual([true, true, false]);
     const col = grid.cols.findIndex((c) => c.ip === '216.238.110.55');
     expect(col).toBeGreaterThanOrEqual(0);
     const cell = grid.cells.find(([r, c]) => r === 0 && c === col);
