@@ -75,7 +75,8 @@ async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, know
       reply = await pool.converse(name, SERVE_COMMAND, buildServeRequest(id, opts.journalSince, known), serveEndLine(id), { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes });
     } catch (err) {
       // A timeout or an overflow is the node's answer. Anything else (no POSIX loop there, the loop
-      // died, a garbled reply): this connection gets one exec per poll from now on, starting now.
+      // died, a garbled reply, another poll of this node in flight): one exec for this poll, and the
+      // pool keeps this connection on exec where the loop failed.
       if (!(err instanceof SshError) || err.kind === 'command-timeout' || err.kind === 'output-too-large') throw err;
     }
     if (reply) return decode(reply, name, pool.address(name), '');

@@ -124,4 +124,20 @@ describe('SshPool.converse', () => {
     expect(err.exitCode).toBe(96);
     expect(pool.sessionUsable('n')).toBe(false);
   });
+
+  it('leaves an in-flight request alone when a second one comes: the second fails, the session stays', async () => {
+    let release: (() => void) | undefined;
+    const { pool } = await loopServer((line, ch) => {
+      if (line === '1') release = () => ch.write(`one\nEND 1\n`);
+      else ch.write(`END ${line}\n`);
+    });
+    const first = ask(pool, 1);
+    for (let i = 0; i < 100 && !release; i++) await new Promise((r) => setTimeout(r, 10));
+    const err = await sshError(ask(pool, 2));
+    expect(err.message).toMatch(/busy/);
+    release!();
+    expect(await first).toBe('one\n');
+    expect(pool.sessionUsable('n')).toBe(true);
+    expect(await ask(pool, 3)).toBe('');
+  });
 });

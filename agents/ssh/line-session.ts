@@ -55,6 +55,11 @@ export class LineSession {
     return this.broken === undefined;
   }
 
+  /** A request is waiting for its reply. */
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
   /** Sends `line` and resolves with the reply's bytes before `endLine` (which must end with a newline). */
   request(line: string, endLine: string, limits: ExecLimits): Promise<Buffer> {
     if (this.broken) return Promise.reject(this.broken);

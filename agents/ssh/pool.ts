@@ -139,6 +139,10 @@ export class SshPool {
     const client = await this.connection(name);
     let byCommand = this.sessions.get(client);
     if (!byCommand) this.sessions.set(client, (byCommand = new Map()));
+    if (byCommand.get(command)?.busy) {
+      // Another request to the same node is in flight (callers normally avoid this): leave it alone.
+      throw new SshError('protocol', `${name}: the session is busy with another request`, { host: hostOf(entry.target), command: summarizeCommand(command) });
+    }
     try {
       let session = byCommand.get(command);
       if (!session?.usable) {
