@@ -99,6 +99,7 @@ test('the node page shows HTML in interface names and log messages as text and r
   await expect(page.getByTestId('interfaces').getByRole('cell', { name: hostilePayloads.ifname, exact: true })).toBeVisible();
   await expect(page.getByTestId('events')).toContainText(hostilePayloads.message);
   await expect(page.getByTestId('events')).toContainText(hostilePayloads.error);
+  await expect(page.getByTestId('reported-hostname')).toHaveText(hostilePayloads.hostname);
 
   // Never markup: no element the payloads would have created exists in the page.
   expect(await page.locator('img[src="x"], svg[onload], script:text("fnh-xss")').count()).toBe(0);

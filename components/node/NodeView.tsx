@@ -39,6 +39,11 @@ export function NodeView({ name }: { name: string }) {
         <span className="text-slate-400">
           {d.user}@{d.host}:{d.port}
         </span>
+        {d.reportedHostname !== null ? (
+          <span className="text-slate-400">
+            reports hostname <span data-testid="reported-hostname" className="font-mono text-slate-300">{d.reportedHostname}</span>
+          </span>
+        ) : null}
         {s.site ? <span className="text-slate-400">site {s.site}</span> : null}
         <Link href={`/remediation?node=${encodeURIComponent(s.name)}${s.worstVerdict ? `&verdict=${s.worstVerdict}` : ''}`} className="text-sky-300 hover:underline">
           Remediate

@@ -90,6 +90,8 @@ export const nodeDetailSchema = z.object({
   host: z.string(),
   port: z.number(),
   user: z.string(),
+  /** what the node itself says its hostname is (the `hostname` section), untrusted text */
+  reportedHostname: z.string().nullable(),
   interfaces: z.array(interfaceRowSchema),
   addresses: z.array(addressRowSchema),
   routes: z.array(routeRowSchema),
@@ -108,6 +110,12 @@ export const nodeDetailSchema = z.object({
   parseIssues: z.array(z.string()),
 });
 export type NodeDetail = z.infer<typeof nodeDetailSchema>;
+
+/** The node's own hostname from the probe's `hostname` section: first line, trimmed, at most 253 characters. */
+export function reportedHostname(stdout: string | undefined): string | null {
+  const line = (stdout ?? '').split('\n', 1)[0]?.trim() ?? '';
+  return line ? line.slice(0, 253) : null;
+}
 
 /** Node names as the inventory allows them; anything else is a 400 before any query. */
 export { nodeNameSchema } from '@/lib/inventory/schema';

@@ -3,7 +3,7 @@ import { livenessEventColumns, livenessEventRowSchema } from './liveness-event-r
 import { getDb, type Queryable } from '@/lib/db';
 import { bundleSchema } from '@/lib/bundle/types';
 import { AppError } from '@/lib/errors';
-import { peerVerdictRowSchema, type LivenessEventRow, type NodeDetail } from '@/lib/api/node';
+import { peerVerdictRowSchema, reportedHostname, type LivenessEventRow, type NodeDetail } from '@/lib/api/node';
 import { buildNodeTables } from '@/lib/api/summarize-state';
 import { listFleet } from './list-fleet';
 import { listStateChanges } from './list-state-changes';
@@ -38,6 +38,7 @@ export async function getNode(opts: { name: string; now: Date; at?: Date; db?: Q
     host: node.host,
     port: node.port,
     user: node.ssh_user,
+    reportedHostname: bundle.success && !opts.at ? reportedHostname(bundle.data.sections.hostname?.stdout) : null,
     ...tables,
     parseIssues: view?.issues ?? [],
     events,
