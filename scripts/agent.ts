@@ -7,6 +7,8 @@ import { getDb } from '../lib/db';
 import { InventoryError } from '../lib/inventory/errors';
 import { importInventoryFile, loadInventoryFile, renderImportedInventory, type ImportFormat } from '../agents/inventory-file';
 import { startAgent } from '../agents/poller/start-agent';
+import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from '../agents/poller/poller';
+import { DEFAULT_BYTE_BUDGET, MiB } from '../agents/ssh/byte-budget';
 import { DEFAULT_LEASE_MS } from '../agents/lease/lease-keeper';
 import { leaseOptionsFor, parseAgentId, parseLeaseMode } from '../agents/lease/lease-mode';
 
@@ -20,6 +22,9 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: process.env.FNH_POLL_INTERVAL_MS ?? '5000' },
     concurrency: { type: 'string', default: process.env.FNH_POLL_CONCURRENCY ?? '16' },
     timeout: { type: 'string', default: process.env.FNH_POLL_TIMEOUT_MS ?? '20000' },
+    // memory: one poll's reply cap, and the ceiling on reply bytes held across all polls at once
+    'max-poll-mb': { type: 'string', default: process.env.FNH_MAX_POLL_OUTPUT_MB ?? String(DEFAULT_MAX_POLL_OUTPUT_BYTES / MiB) },
+    'output-budget-mb': { type: 'string', default: process.env.FNH_OUTPUT_BUDGET_MB ?? String(DEFAULT_BYTE_BUDGET / MiB) },
     // many machines: auto = lease nodes when DATABASE_URL points at PostgreSQL
     leases: { type: 'string', default: process.env.FNH_LEASES ?? 'auto' },
     'lease-ms': { type: 'string', default: process.env.FNH_LEASE_MS ?? String(DEFAULT_LEASE_MS) },
@@ -49,7 +54,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!args.inventory) {
-    console.error('usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS] [--leases auto|on|off] [--lease-ms MS] [--agent-id ID]');
+    console.error('usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS] [--max-poll-mb N] [--output-budget-mb N] [--leases auto|on|off] [--lease-ms MS] [--agent-id ID]');
     return 2;
   }
   const inventory = loadInventoryFile(args.inventory);
@@ -65,7 +70,9 @@ async function main(): Promise<number> {
   const agent = await startAgent({
     db,
     inventory,
+    pool: { byteBudget: positiveInt('output-budget-mb', args['output-budget-mb']) * MiB },
     poller: {
+      maxOutputBytes: positiveInt('max-poll-mb', args['max-poll-mb']) * MiB,
       intervalMs: positiveInt('interval', args.interval),
       concurrency: positiveInt('concurrency', args.concurrency),
       pollTimeoutMs: positiveInt('timeout', args.timeout),

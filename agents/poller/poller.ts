@@ -9,6 +9,14 @@ import { Semaphore } from './semaphore';
 // the schedule of the others. Each node has its own timer; a poll that overruns its interval
 // is followed directly by the next one, never by two at once.
 
+/**
+ * One poll's reply cap: a 1,000,000-route node sends ~190 MB (the ip-route section, base64), and the
+ * probe lets that section carry up to 256 MiB of JSON (~341 MiB as base64), so 320 MiB takes every
+ * realistic table while a node printing without end is cut off. What many such polls may hold at once
+ * is bounded separately by the pool's ByteBudget.
+ */
+export const DEFAULT_MAX_POLL_OUTPUT_BYTES = 320 * 1024 * 1024;
+
 export type NodePollState = 'pending' | 'ok' | 'error' | 'host-key-changed';
 
 export interface NodePollStatus {
@@ -31,7 +39,7 @@ export interface PollerOptions {
   intervalMs?: number;
   concurrency?: number;
   pollTimeoutMs?: number;
-  /** cap on the probe's whole stdout */
+  /** cap on the probe's whole stdout (default DEFAULT_MAX_POLL_OUTPUT_BYTES) */
   maxOutputBytes?: number;
   journal?: JournalWindowPolicy;
   now?: () => number;
@@ -66,7 +74,7 @@ export class Poller {
       intervalMs: opts.intervalMs ?? 5_000,
       concurrency: opts.concurrency ?? 16,
       pollTimeoutMs: opts.pollTimeoutMs ?? 20_000,
-      maxOutputBytes: opts.maxOutputBytes ?? 64 * 1024 * 1024,
+      maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_POLL_OUTPUT_BYTES,
       journal: opts.journal ?? defaultJournalWindow,
       now: opts.now ?? Date.now,
       log: opts.log ?? ((m) => console.error(m)),

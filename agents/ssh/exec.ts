@@ -1,9 +1,12 @@
 import type { Client, ClientChannel } from 'ssh2';
+import type { ByteBudget } from './byte-budget';
 import { SshError, summarizeCommand } from './errors';
 
 // Runs one command on an open connection with a deadline and an output cap. Output beyond the
 // cap is never buffered: reading stops, the channel is closed and the caller recycles the
-// connection (the node may keep writing into a channel we no longer read).
+// connection (the node may keep writing into a channel we no longer read). With a budget, stdout
+// bytes are also charged to the agent-wide ByteBudget as they arrive and released when the result
+// is handed over or the command fails.
 
 export interface ExecLimits {
   timeoutMs: number;
@@ -20,10 +23,11 @@ export interface ExecResult {
   signal?: string;
 }
 
-export function execCapped(client: Client, command: string, limits: ExecLimits, host: string): Promise<ExecResult> {
+export function execCapped(client: Client, command: string, limits: ExecLimits, host: string, budget?: ByteBudget): Promise<ExecResult> {
   const summary = summarizeCommand(command);
   const maxStderr = limits.maxStderrBytes ?? 64 * 1024;
-  return new Promise<ExecResult>((resolve, reject) => {
+  const charge = budget?.open(host, summary);
+  const settledPromise = new Promise<ExecResult>((resolve, reject) => {
     let channel: ClientChannel | undefined;
     let settled = false;
     const out: Buffer[] = [];
@@ -50,6 +54,7 @@ export function execCapped(client: Client, command: string, limits: ExecLimits, 
       settled = true;
       clearTimeout(timer);
       stopChannel();
+      out.length = 0; // what arrived so far is thrown away, not held until the promise is collected
       reject(e);
     };
     const timer = setTimeout(
@@ -71,6 +76,11 @@ export function execCapped(client: Client, command: string, limits: ExecLimits, 
         if (settled) return;
         if (outBytes + chunk.length > limits.maxBytes) {
           fail(new SshError('output-too-large', `output exceeded ${limits.maxBytes} bytes on ${host}`, { host, command: summary }));
+          return;
+        }
+        const overBudget = charge?.add(chunk.length);
+        if (overBudget) {
+          fail(overBudget);
           return;
         }
         outBytes += chunk.length;
@@ -95,4 +105,6 @@ export function execCapped(client: Client, command: string, limits: ExecLimits, 
       });
     });
   });
+  // Whichever way it ends, the bytes are no longer ours to hold once the caller has them (or the error).
+  return settledPromise.finally(() => charge?.release());
 }

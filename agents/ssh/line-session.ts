@@ -1,18 +1,20 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { SshError, summarizeCommand } from './errors';
+import type { ByteBudget, ReplyCharge } from './byte-budget';
 import type { ExecLimits } from './exec';
 
 // A long-lived command on one channel that answers request lines on its stdin with replies ended by
 // a known line on its stdout (lib/probe/serve.ts). One request at a time; the reply is capped and
 // has a deadline like an exec. Any byte from the node while no request is pending, a reply over the
 // cap, a timeout or the command ending breaks the session for good: the caller closes it and opens
-// another (or goes back to one exec per request).
+// another (or goes back to one exec per request). With a budget, a reply's bytes are charged to the
+// agent-wide ByteBudget as they arrive and released when the reply is handed over or fails.
 
 export class LineSession {
   private readonly channel: ClientChannel;
   private readonly host: string;
   private readonly summary: string;
-  private pending: { end: Buffer; limits: ExecLimits; chunks: Buffer[]; bytes: number; tail: Buffer; resolve: (b: Buffer) => void; reject: (e: SshError) => void; timer: NodeJS.Timeout } | undefined;
+  private pending: { end: Buffer; limits: ExecLimits; chunks: Buffer[]; bytes: number; tail: Buffer; resolve: (b: Buffer) => void; reject: (e: SshError) => void; timer: NodeJS.Timeout; charge: ReplyCharge | undefined } | undefined;
   private broken: SshError | undefined;
   private exitCode: number | null = null;
 
@@ -61,7 +63,7 @@ export class LineSession {
   }
 
   /** Sends `line` and resolves with the reply's bytes before `endLine` (which must end with a newline). */
-  request(line: string, endLine: string, limits: ExecLimits): Promise<Buffer> {
+  request(line: string, endLine: string, limits: ExecLimits, budget?: ByteBudget): Promise<Buffer> {
     if (this.broken) return Promise.reject(this.broken);
     if (this.pending) return Promise.reject(new SshError('protocol', `a request is already pending on ${this.host}`, { host: this.host, command: this.summary }));
     return new Promise((resolve, reject) => {
@@ -70,7 +72,7 @@ export class LineSession {
         limits.timeoutMs,
       );
       // Matched at the start of the reply or after a newline, so a marker can only be a whole line.
-      this.pending = { end: Buffer.from(`\n${endLine}`), limits, chunks: [], bytes: 0, tail: Buffer.from('\n'), resolve, reject, timer };
+      this.pending = { end: Buffer.from(`\n${endLine}`), limits, chunks: [], bytes: 0, tail: Buffer.from('\n'), resolve, reject, timer, charge: budget?.open(this.host, this.summary) };
       this.channel.write(line);
     });
   }
@@ -87,6 +89,11 @@ export class LineSession {
     }
     if (p.bytes + chunk.length > p.limits.maxBytes + p.end.length) {
       this.break(new SshError('output-too-large', `output exceeded ${p.limits.maxBytes} bytes on ${this.host}`, { host: this.host, command: this.summary }));
+      return;
+    }
+    const overBudget = p.charge?.add(chunk.length);
+    if (overBudget) {
+      this.break(overBudget);
       return;
     }
     p.chunks.push(chunk);
@@ -106,6 +113,7 @@ export class LineSession {
     }
     this.pending = undefined;
     clearTimeout(p.timer);
+    p.charge?.release();
     p.resolve(Buffer.concat(p.chunks).subarray(0, Math.max(0, endOfReply)));
   }
 
@@ -116,6 +124,8 @@ export class LineSession {
     this.pending = undefined;
     if (p) {
       clearTimeout(p.timer);
+      p.charge?.release();
+      p.chunks.length = 0;
       p.reject(err);
     }
     this.channel.removeAllListeners('data');

@@ -2,6 +2,7 @@ import type { Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import type { Inventory, InventoryNode } from '../../lib/inventory/schema';
 import { shellJoin } from '../../lib/probe/shell-quote';
+import { ByteBudget } from './byte-budget';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
 import { openConnection, type ConnectTarget } from './connect';
 import { SshError, summarizeCommand } from './errors';
@@ -21,6 +22,11 @@ export interface PoolOptions {
   backoff?: BackoffPolicy;
   random?: () => number;
   now?: () => number;
+  /**
+   * Reply bytes every command and probe reply of this pool may hold at once (default
+   * DEFAULT_BYTE_BUDGET); pass a ByteBudget to share one ceiling between pools.
+   */
+  byteBudget?: ByteBudget | number;
 }
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'ready' | 'backoff' | 'host-key-changed';
@@ -57,7 +63,9 @@ export class SshPool {
   private readonly sessions = new WeakMap<Client, Map<string, LineSession>>();
   /** connections on which a session command failed to run: one exec per request there */
   private readonly noSessions = new WeakSet<Client>();
-  private readonly opts: Required<PoolOptions>;
+  private readonly opts: Required<Omit<PoolOptions, 'byteBudget'>>;
+  /** the in-flight output ceiling shared by every node's replies */
+  readonly byteBudget: ByteBudget;
   private closed = false;
 
   constructor(inventory: Inventory, opts: PoolOptions = {}) {
@@ -69,6 +77,7 @@ export class SshPool {
       random: opts.random ?? Math.random,
       now: opts.now ?? Date.now,
     };
+    this.byteBudget = opts.byteBudget instanceof ByteBudget ? opts.byteBudget : new ByteBudget(opts.byteBudget);
     this.setInventory(inventory);
   }
 
@@ -117,7 +126,7 @@ export class SshPool {
     const entry = this.entry(name);
     const client = await this.connection(name);
     try {
-      const result = await execCapped(client, command, limits, hostOf(entry.target));
+      const result = await execCapped(client, command, limits, hostOf(entry.target), this.byteBudget);
       if (result.exitCode === null && result.signal === undefined) {
         throw new SshError('closed', `${name}: the command ended without an exit status (connection lost?)`, { host: hostOf(entry.target), command: summarizeCommand(command) });
       }
@@ -149,7 +158,7 @@ export class SshPool {
         session = await LineSession.open(client, command, hostOf(entry.target), limits.timeoutMs);
         byCommand.set(command, session);
       }
-      return await session.request(line, endLine, limits);
+      return await session.request(line, endLine, limits, this.byteBudget);
     } catch (err) {
       byCommand.get(command)?.close();
       byCommand.delete(command);
