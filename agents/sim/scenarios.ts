@@ -21,6 +21,8 @@ export interface ScenarioOverride {
   delayMs?: number;
   /** huge: bytes printed per exec (default 64 MiB) */
   hugeBytes?: number;
+  /** a kernel route table of this many routes in the probe's ip-route section (e.g. 1,000,000), streamed */
+  routeTableSize?: number;
 }
 
 export interface NodePlan {
@@ -32,6 +34,8 @@ export interface NodePlan {
   behavior: Behavior;
   delayMs: number;
   hugeBytes: number;
+  /** 0: the node's own routes only */
+  routeTableSize: number;
   publicIp: string;
   gateway: string;
   mac: string;
@@ -100,6 +104,7 @@ export function planNode(index: number, override?: ScenarioOverride): NodePlan {
     behavior: override?.behavior ?? base.behavior,
     delayMs: override?.delayMs ?? 10_000,
     hugeBytes: override?.hugeBytes ?? 64 * 1024 * 1024,
+    routeTableSize: override?.routeTableSize ?? 0,
     publicIp,
     gateway: intToIp(publicBase + 1),
     mac: macOf(index),
@@ -166,6 +171,7 @@ function emptyState(plan: NodePlan, peers: readonly string[]): SimNodeState {
     },
     history: { spans: [], infos: [] },
     nextIfindex: 3,
+    ...(plan.routeTableSize > 0 ? { routeTableSize: plan.routeTableSize } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import ssh2, { type Connection, type ParsedKey, type Server, type ServerChannel } from 'ssh2';
-import { answerExec, serveLoopOf, type ServeLoop } from './exec';
+import { answerExecParts, serveLoopOf, type ReplyPart, type ServeLoop } from './exec';
 import { generateKeyPair, type KeyPair } from './keys';
 import type { NodePlan } from './scenarios';
 import type { SimNodeState } from './state';
@@ -155,30 +155,42 @@ export class SimNodeServer {
   /** The probe loop: answers each request line on stdin until stdin ends or a request is malformed. */
   private serve(stream: ServerChannel, loop: ServeLoop): void {
     let buffered = '';
+    let ended = false;
+    // Replies go out one after another, each streamed with backpressure (a reply may be ~190 MB).
+    let writing = Promise.resolve();
+    const end = (code: number) => {
+      if (ended) return;
+      ended = true;
+      if (!stream.destroyed) finish(stream, code);
+    };
     stream.on('data', (chunk: Buffer) => {
+      if (ended) return;
       buffered += chunk.toString('latin1');
       // A request line is ~700 bytes; a client that never sends a newline is cut off like sh's read would not be.
-      if (buffered.length > 64 * 1024) return finish(stream, 2);
+      if (buffered.length > 64 * 1024) return end(2);
       let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0 && !stream.destroyed) {
+      while ((nl = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
-        const r = loop.answer(this.state, line, this.opts.now());
-        if ('exitCode' in r) return finish(stream, r.exitCode);
-        stream.write(r.reply);
+        writing = writing.then(async () => {
+          if (ended || stream.destroyed) return;
+          const r = loop.answerParts(this.state, line, this.opts.now());
+          if ('exitCode' in r) return end(r.exitCode);
+          await writeParts(stream, r.parts);
+        });
       }
     });
-    stream.on('end', () => {
-      if (!stream.destroyed) finish(stream, 0);
-    });
+    stream.on('end', () => void writing.then(() => end(0)));
   }
 
   private answer(stream: ServerChannel, command: string): void {
     if (stream.destroyed) return;
-    const r = answerExec(this.state, command, this.opts.now());
-    if (r.stdout) stream.write(r.stdout);
-    if (r.stderr) stream.stderr.write(r.stderr);
-    finish(stream, r.exitCode);
+    const r = answerExecParts(this.state, command, this.opts.now());
+    void writeParts(stream, r.stdout).then(() => {
+      if (stream.destroyed) return;
+      if (r.stderr) stream.stderr.write(r.stderr);
+      finish(stream, r.exitCode);
+    });
   }
 }
 
@@ -194,17 +206,36 @@ async function streamHuge(stream: ServerChannel, total: number): Promise<void> {
   while (sent < total && !stream.destroyed) {
     const piece = total - sent >= chunk.length ? chunk : chunk.subarray(0, total - sent);
     sent += piece.length;
-    if (!stream.write(piece)) await new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('drain', done);
-        stream.off('close', done);
-        resolve();
-      };
-      stream.on('drain', done);
-      stream.on('close', done);
-    });
+    await writeDrained(stream, piece);
   }
   if (!stream.destroyed) finish(stream, 0);
+}
+
+/** Writes each part in turn; a streamed part is rendered piece by piece as the client drains it. */
+async function writeParts(stream: ServerChannel, parts: readonly ReplyPart[]): Promise<void> {
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      await writeDrained(stream, part);
+      continue;
+    }
+    for (const piece of part) {
+      if (stream.destroyed) return;
+      await writeDrained(stream, piece);
+    }
+  }
+}
+
+function writeDrained(stream: ServerChannel, data: string | Buffer): Promise<void> {
+  if (stream.destroyed || stream.write(data)) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }
 
 /**

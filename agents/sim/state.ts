@@ -131,6 +131,8 @@ export interface SimNodeState {
   dzNetwork: DzNetworkView;
   history: { spans: FailureSpan[]; infos: InfoEvent[] };
   nextIfindex: number;
+  /** routes in the probe's ip-route section when the node holds a huge table (big-route-table.ts); absent: its own routes only */
+  routeTableSize?: number;
 }
 
 export const LIVENESS_PORT = 44880;
