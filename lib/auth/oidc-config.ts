@@ -44,3 +44,13 @@ export function usernameFromClaims(claims: Readonly<Record<string, unknown>>, su
   }
   return `oidc.${subjectHash.slice(0, 16)}`;
 }
+
+/**
+ * Plain http is accepted only to a provider on this machine (127.0.0.0/8, ::1, localhost): an IdP
+ * sidecar or a test provider. Anything that crosses a network must be https, so tokens and the
+ * JWKS cannot be read or swapped on the way.
+ */
+export function mayUsePlainHttp(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return url.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
+}

@@ -1,8 +1,10 @@
 import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
+import { z } from 'zod';
 import { roleFromClaims } from '../auth/oidc-claims';
-import { oidcConfigFromEnv, usernameFromClaims, type OidcConfig } from '../auth/oidc-config';
+import { describeOidcFailure } from '../auth/oidc-errors';
+import { mayUsePlainHttp, oidcConfigFromEnv, usernameFromClaims, type OidcConfig } from '../auth/oidc-config';
 import { getDb } from '../db';
 import { AppError } from '../errors';
 import { appendAudit } from './audit-append';
@@ -11,7 +13,7 @@ import { userColumns, type UserRow } from './auth-users';
 
 // Authorization code flow with PKCE, state and nonce (openid-client). The role comes from one claim
 // through FNH_OIDC_ROLE_MAP on every sign-in, so removing someone from the IdP group takes effect at
-// their next sign-in. Not exercised against a real IdP in this repository's tests.
+// their next sign-in. Proven end to end against a provider in tests/oidc/oidc-sign-in.int.test.ts.
 
 export const oidcTxCookieName = 'fnh_oidc_tx';
 
@@ -26,13 +28,31 @@ function requireConfig(): OidcConfig {
 async function discover(c: OidcConfig): Promise<client.Configuration> {
   const key = `${c.issuer.href} ${c.clientId}`;
   if (discovered?.key !== key) {
-    const config = client.discovery(c.issuer, c.clientId, c.clientSecret);
+    const execute = mayUsePlainHttp(c.issuer) ? [client.allowInsecureRequests] : [];
+    const config = client.discovery(c.issuer, c.clientId, c.clientSecret, undefined, { execute }).then((found) => {
+      refusePlainHttpEndpoints(found);
+      // openid-client does not check an ID token's signature when it comes from the token endpoint
+      // (OIDC Core 3.1.3.7 lets TLS stand in); this app checks it anyway against the provider's JWKS,
+      // so a token the provider did not sign is refused even if the token exchange was intercepted.
+      client.enableNonRepudiationChecks(found);
+      return found;
+    });
     discovered = { key, config };
     config.catch(() => {
       discovered = undefined;
     });
   }
   return discovered.config;
+}
+
+/** allowInsecureRequests applies to every endpoint; only those on this machine may actually be plain http. */
+function refusePlainHttpEndpoints(config: client.Configuration): void {
+  const m = config.serverMetadata();
+  for (const endpoint of [m.authorization_endpoint, m.token_endpoint, m.jwks_uri, m.userinfo_endpoint]) {
+    if (endpoint === undefined) continue;
+    const url = new URL(endpoint);
+    if (url.protocol !== 'https:' && !mayUsePlainHttp(url)) throw new Error(`OpenID provider endpoint ${url.origin} is not https`);
+  }
 }
 
 export function oidcEnabled(): boolean {
@@ -57,29 +77,50 @@ export async function beginOidcSignIn(): Promise<{ url: string; tx: string }> {
   return { url: url.href, tx: Buffer.from(JSON.stringify({ verifier, state, nonce }), 'utf8').toString('base64url') };
 }
 
-export async function completeOidcSignIn(currentUrl: URL, txCookie: string | undefined, now: Date): Promise<SignedIn> {
-  const c = requireConfig();
+const txSchema = z.object({ verifier: z.string().min(43), state: z.string().min(1), nonce: z.string().min(1) });
+
+function readTx(txCookie: string | undefined): z.infer<typeof txSchema> {
   if (!txCookie) throw new AppError('bad_request', 'sign-in expired; start again');
-  let tx: { verifier: string; state: string; nonce: string };
+  let raw: unknown;
   try {
-    tx = JSON.parse(Buffer.from(txCookie, 'base64url').toString('utf8')) as typeof tx;
+    raw = JSON.parse(Buffer.from(txCookie, 'base64url').toString('utf8'));
   } catch {
-    throw new AppError('bad_request', 'sign-in state is corrupt; start again');
+    raw = undefined;
   }
+  const tx = txSchema.safeParse(raw);
+  if (!tx.success) throw new AppError('bad_request', 'sign-in state is corrupt; start again');
+  return tx.data;
+}
+
+function refused(err: unknown): never {
+  throw new AppError('unauthorized', `identity provider refused the sign-in: ${describeOidcFailure(err)}`);
+}
+
+/**
+ * `requestUrl` is only read for the query the provider appended. The token request must name exactly
+ * the redirect_uri the authorization request named (RFC 6749 4.1.3), and behind a reverse proxy the
+ * URL the handler sees (internal host, http) is not that, so the configured one is used.
+ */
+export async function completeOidcSignIn(requestUrl: URL, txCookie: string | undefined, now: Date): Promise<SignedIn> {
+  const c = requireConfig();
+  const tx = readTx(txCookie);
+  const callbackUrl = new URL(c.redirectUri);
+  callbackUrl.search = requestUrl.search;
   const config = await discover(c);
   const tokens = await client
-    .authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce })
-    .catch((err: unknown) => {
-      throw new AppError('unauthorized', `identity provider refused the sign-in: ${err instanceof Error ? err.message : 'unknown error'}`);
-    });
-  const claims = { ...(tokens.claims() ?? {}) } as Record<string, unknown>;
-  if (!(c.mapping.claim in claims) && tokens.access_token && typeof claims.sub === 'string') {
-    Object.assign(claims, await client.fetchUserInfo(config, tokens.access_token, claims.sub));
+    .authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce })
+    .catch(refused);
+  const idToken = tokens.claims();
+  if (!idToken) refused(new Error('the provider returned no ID token'));
+  // Who the user is comes from the signed ID token alone; userinfo may supply the role claim (some
+  // providers keep groups out of the token) but never overrides what the ID token says.
+  let claims: Record<string, unknown> = { ...idToken };
+  if (!(c.mapping.claim in claims) && tokens.access_token) {
+    claims = { ...(await client.fetchUserInfo(config, tokens.access_token, idToken.sub).catch(refused)), ...idToken };
   }
   const role = roleFromClaims(claims, c.mapping);
   if (!role) throw new AppError('forbidden', `your identity provider account has no role here (claim ${c.mapping.claim})`);
-  if (typeof claims.sub !== 'string' || typeof claims.iss !== 'string') throw new AppError('unauthorized', 'ID token without subject');
-  const subject = `${claims.iss}|${claims.sub}`;
+  const subject = `${idToken.iss}|${idToken.sub}`;
   const username = usernameFromClaims(claims, createHash('sha256').update(subject).digest('hex'));
 
   const db = await getDb();
