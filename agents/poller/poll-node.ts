@@ -1,5 +1,6 @@
 import { bundleSchema, type Bundle, type RawSection, type SectionName } from '../../lib/bundle/types';
-import { parseJournal, type LivenessEvent } from '../../lib/parse/journal';
+import { journalReferenceYear, type ParsedJournal } from '../../lib/model/normalize';
+import { parseJournalDetailed, type LivenessEvent } from '../../lib/parse/journal';
 import { buildProbeCommand, type KnownHashes } from '../../lib/probe/script';
 import { decodeProbeReply, ProbeDecodeError, type ProbeReply } from '../../lib/probe/decode';
 import { buildServeCommand, buildServeRequest, serveEndLine } from '../../lib/probe/serve';
@@ -29,6 +30,8 @@ export interface PollNodeOptions {
 export interface PolledNode {
   bundle: Bundle;
   events: LivenessEvent[];
+  /** the journal as parsed for `events`, handed to normalization so it is not parsed twice */
+  journal: ParsedJournal;
 }
 
 const PROBE_SUMMARY = 'probe (sh -c <script>)';
@@ -63,8 +66,11 @@ export async function pollNode(pool: SshPool, name: string, opts: PollNodeOption
   }
   const bundle = bundleSchema.parse({ meta: { node: name, collectedAt: opts.now.toISOString() }, sections });
   memo.remember(name, held);
-  const events = parseJournal(bundle.sections.journal?.stdout ?? '');
-  return { bundle, events };
+  // Dated like normalizeBundle dates it (the collection's year), so the ingest can reuse this parse.
+  const text = bundle.sections.journal?.stdout ?? '';
+  const referenceYear = journalReferenceYear(bundle.meta.collectedAt);
+  const result = parseJournalDetailed(text, referenceYear);
+  return { bundle, events: result.events, journal: { text, referenceYear, result } };
 }
 
 async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, known: KnownHashes, deadline: number, clock: () => number): Promise<ProbeReply> {

@@ -1,5 +1,6 @@
 import type { Db } from '../../lib/db/types';
 import type { Inventory } from '../../lib/inventory/schema';
+import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { onShutdown } from '../../lib/shutdown';
 import { ingestPoll } from '../../lib/services/ingest-poll';
 import { syncInventory } from '../../lib/services/sync-inventory';
@@ -39,12 +40,14 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   const pool = new SshPool(opts.inventory, opts.pool);
   const { rows } = await opts.db.query<{ node: string; last_success_at: Date }>('select node, last_success_at from node_status where last_success_at is not null');
   const lastSuccess = new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
+  // Lives as long as the agent: each poll re-normalizes and re-hashes only the sections that changed.
+  const normalizeCache = new NormalizeCache();
   const poller = new Poller(
     pool,
     opts.inventory.nodes.map((n) => n.name),
     async (r) => {
       try {
-        await storeResult(opts.db, r);
+        await storeResult(opts.db, r, normalizeCache);
       } finally {
         opts.observe?.(r);
       }
@@ -73,9 +76,10 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   return { pool, poller, ...(lease ? { lease } : {}), stop };
 }
 
-async function storeResult(db: Db, r: PollResult): Promise<void> {
+async function storeResult(db: Db, r: PollResult, normalizeCache: NormalizeCache): Promise<void> {
   if (r.ok) {
-    await ingestPoll(db, { ok: true, node: r.node, at: r.at, pollMs: r.pollMs, bundle: r.polled.bundle, events: r.polled.events });
+    const { bundle, events, journal } = r.polled;
+    await ingestPoll(db, { ok: true, node: r.node, at: r.at, pollMs: r.pollMs, bundle, events, journal }, { normalizeCache });
   } else {
     await ingestPoll(db, { ok: false, node: r.node, at: r.at, pollMs: r.pollMs, state: r.state, error: r.error.toJSON() });
   }

@@ -1,25 +1,40 @@
 import type { Bundle, RawSection, SectionName } from '../bundle/types';
 import { requiredSections } from '../bundle/types';
-import { parseDaemonRoutes } from '../parse/daemon-routes';
-import { parseIpAddr } from '../parse/ip-addr';
-import { parseIpLink } from '../parse/ip-link';
-import { formatRoute, parseIpRoute } from '../parse/ip-route';
-import { formatRule, parseIpRule } from '../parse/ip-rule';
-import type { ParseIssue } from '../parse/issues';
-import { parseJournalDetailed } from '../parse/journal';
-import { parseMetrics } from '../parse/metrics';
-import { parseNft } from '../parse/nft';
-import { parseSystemctlIsActive } from '../parse/systemctl';
-import type { NodeState, SectionIssue, SectionStatus, StableNodeState } from './node-state';
+import { parseJournalDetailed, type JournalParseResult } from '../parse/journal';
+import type { NodeState, SectionIssue, SectionStatus } from './node-state';
+import type { NormalizeCache } from './normalize-cache';
+import { sectionNormalizers, type CachedSectionName, type NormalizedSection, type SectionValues } from './section-normalizers';
+
+/** A journal already parsed by the poller (it stores the events), with what it was parsed from. */
+export interface ParsedJournal {
+  /** the journal section's stdout the result was read from */
+  text: string;
+  referenceYear: number;
+  result: JournalParseResult;
+}
+
+export interface NormalizeOptions {
+  /** reused instead of parsing the journal again when it was read from this bundle's text and year */
+  journal?: ParsedJournal;
+  /** reuses the normalized form of sections whose output did not change since the node's last poll */
+  cache?: NormalizeCache;
+}
+
+/** The reference year syslog-form journal lines are dated with: the collection's. */
+export function journalReferenceYear(collectedAt: string): number {
+  return new Date(collectedAt).getUTCFullYear();
+}
 
 /**
  * Parses every section of a bundle into the normalized node state. Never throws: a missing or
  * failed section leaves its part empty (or null when "unknown" must differ from "none") and is listed
- * in `sections` and `issues`.
+ * in `sections` and `issues`. With a cache, the result is deep-equal to the uncached one; parts of it
+ * may be shared with earlier results (treat it as read-only).
  */
-export function normalizeBundle(bundle: Bundle): NodeState {
+export function normalizeBundle(bundle: Bundle, opts: NormalizeOptions = {}): NodeState {
   const issues: SectionIssue[] = [];
   const sections: NodeState['sections'] = {};
+  const node = bundle.meta.node;
 
   const usable = (name: SectionName): RawSection | undefined => {
     const section = bundle.sections[name];
@@ -36,94 +51,51 @@ export function normalizeBundle(bundle: Bundle): NodeState {
     if (status === 'truncated') issues.push({ section: name, message: 'output truncated at the size cap' });
     return section;
   };
-  const note = (name: SectionName, parsed: ParseIssue[]): void => {
+  /** The section's normalized value (from the cache when its output is unchanged), its parse issues noted; undefined when unusable. */
+  const read = <S extends CachedSectionName>(name: S): SectionValues[S] | undefined => {
+    const section = usable(name);
+    if (!section) return undefined;
+    const normalize = sectionNormalizers[name] as (stdout: string) => NormalizedSection<SectionValues[S]>;
+    const { value, issues: parsed } = opts.cache ? opts.cache.section(node, name, section.stdout, normalize) : normalize(section.stdout);
     for (const issue of parsed.slice(0, 20)) issues.push({ section: name, message: issue.message });
     if (parsed.length && sections[name] === 'ok') sections[name] = 'unreadable';
+    return value;
   };
 
-  const linkText = usable('ip-link');
-  const links = linkText ? parseIpLink(linkText.stdout) : { items: [], issues: [] };
-  note('ip-link', links.issues);
-  const addrText = usable('ip-addr');
-  const addrs = addrText ? parseIpAddr(addrText.stdout) : { items: [], issues: [] };
-  note('ip-addr', addrs.issues);
-  const routeText = usable('ip-route');
-  const routes = routeText ? parseIpRoute(routeText.stdout) : { items: [], issues: [] };
-  note('ip-route', routes.issues);
-  const ruleText = usable('ip-rule');
-  const rules = ruleText ? parseIpRule(ruleText.stdout) : { items: [], issues: [] };
-  note('ip-rule', rules.issues);
-
-  const nftText = usable('nft');
-  let firewall: StableNodeState['firewall'] = null;
-  if (nftText) {
-    const nft = parseNft(nftText.stdout);
-    note('nft', nft.issues);
-    // an unreadable ruleset is unknown, not empty: never report "no firewall rule" on garbage
-    if (!(nft.issues.length && nft.chains.length === 0)) firewall = { chains: nft.chains, rules: nft.rules };
-  }
+  const links = read('ip-link') ?? [];
+  const addresses = read('ip-addr') ?? [];
+  const routes = read('ip-route') ?? [];
+  const rules = read('ip-rule') ?? [];
+  const firewall = read('nft') ?? null;
 
   const journalText = usable('journal');
-  const journal = journalText ? parseJournalDetailed(journalText.stdout, new Date(bundle.meta.collectedAt).getUTCFullYear()) : undefined;
+  const journal = journalText ? parsedJournal(journalText.stdout, journalReferenceYear(bundle.meta.collectedAt), opts.journal) : undefined;
   if (journal && journal.skipped) issues.push({ section: 'journal', message: `${journal.skipped} unreadable line(s) skipped` });
 
-  const unitText = usable('systemctl');
-  const unitState = unitText ? parseSystemctlIsActive(unitText.stdout) : null;
-
-  const daemonText = usable('daemon-routes');
-  let sessions: NodeState['daemon']['sessions'] = null;
-  if (daemonText) {
-    const parsed = parseDaemonRoutes(daemonText.stdout);
-    note('daemon-routes', parsed.issues);
-    if (!(parsed.issues.length && parsed.items.length === 0)) {
-      sessions = parsed.items
-        .map(({ raw: _raw, ...rest }) => rest)
-        .sort((a, b) => `${a.localIP} ${a.peerIP}`.localeCompare(`${b.localIP} ${b.peerIP}`));
-    }
-  }
-
-  const metricsText = usable('metrics');
-  const metrics = metricsText ? parseMetrics(metricsText.stdout) : { items: [], issues: [] };
-  note('metrics', metrics.issues);
+  const unitState = read('systemctl') ?? null;
+  const sessions = read('daemon-routes') ?? null;
+  const metrics = read('metrics') ?? [];
 
   return {
-    node: bundle.meta.node,
+    node,
     collectedAt: bundle.meta.collectedAt,
-    links: links.items
-      .map((l) => withoutUndefined({ ifname: l.ifname, kind: l.kind, up: l.up, lowerUp: l.lowerUp, operstate: l.operstate, mtu: l.mtu, flags: l.flags }))
-      .sort((a, b) => a.ifname.localeCompare(b.ifname)),
-    addresses: addrs.items
-      .map((a) => withoutUndefined({ ifname: a.ifname, family: a.family, local: a.local, prefixlen: a.prefixlen, scope: a.scope, tentative: a.tentative, dadfailed: a.dadfailed }))
-      .sort((a, b) => `${a.ifname} ${a.local}`.localeCompare(`${b.ifname} ${b.local}`)),
-    routes: routes.items
-      .map((r) =>
-        withoutUndefined({
-          table: r.table,
-          type: r.type,
-          dst: r.dst,
-          protocol: r.protocol,
-          scope: r.scope,
-          metric: r.metric,
-          prefsrc: r.prefsrc,
-          gateway: r.gateway,
-          dev: r.dev,
-          nexthops: r.nexthops.map((h) => withoutUndefined({ gateway: h.gateway, dev: h.dev, weight: h.weight })),
-          text: formatRoute(r),
-        }),
-      )
-      .sort((a, b) => `${a.table} ${a.text}`.localeCompare(`${b.table} ${b.text}`)),
-    // rule order is meaningful (priority, then kernel order for equal priorities): keep it
-    rules: rules.items.map((r) => {
-      const { raw: _raw, ...rest } = r;
-      return withoutUndefined({ ...rest, text: formatRule(r) });
-    }),
+    links,
+    addresses,
+    routes,
+    rules,
     firewall,
     daemon: { unitState, sessions },
     events: journal?.events ?? [],
-    metrics: metrics.items,
+    metrics,
     sections,
     issues,
   };
+}
+
+// The poller's parse is used only if it was made from this very text and year; otherwise parse here.
+function parsedJournal(text: string, referenceYear: number, given: ParsedJournal | undefined): JournalParseResult {
+  if (given && given.referenceYear === referenceYear && given.text === text) return given.result;
+  return parseJournalDetailed(text, referenceYear);
 }
 
 function sectionStatus(name: SectionName, section: RawSection | undefined): SectionStatus {
@@ -132,8 +104,4 @@ function sectionStatus(name: SectionName, section: RawSection | undefined): Sect
   // `systemctl is-active` exits non-zero whenever the unit is not active; its word is still the answer.
   if (section.exitCode !== null && section.exitCode !== 0 && name !== 'systemctl') return 'failed';
   return section.truncated ? 'truncated' : 'ok';
-}
-
-function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }

@@ -11,3 +11,23 @@ export function stableState(state: StableNodeState | NodeState): StableNodeState
 export function stateHash(state: StableNodeState | NodeState): string {
   return sha256Hex(canonicalJson(stableState(state)));
 }
+
+/** The canonical JSON of each part of the stable state (`daemon` as its two fields). */
+export interface StableStateFragments {
+  addresses: string;
+  sessions: string;
+  unitState: string;
+  firewall: string;
+  links: string;
+  routes: string;
+  rules: string;
+}
+
+/**
+ * `canonicalJson(stableState(state))` put together from its parts' canonical JSON, so a part that did
+ * not change need not be serialized again. Keys in canonicalJson's (sorted) order; both fields of
+ * `daemon` are never undefined, so none is dropped.
+ */
+export function stableStateJson(f: StableStateFragments): string {
+  return `{"addresses":${f.addresses},"daemon":{"sessions":${f.sessions},"unitState":${f.unitState}},"firewall":${f.firewall},"links":${f.links},"routes":${f.routes},"rules":${f.rules}}`;
+}

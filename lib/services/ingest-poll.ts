@@ -2,6 +2,8 @@ import 'server-only';
 import type { Db, Queryable } from '@/lib/db';
 import type { Bundle } from '@/lib/bundle/types';
 import { withoutNul } from '@/lib/bundle/nul-free';
+import type { ParsedJournal } from '@/lib/model/normalize';
+import type { NormalizeCache } from '@/lib/model/normalize-cache';
 import type { LivenessEvent } from '@/lib/parse/journal';
 import { diagnoseAndRecordPoll } from './record-diagnosis';
 import { countAndAnnouncePoll } from './metrics-record-poll';
@@ -19,7 +21,16 @@ export interface PollErrorRecord {
 }
 
 export type PollOutcome =
-  | { ok: true; node: string; at: Date; pollMs: number; bundle: Bundle; events: readonly LivenessEvent[] }
+  | {
+      ok: true;
+      node: string;
+      at: Date;
+      pollMs: number;
+      bundle: Bundle;
+      events: readonly LivenessEvent[];
+      /** the poller's parse the events came from: normalization reuses it instead of parsing the journal again */
+      journal?: ParsedJournal;
+    }
   | { ok: false; node: string; at: Date; pollMs: number; state: 'error' | 'host-key-changed'; error: PollErrorRecord };
 
 const EVENT_BATCH = 1_000;
@@ -29,13 +40,19 @@ export interface IngestResult {
   newEvents: number;
 }
 
-export async function ingestPoll(db: Pick<Db, 'transaction'>, raw: PollOutcome): Promise<IngestResult> {
-  // Node text may hold NUL bytes, which the store refuses: without this a node could never be stored.
-  const outcome = withoutNul(raw);
-  return db.transaction(async (tx) => (outcome.ok ? ingestSuccess(tx, outcome) : ingestFailure(tx, outcome)));
+export interface IngestOptions {
+  /** the agent's normalization cache (one per agent): per-poll work proportional to what changed */
+  normalizeCache?: NormalizeCache;
 }
 
-async function ingestSuccess(tx: Queryable, o: Extract<PollOutcome, { ok: true }>): Promise<IngestResult> {
+export async function ingestPoll(db: Pick<Db, 'transaction'>, raw: PollOutcome, opts: IngestOptions = {}): Promise<IngestResult> {
+  // Node text may hold NUL bytes, which the store refuses: without this a node could never be stored.
+  // (The journal parse is cleaned too; normalization still uses it, as its text was cleaned alike.)
+  const outcome = withoutNul(raw);
+  return db.transaction(async (tx) => (outcome.ok ? ingestSuccess(tx, outcome, opts) : ingestFailure(tx, outcome)));
+}
+
+async function ingestSuccess(tx: Queryable, o: Extract<PollOutcome, { ok: true }>, opts: IngestOptions): Promise<IngestResult> {
   await tx.query(
     `insert into node_status (node, state, last_poll_at, last_success_at, poll_ms, consecutive_failures, last_error)
      values ($1, 'ok', $2, $2, $3, 0, null)
@@ -66,7 +83,7 @@ async function ingestSuccess(tx: Queryable, o: Extract<PollOutcome, { ok: true }
   }
   // Normalized change-only history and the current verdicts, in the same transaction as the raw bundle,
   // so the grids never show verdicts from a different poll than the status beside them.
-  await diagnoseAndRecordPoll(tx, o.node, o.bundle);
+  await diagnoseAndRecordPoll(tx, o.node, o.bundle, { journal: o.journal, cache: opts.normalizeCache });
   await countAndAnnouncePoll(tx, { node: o.node, result: 'ok', reason: '', pollMs: o.pollMs });
   return { newEvents };
 }

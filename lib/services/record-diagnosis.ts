@@ -6,7 +6,8 @@ import { DEFAULT_WINDOW_MS, diagnose } from '@/lib/diagnosis/diagnose';
 import type { Freshness } from '@/lib/diagnosis/freshness';
 import type { EventLike } from '@/lib/diagnosis/sessions';
 import type { NodeDiagnosis } from '@/lib/diagnosis/types';
-import { normalizeBundle } from '@/lib/model/normalize';
+import { normalizeBundle, type ParsedJournal } from '@/lib/model/normalize';
+import type { NormalizeCache } from '@/lib/model/normalize-cache';
 import { recordNodeState } from './record-node-state';
 
 /**
@@ -59,6 +60,10 @@ export interface PollDiagnosisOptions {
   /** how far back quiet sessions are remembered from the stored log (default 24 h) */
   sessionMemoryMs?: number;
   freshness?: Freshness;
+  /** the poller's parse of this bundle's journal (used only if it matches the bundle's text) */
+  journal?: ParsedJournal;
+  /** the agent's cache: reuses the normalized sections and state hash of what did not change */
+  cache?: NormalizeCache;
 }
 
 export interface PollDiagnosisResult {
@@ -73,9 +78,9 @@ export interface PollDiagnosisResult {
  */
 export async function diagnoseAndRecordPoll(tx: Queryable, node: string, bundle: Bundle, opts: PollDiagnosisOptions = {}): Promise<PollDiagnosisResult> {
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
-  const state = normalizeBundle(bundle);
+  const state = normalizeBundle(bundle, { journal: opts.journal, cache: opts.cache });
   const at = new Date(bundle.meta.collectedAt);
-  const recorded = await recordNodeState(tx, node, at, state);
+  const recorded = await recordNodeState(tx, node, at, state, opts.cache?.stableSnapshot(node, state));
   const earlierEvents = await loadSessionEvents(tx, node, at, windowMs, opts.sessionMemoryMs ?? 24 * 3600_000);
   const diagnosis = diagnose(state, { windowMs, earlierEvents, ...(opts.freshness ? { freshness: opts.freshness } : {}) });
   await recordDiagnosis(tx, node, diagnosis);

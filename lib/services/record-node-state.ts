@@ -2,6 +2,7 @@ import 'server-only';
 import type { Queryable } from '@/lib/db';
 import { canonicalJson } from '@/lib/model/canonical-json';
 import type { NodeState, StableNodeState } from '@/lib/model/node-state';
+import type { StableSnapshot } from '@/lib/model/normalize-cache';
 import { stableState, stateHash } from '@/lib/model/state-hash';
 
 export interface RecordNodeStateResult {
@@ -11,15 +12,16 @@ export interface RecordNodeStateResult {
 
 /**
  * Stores the node's normalized state at `at` if it differs from the state in effect just before `at`
- * (change-only history). Call inside the poll's transaction.
+ * (change-only history). Call inside the poll's transaction. `snapshot`: the state's hash and canonical
+ * JSON when already known (`NormalizeCache.stableSnapshot`), instead of computing them here.
  */
-export async function recordNodeState(tx: Queryable, node: string, at: Date, state: NodeState | StableNodeState): Promise<RecordNodeStateResult> {
-  const hash = stateHash(state);
+export async function recordNodeState(tx: Queryable, node: string, at: Date, state: NodeState | StableNodeState, snapshot?: StableSnapshot): Promise<RecordNodeStateResult> {
+  const hash = snapshot?.hash ?? stateHash(state);
   const { rows } = await tx.query<{ state_hash: string }>(
     `select state_hash from node_state_history where node = $1 and at <= $2 order by at desc, id desc limit 1`,
     [node, at],
   );
   if (rows[0]?.state_hash === hash) return { changed: false, hash };
-  await tx.query(`insert into node_state_history (node, at, state_hash, state) values ($1, $2, $3, $4::jsonb)`, [node, at, hash, canonicalJson(stableState(state))]);
+  await tx.query(`insert into node_state_history (node, at, state_hash, state) values ($1, $2, $3, $4::jsonb)`, [node, at, hash, snapshot?.json ?? canonicalJson(stableState(state))]);
   return { changed: true, hash };
 }

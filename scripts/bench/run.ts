@@ -71,7 +71,7 @@ interface AgentResult {
   full: AgentMode;
   steady: AgentMode;
   peakRssMb: number;
-  diagnosis: Record<'firstWindow' | 'steadyState', { ms: number; cpuMs: number; nodes: number; peers: number }>;
+  diagnosis: Record<'firstWindow' | 'steadyState' | 'firstWindowUncached' | 'steadyStateUncached', { ms: number; cpuMs: number; nodes: number; peers: number }>;
 }
 
 interface InventoryDoc {
@@ -170,6 +170,8 @@ async function main(): Promise<void> {
       ['agent: peak RSS', `${agent.peakRssMb.toFixed(0)} MB`],
       ['diagnosis: first polls (15-min journal)', diag(agent.diagnosis.firstWindow)],
       ['diagnosis: steady-state cycle', diag(agent.diagnosis.steadyState)],
+      ['diagnosis without the cache: first polls', diag(agent.diagnosis.firstWindowUncached)],
+      ['diagnosis without the cache: steady cycle', diag(agent.diagnosis.steadyStateUncached)],
       ['1,000,000-route table parse (best of 3)', `${route.parseMs.toFixed(0)} ms wall, ${route.cpuMs.toFixed(0)} ms CPU (${(route.bytes / 1e6).toFixed(0)} MB of ip -j output, ${route.routes} routes; all: ${routes.map((r) => r.parseMs.toFixed(0)).join(', ')} ms)`],
     ];
     for (const [tool, r] of Object.entries(tools)) {
