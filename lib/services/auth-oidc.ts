@@ -55,6 +55,14 @@ function refusePlainHttpEndpoints(config: client.Configuration): void {
   }
 }
 
+/**
+ * Cookies of the sign-in are Secure when the browser is on https. Behind a TLS-terminating proxy the
+ * request the handler sees is plain http, but an https redirect URI says where the browser really is.
+ */
+export function oidcCookiesSecure(requestIsHttps: boolean): boolean {
+  return requestIsHttps || new URL(requireConfig().redirectUri).protocol === 'https:';
+}
+
 export function oidcEnabled(): boolean {
   return oidcConfigFromEnv(process.env) !== undefined;
 }

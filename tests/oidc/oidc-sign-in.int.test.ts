@@ -13,7 +13,9 @@ import { TestOidcProvider, type ProviderUser } from './testing/oidc-provider';
 const appOrigin = 'http://127.0.0.1:3100';
 const redirectUri = `${appOrigin}/api/auth/oidc/callback`;
 const txCookieName = 'fnh_oidc_tx';
-const client = { clientId: 'fnh-dashboard', clientSecret: 'a-client-secret-only-this-test-knows', redirectUris: [redirectUri] };
+/** The same app as the browser sees it through a TLS-terminating reverse proxy. */
+const proxiedRedirectUri = 'https://noc.example/api/auth/oidc/callback';
+const client = { clientId: 'fnh-dashboard', clientSecret: 'a-client-secret-only-this-test-knows', redirectUris: [redirectUri, proxiedRedirectUri] };
 
 type RouteGet = (req: Request) => Promise<Response>;
 let loginRoute: RouteGet;
@@ -88,12 +90,12 @@ async function startSignIn(): Promise<Started> {
 }
 
 /** The browser follows the redirect to the provider, which signs `user` in and redirects back with a code. */
-async function authorizeAt(started: Started, user: ProviderUser): Promise<URL> {
+async function authorizeAt(started: Started, user: ProviderUser, expectedRedirect = redirectUri): Promise<URL> {
   provider.user = user;
   const res = await fetch(started.authorizeUrl, { redirect: 'manual' });
   expect(res.status).toBe(302);
   const back = new URL(res.headers.get('location')!);
-  expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
+  expect(`${back.origin}${back.pathname}`).toBe(expectedRedirect);
   return back;
 }
 
@@ -114,11 +116,23 @@ async function signIn(user: ProviderUser): Promise<{ res: Response; back: URL; s
   return { res: await callback(back, started.txCookie), back, started };
 }
 
-async function expectRefused(res: Response, status: number, messagePart: RegExp): Promise<void> {
+/** A refusal is a page with the reason (the browser came from the provider), no session, and the transaction spent. */
+async function expectRefused(res: Response, status: number, reason: RegExp): Promise<void> {
   expect(res.status).toBe(status);
   expect(setCookies(res).has(sessionCookieName), 'no session cookie on a refused sign-in').toBe(false);
-  const body = (await res.json()) as { error?: { message?: string } } & Record<string, unknown>;
-  expect(JSON.stringify(body)).toMatch(messagePart);
+  expectTxCookieCleared(res);
+  expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+  const page = await res.text();
+  expect(page).toContain('Sign-in refused');
+  expect(/<p id="reason">([^<]*)<\/p>/.exec(page)?.[1]).toMatch(reason);
+}
+
+/** Cleared on the path it was set on: a deletion on another path would leave the browser's copy in place. */
+function expectTxCookieCleared(res: Response): void {
+  const line = setCookieLine(res, txCookieName)?.toLowerCase();
+  expect(line, 'transaction cookie cleared').toBeDefined();
+  expect(line).toMatch(/^fnh_oidc_tx=;/);
+  expect(line).toContain('path=/api/auth/oidc');
 }
 
 async function userRow(username: string): Promise<{ role: string; source: string } | undefined> {
@@ -152,8 +166,7 @@ describe('OIDC sign-in, the happy path', () => {
     const line = setCookieLine(res, sessionCookieName)!.toLowerCase();
     expect(line).toContain('httponly');
     expect(line).toContain('samesite=strict');
-    // The transaction cookie is spent.
-    expect(setCookies(res).get(txCookieName)).toBe('');
+    expectTxCookieCleared(res);
     const who = await me(session!);
     expect(who.status).toBe(200);
     expect(await who.json()).toEqual({ user: { username: 'oidc.alice', role: 'operator' } });
@@ -178,14 +191,22 @@ describe('OIDC sign-in, the happy path', () => {
     expect(await (await me(setCookies(res).get(sessionCookieName)!)).json()).toEqual({ user: { username: 'oidc.bob', role: 'approver' } });
   });
 
-  it('behind a reverse proxy (the handler sees an internal URL) the token request still names the registered redirect URI', async () => {
-    const started = await startSignIn();
-    const back = await authorizeAt(started, alice);
-    const internal = new URL(`http://10.0.0.7:3000${back.pathname}${back.search}`);
-    const res = await callback(internal, started.txCookie);
-    expect(provider.tokenErrors).toEqual([]);
-    expect(res.status).toBe(200);
-    expect(setCookies(res).get(sessionCookieName)).toBeTruthy();
+  it('behind a TLS-terminating reverse proxy (the handler sees an internal http URL) the token request names the registered redirect URI and the cookies are Secure', async () => {
+    process.env.FNH_OIDC_REDIRECT_URI = proxiedRedirectUri;
+    try {
+      const login = await loginRoute(new Request('http://10.0.0.7:3000/api/auth/oidc/login'));
+      expect(setCookieLine(login, txCookieName)!.toLowerCase()).toContain('secure');
+      const started = { authorizeUrl: new URL(login.headers.get('location')!), txCookie: setCookies(login).get(txCookieName)! };
+      expect(started.authorizeUrl.searchParams.get('redirect_uri')).toBe(proxiedRedirectUri);
+      const back = await authorizeAt(started, alice, proxiedRedirectUri);
+      const res = await callback(new URL(`http://10.0.0.7:3000${back.pathname}${back.search}`), started.txCookie);
+      expect(provider.tokenErrors).toEqual([]);
+      expect(res.status).toBe(200);
+      expect(setCookieLine(res, sessionCookieName)!.toLowerCase()).toContain('secure');
+      expect(await (await me(setCookies(res).get(sessionCookieName)!)).json()).toEqual({ user: { username: 'oidc.alice', role: 'operator' } });
+    } finally {
+      process.env.FNH_OIDC_REDIRECT_URI = redirectUri;
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { beginOidcSignIn, oidcTxCookieName } from '@/lib/services/auth-oidc';
+import { beginOidcSignIn, oidcCookiesSecure, oidcTxCookieName } from '@/lib/services/auth-oidc';
 import { isHttps } from '@/lib/services/auth-request';
 import { respond } from '@/lib/services/http-respond';
 
@@ -10,7 +10,7 @@ export function GET(request: Request): Promise<Response> {
     const { url, tx } = await beginOidcSignIn();
     const res = NextResponse.redirect(url, 303);
     // Lax, not Strict: the identity provider's redirect back is a cross-site navigation.
-    res.cookies.set(oidcTxCookieName, tx, { httpOnly: true, sameSite: 'lax', secure: isHttps(request), path: '/api/auth/oidc', maxAge: 600 });
+    res.cookies.set(oidcTxCookieName, tx, { httpOnly: true, sameSite: 'lax', secure: oidcCookiesSecure(isHttps(request)), path: '/api/auth/oidc', maxAge: 600 });
     return res;
   });
 }
