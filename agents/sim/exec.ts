@@ -5,7 +5,7 @@ import { SERVE_BAD_REQUEST_EXIT, serveEndLine } from '../../lib/probe/serve';
 import { shellSplit } from '../../lib/probe/shell-quote';
 import { bigRouteTableHash, bigRouteTableLine } from './big-route-table';
 import { runCommand, type CommandResult } from './commands';
-import type { SimNodeState } from './state';
+import { findLink, TUNNEL_IFACE, type SimNodeState } from './state';
 
 // An SSH exec request, answered without a shell: the probe's `sh -c '<script>'` is unwrapped and
 // each `fnh <section> <known sha256 or -> <argv...>` line of the script is answered from state and
@@ -23,7 +23,8 @@ export function joinParts(parts: readonly ReplyPart[]): string {
 
 /** One section's probe line: `=<hash>` when the agent holds this output, the (possibly streamed) output otherwise. */
 function sectionLine(state: SimNodeState, section: SectionName, known: string, r: CommandResult): ReplyPart {
-  if (section === 'ip-route' && state.routeTableSize && r.exitCode === 0) {
+  // A tunnel that is down took its routes with it (as the kernel flushes them): only the node's own table then.
+  if (section === 'ip-route' && state.routeTableSize && r.exitCode === 0 && findLink(state, TUNNEL_IFACE)?.up) {
     if (known !== NO_KNOWN_HASH && bigRouteTableHash(state, r.stdout) === known) return encodeUnchangedLine(section, known, r.exitCode, r.stderr);
     return bigRouteTableLine(state, r.stdout, r.exitCode, r.stderr);
   }

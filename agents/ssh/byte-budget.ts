@@ -17,6 +17,7 @@ export const DEFAULT_BYTE_BUDGET = 512 * MiB;
 
 export class ByteBudget {
   private held = 0;
+  private highWater = 0;
 
   constructor(readonly limitBytes: number = DEFAULT_BYTE_BUDGET) {
     if (!Number.isSafeInteger(limitBytes) || limitBytes <= 0) throw new Error(`byte budget must be a positive integer (got ${limitBytes})`);
@@ -25,6 +26,11 @@ export class ByteBudget {
   /** Bytes charged by replies still being received. */
   get inFlight(): number {
     return this.held;
+  }
+
+  /** The most bytes ever held at once (for tests and the benchmark). */
+  get peak(): number {
+    return this.highWater;
   }
 
   /** Starts charging one reply; call `release` once whatever happens to it. */
@@ -36,6 +42,7 @@ export class ByteBudget {
   take(bytes: number): boolean {
     if (this.held + bytes > this.limitBytes) return false;
     this.held += bytes;
+    this.highWater = Math.max(this.highWater, this.held);
     return true;
   }
 
