@@ -26,7 +26,8 @@ function requireConfig(): OidcConfig {
 }
 
 async function discover(c: OidcConfig): Promise<client.Configuration> {
-  const key = `${c.issuer.href} ${c.clientId}`;
+  // The secret is part of the key: the Configuration holds it, so a changed secret needs a new one.
+  const key = JSON.stringify([c.issuer.href, c.clientId, c.clientSecret ?? null]);
   if (discovered?.key !== key) {
     const execute = mayUsePlainHttp(c.issuer) ? [client.allowInsecureRequests] : [];
     const config = client.discovery(c.issuer, c.clientId, c.clientSecret, undefined, { execute }).then((found) => {

@@ -218,6 +218,35 @@ describe('OIDC sign-in refusals', () => {
     await expectRefused(await callback(back, started.txCookie), 401, /state/i);
   });
 
+  it('refuses a callback that names another issuer (RFC 9207 mix-up defence)', async () => {
+    const started = await startSignIn();
+    const back = await authorizeAt(started, alice);
+    back.searchParams.set('iss', 'https://idp.attacker.example');
+    await expectRefused(await callback(back, started.txCookie), 401, /iss/);
+    expect(provider.tokenErrors, 'the code was never sent to the token endpoint').toEqual([]);
+  });
+
+  it('refuses an injected code redeemed with another PKCE verifier', async () => {
+    const started = await startSignIn();
+    const back = await authorizeAt(started, alice);
+    // The state and nonce match (as for a code stolen from this very transaction); only the verifier differs.
+    const tx = JSON.parse(Buffer.from(started.txCookie, 'base64url').toString('utf8')) as Record<string, string>;
+    const forged = Buffer.from(JSON.stringify({ ...tx, verifier: 'v'.repeat(43) })).toString('base64url');
+    await expectRefused(await callback(back, forged), 401, /invalid_grant: PKCE/);
+    expect(provider.tokenErrors).toEqual(['invalid_grant']);
+  });
+
+  it('refuses when the product presents the wrong client secret (client authentication is really sent)', async () => {
+    process.env.FNH_OIDC_CLIENT_SECRET = 'not-the-registered-secret';
+    try {
+      const { res } = await signIn(alice);
+      await expectRefused(res, 401, /invalid_client/);
+      expect(provider.tokenErrors).toEqual(['invalid_client']);
+    } finally {
+      process.env.FNH_OIDC_CLIENT_SECRET = client.clientSecret;
+    }
+  });
+
   it('refuses a callback without its transaction cookie (a login started in another browser)', async () => {
     const started = await startSignIn();
     const back = await authorizeAt(started, alice);
