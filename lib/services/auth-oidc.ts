@@ -43,7 +43,9 @@ async function discover(c: OidcConfig): Promise<client.Configuration> {
       discovered = undefined;
     });
   }
-  return discovered.config;
+  return discovered.config.catch((err: unknown) => {
+    throw new AppError('internal', `the identity provider at ${c.issuer.href} cannot be used: ${describeOidcFailure(err)}`);
+  });
 }
 
 /** allowInsecureRequests applies to every endpoint; only those on this machine may actually be plain http. */

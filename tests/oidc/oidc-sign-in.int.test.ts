@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sessionCookieName } from '../../lib/auth/session-token';
@@ -57,6 +58,15 @@ beforeEach(() => {
   provider.nextIdToken = undefined;
   provider.tokenErrors.length = 0;
 });
+
+/** A port nothing listens on (taken and released), so a provider can be started there later. */
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 function setCookies(res: Response): Map<string, string> {
   const out = new Map<string, string>();
@@ -206,6 +216,26 @@ describe('OIDC sign-in, the happy path', () => {
       expect(await (await me(setCookies(res).get(sessionCookieName)!)).json()).toEqual({ user: { username: 'oidc.alice', role: 'operator' } });
     } finally {
       process.env.FNH_OIDC_REDIRECT_URI = redirectUri;
+    }
+  });
+});
+
+describe('OIDC sign-in when the provider is unreachable', () => {
+  it('login answers with the reason, and works as soon as the provider is up (a failed discovery is not kept)', async () => {
+    const port = await freeLoopbackPort();
+    const late = new TestOidcProvider(client);
+    process.env.FNH_OIDC_ISSUER = `http://127.0.0.1:${port}/oidc`;
+    try {
+      const down = await loginRoute(new Request(`${appOrigin}/api/auth/oidc/login`));
+      expect(down.status).toBe(500);
+      expect(((await down.json()) as { error: { message: string } }).error.message).toContain(`identity provider at http://127.0.0.1:${port}/oidc cannot be used`);
+      await late.start(port);
+      const up = await loginRoute(new Request(`${appOrigin}/api/auth/oidc/login`));
+      expect(up.status).toBe(303);
+      expect(up.headers.get('location')).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/oidc/authorize\\?`));
+    } finally {
+      process.env.FNH_OIDC_ISSUER = provider.issuer;
+      await late.stop();
     }
   });
 });

@@ -103,13 +103,14 @@ export class TestOidcProvider {
     return `${this.base}/oidc`;
   }
 
-  async start(): Promise<void> {
+  /** Port 0 picks a free one; a fixed port lets a test bring a provider up where one was unreachable. */
+  async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' }).end(err instanceof Error ? err.message : 'error');
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
