@@ -2,7 +2,8 @@
 // 1. a simulated fleet of N real SSH servers in its own process;
 // 2. our agent (own process): connect all, full-probe cycles (p50/p95), CPU, peak memory, diagnosis time;
 // 3. the same probe over the same fleet with parallel-ssh (Debian pssh) and `ansible -m raw`;
-// 4. parsing a 1,000,000-route table.
+// 4. parsing a 1,000,000-route table;
+// 5. collecting + parsing a node with a 1,000,000-route table over SSH (scripts/bench/big-node.ts).
 // Results: a table on stdout and bench-results/bench-<time>.json.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { journalSince } from '../../agents/poller/journal-window';
 import { buildProbeCommand } from '../../lib/probe/script';
+import type { BigNodeResult } from './big-node';
 import { routeTableBench } from './route-table';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -155,6 +157,11 @@ async function main(): Promise<void> {
     console.log('1,000,000-route table…');
     const routes = [routeTableBench(1_000_000), routeTableBench(1_000_000), routeTableBench(1_000_000)];
     const route = routes.reduce((best, r) => (r.parseMs < best.parseMs ? r : best));
+    console.log('collect + parse a 1,000,000-route node…');
+    // Its own process (agent side) and its own simulated node: the peak RSS is this poll's alone.
+    const bigRun = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/big-node.ts')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (bigRun.status !== 0) throw new Error(`1M-route node benchmark failed (exit ${bigRun.status})`);
+    const bigNode = JSON.parse(bigRun.stdout.trim().split('\n').pop() ?? '{}') as BigNodeResult;
 
     const full = { p50: percentile(agent.full.cycleMs, 50), p95: percentile(agent.full.cycleMs, 95) };
     const steady = { p50: percentile(agent.steady.cycleMs, 50), p95: percentile(agent.steady.cycleMs, 95) };
@@ -173,6 +180,10 @@ async function main(): Promise<void> {
       ['diagnosis without the cache: first polls', diag(agent.diagnosis.firstWindowUncached)],
       ['diagnosis without the cache: steady cycle', diag(agent.diagnosis.steadyStateUncached)],
       ['1,000,000-route table parse (best of 3)', `${route.parseMs.toFixed(0)} ms wall, ${route.cpuMs.toFixed(0)} ms CPU (${(route.bytes / 1e6).toFixed(0)} MB of ip -j output, ${route.routes} routes; all: ${routes.map((r) => r.parseMs.toFixed(0)).join(', ')} ms)`],
+      [
+        'collect + parse a 1,000,000-route node',
+        `${(bigNode.collectMs + bigNode.parseMs).toFixed(0)} ms (collect ${bigNode.collectMs.toFixed(0)} ms: ${(bigNode.sectionBytes / 1e6).toFixed(0)} MB table over SSH, budget peak ${bigNode.budgetPeakMb.toFixed(0)} MB; parse ${bigNode.parseMs.toFixed(0)} ms, ${bigNode.parsedRoutes} routes); next poll (table unchanged) ${bigNode.unchangedPollMs.toFixed(0)} ms; agent peak RSS ${bigNode.peakRssMb.toFixed(0)} MB`,
+      ],
     ];
     for (const [tool, r] of Object.entries(tools)) {
       rows.push([
@@ -185,7 +196,7 @@ async function main(): Promise<void> {
     const outDir = path.join(root, 'bench-results');
     mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), nodes, load, concurrency: Number(values.concurrency), agent: { ...agent, full: { ...agent.full, ...full }, steady: { ...agent.steady, ...steady } }, tools, routes }, null, 2) + '\n');
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), nodes, load, concurrency: Number(values.concurrency), agent: { ...agent, full: { ...agent.full, ...full }, steady: { ...agent.steady, ...steady } }, tools, routes, bigNode }, null, 2) + '\n');
     console.log(`\nwritten: ${path.relative(root, file)}`);
   } finally {
     await fleet.stop();
