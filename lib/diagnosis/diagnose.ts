@@ -10,6 +10,10 @@ import { worstVerdict, verdictRank, type NodeDiagnosis, type PeerVerdict, type S
 export const LIVENESS_PORT = 44880;
 export const DEFAULT_WINDOW_MS = 15 * 60 * 1000;
 
+// The order of `a.localeCompare(b, 'en', {numeric: true})`, with the collator built once: localeCompare
+// with options builds one per comparison, which was a third of the whole diagnosis time.
+const PEER_ORDER = new Intl.Collator('en', { numeric: true });
+
 export interface DiagnoseOptions {
   /** warnings within this long before collectedAt keep a peer from being healthy (default 15 min) */
   windowMs?: number;
@@ -60,7 +64,7 @@ export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiag
     }
     peers.push(chosen);
   }
-  peers.sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict) || a.peer.localeCompare(b.peer, 'en', { numeric: true }));
+  peers.sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict) || PEER_ORDER.compare(a.peer, b.peer));
 
   const dz = state.links.find((l) => l.ifname === DEFAULT_INTERFACE);
   return {
