@@ -116,6 +116,15 @@ function callback(url: URL | string, txCookie: string | undefined): Promise<Resp
   return callbackRoute(new Request(url, { headers }));
 }
 
+/** Whether proxy.ts passes the request on to its handler or page (NextResponse.next()). */
+async function proxyLetsThrough(pathAndQuery: string, sessionToken?: string): Promise<boolean> {
+  const { NextRequest } = await import('next/server');
+  const { proxy } = (await import('../../proxy')) as { proxy: (req: InstanceType<typeof NextRequest>) => Promise<Response> };
+  const headers = new Headers(sessionToken ? { cookie: `${sessionCookieName}=${sessionToken}` } : {});
+  const res = await proxy(new NextRequest(new URL(pathAndQuery, appOrigin), { headers }));
+  return res.headers.get('x-middleware-next') === '1';
+}
+
 async function me(sessionToken: string): Promise<Response> {
   return meRoute(new Request(`${appOrigin}/api/auth/me`, { headers: { cookie: `${sessionCookieName}=${sessionToken}` } }));
 }
@@ -181,6 +190,16 @@ describe('OIDC sign-in, the happy path', () => {
     expect(who.status).toBe(200);
     expect(await who.json()).toEqual({ user: { username: 'oidc.alice', role: 'operator' } });
     expect(await userRow('oidc.alice')).toEqual({ role: 'operator', source: 'oidc' });
+  });
+
+  it('proxy.ts (which runs before every handler in the deployed server) lets the round trip through and then the new session in', async () => {
+    expect(await proxyLetsThrough('/api/auth/oidc/login')).toBe(true);
+    expect(await proxyLetsThrough('/api/auth/oidc/callback?code=x&state=y')).toBe(true);
+    expect(await proxyLetsThrough('/')).toBe(false);
+    const { res } = await signIn(alice);
+    // The callback page refreshes to / with the session cookie.
+    expect(await res.text()).toContain('url=/');
+    expect(await proxyLetsThrough('/', setCookies(res).get(sessionCookieName))).toBe(true);
   });
 
   it('the highest mapped group wins, and a changed group changes the role at the next sign-in', async () => {
