@@ -9,7 +9,7 @@ import { nodeName } from '../../agents/sim/scenarios';
 import { WARN_INTERVAL_MS } from '../../agents/sim/state';
 import { openDb, type Db } from '../../lib/db';
 import { verifyAuditLog } from '../../lib/services/audit-verify';
-import { restartablePostgresAvailable, startRestartablePostgres } from './testing/restartable-postgres';
+import { postgresAvailable, startTempPostgres } from '../../agents/lease/testing/temp-postgres';
 
 // The agent and its store die mid-cycle and come back. Embedded store: the process holding PGlite (the
 // agent with its audit writer) is SIGKILLed while polls are in flight, then a new process opens the same
@@ -173,8 +173,8 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
 });
 
 describe('PostgreSQL: the server is killed (immediate mode) under a running agent and started again', () => {
-  it.skipIf(!restartablePostgresAvailable())('the same agent resumes polling; acknowledged audit records survive exactly once', async () => {
-    const server = await startRestartablePostgres();
+  it.skipIf(!postgresAvailable())('the same agent resumes polling; acknowledged audit records survive exactly once', async () => {
+    const server = await startTempPostgres({ durable: true });
     try {
       const agent = startAgentChild('pg', { DATABASE_URL: server.url });
       await agent.until('two polls of every healthy node and a few audit records', () => healthy.every((n) => agent.polledOk(n) >= 2) && agent.acked().length >= 5);
