@@ -1,6 +1,7 @@
 import { bundleSchema, type Bundle, type RawSection, type SectionName } from '../../lib/bundle/types';
 import { journalReferenceYear, type ParsedJournal } from '../../lib/model/normalize';
 import { parseJournalDetailed, type LivenessEvent } from '../../lib/parse/journal';
+import { createReplyGuard } from '../../lib/probe/reply-guard';
 import { buildProbeCommand, type KnownHashes } from '../../lib/probe/script';
 import { decodeProbeReply, ProbeDecodeError, type ProbeReply } from '../../lib/probe/decode';
 import { buildServeCommand, buildServeRequest, serveEndLine } from '../../lib/probe/serve';
@@ -78,7 +79,7 @@ async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, know
     const id = nextRequestId++;
     let reply: Buffer | undefined;
     try {
-      reply = await pool.converse(name, SERVE_COMMAND, buildServeRequest(id, opts.journalSince, known), serveEndLine(id), { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes });
+      reply = await pool.converse(name, SERVE_COMMAND, buildServeRequest(id, opts.journalSince, known), serveEndLine(id), { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes, inspect: createReplyGuard() });
     } catch (err) {
       // A timeout or an overflow is the node's answer. Anything else (no POSIX loop there, the loop
       // died, a garbled reply, another poll of this node in flight): one exec for this poll, and the
@@ -88,7 +89,7 @@ async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, know
     if (reply) return decode(reply, name, pool.address(name), '');
   }
   const command = buildProbeCommand({ journalSince: opts.journalSince }, undefined, known);
-  const res = await pool.exec(name, command, { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes });
+  const res = await pool.exec(name, command, { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes, inspect: createReplyGuard() });
   const host = pool.address(name);
   const stderr = res.stderr.toString('utf8');
   if (res.exitCode !== 0) {

@@ -14,6 +14,8 @@ export interface ExecLimits {
   maxBytes: number;
   /** stderr bytes kept (the rest is dropped silently: stderr is for messages only) */
   maxStderrBytes?: number;
+  /** sees every stdout chunk as it arrives; a returned reason fails the command with `output-too-large` */
+  inspect?: (chunk: Buffer) => string | undefined;
 }
 
 export interface ExecResult {
@@ -76,6 +78,11 @@ export function execCapped(client: Client, command: string, limits: ExecLimits, 
         if (settled) return;
         if (outBytes + chunk.length > limits.maxBytes) {
           fail(new SshError('output-too-large', `output exceeded ${limits.maxBytes} bytes on ${host}`, { host, command: summary }));
+          return;
+        }
+        const refused = limits.inspect?.(chunk);
+        if (refused) {
+          fail(new SshError('output-too-large', `${refused} on ${host}`, { host, command: summary }));
           return;
         }
         const overBudget = charge?.add(chunk.length);

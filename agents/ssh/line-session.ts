@@ -91,6 +91,11 @@ export class LineSession {
       this.break(new SshError('output-too-large', `output exceeded ${p.limits.maxBytes} bytes on ${this.host}`, { host: this.host, command: this.summary }));
       return;
     }
+    const refused = p.limits.inspect?.(chunk);
+    if (refused) {
+      this.break(new SshError('output-too-large', `${refused} on ${this.host}`, { host: this.host, command: this.summary }));
+      return;
+    }
     const overBudget = p.charge?.add(chunk.length);
     if (overBudget) {
       this.break(overBudget);
