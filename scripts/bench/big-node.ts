@@ -3,11 +3,11 @@
 // probe reply); this process is the agent: SshPool + pollNode with the agent's default limits
 // (per-poll cap and in-flight byte budget), then the product's ip-route parser on what was collected.
 // Prints one JSON line last (scripts/bench/run.ts reads it).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSimProcess } from './sim-process';
 import { z } from 'zod';
 import { loadInventoryFile } from '../../agents/inventory-file';
 import { pollNode } from '../../agents/poller/poll-node';
@@ -15,7 +15,6 @@ import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from '../../agents/poller/poller';
 import { SshPool } from '../../agents/ssh/pool';
 import { parseIpRoute } from '../../lib/parse/ip-route';
 
-const root = path.resolve(import.meta.dirname, '../..');
 // Index 6 of the simulated fleet: a healthy node with its tunnel up (the bulk routes go through it).
 const NODE = 'tyo-mn-bm1';
 const { values } = parseArgs({ options: { routes: { type: 'string', default: '1000000' } } });
@@ -36,33 +35,10 @@ export interface BigNodeResult {
   peakRssMb: number;
 }
 
-async function startFleet(dir: string): Promise<{ inventoryPath: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'agents/sim/cli.ts'), '--nodes', '7', '--dir', dir, '--route-table', `${NODE}=${routes}`], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const inventoryPath = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (b: Buffer) => {
-      buf += b.toString();
-      const m = /inventory:\s+(\S+)/.exec(buf);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`simulated fleet exited with ${code}`)));
-  });
-  return {
-    inventoryPath,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 async function main(): Promise<BigNodeResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fnh-bench-big-'));
-  const fleet = await startFleet(dir);
+  const fleet = await startSimProcess(dir, ['--nodes', '7', '--route-table', `${NODE}=${routes}`]);
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 10);
   const pool = new SshPool(loadInventoryFile(fleet.inventoryPath));

@@ -5,11 +5,12 @@
 // 4. parsing a 1,000,000-route table;
 // 5. collecting + parsing a node with a 1,000,000-route table over SSH (scripts/bench/big-node.ts).
 // Results: a table on stdout and bench-results/bench-<time>.json.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSimProcess } from './sim-process';
 import { parse as parseYaml } from 'yaml';
 import { journalSince } from '../../agents/poller/journal-window';
 import { buildProbeCommand } from '../../lib/probe/script';
@@ -33,30 +34,6 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 }
 
-async function startFleet(dir: string): Promise<{ stop: () => Promise<void>; inventoryPath: string; pid: number | undefined }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'agents/sim/cli.ts'), '--nodes', String(nodes), '--dir', dir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const inventoryPath = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (b: Buffer) => {
-      buf += b.toString();
-      const m = /inventory:\s+(\S+)/.exec(buf);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`simulated fleet exited with ${code}`)));
-  });
-  return {
-    inventoryPath,
-    pid: child.pid,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 interface AgentMode {
   cycleMs: number[];
@@ -138,7 +115,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'fnh-bench-'));
   const fleetDir = path.join(work, 'fleet');
   console.log(`starting ${nodes} simulated SSH nodes…`);
-  const fleet = await startFleet(fleetDir);
+  const fleet = await startSimProcess(fleetDir, ['--nodes', String(nodes)]);
   try {
     console.log('agent: connect + cycles…');
     // Other work on the machine shows up in wall times (not in CPU times): record how busy it was.
