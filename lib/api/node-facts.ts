@@ -1,12 +1,15 @@
-import type { LinkState } from './fleet';
+import { z } from 'zod';
+import { linkStateSchema } from './fleet';
 
-// The few facts about a node the fleet grid shows, taken from its latest bundle (see summarize-bundle.ts).
-export interface NodeFacts {
-  link: LinkState;
+// The few facts about a node the fleet grid shows, taken from its latest state (summarizeState) and stored
+// with each poll's diagnosis (node_summary.facts), so the grid reads no bundles.
+export const nodeFactsSchema = z.object({
+  link: linkStateSchema,
   /** `systemctl is-active doublezerod` output, null when the section was not collected */
-  daemonActive: string | null;
+  daemonActive: z.string().nullable(),
   /** addresses (CIDR) on doublezero0 */
-  dz0Addresses: string[];
+  dz0Addresses: z.array(z.string()),
   /** routes in any table whose device is doublezero0 */
-  dz0Routes: number;
-}
+  dz0Routes: z.number().int().nonnegative(),
+});
+export type NodeFacts = z.infer<typeof nodeFactsSchema>;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '@/lib/db';
 import type { Inventory, InventoryNode } from '@/lib/inventory/schema';
 import { parseJournal } from '@/lib/parse/journal';
+import type { Bundle } from '@/lib/bundle/types';
 import { ingestPoll } from './ingest-poll';
 import { syncInventory } from './sync-inventory';
 
@@ -104,5 +105,22 @@ describe('ingestPoll diagnoses in the same transaction', () => {
     await ingestPoll(db, { ok: true, node, at: later, pollMs: 5, bundle: { ...b, meta: { node, collectedAt: later.toISOString() } }, events: [] });
     const history = await db.query<{ n: number }>('select count(*)::int as n from node_state_history where node = $1', [node]);
     expect(history.rows[0]?.n).toBe(1);
+  });
+
+  it('stores the fleet grid facts with the verdicts, and the grid reads the same row from them as from the bundle', async () => {
+    const { listFleet } = await import('./list-fleet');
+    const { summarizeState } = await import('@/lib/api/summarize-state');
+    const { normalizeBundle } = await import('@/lib/model/normalize');
+    const { rows } = await db.query<{ facts: unknown; bundle: Bundle }>(
+      `select ns.facts, r.bundle from node_summary ns join node_raw r on r.node = ns.node where ns.node = 'stale-node'`,
+    );
+    expect(rows[0]?.facts).toEqual(summarizeState(normalizeBundle(rows[0]!.bundle)));
+    const now = new Date(Date.parse(rows[0]!.bundle.meta.collectedAt) + 1000);
+    const fromFacts = await listFleet({ now, db, only: 'stale-node' });
+    // A store written before facts were stored: the same row, diagnosed on read from the bundle.
+    await db.query(`update node_summary set facts = null where node = 'stale-node'`);
+    const fromBundle = await listFleet({ now, db, only: 'stale-node' });
+    expect(fromFacts.nodes[0]).toMatchObject({ link: 'up', worstVerdict: 'stale-session' });
+    expect(fromFacts.nodes).toEqual(fromBundle.nodes);
   });
 });

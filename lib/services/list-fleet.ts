@@ -5,6 +5,9 @@ import { buildFleetChecks } from '@/lib/api/fleet-checks';
 import { defaultStaleAfterMs, derivePollFreshness, type PollFreshness } from '@/lib/api/poll-freshness';
 import { pollErrorSchema, type FleetResponse, type FleetRow } from '@/lib/api/fleet';
 import { summarizeState } from '@/lib/api/summarize-state';
+import { nodeFactsSchema, type NodeFacts } from '@/lib/api/node-facts';
+import { verdictSchema, type Verdict } from '@/lib/api/verdict';
+import { pollFreshness } from '@/lib/diagnosis/freshness';
 import { getFleetSource } from './get-fleet-source';
 import { loadDiagnoses, type NodeDiagnosisView } from './load-diagnoses';
 
@@ -29,7 +32,7 @@ const tagsSchema = z.array(z.string()).catch([]);
 export async function listFleet(opts: { now: Date; at?: Date; db?: Queryable; only?: string }): Promise<FleetResponse> {
   const db = opts.db ?? (await getDb());
   const asOf = opts.at ?? opts.now;
-  const [{ rows }, warnings, diagnoses] = await Promise.all([
+  const [{ rows }, warnings, views] = await Promise.all([
     db.query<FleetSqlRow>(
       `select n.name, n.site, n.tags, s.state, s.last_poll_at, s.last_success_at, s.poll_ms, s.last_error, r.collected_at
          from nodes n
@@ -40,10 +43,70 @@ export async function listFleet(opts: { now: Date; at?: Date; db?: Queryable; on
       [opts.only ?? null],
     ),
     countWarnings(db, new Date(asOf.getTime() - warningWindowMs), asOf, opts.only),
-    loadDiagnoses({ now: opts.now, at: opts.at, only: opts.only, db }),
+    opts.at ? pinnedViews(db, opts) : liveViews(db, opts),
   ]);
-  const nodes = rows.map((row) => toFleetRow(row, warnings.get(row.name) ?? 0, diagnoses.get(row.name), opts.now, opts.at));
+  const nodes = rows.map((row) => toFleetRow(row, warnings.get(row.name) ?? 0, views.get(row.name), opts.now, opts.at));
   return { source: getFleetSource(), asOf: asOf.toISOString(), pinned: opts.at !== undefined, staleAfterMs: defaultStaleAfterMs, nodes };
+}
+
+/** What a fleet row shows of a node's state: its facts, worst verdict, and since when that state holds. */
+interface RowView {
+  facts: NodeFacts | null;
+  /** the verdict of the node's state, before poll freshness is applied */
+  worst: Verdict | null;
+  /** why the state itself cannot be diagnosed (sections missing), before poll freshness */
+  stateUnknown: string | null;
+  stateSince: string | null;
+  /** a pinned view found a recorded state */
+  hasState: boolean;
+}
+
+async function pinnedViews(db: Queryable, opts: { now: Date; at?: Date; only?: string }): Promise<Map<string, RowView>> {
+  const diagnoses = await loadDiagnoses({ now: opts.now, at: opts.at, only: opts.only, db });
+  return new Map([...diagnoses].map(([name, v]) => [name, fromDiagnosis(v)]));
+}
+
+// Live: the facts and verdict each poll stored with its diagnosis (node_summary), when they describe the
+// latest bundle; nodes without them (a store written before facts were stored) are diagnosed on read.
+async function liveViews(db: Queryable, opts: { now: Date; only?: string }): Promise<Map<string, RowView>> {
+  const { rows } = await db.query(
+    `select ns.node, ns.worst_verdict, ns.node_unknown, ns.facts, r.collected_at
+       from node_summary ns join node_raw r on r.node = ns.node and r.collected_at = ns.collected_at
+      where ns.facts is not null and ($1::text is null or ns.node = $1)`,
+    [opts.only ?? null],
+  );
+  const out = new Map<string, RowView>();
+  for (const raw of rows) {
+    const r = storedSummarySchema.parse(raw);
+    out.set(r.node, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: r.collected_at.toISOString(), hasState: true });
+  }
+  const { rows: missing } = await db.query<{ node: string }>(
+    `select r.node from node_raw r where ($1::text is null or r.node = $1) and not (r.node = any($2::text[]))`,
+    [opts.only ?? null, [...out.keys()]],
+  );
+  for (const { node } of missing) {
+    const view = (await loadDiagnoses({ now: opts.now, only: node, db })).get(node);
+    if (view) out.set(node, fromDiagnosis(view));
+  }
+  return out;
+}
+
+const storedSummarySchema = z.object({
+  node: z.string(),
+  worst_verdict: verdictSchema.nullable(),
+  node_unknown: z.string().nullable(),
+  facts: nodeFactsSchema,
+  collected_at: z.coerce.date(),
+});
+
+function fromDiagnosis(v: NodeDiagnosisView): RowView {
+  return {
+    facts: v.state ? summarizeState(v.state) : null,
+    worst: v.diagnosis?.worst ?? null,
+    stateUnknown: v.diagnosis?.nodeUnknown ?? null,
+    stateSince: v.stateSince,
+    hasState: v.state !== null,
+  };
 }
 
 export async function countWarnings(db: Queryable, from: Date, to: Date, only?: string): Promise<Map<string, number>> {
@@ -56,14 +119,16 @@ export async function countWarnings(db: Queryable, from: Date, to: Date, only?: 
   return new Map(rows.map((r) => [r.node, r.n]));
 }
 
-function toFleetRow(row: FleetSqlRow, warnings15m: number, view: NodeDiagnosisView | undefined, now: Date, at: Date | undefined): FleetRow {
+function toFleetRow(row: FleetSqlRow, warnings15m: number, view: RowView | undefined, now: Date, at: Date | undefined): FleetRow {
   // Poll status has no history: a pinned view is "ok" when a recorded state covers the moment, else unknown.
   const poll: PollFreshness = at
-    ? { state: view?.state ? 'ok' : 'pending', dataAgeMs: view?.stateSince ? at.getTime() - Date.parse(view.stateSince) : null, pollAgeMs: null }
+    ? { state: view?.hasState ? 'ok' : 'pending', dataAgeMs: view?.stateSince ? at.getTime() - Date.parse(view.stateSince) : null, pollAgeMs: null }
     : derivePollFreshness({ storedState: row.state, lastPollAt: row.last_poll_at, lastSuccessAt: row.last_success_at }, now);
   const error = at ? null : pollErrorSchema.safeParse(row.last_error).data ?? null;
-  const facts = view?.state ? summarizeState(view.state) : null;
-  const worstVerdict = view?.diagnosis?.nodeUnknown ? 'unknown' : (view?.diagnosis?.worst ?? null);
+  const facts = view?.facts ?? null;
+  // Live, a node whose poll is not fresh is unknown whatever its last state said (as the diagnosis would).
+  const fresh = at ? true : pollFreshness({ state: row.state ?? 'pending', lastSuccessAt: row.last_success_at?.toISOString() ?? null }, now, defaultStaleAfterMs).fresh;
+  const worstVerdict = !fresh || view?.stateUnknown ? 'unknown' : (view?.worst ?? null);
   return {
     name: row.name,
     site: row.site,

@@ -1,4 +1,6 @@
 import 'server-only';
+import type { NodeFacts } from '@/lib/api/node-facts';
+import { summarizeState } from '@/lib/api/summarize-state';
 import { eventFromRow, livenessEventColumns, livenessEventRowSchema } from './liveness-event-rows';
 import type { Bundle } from '@/lib/bundle/types';
 import type { Queryable } from '@/lib/db';
@@ -14,7 +16,7 @@ import { recordNodeState } from './record-node-state';
  * Replaces the node's current peer verdicts and summary with `diagnosis`. Call inside the poll's
  * transaction. A diagnosis older than the stored one (a late poll) is ignored: returns false.
  */
-export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: NodeDiagnosis, diagnosedAt: Date = new Date(diagnosis.collectedAt)): Promise<boolean> {
+export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: NodeDiagnosis, diagnosedAt: Date = new Date(diagnosis.collectedAt), facts: NodeFacts | null = null): Promise<boolean> {
   const collectedAt = new Date(diagnosis.collectedAt);
   const { rows } = await tx.query<{ newer: boolean }>(`select collected_at > $2 as newer from node_summary where node = $1`, [node, collectedAt]);
   if (rows[0]?.newer) return false;
@@ -44,12 +46,13 @@ export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: No
   const counts: Record<string, number> = {};
   for (const p of peers) counts[p.verdict] = (counts[p.verdict] ?? 0) + 1;
   await tx.query(
-    `insert into node_summary (node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at)
-     values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
+    `insert into node_summary (node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at, facts)
+     values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb)
      on conflict (node) do update set worst_verdict = excluded.worst_verdict, node_unknown = excluded.node_unknown,
        doublezero0 = excluded.doublezero0, warnings_in_window = excluded.warnings_in_window, peer_count = excluded.peer_count,
-       verdict_counts = excluded.verdict_counts, collected_at = excluded.collected_at, diagnosed_at = excluded.diagnosed_at`,
-    [node, diagnosis.worst, diagnosis.nodeUnknown, diagnosis.doublezero0, diagnosis.warningsInWindow, peers.length, JSON.stringify(counts), collectedAt, diagnosedAt],
+       verdict_counts = excluded.verdict_counts, collected_at = excluded.collected_at, diagnosed_at = excluded.diagnosed_at,
+       facts = excluded.facts`,
+    [node, diagnosis.worst, diagnosis.nodeUnknown, diagnosis.doublezero0, diagnosis.warningsInWindow, peers.length, JSON.stringify(counts), collectedAt, diagnosedAt, facts === null ? null : JSON.stringify(facts)],
   );
   return true;
 }
@@ -83,7 +86,7 @@ export async function diagnoseAndRecordPoll(tx: Queryable, node: string, bundle:
   const recorded = await recordNodeState(tx, node, at, state, opts.cache?.stableSnapshot(node, state));
   const earlierEvents = await loadSessionEvents(tx, node, at, windowMs, opts.sessionMemoryMs ?? 24 * 3600_000);
   const diagnosis = diagnose(state, { windowMs, earlierEvents, ...(opts.freshness ? { freshness: opts.freshness } : {}) });
-  await recordDiagnosis(tx, node, diagnosis);
+  await recordDiagnosis(tx, node, diagnosis, undefined, summarizeState(state));
   return { stateChanged: recorded.changed, stateHash: recorded.hash, diagnosis };
 }
 
