@@ -2,6 +2,7 @@ import type { SectionName } from '../bundle/types';
 import type { DaemonRoute } from '../parse/daemon-routes';
 import type { LivenessEvent } from '../parse/journal';
 import type { MetricSample } from '../parse/metrics';
+import type { Rule } from '../parse/ip-rule';
 import type { FirewallChain, FirewallRule } from '../parse/nft';
 import type { UnitState } from '../parse/systemctl';
 import type { Family, Prefix } from '../route/ip';
@@ -51,27 +52,11 @@ export interface RouteState {
   text: string;
 }
 
-export interface RuleState {
-  priority: number;
-  not: boolean;
-  src?: Prefix;
-  dst?: Prefix;
-  iif?: string;
-  oif?: string;
-  fwmark?: number;
-  fwmask?: number;
-  action: 'lookup' | 'unreachable' | 'prohibit' | 'blackhole' | 'goto' | 'nop';
-  table?: string;
-  goto?: number;
-  suppressPrefixlen?: number;
-  ipproto?: string;
-  sport?: { from: number; to: number };
-  dport?: { from: number; to: number };
-  tos?: string;
-  otherSelectors: string[];
+/** A parsed rule (every selector the lookup evaluates) without its raw record, plus its `ip rule` text. */
+export type RuleState = Omit<Rule, 'raw'> & {
   /** the rule as `ip rule` prints it */
   text: string;
-}
+};
 
 export interface FirewallState {
   chains: FirewallChain[];
