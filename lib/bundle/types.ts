@@ -13,6 +13,9 @@ export const sectionNames = [
   'daemon-routes',
   'metrics',
   'hostname',
+  'daemon-version',
+  'systemctl-show',
+  'daemon-status',
 ] as const;
 export type SectionName = (typeof sectionNames)[number];
 export const sectionNameSchema = z.enum(sectionNames);
@@ -30,6 +33,9 @@ export const sectionFileNames: Record<SectionName, string> = {
   'daemon-routes': 'daemon-routes.json',
   metrics: 'metrics.txt',
   hostname: 'hostname.txt',
+  'daemon-version': 'doublezerod-version.txt',
+  'systemctl-show': 'systemctl-show.txt',
+  'daemon-status': 'daemon-v2-status.json',
 };
 
 export const rawSectionSchema = z.object({

@@ -1,4 +1,4 @@
-import { METRICS_URL, SOCKET_PATH } from '../../../lib/probe/commands';
+import { SOCKET_PATH } from '../../../lib/probe/commands';
 import { renderDaemonRoutes, renderDaemonStatus, renderMetrics } from '../render/daemon';
 import type { SimNodeState } from '../state';
 import { fail, ok, type CommandResult } from './result';
@@ -48,7 +48,7 @@ export function runCurl(state: SimNodeState, argv: readonly string[], nowMs: num
     if (path === '/status' || path === '/v2/status') return ok(renderDaemonStatus(state, nowMs));
     return ok('404 page not found\n');
   }
-  if (args.url === METRICS_URL || (host === 'localhost' && port === '2113')) {
+  if (host === 'localhost' && port === '2113') {
     if (!daemon.active || !daemon.metricsEnabled) return cannotConnect(args, host, port);
     if (path !== '/metrics') return ok('404 page not found\n');
     return ok(renderMetrics(state, nowMs));
