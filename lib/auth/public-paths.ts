@@ -14,9 +14,24 @@ export function isPublicPath(pathname: string): boolean {
   return publicPaths.some((p) => p.pattern.test(pathname));
 }
 
-/** Only same-site paths are followed after sign-in (no open redirect through ?next=). */
+// Any fixed origin works: only whether the parsed result stays on it matters.
+const probeOrigin = 'http://next-path.invalid';
+
+/**
+ * Where to go after sign-in: `raw` only if it is a path from the root that the URL parser (the same
+ * rules the browser follows: tabs and newlines dropped, "\\" read as "/") resolves to this origin, and
+ * then in the parser's own serialization, so the browser goes exactly where this check looked.
+ * Anything else is "/" (no open redirect through ?next=).
+ */
 export function safeNextPath(raw: unknown): string {
-  return typeof raw === 'string' && raw.startsWith('/') && !raw.startsWith('//') && !raw.startsWith('/\\') ? raw : '/';
+  if (typeof raw !== 'string' || !raw.startsWith('/')) return '/';
+  let url: URL;
+  try {
+    url = new URL(raw, probeOrigin);
+  } catch {
+    return '/';
+  }
+  return url.origin === probeOrigin ? url.pathname + url.search + url.hash : '/';
 }
 
 /** Where a signed-out visitor of `pathAndQuery` is sent. */
