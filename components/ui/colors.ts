@@ -24,6 +24,8 @@ export const verdictClass: Record<Verdict, string> = {
   'stale-session': 'bg-orange-600 text-orange-50',
   'no-route': 'bg-rose-600 text-rose-50',
   'firewall-blocked': 'bg-purple-700 text-purple-50',
+  // blue, never red or green, with a dotted ring: "cause gone, warnings still in the window" (colour-blind safe)
+  recovering: 'bg-sky-700 text-sky-50 outline-1 outline-dotted outline-sky-200/80 -outline-offset-2',
 };
 
 /** Same colours as verdictClass, for canvas and inline styles. */
@@ -35,6 +37,7 @@ export const verdictColor: Record<Verdict, string> = {
   'stale-session': '#ea580c',
   'no-route': '#e11d48',
   'firewall-blocked': '#7e22ce',
+  recovering: '#0369a1',
 };
 
 export const verdictMeaning: Record<Verdict, string> = {
@@ -44,5 +47,6 @@ export const verdictMeaning: Record<Verdict, string> = {
   'stale-session': "the session's local IP is not on the interface (seed bug)",
   'no-route': 'no route to the peer through the interface',
   'firewall-blocked': 'an output rule drops or rejects UDP 44880 to the peer',
-  healthy: 'none of the above and no warning in the window',
+  recovering: 'the cause is gone (daemon restarted, address back, interface back, or the daemon fell silent) but its warnings are still in the window',
+  healthy: 'none of the above and no failing session to the peer',
 };

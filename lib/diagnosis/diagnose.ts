@@ -1,14 +1,32 @@
 import { requiredSections } from '../bundle/types';
-import type { AddressState, NodeState } from '../model/node-state';
-import { parseIp } from '../route/ip';
-import { lookupRoute } from '../route/lookup';
-import { evaluateOutput } from './firewall';
+import type { NodeState } from '../model/node-state';
+import { checkCause, type CauseCheck } from './cause';
 import type { Freshness } from './freshness';
-import { DEFAULT_INTERFACE, isWarning, sessionKeys, type EventLike, type SessionKey } from './sessions';
-import { worstVerdict, verdictRank, type NodeDiagnosis, type PeerVerdict, type StructuredEvidence, type Verdict, type WarningEvidence } from './types';
+import { daemonFacts, isSendFailure, sightings, type EventLike, type Sighting } from './sessions';
+import { staleLocalIpFindings } from './stale-local-ip';
+import { tunnelFindings, tunnelStates } from './tunnels';
+import {
+  worstVerdict,
+  verdictRank,
+  type ClearedBy,
+  type DaemonFacts,
+  type NodeDiagnosis,
+  type NodeFinding,
+  type PeerVerdict,
+  type StructuredEvidence,
+  type Verdict,
+  type WarningEvidence,
+} from './types';
 
-export const LIVENESS_PORT = 44880;
+export { LIVENESS_PORT } from './cause';
 export const DEFAULT_WINDOW_MS = 15 * 60 * 1000;
+/** doublezerod's global warning throttle (internal/liveness/scheduler.go writeErrWarnEvery). */
+export const WARN_THROTTLE_MS = 5_000;
+/**
+ * With ANY session failing, the daemon logs a send warning every 5 s (its sessions send every second and
+ * the throttle is daemon-wide), so this long without one proves that no session fails now.
+ */
+export const QUIET_PROOF_MS = 6 * (WARN_THROTTLE_MS + 1_000);
 
 // The order of `a.localeCompare(b, 'en', {numeric: true})`, with the collator built once: localeCompare
 // with options builds one per comparison, which was a third of the whole diagnosis time.
@@ -23,60 +41,78 @@ export interface DiagnoseOptions {
   earlierEvents?: readonly EventLike[];
 }
 
+interface Context {
+  state: NodeState;
+  daemon: DaemonFacts;
+  windowStart: number;
+  windowEnd: number;
+  windowMs: number;
+  /** no send warning from the whole daemon for QUIET_PROOF_MS, with the journal read: nothing fails now */
+  quietSince: string | null;
+  /** sessions the throttled log named failing since the daemon started (for "about every K × 5 s") */
+  failingSampled: number;
+}
 
-/** One verdict per liveness peer of the node, with the evidence that proves it. Pure. */
+/**
+ * One verdict per liveness peer of the node plus the node's own findings, reasoning as doublezerod works
+ * (docs/doublezerod-model.md): sessions belong to the daemon process that runs now; a warning is a sample of
+ * a daemon-wide throttled log; a cause that is gone with warnings still in the window is `recovering`. Pure.
+ */
 export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiagnosis {
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
-  const windowEnd = new Date(state.collectedAt);
-  const windowStart = new Date(windowEnd.getTime() - windowMs);
+  const windowEnd = Date.parse(state.collectedAt);
   const events = mergeEvents(state.events, opts.earlierEvents ?? []);
-  const sessions = sessionKeys(state, events, windowStart);
-  const warningsByPeer = indexWarnings(events);
+  const daemon = daemonFacts(state, events);
+  const running = daemon.unitState === null || daemon.unitState === 'active' || daemon.unitState === 'reloading';
+  const sessions = sightings(state, events, daemon).map((s) => (running ? s : { ...s, current: false }));
+  const ctx: Context = {
+    state,
+    daemon,
+    windowStart: windowEnd - windowMs,
+    windowEnd,
+    windowMs,
+    quietSince: quietSince(state, daemon, running),
+    failingSampled: sessions.filter((s) => s.current && s.failures.length > 0).length,
+  };
 
   const missingSections = requiredSections.filter((s) => state.sections[s] !== 'ok' && state.sections[s] !== 'truncated');
   const nodeUnknown = opts.freshness && !opts.freshness.fresh ? (opts.freshness.reason ?? 'no fresh data') : missingSections.length ? `cannot check: ${missingSections.join(', ')} not collected` : null;
 
-  const byPeer = new Map<string, PeerVerdict[]>();
-  for (const key of sessions) {
-    if (key.presence === 'ended') continue;
-    const warnings = warningEvidence(warningsByPeer, key, windowStart, windowEnd);
-    const verdict = nodeUnknown ? unknownVerdict(key, warnings, nodeUnknown, opts.freshness, missingSections) : judgeSession(state, key, warnings, windowMs);
-    // silent since its last warning: recovered if it checks healthy now, otherwise gone (see sessions.ts)
-    if (!nodeUnknown && key.presence === 'quiet-after-warning' && verdict.verdict !== 'healthy') continue;
-    const list = byPeer.get(key.peer) ?? [];
-    list.push(verdict);
-    byPeer.set(key.peer, list);
+  const judged: PeerVerdict[] = [];
+  for (const s of sessions) {
+    const verdict = nodeUnknown ? unknownVerdict(s, ctx, nodeUnknown, opts.freshness, missingSections) : judgeSession(s, ctx);
+    if (verdict) judged.push(verdict);
+  }
+  const peers = mergeByPeer(judged, sessions, ctx);
+
+  const tunnels = tunnelStates(state, sessions);
+  const findings: NodeFinding[] = nodeUnknown ? [] : [...staleLocalIpFindings(judged, sessions, ctx), ...tunnelFindings(tunnels, state)];
+  if (!nodeUnknown && !running) {
+    findings.push({
+      kind: 'daemon-not-running',
+      verdict: 'unknown',
+      interface: null,
+      summary: `doublezerod is ${daemon.unitState}: no liveness session runs`,
+      evidence: [`systemctl is-active doublezerod: ${daemon.unitState}`],
+    });
   }
 
-  const peers: PeerVerdict[] = [];
-  for (const list of byPeer.values()) {
-    // the worst session speaks for the peer; the others are listed in its evidence
-    const sorted = [...list].sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict));
-    const chosen = sorted[0]!;
-    // the count shown is the peer's: every warning to it, whichever local address sent it
-    const peerWarnings = warningEvidence(warningsByPeer, { peer: chosen.peer }, windowStart, windowEnd);
-    chosen.warnings = peerWarnings.count;
-    chosen.lastWarningAt = peerWarnings.lastAt;
-    chosen.details.warnings = peerWarnings;
-    if (sorted.length > 1) {
-      chosen.details.otherSessions = sorted.slice(1).map((s) => ({ interface: s.interface, localIP: s.localIP, verdict: s.verdict }));
-      chosen.evidence.push(...sorted.slice(1).map((s) => `other session ${s.interface} ${s.localIP || '(no localIP)'} -> ${s.peer}: ${s.verdict}`));
-    }
-    peers.push(chosen);
-  }
-  peers.sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict) || PEER_ORDER.compare(a.peer, b.peer));
-
-  const dz = state.links.find((l) => l.ifname === DEFAULT_INTERFACE);
+  const dz = state.links.find((l) => l.ifname === 'doublezero0');
   return {
     node: state.node,
     collectedAt: state.collectedAt,
     nodeUnknown,
     peers,
-    worst: worstVerdict(peers.map((p) => p.verdict)),
+    worst: worstVerdict([...peers.map((p) => p.verdict), ...findings.map((f) => f.verdict)]),
     doublezero0: !dz ? 'missing' : dz.up && dz.lowerUp ? 'up' : 'down',
     warningsInWindow: peers.reduce((n, p) => n + p.warnings, 0),
+    findings,
+    tunnels,
+    daemon,
   };
 }
+
+export type DiagnosisContext = Context;
 
 function mergeEvents(current: readonly EventLike[], earlier: readonly EventLike[]): EventLike[] {
   const seen = new Set<string>();
@@ -89,126 +125,128 @@ function mergeEvents(current: readonly EventLike[], earlier: readonly EventLike[
   return out;
 }
 
-/** Warning events by peer, oldest first: a busy node logs thousands in a window. */
-function indexWarnings(events: readonly EventLike[]): Map<string, EventLike[]> {
-  const byPeer = new Map<string, EventLike[]>();
-  for (const e of events) {
-    if (!e.peerIP || !isWarning(e)) continue;
-    const list = byPeer.get(e.peerIP) ?? [];
-    list.push(e);
-    byPeer.set(e.peerIP, list);
-  }
-  for (const list of byPeer.values()) list.sort((a, b) => a.at.localeCompare(b.at));
-  return byPeer;
+/** The moment from which the daemon has logged no send warning, when that silence is long enough to prove nothing fails. */
+function quietSince(state: NodeState, daemon: DaemonFacts, running: boolean): string | null {
+  const journalRead = state.sections.journal === 'ok' || state.sections.journal === 'truncated';
+  if (!running || !journalRead) return null;
+  const collected = Date.parse(state.collectedAt);
+  const last = daemon.lastSendWarningAt ? Date.parse(daemon.lastSendWarningAt) : null;
+  if (last !== null && collected - last < QUIET_PROOF_MS) return null;
+  // no warning in all the log we hold: quiet since the daemon started, or since we know
+  return last !== null ? new Date(last).toISOString() : daemon.startedAt;
 }
 
-/** Warnings of one session (interface + localIP + peer), or of every session to a peer. */
-function warningEvidence(byPeer: Map<string, EventLike[]>, key: Partial<SessionKey> & { peer: string }, start: Date, end: Date): WarningEvidence {
-  const mine = (byPeer.get(key.peer) ?? [])
-    .filter((e) => key.localIP === undefined || (e.localIP ?? '') === key.localIP)
-    .filter((e) => key.interface === undefined || (e.interface ?? DEFAULT_INTERFACE) === key.interface);
-  const inWindow = mine.filter((e) => {
+function warningEvidence(failures: readonly EventLike[], ctx: Context): WarningEvidence {
+  const inWindow = failures.filter((e) => {
     const t = Date.parse(e.at);
-    return t >= start.getTime() && t <= end.getTime();
+    return t >= ctx.windowStart && t <= ctx.windowEnd;
   });
-  const last = mine[mine.length - 1];
-  return { count: inWindow.length, windowStart: start.toISOString(), windowEnd: end.toISOString(), lastAt: last?.at ?? null, lastError: last?.error ?? null };
+  const last = failures[failures.length - 1];
+  return { count: inWindow.length, windowStart: new Date(ctx.windowStart).toISOString(), windowEnd: new Date(ctx.windowEnd).toISOString(), lastAt: last?.at ?? null, lastError: last?.error ?? null };
 }
 
-function warningText(w: WarningEvidence, windowMs: number): string {
+/** The evidence line for a peer's warnings, saying what the count is: a sample of a daemon-wide throttled log. */
+export function warningText(w: WarningEvidence, windowMs: number, failingSampled: number): string {
   const minutes = Math.round(windowMs / 60000);
-  if (w.count === 0) return `no send warning for this peer in the ${minutes} min before ${w.windowEnd}${w.lastAt ? ` (last ${w.lastAt})` : ''}`;
-  return `${w.count} send warning(s) in the ${minutes} min before ${w.windowEnd} (doublezerod logs at most one per 5 s per peer), last ${w.lastAt}${w.lastError ? `: ${w.lastError}` : ''}`;
+  if (w.count === 0) return `no send warning naming this peer in the ${minutes} min before ${w.windowEnd}${w.lastAt ? ` (last ${w.lastAt})` : ''}`;
+  const k = Math.max(1, failingSampled);
+  return (
+    `${w.count} send warning(s) naming this peer in the ${minutes} min before ${w.windowEnd}, last ${w.lastAt}${w.lastError ? `: ${w.lastError}` : ''}. ` +
+    `doublezerod logs at most one send warning every 5 s for the whole daemon, naming whichever session failed then: with ${k === 1 ? '1 failing session' : `≥ ${k} failing sessions`} a peer appears about every ${Math.round((k * WARN_THROTTLE_MS) / 1000)} s, so this is a sample, not a count of failures`
+  );
 }
 
-function unknownVerdict(key: SessionKey, warnings: WarningEvidence, reason: string, freshness: Freshness | undefined, missingSections: string[]): PeerVerdict {
+function verdictOf(s: Sighting, verdict: Verdict, evidence: string[], details: StructuredEvidence, since: string | null, ctx: Context): PeerVerdict {
+  const unit = ctx.daemon.unitState;
+  if (unit !== null && unit !== 'active') evidence.push(`doublezerod is ${unit} (systemctl is-active)`);
+  details.seenIn = s.sources;
+  return { peer: s.peer, interface: s.interface, localIP: s.localIP, verdict, warnings: details.warnings.count, lastWarningAt: details.warnings.lastAt, evidence, details, since };
+}
+
+function unknownVerdict(s: Sighting, ctx: Context, reason: string, freshness: Freshness | undefined, missingSections: string[]): PeerVerdict | null {
+  const warnings = warningEvidence(s.allFailures, ctx);
   const details: StructuredEvidence = { warnings };
   if (freshness && !freshness.fresh) details.poll = { state: freshness.pollState ?? 'unknown', lastSuccessAt: freshness.lastSuccessAt ?? null, ageSeconds: freshness.ageSeconds, error: reason };
   if (missingSections.length) details.missingSections = missingSections;
-  return base(key, 'unknown', warnings, [`no fresh data for the node: ${reason}`], details);
+  return verdictOf(s, 'unknown', [`no fresh data for the node: ${reason}`], details, null, ctx);
 }
 
-function base(key: SessionKey, verdict: Verdict, warnings: WarningEvidence, evidence: string[], details: StructuredEvidence): PeerVerdict {
-  return { peer: key.peer, interface: key.interface, localIP: key.localIP, verdict, warnings: warnings.count, lastWarningAt: warnings.lastAt, evidence, details };
+const UNREACHABLE = /network is unreachable/i;
+const IF_NOT_FOUND = /interface "?[^"\s]+"? not found|no such (network interface|device)/i;
+const NET_DOWN = /network is down/i;
+
+/** Why a session that warned inside the window is no longer failing, when something proves it. */
+function clearing(s: Sighting, check: CauseCheck | null, ctx: Context): { by: ClearedBy; at: string | null; text: string } | null {
+  if (!s.current) {
+    return { by: 'daemon-restarted', at: ctx.daemon.startedAt, text: `the daemon ${ctx.daemon.unitState && ctx.daemon.unitState !== 'active' ? `is ${ctx.daemon.unitState}` : `restarted at ${ctx.daemon.startedAt ?? '?'} (${ctx.daemon.startedAtSource ?? '?'})`}: this session no longer exists` };
+  }
+  if (ctx.quietSince !== null) return { by: 'daemon-quiet', at: ctx.quietSince, text: `doublezerod has logged no send warning for any peer since ${ctx.quietSince ?? 'it started'}: with any session failing it would log one every 5 s, so none fails now` };
+  if (check?.cause) return null;
+  const lastError = s.failures[s.failures.length - 1]?.error ?? '';
+  const lastAt = s.failures[s.failures.length - 1]?.at ?? null;
+  if (UNREACHABLE.test(lastError) && s.localIP) return { by: 'address-assigned', at: lastAt, text: `local IP ${s.localIP} is assigned again: the cause of "network is unreachable" is gone` };
+  if (IF_NOT_FOUND.test(lastError)) return { by: 'interface-back', at: lastAt, text: `${s.interface} exists again: the cause of "${lastError}" is gone` };
+  if (NET_DOWN.test(lastError)) return { by: 'interface-up', at: lastAt, text: `${s.interface} is up again: the cause of "network is down" is gone` };
+  return null;
 }
 
-const cidr = (a: AddressState): string => `${a.local}/${a.prefixlen}`;
+function judgeSession(s: Sighting, ctx: Context): PeerVerdict | null {
+  const warnings = warningEvidence(s.allFailures, ctx);
+  const warningLine = (): string => warningText(warnings, ctx.windowMs, ctx.failingSampled);
 
-function judgeSession(state: NodeState, key: SessionKey, warnings: WarningEvidence, windowMs: number): PeerVerdict {
-  const details: StructuredEvidence = { warnings };
-  const session = state.daemon.sessions?.find((s) => s.peerIP === key.peer && s.localIP === key.localIP);
-  if (session) {
-    const { livenessState, livenessStateReason, kernelState, livenessPeerMode, livenessLastUpdated } = session;
-    details.daemonSession = Object.fromEntries(Object.entries({ livenessState, livenessStateReason, kernelState, livenessPeerMode, livenessLastUpdated }).filter(([, v]) => v !== undefined));
-  }
-  const sessionText = session ? `daemon session ${key.localIP} -> ${key.peer}: liveness ${session.livenessState ?? '-'}${session.livenessStateReason ? ` (${session.livenessStateReason})` : ''}, kernel route ${session.kernelState ?? '-'}` : null;
-  const unit = state.daemon.unitState;
-  const finish = (verdict: Verdict, evidence: string[]): PeerVerdict => {
-    evidence.push(warningText(warnings, windowMs));
-    if (sessionText) evidence.push(sessionText);
-    // not a verdict of its own (DESIGN.md), but the first thing an engineer wants to know
-    if (unit !== null && unit !== 'active') evidence.push(`doublezerod is ${unit} (systemctl is-active)`);
-    return base(key, verdict, warnings, evidence, details);
-  };
-
-  // interface-missing / interface-down
-  const link = state.links.find((l) => l.ifname === key.interface);
-  if (!link) {
-    details.link = { ifname: key.interface, present: false };
-    return finish('interface-missing', [`interface ${key.interface} does not exist (links: ${state.links.map((l) => l.ifname).join(', ') || 'none'})`]);
-  }
-  details.link = { ifname: link.ifname, present: true, up: link.up, lowerUp: link.lowerUp, operstate: link.operstate, flags: link.flags };
-  if (!link.up || !link.lowerUp || link.operstate === 'DOWN' || link.operstate === 'LOWERLAYERDOWN' || link.operstate === 'NOTPRESENT') {
-    return finish('interface-down', [`${link.ifname} is not up: flags ${link.flags.join(',') || '-'}, operstate ${link.operstate}`]);
+  if (!s.current) {
+    // Seen only before the daemon's last start: gone. Its warnings inside the window make it recovering.
+    if (warnings.count === 0) return null;
+    const cleared = clearing(s, null, ctx)!;
+    return verdictOf(s, 'recovering', [cleared.text, warningLine()], { warnings, cleared }, cleared.at, ctx);
   }
 
-  // stale-session: the kernel refuses a source address that is on no interface of the node
-  const onInterface = state.addresses.filter((a) => a.ifname === key.interface);
-  details.interfaceAddresses = onInterface.map(cidr);
-  const local = key.localIP ? parseIp(key.localIP) : undefined;
-  if (key.localIP) {
-    const assigned = state.addresses.find((a) => a.local === key.localIP && !a.dadfailed);
-    if (!assigned) {
-      details.missingAddress = key.localIP;
-      return finish('stale-session', [
-        `session localIP ${key.localIP} is not assigned to ${key.interface} or any other interface; ${key.interface} has ${onInterface.map(cidr).join(', ') || 'no address'}`,
-      ]);
+  const lastError = s.failures[s.failures.length - 1]?.error ?? '';
+  const check = checkCause(ctx.state, s, UNREACHABLE.test(lastError));
+  const details: StructuredEvidence = { ...check.details, warnings };
+  const firstFailure = s.failures[0]?.at ?? null;
+
+  if (check.cause) {
+    // A stale session warns every time it is picked; total silence proves the daemon no longer has it
+    // (v0.8.1+ withdraws sessions on disconnect). Other causes are judged from the state alone.
+    if (check.cause === 'stale-session' && ctx.quietSince !== null) {
+      if (warnings.count === 0) return null;
+      const cleared = clearing(s, check, ctx)!;
+      details.cleared = cleared;
+      return verdictOf(s, 'recovering', [cleared.text, ...check.evidence, warningLine()], details, cleared.at, ctx);
     }
+    return verdictOf(s, check.cause, [...check.evidence, warningLine()], details, firstFailure, ctx);
   }
-
-  // no-route: the kernel's choice for the session's packet, pinned to its interface as the daemon does
-  const lookup = lookupRoute(state.routes, state.rules, { dst: key.peer, ...(local ? { src: key.localIP } : {}), oif: key.interface, ipproto: 'udp', sport: LIVENESS_PORT, dport: LIVENESS_PORT });
-  if (!lookup.ok) {
-    details.route = { ok: false, failure: lookup.failure, steps: lookup.steps, ...(lookup.route ? { route: lookup.route.text } : {}), ...(lookup.rule ? { rule: lookup.rule.text } : {}) };
-    const cause = lookup.route ? `${lookup.failure} route "${lookup.route.text}"` : lookup.rule && lookup.failure !== 'no-route' ? `rule "${lookup.rule.text}"` : 'no matching route in the tables the rules use';
-    return finish('no-route', [`no route to ${key.peer} through ${key.interface}: ${cause}`]);
+  if (warnings.count === 0) return verdictOf(s, 'healthy', [...check.passed, warningLine()], details, null, ctx);
+  const cleared = clearing(s, check, ctx);
+  if (cleared) {
+    details.cleared = cleared;
+    return verdictOf(s, 'recovering', [cleared.text, ...check.passed, warningLine()], details, cleared.at, ctx);
   }
-  details.route = { ok: true, route: lookup.route.text, table: lookup.table, rule: lookup.rule.text, steps: lookup.steps, ...(lookup.dev ? { dev: lookup.dev } : {}) };
-  const routeText = `route to ${key.peer}: ${lookup.route.text} (table ${lookup.table}, rule ${lookup.rule.priority})`;
+  return verdictOf(s, 'unknown', ['send warnings continue but no cause is visible on the node (it may lie outside it)', ...check.passed, warningLine()], details, firstFailure, ctx);
+}
 
-  // firewall-blocked
-  if (!state.firewall) {
-    details.firewall = { known: false };
-  } else {
-    const outcome = evaluateOutput(state.firewall, { saddr: key.localIP || '0.0.0.0', daddr: key.peer, sport: LIVENESS_PORT, dport: LIVENESS_PORT, oifname: key.interface });
-    const undecidedRules = outcome.undecided.map((r) => `${r.family} ${r.table} ${r.chain} handle ${r.handle ?? '?'}: ${r.text}`);
-    if (outcome.verdict !== 'accept') {
-      if ('rule' in outcome) {
-        const r = outcome.rule;
-        details.firewall = { known: true, verdict: outcome.verdict, rule: { family: r.family, table: r.table, chain: r.chain, handle: r.handle ?? null, text: r.text }, undecidedRules };
-        return finish('firewall-blocked', [`nft ${r.family} ${r.table} ${r.chain} handle ${r.handle ?? '?'} ${outcome.verdict}s UDP ${LIVENESS_PORT} to ${key.peer}: ${r.text}`, routeText]);
-      }
-      const chain = outcome.policyChain;
-      details.firewall = { known: true, verdict: 'drop', policyChain: `${chain.family} ${chain.table} ${chain.name}`, undecidedRules };
-      return finish('firewall-blocked', [`nft ${chain.family} ${chain.table} ${chain.name} (hook output) has policy drop and no rule accepts UDP ${LIVENESS_PORT} to ${key.peer}`, routeText]);
+/** The worst session speaks for its peer; the others are listed in its evidence. Warnings count every session to the peer. */
+function mergeByPeer(judged: readonly PeerVerdict[], sessions: readonly Sighting[], ctx: Context): PeerVerdict[] {
+  const byPeer = new Map<string, PeerVerdict[]>();
+  for (const v of judged) byPeer.set(v.peer, [...(byPeer.get(v.peer) ?? []), v]);
+  const failuresByPeer = new Map<string, EventLike[]>();
+  for (const s of sessions) failuresByPeer.set(s.peer, [...(failuresByPeer.get(s.peer) ?? []), ...s.allFailures]);
+
+  const peers: PeerVerdict[] = [];
+  for (const list of byPeer.values()) {
+    const sorted = [...list].sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict));
+    const chosen = { ...sorted[0]!, details: { ...sorted[0]!.details }, evidence: [...sorted[0]!.evidence] };
+    const all = (failuresByPeer.get(chosen.peer) ?? []).filter(isSendFailure).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const peerWarnings = warningEvidence(all, ctx);
+    chosen.warnings = peerWarnings.count;
+    chosen.lastWarningAt = peerWarnings.lastAt;
+    chosen.details.warnings = peerWarnings;
+    if (sorted.length > 1) {
+      chosen.details.otherSessions = sorted.slice(1).map((s) => ({ interface: s.interface, localIP: s.localIP, verdict: s.verdict }));
+      chosen.evidence.push(...sorted.slice(1).map((s) => `other session ${s.interface} ${s.localIP || '(no localIP)'} -> ${s.peer}: ${s.verdict}`));
     }
-    details.firewall = { known: true, verdict: 'accept', undecidedRules };
+    peers.push(chosen);
   }
-
-  const firewallText = !state.firewall ? 'nft ruleset not collected: firewall not checked' : `no nft output rule drops UDP ${LIVENESS_PORT} to ${key.peer}`;
-  if (warnings.count > 0) {
-    // Every check passes now, yet the daemon warned recently: the cause is gone or outside what we see.
-    return finish('unknown', [`recent send warnings but no current cause found (it may have cleared, or lie outside the node)`, routeText, firewallText]);
-  }
-  return finish('healthy', [`${link.ifname} up, localIP ${key.localIP || '(not given)'} assigned`, routeText, firewallText]);
+  return peers.sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict) || PEER_ORDER.compare(a.peer, b.peer));
 }

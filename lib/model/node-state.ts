@@ -5,6 +5,7 @@ import type { MetricSample } from '../parse/metrics';
 import type { Rule } from '../parse/ip-rule';
 import type { FirewallChain, FirewallRule } from '../parse/nft';
 import type { UnitState } from '../parse/systemctl';
+import type { DaemonUnit } from '../parse/systemctl-show';
 import type { Family, Prefix } from '../route/ip';
 
 // The normalized state of one node: what the diagnosis reads and what history stores. Only the
@@ -70,6 +71,10 @@ export interface DaemonState {
   unitState: UnitState | null;
   /** the daemon's own session list (`GET /routes`); null when not collected or unreadable */
   sessions: DaemonSession[] | null;
+  /** `doublezerod -version` (else `doublezero_build_info`); null when not known */
+  version: string | null;
+  /** `systemctl show doublezerod`: main PID, start time, command line; null when not collected */
+  unit: DaemonUnit | null;
 }
 
 export interface StableNodeState {

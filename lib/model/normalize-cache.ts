@@ -91,7 +91,9 @@ export class NormalizeCache {
     const parts: StableParts = {
       addresses: state.addresses,
       sessions: state.daemon.sessions,
+      unit: state.daemon.unit,
       unitState: state.daemon.unitState,
+      version: state.daemon.version,
       firewall: state.firewall,
       links: state.links,
       routes: state.routes,
@@ -102,7 +104,9 @@ export class NormalizeCache {
     const fragments: StableStateFragments = {
       addresses: fragment('addresses'),
       sessions: fragment('sessions'),
+      unit: fragment('unit'),
       unitState: fragment('unitState'),
+      version: fragment('version'),
       firewall: fragment('firewall'),
       links: fragment('links'),
       routes: fragment('routes'),

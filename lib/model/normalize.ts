@@ -1,7 +1,9 @@
 import type { Bundle, RawSection, SectionName } from '../bundle/types';
 import { requiredSections } from '../bundle/types';
 import { parseJournalDetailed, type JournalParseResult } from '../parse/journal';
+import { versionFromBuildInfo } from '../parse/daemon-version';
 import type { NodeState, SectionIssue, SectionStatus } from './node-state';
+import { METRICS_OFF_EXIT } from '../probe/commands';
 import type { NormalizeCache } from './normalize-cache';
 import { sectionNormalizers, type CachedSectionName, type NormalizedSection, type SectionValues } from './section-normalizers';
 
@@ -75,6 +77,8 @@ export function normalizeBundle(bundle: Bundle, opts: NormalizeOptions = {}): No
   const unitState = read('systemctl') ?? null;
   const sessions = read('daemon-routes') ?? null;
   const metrics = read('metrics') ?? [];
+  const version = read('daemon-version') ?? versionFromBuildInfo(metrics);
+  const unit = read('systemctl-show') ?? null;
 
   return {
     node,
@@ -84,7 +88,7 @@ export function normalizeBundle(bundle: Bundle, opts: NormalizeOptions = {}): No
     routes,
     rules,
     firewall,
-    daemon: { unitState, sessions },
+    daemon: { unitState, sessions, version, unit },
     events: journal?.events ?? [],
     metrics,
     sections,
@@ -102,6 +106,9 @@ function sectionStatus(name: SectionName, section: RawSection | undefined): Sect
   if (!section) return 'missing';
   // null exit code: read from a bundle folder, where only the output is kept
   // `systemctl is-active` exits non-zero whenever the unit is not active; its word is still the answer.
-  if (section.exitCode !== null && section.exitCode !== 0 && name !== 'systemctl') return 'failed';
+  if (section.exitCode !== null && section.exitCode !== 0 && name !== 'systemctl') {
+    // the metrics script's "metrics are off" is the daemon's configuration, not a failed command
+    return name === 'metrics' && section.exitCode === METRICS_OFF_EXIT ? 'missing' : 'failed';
+  }
   return section.truncated ? 'truncated' : 'ok';
 }

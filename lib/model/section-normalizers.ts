@@ -8,6 +8,8 @@ import type { MetricSample } from '../parse/metrics';
 import { parseMetrics } from '../parse/metrics';
 import { parseNft } from '../parse/nft';
 import { parseSystemctlIsActive, type UnitState } from '../parse/systemctl';
+import { parseSystemctlShow, type DaemonUnit } from '../parse/systemctl-show';
+import { parseDaemonVersion } from '../parse/daemon-version';
 import type { AddressState, DaemonSession, FirewallState, LinkState, RouteState, RuleState } from './node-state';
 
 // What each section's stdout becomes in the node state, as a function of that stdout alone: this is
@@ -31,6 +33,9 @@ export interface SectionValues {
   /** null: the daemon's answer could not be read */
   'daemon-routes': DaemonSession[] | null;
   metrics: MetricSample[];
+  /** null: not a `version: X` line */
+  'daemon-version': string | null;
+  'systemctl-show': DaemonUnit;
 }
 
 export type CachedSectionName = keyof SectionValues;
@@ -109,6 +114,11 @@ export const sectionNormalizers: { [S in CachedSectionName]: (stdout: string) =>
     const parsed = parseMetrics(stdout);
     return { value: parsed.items, issues: parsed.issues };
   },
+  'daemon-version': (stdout) => {
+    const version = parseDaemonVersion(stdout);
+    return { value: version, issues: version === null && stdout.trim() !== '' ? [{ at: 1, message: 'doublezerod -version: no "version: X" line' }] : [] };
+  },
+  'systemctl-show': (stdout) => parseSystemctlShow(stdout),
 };
 
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {

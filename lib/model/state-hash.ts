@@ -12,11 +12,13 @@ export function stateHash(state: StableNodeState | NodeState): string {
   return sha256Hex(canonicalJson(stableState(state)));
 }
 
-/** The canonical JSON of each part of the stable state (`daemon` as its two fields). */
+/** The canonical JSON of each part of the stable state (`daemon` as its fields). */
 export interface StableStateFragments {
   addresses: string;
   sessions: string;
+  unit: string;
   unitState: string;
+  version: string;
   firewall: string;
   links: string;
   routes: string;
@@ -26,8 +28,8 @@ export interface StableStateFragments {
 /**
  * `canonicalJson(stableState(state))` put together from its parts' canonical JSON, so a part that did
  * not change need not be serialized again. Keys in canonicalJson's (sorted) order; both fields of
- * `daemon` are never undefined, so none is dropped.
+ * `daemon` are never undefined (null when unknown), so none is dropped.
  */
 export function stableStateJson(f: StableStateFragments): string {
-  return `{"addresses":${f.addresses},"daemon":{"sessions":${f.sessions},"unitState":${f.unitState}},"firewall":${f.firewall},"links":${f.links},"routes":${f.routes},"rules":${f.rules}}`;
+  return `{"addresses":${f.addresses},"daemon":{"sessions":${f.sessions},"unit":${f.unit},"unitState":${f.unitState},"version":${f.version}},"firewall":${f.firewall},"links":${f.links},"routes":${f.routes},"rules":${f.rules}}`;
 }

@@ -45,10 +45,32 @@ describe('parseJournal', () => {
     const keys = new Set(events.map((list) => list[0]!.dedupeKey));
     expect(keys.size).toBe(1);
     for (const list of events) {
-      const { raw: _raw, ...rest } = list[0]!;
-      const { raw: _seedRaw, ...seed } = events[0]![0]!;
+      // the carrier's PID is the syslog prefix's and journald's own field, absent from bare JSON
+      const { raw: _raw, pid: _pid, ...rest } = list[0]!;
+      const { raw: _seedRaw, pid: _seedPid, ...seed } = events[0]![0]!;
       expect(rest).toEqual(seed);
     }
+    expect(events[0]![0]!.pid).toBe(1027617);
+  });
+
+  it('reads the PID of the writing process (a new PID is a new daemon) and systemd start lines', () => {
+    const started = JSON.stringify({ MESSAGE: 'Started doublezerod.service - DoubleZero client.', SYSLOG_IDENTIFIER: 'systemd', _PID: '1', __REALTIME_TIMESTAMP: '1764531000000000' });
+    const [start] = parseJournal(started);
+    expect(start).toMatchObject({ msg: 'systemd: daemon started', at: '2025-11-30T19:30:00.000Z' });
+    expect(start?.pid).toBeUndefined();
+    const journald = JSON.stringify({ MESSAGE: SEED_JSON, _PID: '4242', SYSLOG_IDENTIFIER: 'doublezerod', __REALTIME_TIMESTAMP: '1764531382662807' });
+    expect(parseJournal(journald)[0]?.pid).toBe(4242);
+    expect(parseJournal('Nov 30 19:30:00 dfw-mn-bm1 systemd[1]: Stopped doublezerod.service - DoubleZero client.')[0]?.msg).toBe('systemd: daemon stopped');
+    expect(parseJournal('Nov 30 19:30:00 dfw-mn-bm1 systemd[1]: Reloading.')).toEqual([]);
+  });
+
+  it('reads the peer from the error text of a v0.7.0 send warning, which has no `peer` field', () => {
+    const old = JSON.stringify({ time: '2025-11-30T19:36:22.662807168Z', level: 'WARN', msg: 'liveness.scheduler: error writing UDP packet', error: 'write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable' });
+    expect(parseJournal(old)[0]).toMatchObject({ peerIP: '216.238.110.55', interface: 'doublezero0', peerFrom: 'error-text' });
+    expect(parseJournal(old)[0]?.localIP).toBeUndefined();
+    expect(parseJournal(SEED_JSON)[0]?.peerFrom).toBe('peer-field');
+    // another message with the same error shape is not a send failure
+    expect(parseJournal(old.replace('liveness.scheduler: error writing UDP packet', 'liveness.recv: non-timeout read error'))[0]?.peerIP).toBeUndefined();
   });
 
   it('reads `journalctl -o short-iso` prefixes too', () => {

@@ -13,6 +13,10 @@ export interface LivenessEvent {
   localIP?: string;
   peerIP?: string;
   error?: string;
+  /** the daemon process that wrote it (syslog `doublezerod[PID]`, journald `_PID`); a new PID is a new daemon */
+  pid?: number;
+  /** where the peer came from: the record's `peer` field, or the error text (daemons before v0.7.1) */
+  peerFrom?: 'peer-field' | 'error-text';
   /** the journal line exactly as read */
   raw: string;
   /** stable across the three forms and across overlapping reads of the same record */
@@ -50,16 +54,30 @@ type DaemonRecord = z.infer<typeof daemonRecordSchema>;
 const journaldObjectSchema = z.looseObject({
   MESSAGE: z.union([z.string(), z.array(z.number().int().min(0).max(255)), z.null()]),
   __REALTIME_TIMESTAMP: z.string().regex(/^\d{1,20}$/).optional(),
+  _PID: z.string().regex(/^\d{1,10}$/).optional(),
+  SYSLOG_IDENTIFIER: z.string().max(64).optional(),
 });
 
-const SYSLOG_PREFIX = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? \S+ [^\s:[]+(?:\[\d+\])?: (.*)$/;
-const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) \S+ [^\s:[]+(?:\[\d+\])?: (.*)$/;
+/**
+ * systemd's own lines about the unit (`journalctl -u doublezerod` includes them): a start is proof that
+ * every liveness session of the earlier process is gone. The wording is systemd's (src/core/job.c
+ * job_done_messages / unit status): "Started doublezerod.service - DoubleZero client." (v252; older:
+ * "Started DoubleZero client."), "Stopped …", "doublezerod.service: Main process exited, …".
+ */
+export const DAEMON_STARTED_MSG = 'systemd: daemon started';
+export const DAEMON_STOPPED_MSG = 'systemd: daemon stopped';
+const SYSTEMD_START = /^Started (doublezerod\.service|DoubleZero client)/;
+const SYSTEMD_STOP = /^(Stopped (doublezerod\.service|DoubleZero client)|doublezerod\.service: (Main process exited|Failed with result))/;
+
+const SYSLOG_PREFIX = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? \S+ ([^\s:[]+)(?:\[(\d{1,10})\])?: (.*)$/;
+const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) \S+ ([^\s:[]+)(?:\[(\d{1,10})\])?: (.*)$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 interface Located {
   record: DaemonRecord;
   /** time from the carrier (journald or syslog prefix) when the record has none of its own */
   carrierTime?: string;
+  pid?: number;
 }
 
 type LineOutcome = { kind: 'record'; located: Located } | { kind: 'ignored' } | { kind: 'garbage'; reason: string };
@@ -95,7 +113,7 @@ export function parseJournalDetailed(text: string, referenceYear = 1970): Journa
       if (result.issues.length < MAX_ISSUES) result.issues.push({ at: index + 1, message: `record without a usable time: ${clip(line, 80)}` });
       return;
     }
-    if (!event.msg.startsWith('liveness')) {
+    if (!event.msg.startsWith('liveness') && !event.msg.startsWith('systemd: ')) {
       result.otherRecords++;
       return;
     }
@@ -125,15 +143,15 @@ function readLine(line: string, referenceYear: number): LineOutcome {
 
   const syslog = SYSLOG_PREFIX.exec(line);
   if (syslog) {
-    const [, mon, day, hh, mm, ss, rest] = syslog as unknown as [string, string, string, string, string, string, string];
+    const [, mon, day, hh, mm, ss, ident, pid, rest] = syslog as unknown as [string, string, string, string, string, string, string, string | undefined, string];
     const month = MONTHS.indexOf(mon);
     const carrier = month >= 0 ? new Date(Date.UTC(referenceYear, month, Number(day), Number(hh), Number(mm), Number(ss))) : undefined;
-    return fromMessageText(rest, carrier && !Number.isNaN(carrier.getTime()) ? carrier.toISOString() : undefined);
+    return fromMessageText(rest, carrier && !Number.isNaN(carrier.getTime()) ? carrier.toISOString() : undefined, pidOf(pid), ident);
   }
   const iso = ISO_PREFIX.exec(line);
   if (iso) {
-    const [, stamp, rest] = iso as unknown as [string, string, string];
-    return fromMessageText(rest, isoOrUndefined(stamp));
+    const [, stamp, ident, pid, rest] = iso as unknown as [string, string, string, string | undefined, string];
+    return fromMessageText(rest, isoOrUndefined(stamp), pidOf(pid), ident);
   }
   return { kind: 'garbage', reason: 'not a journal record' };
 }
@@ -144,17 +162,30 @@ function fromJournald(entry: z.infer<typeof journaldObjectSchema>): LineOutcome 
   const text = typeof message === 'string' ? message : new TextDecoder('utf-8').decode(Uint8Array.from(message));
   const micros = entry.__REALTIME_TIMESTAMP;
   const carrier = micros ? isoOrUndefined(new Date(Number(BigInt(micros) / 1000n)).toISOString()) : undefined;
-  return fromMessageText(text, carrier);
+  return fromMessageText(text, carrier, pidOf(entry._PID), entry.SYSLOG_IDENTIFIER);
 }
 
-function fromMessageText(text: string, carrierTime: string | undefined): LineOutcome {
+function pidOf(text: string | undefined): number | undefined {
+  const n = text === undefined ? NaN : Number(text);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+function fromMessageText(text: string, carrierTime: string | undefined, pid?: number, ident?: string): LineOutcome {
   const trimmed = text.trim();
+  if (ident === 'systemd' || ident === 'systemd[1]') {
+    const msg = SYSTEMD_START.test(trimmed) ? DAEMON_STARTED_MSG : SYSTEMD_STOP.test(trimmed) ? DAEMON_STOPPED_MSG : undefined;
+    if (!msg || !carrierTime) return { kind: 'ignored' };
+    return { kind: 'record', located: { record: { msg, level: 'INFO', text: clip(trimmed, 200) }, carrierTime } };
+  }
   // The daemon also prints plain-text lines (startup banners, Go panics): not records, not garbage.
   if (!trimmed.startsWith('{')) return { kind: 'ignored' };
   const value = parseJson(trimmed);
   if (value === undefined) return { kind: 'garbage', reason: 'invalid JSON in message' };
   const outcome = fromRecordValue(value);
-  if (outcome.kind === 'record' && carrierTime) outcome.located.carrierTime = carrierTime;
+  if (outcome.kind === 'record') {
+    if (carrierTime) outcome.located.carrierTime = carrierTime;
+    if (pid !== undefined) outcome.located.pid = pid;
+  }
   return outcome;
 }
 
@@ -164,11 +195,15 @@ function fromRecordValue(value: unknown): LineOutcome {
   return { kind: 'record', located: { record: record.data } };
 }
 
-function toEvent({ record, carrierTime }: Located, raw: string): LivenessEvent | undefined {
+function toEvent({ record, carrierTime, pid }: Located, raw: string): LivenessEvent | undefined {
   const at = (record.time && isoOrUndefined(record.time)) || carrierTime;
   if (!at) return undefined;
   const level = (record.level ?? 'INFO').toUpperCase().slice(0, 16);
-  const peer = readPeer(record);
+  const fromField = readPeer(record);
+  // Before v0.7.1 the send warning had no `peer` (internal/liveness/scheduler.go at client/v0.7.0): the
+  // peer is in the error text; the local IP is then not known.
+  const fromError = fromField.peerIP === undefined ? peerFromSendError(record) : undefined;
+  const peer = fromError ?? (fromField.peerIP === undefined ? peerFromWithdrawnRoute(record) : undefined) ?? fromField;
   const error = typeof record.error === 'string' ? record.error : record.error === undefined ? undefined : JSON.stringify(record.error);
   const event: LivenessEvent = {
     at,
@@ -184,7 +219,38 @@ function toEvent({ record, carrierTime }: Located, raw: string): LivenessEvent |
   if (peer.localIP !== undefined) event.localIP = peer.localIP;
   if (peer.peerIP !== undefined) event.peerIP = peer.peerIP;
   if (error !== undefined) event.error = error;
+  if (pid !== undefined) event.pid = pid;
+  if (peer.peerIP !== undefined) event.peerFrom = fromError ? 'error-text' : 'peer-field';
   return event;
+}
+
+/** The send failure's message (internal/liveness/scheduler.go, every version so far). */
+export const SEND_FAILURE_MSG = 'liveness.scheduler: error writing UDP packet';
+// Go's net.OpError text: "write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable"
+const SEND_ERROR_PEER = /^write udp \S+->(\[[0-9a-fA-F:.]+\]|[0-9.]+):\d+: /;
+
+// `liveness: withdrawing route` names the route, not the peer: "route":"table: 254, dst: B/32, src: A, nh: N protocol: bgp"
+// with "iface" (internal/liveness/manager.go WithdrawRoute, internal/routing/routes.go Route.String).
+const ROUTE_TEXT = /(?:^|, )dst: ([0-9a-fA-F.:]+)\/(?:32|128), src: ([0-9a-fA-F.:]+)(?:,|$| )/;
+
+function peerFromWithdrawnRoute(record: DaemonRecord): PeerKey | undefined {
+  const fields = record as Record<string, unknown>;
+  if (record.msg !== 'liveness: withdrawing route' || typeof fields.route !== 'string') return undefined;
+  const m = ROUTE_TEXT.exec(fields.route);
+  const peer = m ? ipSchema.safeParse(m[1]) : undefined;
+  const local = m ? ipSchema.safeParse(m[2]) : undefined;
+  if (!peer?.success) return undefined;
+  const key: PeerKey = { peerIP: peer.data, interface: typeof fields.iface === 'string' && IFNAME.test(fields.iface) ? fields.iface : 'doublezero0' };
+  if (local?.success) key.localIP = local.data;
+  return key;
+}
+
+function peerFromSendError(record: DaemonRecord): PeerKey | undefined {
+  if (record.msg !== SEND_FAILURE_MSG || typeof record.error !== 'string') return undefined;
+  const m = SEND_ERROR_PEER.exec(record.error);
+  const ip = m ? ipSchema.safeParse(m[1]!.replace(/^\[|\]$/g, '')) : undefined;
+  // Liveness runs on the unicast tunnel only (multicast has no sessions: internal/services/multicast.go).
+  return ip?.success ? { interface: 'doublezero0', peerIP: ip.data } : undefined;
 }
 
 interface PeerKey {

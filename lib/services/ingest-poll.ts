@@ -72,12 +72,12 @@ async function ingestSuccess(tx: Queryable, o: Extract<PollOutcome, { ok: true }
     const col = <K extends keyof LivenessEvent>(k: K) => batch.map((e) => e[k] ?? null);
     const { rows } = await tx.query<{ n: number }>(
       `with ins as (
-         insert into liveness_events (node, at, level, msg, interface, local_ip, peer_ip, error, dedupe_key)
-         select $1, * from unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         insert into liveness_events (node, at, level, msg, interface, local_ip, peer_ip, error, dedupe_key, pid)
+         select $1, * from unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
          on conflict (node, dedupe_key) do nothing
          returning 1)
        select count(*)::int as n from ins`,
-      [o.node, col('at'), col('level'), col('msg'), col('interface'), col('localIP'), col('peerIP'), col('error'), col('dedupeKey')],
+      [o.node, col('at'), col('level'), col('msg'), col('interface'), col('localIP'), col('peerIP'), col('error'), col('dedupeKey'), col('pid')],
     );
     newEvents += rows[0]?.n ?? 0;
   }

@@ -3,7 +3,7 @@ import type { EventLike } from '@/lib/diagnosis/sessions';
 
 // A liveness_events row as the store returns it, validated, and its diagnosis form. One definition for
 // every service that reads stored events (grids, node page, remediation evidence, ingest).
-export const livenessEventColumns = 'at, level, msg, interface, local_ip, peer_ip, error, dedupe_key';
+export const livenessEventColumns = 'at, level, msg, interface, local_ip, peer_ip, error, dedupe_key, pid';
 
 export const livenessEventRowSchema = z.object({
   at: z.coerce.date(),
@@ -14,6 +14,7 @@ export const livenessEventRowSchema = z.object({
   peer_ip: z.string().nullable(),
   error: z.string().nullable(),
   dedupe_key: z.string(),
+  pid: z.number().int().nullable(),
 });
 export type LivenessEventRowData = z.infer<typeof livenessEventRowSchema>;
 
@@ -23,5 +24,6 @@ export function eventFromRow(r: LivenessEventRowData): EventLike {
   if (r.local_ip !== null) e.localIP = r.local_ip;
   if (r.peer_ip !== null) e.peerIP = r.peer_ip;
   if (r.error !== null) e.error = r.error;
+  if (r.pid !== null) e.pid = r.pid;
   return e;
 }

@@ -43,9 +43,10 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
     /** true when the poll that stored this bundle also recorded its diagnosis (peer_verdicts) */
     recorded: boolean;
     node_unknown: string | null;
+    node_level: unknown;
   }>(
     `select n.name, s.state, s.last_success_at, s.last_error, r.bundle,
-            coalesce(ns.collected_at = r.collected_at, false) as recorded, ns.node_unknown
+            coalesce(ns.collected_at = r.collected_at, false) as recorded, ns.node_unknown, ns.diagnosis as node_level
        from nodes n left join node_status s on s.node = n.name left join node_raw r on r.node = n.name
        left join node_summary ns on ns.node = n.name
       where $1::text is null or n.name = $1 order by n.name`,
@@ -111,17 +112,23 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
     // The agent records each poll's diagnosis (with sessions remembered from the whole stored log); use it
     // when it describes this very bundle, and diagnose on read otherwise.
     const recorded = stored.get(row.name);
-    const diagnosis: NodeDiagnosis = recorded
-      ? {
-          node: row.name,
-          collectedAt: bundle.data.meta.collectedAt,
-          nodeUnknown: freshness.fresh ? row.node_unknown : freshness.reason,
-          peers: recorded,
-          worst: worstVerdict(recorded.map((p) => p.verdict)),
-          doublezero0: tunnelLinkState(state),
-          warningsInWindow: recorded.reduce((n, p) => n + p.warnings, 0),
-        }
-      : diagnose(state, { freshness, earlierEvents });
+    const nodeLevel = recorded ? storedNodeLevelSchema.safeParse(row.node_level) : null;
+    const diagnosis: NodeDiagnosis =
+      recorded && nodeLevel?.success
+        ? {
+            node: row.name,
+            collectedAt: bundle.data.meta.collectedAt,
+            nodeUnknown: freshness.fresh ? row.node_unknown : freshness.reason,
+            peers: recorded,
+            // the findings were judged on fresh data; a stale node shows none of them as current
+            findings: freshness.fresh ? nodeLevel.data.findings : [],
+            tunnels: nodeLevel.data.tunnels,
+            daemon: nodeLevel.data.daemon,
+            worst: freshness.fresh ? worstVerdict([...recorded.map((p) => p.verdict), ...nodeLevel.data.findings.map((f) => f.verdict)]) : 'unknown',
+            doublezero0: tunnelLinkState(state),
+            warningsInWindow: recorded.reduce((n, p) => n + p.warnings, 0),
+          }
+        : diagnose(state, { freshness, earlierEvents });
     out.set(row.name, {
       state,
       issues: state.issues.map((i) => `${i.section}: ${i.message}`),
@@ -145,13 +152,21 @@ const recordedRowSchema = z.object({
   last_warning_at: z.date().nullable(),
   evidence: z.array(z.string()),
   details: z.record(z.string(), z.unknown()),
+  since: z.date().nullable(),
+});
+
+// node_summary.diagnosis, written by recordDiagnosis from the same NodeDiagnosis (shapes: lib/diagnosis/types.ts)
+const storedNodeLevelSchema = z.object({
+  findings: z.array(z.looseObject({ kind: z.string(), verdict: z.enum(verdicts), summary: z.string(), evidence: z.array(z.string()) })).transform((f) => f as unknown as NodeDiagnosis['findings']),
+  tunnels: z.array(z.looseObject({ interface: z.string(), state: z.string() })).transform((t) => t as unknown as NodeDiagnosis['tunnels']),
+  daemon: z.looseObject({ version: z.string().nullable() }).transform((d) => d as unknown as NodeDiagnosis['daemon']),
 });
 
 async function loadRecordedVerdicts(db: Queryable, nodes: string[]): Promise<Map<string, PeerVerdict[]>> {
   const out = new Map<string, PeerVerdict[]>();
   if (nodes.length === 0) return out;
   const { rows } = await db.query(
-    `select node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details
+    `select node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, since
        from peer_verdicts where node = any($1::text[]) order by node, peer`,
     [nodes],
   );
@@ -168,6 +183,7 @@ async function loadRecordedVerdicts(db: Queryable, nodes: string[]): Promise<Map
       evidence: r.evidence,
       // written by recordDiagnosis from a StructuredEvidence; the API re-validates the parts it shows
       details: r.details as unknown as StructuredEvidence,
+      since: r.since?.toISOString() ?? null,
     });
     out.set(r.node, list);
   }

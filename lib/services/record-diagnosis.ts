@@ -21,14 +21,27 @@ export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: No
   const { rows } = await tx.query<{ newer: boolean }>(`select collected_at > $2 as newer from node_summary where node = $1`, [node, collectedAt]);
   if (rows[0]?.newer) return false;
 
+  // "since when": a verdict that stays keeps the moment it began; a new one begins at its evidence's time or now
+  const previous = await tx.query<{ peer: string; verdict: string; since: Date | null }>(`select peer, verdict, since from peer_verdicts where node = $1`, [node]);
+  const before = new Map(previous.rows.map((r) => [r.peer, r]));
+  const sinceOf = (peer: string, verdict: string, evidenceSince: string | null): Date => {
+    const prev = before.get(peer);
+    if (prev && prev.verdict === verdict && prev.since) return prev.since;
+    const t = evidenceSince ? new Date(evidenceSince) : null;
+    return t && !Number.isNaN(t.getTime()) && t <= collectedAt ? t : collectedAt;
+  };
+  const summary = await tx.query<{ worst_verdict: string | null; worst_since: Date | null }>(`select worst_verdict, worst_since from node_summary where node = $1`, [node]);
+  const prevSummary = summary.rows[0];
+
   await tx.query('delete from peer_verdicts where node = $1', [node]);
   const peers = diagnosis.peers;
+  const peerSince = peers.map((p) => sinceOf(p.peer, p.verdict, p.since));
   if (peers.length) {
     const col = <T>(f: (p: (typeof peers)[number]) => T): T[] => peers.map(f);
     await tx.query(
-      `insert into peer_verdicts (node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, diagnosed_at)
-       select $1, p, i, l, v, w, lw, e::jsonb, d::jsonb, $2
-       from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], $9::text[], $10::text[]) as t(p, i, l, v, w, lw, e, d)`,
+      `insert into peer_verdicts (node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, diagnosed_at, since)
+       select $1, p, i, l, v, w, lw, e::jsonb, d::jsonb, $2, s
+       from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[]) as t(p, i, l, v, w, lw, e, d, s)`,
       [
         node,
         diagnosedAt,
@@ -40,19 +53,25 @@ export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: No
         col((p) => p.lastWarningAt),
         col((p) => JSON.stringify(p.evidence)),
         col((p) => JSON.stringify(p.details)),
+        peerSince,
       ],
     );
   }
+  const worstSince =
+    prevSummary && prevSummary.worst_verdict === diagnosis.worst && prevSummary.worst_since
+      ? prevSummary.worst_since
+      : (peerSince.filter((_, i) => peers[i]!.verdict === diagnosis.worst).sort((a, b) => a.getTime() - b.getTime())[0] ?? collectedAt);
+  const nodeLevel = { findings: diagnosis.findings, tunnels: diagnosis.tunnels, daemon: diagnosis.daemon };
   const counts: Record<string, number> = {};
   for (const p of peers) counts[p.verdict] = (counts[p.verdict] ?? 0) + 1;
   await tx.query(
-    `insert into node_summary (node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at, facts)
-     values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb)
+    `insert into node_summary (node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at, facts, diagnosis, worst_since)
+     values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11::jsonb, $12)
      on conflict (node) do update set worst_verdict = excluded.worst_verdict, node_unknown = excluded.node_unknown,
        doublezero0 = excluded.doublezero0, warnings_in_window = excluded.warnings_in_window, peer_count = excluded.peer_count,
        verdict_counts = excluded.verdict_counts, collected_at = excluded.collected_at, diagnosed_at = excluded.diagnosed_at,
-       facts = excluded.facts`,
-    [node, diagnosis.worst, diagnosis.nodeUnknown, diagnosis.doublezero0, diagnosis.warningsInWindow, peers.length, JSON.stringify(counts), collectedAt, diagnosedAt, facts === null ? null : JSON.stringify(facts)],
+       facts = excluded.facts, diagnosis = excluded.diagnosis, worst_since = excluded.worst_since`,
+    [node, diagnosis.worst, diagnosis.nodeUnknown, diagnosis.doublezero0, diagnosis.warningsInWindow, peers.length, JSON.stringify(counts), collectedAt, diagnosedAt, facts === null ? null : JSON.stringify(facts), JSON.stringify(nodeLevel), worstSince],
   );
   return true;
 }
@@ -90,8 +109,9 @@ export async function diagnoseAndRecordPoll(tx: Queryable, node: string, bundle:
   return { stateChanged: recorded.changed, stateHash: recorded.hash, diagnosis };
 }
 
-// Every event inside the window (warning counts) plus the last event of each session before it (to
-// know which quiet sessions still exist), without reading a day of rate-limited warnings.
+// Every event inside the window (warning counts), the last event of each session before it (a quiet
+// session of the current daemon still exists: the daemon's throttle names one session per 5 s), and the
+// last daemon start before it (sessions seen only before a start are gone), without reading a day of warnings.
 async function loadSessionEvents(tx: Queryable, node: string, at: Date, windowMs: number, memoryMs: number): Promise<EventLike[]> {
   const windowStart = new Date(at.getTime() - windowMs);
   const memoryStart = new Date(at.getTime() - Math.max(memoryMs, windowMs));
@@ -104,7 +124,12 @@ async function loadSessionEvents(tx: Queryable, node: string, at: Date, windowMs
               ${livenessEventColumns}
          from liveness_events
         where node = $1 and at > $4 and at <= $2 and peer_ip is not null
-        order by coalesce(interface, ''), coalesce(local_ip, ''), peer_ip, at desc) as last_before_window`,
+        order by coalesce(interface, ''), coalesce(local_ip, ''), peer_ip, at desc) as last_before_window
+     union all
+     select ${livenessEventColumns} from (
+       select ${livenessEventColumns} from liveness_events
+        where node = $1 and at > $4 and at <= $2 and msg in ('liveness: manager starting', 'systemd: daemon started')
+        order by at desc limit 1) as last_start_before_window`,
     [node, windowStart, at, memoryStart],
   );
   return rows.map((r) => eventFromRow(livenessEventRowSchema.parse(r)));
