@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { e2eAlertmanagerToken } from './e2e/alertmanager-token';
 import { viewerStatePath } from './e2e/state-paths';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -28,6 +29,8 @@ export default defineConfig({
   webServer: {
     // The e2e server is the real demo stack: simulated SSH fleet + agent + PGlite in a throwaway folder.
     command: `npx tsx scripts/demo.ts --port ${port} --data-dir .data/e2e-${port} --fresh`,
+    // The webhook is off without a token; triage links in its reply need the public origin.
+    env: { FNH_ALERTMANAGER_TOKEN: e2eAlertmanagerToken, FNH_PUBLIC_ORIGIN: `http://127.0.0.1:${port}` },
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,

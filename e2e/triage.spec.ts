@@ -1,4 +1,7 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { e2eAlertmanagerToken } from './alertmanager-token';
+
+const bearer = { authorization: `Bearer ${e2eAlertmanagerToken}` };
 
 interface NodeApi {
   summary: { collectedAt: string | null };
@@ -52,12 +55,13 @@ test('find the seed node from the fleet grid, open its stale-session cell and se
 });
 
 // Issue 5: an Alertmanager notification answers with a triage link that opens the pinned node × peer cell.
-test('an Alertmanager alert links to the node × peer cell pinned to its start, also after it resolves', async ({ page, request }) => {
+// Issue 14: the link names the episode, so a later episode of the same alert does not change what it opens.
+test('an Alertmanager alert links to the node × peer cell pinned to its start, also after it resolves and fires again', async ({ page, request, baseURL }) => {
   const { node, peer } = await seedStaleSession(request);
   // Start the alert just after a collection that saw the stale session, so history covers the moment.
   const startsAt = new Date(Date.parse(node.summary.collectedAt ?? new Date().toISOString()) + 1).toISOString();
   const fingerprint = `e2e${Date.now().toString(16)}`;
-  const payload = (status: 'firing' | 'resolved', endsAt: string) => ({
+  const payload = (status: 'firing' | 'resolved', endsAt: string, alertStart = startsAt) => ({
     version: '4',
     groupKey: '{}:{alertname="DoublezeroLivenessSendFailures"}',
     truncatedAlerts: 0,
@@ -72,7 +76,7 @@ test('an Alertmanager alert links to the node × peer cell pinned to its start, 
         status,
         labels: { alertname: 'DoublezeroLivenessSendFailures', instance: 'dfw-mn-bm1:2113', peer_ip: peer.peer },
         annotations: { summary: 'liveness packets to a peer fail with network is unreachable' },
-        startsAt,
+        startsAt: alertStart,
         endsAt,
         generatorURL: 'http://prometheus.example:9090/graph',
         fingerprint,
@@ -80,13 +84,13 @@ test('an Alertmanager alert links to the node × peer cell pinned to its start, 
     ],
   });
 
-  const res = await request.post('/api/alerts/alertmanager', { data: payload('firing', '0001-01-01T00:00:00Z') });
+  const res = await request.post('/api/alerts/alertmanager', { data: payload('firing', '0001-01-01T00:00:00Z'), headers: bearer });
   expect(res.status()).toBe(200);
-  const answer = (await res.json()) as { stored: number; alerts: { node: string; peer: string; triageUrl: string }[] };
+  const answer = (await res.json()) as { stored: number; alerts: { node: string; peer: string; triageUrl: string; triagePath: string }[] };
   expect(answer.stored).toBe(1);
-  expect(answer.alerts[0]).toMatchObject({ node: 'dfw-mn-bm1', peer: peer.peer });
+  const episodePath = `/triage/${fingerprint}/${Date.parse(startsAt)}`;
+  expect(answer.alerts[0]).toMatchObject({ node: 'dfw-mn-bm1', peer: peer.peer, triagePath: episodePath, triageUrl: `${baseURL}${episodePath}` });
   const triageUrl = answer.alerts[0]?.triageUrl ?? '';
-  expect(triageUrl).toMatch(new RegExp(`/triage/${fingerprint}$`));
 
   await page.goto(triageUrl);
   await expect(page.getByTestId('triage-alert')).toContainText('firing');
@@ -97,19 +101,31 @@ test('an Alertmanager alert links to the node × peer cell pinned to its start, 
   await expect(pane.locator('[data-testid="verdict-evidence"]')).toContainText(`missing ${peer.details.missingAddress ?? peer.localIP}`);
 
   // Resolved later: the same link still opens the same pinned cell.
-  const resolved = await request.post('/api/alerts/alertmanager', { data: payload('resolved', new Date().toISOString()) });
+  const resolved = await request.post('/api/alerts/alertmanager', { data: payload('resolved', new Date().toISOString()), headers: bearer });
   expect(resolved.status()).toBe(200);
   await page.reload();
   await expect(page.getByTestId('triage-alert')).toContainText('resolved');
   await expect(page.getByTestId('pinned-banner')).toContainText(startsAt);
   await expect(page.getByTestId('detail-pane').getByTestId('cell-verdict').first()).toHaveText('stale-session');
 
-  // The alerts page lists it with its triage link.
+  // The same alert fires again later: a new episode with its own link; the first link still opens the first.
+  const laterStart = new Date().toISOString();
+  expect((await request.post('/api/alerts/alertmanager', { data: payload('firing', '0001-01-01T00:00:00Z', laterStart), headers: bearer })).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId('triage-alert')).toContainText('resolved');
+  await expect(page.getByTestId('triage-alert')).toContainText('showing the episode this link names');
+  await expect(page.getByTestId('pinned-banner')).toContainText(startsAt);
+
+  // The alerts page lists both episodes, each with its own triage link.
   await page.goto('/alerts');
-  await expect(page.locator(`tr[data-fingerprint="${fingerprint}"]`).getByRole('link', { name: 'triage' })).toHaveAttribute('href', `/triage/${fingerprint}`);
+  const links = page.locator(`tr[data-fingerprint="${fingerprint}"]`).getByRole('link', { name: 'triage' });
+  await expect(links).toHaveCount(2);
+  await expect(links.nth(0)).toHaveAttribute('href', `/triage/${fingerprint}/${Date.parse(laterStart)}`);
+  await expect(links.nth(1)).toHaveAttribute('href', episodePath);
 });
 
-test('the webhook refuses what is not an Alertmanager v4 payload', async ({ request }) => {
-  expect((await request.post('/api/alerts/alertmanager', { data: { version: '3', alerts: [] } })).status()).toBe(422);
-  expect((await request.post('/api/alerts/alertmanager', { headers: { 'content-type': 'application/json' }, data: Buffer.from('not json') })).status()).toBe(400);
+test('the webhook refuses posts without its token, and what is not an Alertmanager v4 payload', async ({ request }) => {
+  expect((await request.post('/api/alerts/alertmanager', { data: { version: '3', alerts: [] } })).status()).toBe(401);
+  expect((await request.post('/api/alerts/alertmanager', { data: { version: '3', alerts: [] }, headers: bearer })).status()).toBe(422);
+  expect((await request.post('/api/alerts/alertmanager', { headers: { 'content-type': 'application/json', ...bearer }, data: Buffer.from('not json') })).status()).toBe(400);
 });

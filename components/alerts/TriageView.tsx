@@ -7,20 +7,25 @@ import { PeerCell } from '@/components/peers/PeerCell';
 import { useAlertTriage } from './use-alerts';
 
 // What an on-call engineer lands on from an alert: the alert, then its node × peer cell pinned to the
-// moment the alert started, whether the alert is still firing or long resolved.
-export function TriageView({ fingerprint }: { fingerprint: string }) {
-  const q = useAlertTriage(fingerprint);
+// moment the alert started, whether the alert is still firing or long resolved. A link that names an
+// episode (`startsAt`) opens that episode whatever fired later.
+export function TriageView({ fingerprint, startsAt }: { fingerprint: string; startsAt?: string }) {
+  const q = useAlertTriage(fingerprint, startsAt);
   if (q.isPending) return <p className="py-8 text-slate-400" role="status">Loading alert…</p>;
   if (q.isError) {
     const notFound = q.error instanceof HttpError && q.error.status === 404;
     return (
       <p className="py-8 text-slate-300" role="alert">
-        {notFound ? `No alert with fingerprint ${fingerprint} was ever received.` : `Could not load the alert: ${q.error.message}`}
+        {notFound
+          ? startsAt
+            ? `This episode of alert ${fingerprint} is not stored (never received, or removed when the alert store reached its bound).`
+            : `No alert with fingerprint ${fingerprint} was ever received.`
+          : `Could not load the alert: ${q.error.message}`}
       </p>
     );
   }
-  const { alert, episodes } = q.data;
-  const at = alert.startsAt;
+  const { alert, episodes, linkNamesEpisode } = q.data;
+  const at = alert.pinnedAt;
   const pin = `at=${encodeURIComponent(at)}`;
   return (
     <div className="space-y-3">
@@ -44,7 +49,18 @@ export function TriageView({ fingerprint }: { fingerprint: string }) {
             .map(([k, v]) => `${k}="${v}"`)
             .join(' ')}
         </p>
-        {episodes.length > 1 ? <p className="mt-1 text-xs text-slate-400">This alert fired {episodes.length} times; showing the latest episode.</p> : null}
+        {episodes.length > 1 ? (
+          <p className="mt-1 text-xs text-slate-400">
+            This alert fired {episodes.length} times; {linkNamesEpisode ? 'showing the episode this link names.' : 'showing the latest episode.'}
+          </p>
+        ) : null}
+        {alert.notes.length > 0 ? (
+          <ul className="mt-1 list-disc pl-5 text-xs text-amber-300" data-testid="alert-notes">
+            {alert.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        ) : null}
       </section>
       <div role="status" data-testid="pinned-banner" className="rounded bg-indigo-900/60 px-3 py-1 ring-1 ring-indigo-500/60">
         Pinned to the alert&apos;s start, <time dateTime={at} className="font-mono">{at}</time> (history, not live)

@@ -8,10 +8,12 @@ export function useAlerts() {
   return useQuery({ queryKey: ['alerts'], queryFn: () => fetchJson('/api/alerts', alertListSchema), refetchInterval: 5_000 });
 }
 
-export function useAlertTriage(fingerprint: string) {
+/** `startsAt`: the episode a link names (ms since the epoch or ISO); without it, the latest episode. */
+export function useAlertTriage(fingerprint: string, startsAt?: string) {
+  const episode = startsAt ? `/${encodeURIComponent(startsAt)}` : '';
   return useQuery({
-    queryKey: ['alert', fingerprint],
-    queryFn: () => fetchJson(`/api/alerts/${encodeURIComponent(fingerprint)}`, alertTriageSchema),
+    queryKey: ['alert', fingerprint, startsAt ?? null],
+    queryFn: () => fetchJson(`/api/alerts/${encodeURIComponent(fingerprint)}${episode}`, alertTriageSchema),
     refetchInterval: 10_000,
   });
 }

@@ -1,7 +1,7 @@
 // Which node and liveness peer an alert is about, from its labels. Exporters name things differently, so
 // several label names are tried in order; `instance` ("host:port") is matched without its port.
-const nodeLabels = ['node', 'nodename', 'hostname', 'host', 'instance'] as const;
-const peerLabels = ['peer', 'peer_ip', 'peerIP', 'peer_node'] as const;
+export const nodeLabels = ['node', 'nodename', 'hostname', 'host', 'instance'] as const;
+export const peerLabels = ['peer', 'peer_ip', 'peerIP', 'peer_node'] as const;
 
 export interface InventoryEntry {
   name: string;

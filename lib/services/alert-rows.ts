@@ -3,8 +3,15 @@ import { z } from 'zod';
 import { triagePath, type AlertRow } from '@/lib/api/alerts';
 
 // The alerts table's row as the API shows it (shared by list-alerts and get-alert-triage).
+
+/**
+ * When an episode is listed and pinned: its start, but never after it first arrived, so an alert dated in the
+ * future cannot sit above every later one and a view is never pinned to a moment that has not happened.
+ */
+export const pinnedAtSql = 'least(starts_at, first_received_at)';
+
 export const alertColumns = `fingerprint, starts_at, ends_at, status, alertname, labels, annotations, generator_url, receiver,
-  node, peer, last_received_at`;
+  node, peer, first_received_at, last_received_at, ${pinnedAtSql} as pinned_at, notes`;
 
 const sqlRowSchema = z.object({
   fingerprint: z.string(),
@@ -18,7 +25,10 @@ const sqlRowSchema = z.object({
   receiver: z.string().nullable(),
   node: z.string().nullable(),
   peer: z.string().nullable(),
+  first_received_at: z.date(),
   last_received_at: z.date(),
+  pinned_at: z.date(),
+  notes: z.array(z.string()).catch([]),
 });
 
 export function toAlertRow(raw: unknown): AlertRow {
@@ -35,7 +45,10 @@ export function toAlertRow(raw: unknown): AlertRow {
     receiver: r.receiver,
     node: r.node,
     peer: r.peer,
+    firstReceivedAt: r.first_received_at.toISOString(),
     lastReceivedAt: r.last_received_at.toISOString(),
-    triagePath: triagePath(r.fingerprint),
+    pinnedAt: r.pinned_at.toISOString(),
+    notes: r.notes,
+    triagePath: triagePath(r.fingerprint, r.starts_at),
   };
 }

@@ -69,19 +69,39 @@ describe('Alertmanager alerts', () => {
     });
 
   it('stores a firing alert mapped to node and peer, and answers with its triage link', async () => {
-    const answer = await recordAlerts({ payload: payload('firing', '0001-01-01T00:00:00Z'), now, baseUrl: 'http://dash.example:3000', db });
+    const answer = await recordAlerts({ payload: payload('firing', '0001-01-01T00:00:00Z'), now, publicOrigin: 'http://dash.example:3000', db });
+    const episode = `/triage/a1b2c3d4e5f60718/${Date.parse('2025-11-30T19:36:22.662Z')}`;
     expect(answer).toEqual({
       stored: 1,
-      alerts: [{ fingerprint: 'a1b2c3d4e5f60718', status: 'firing', node: 'dfw-mn-bm1', peer: '216.238.110.55', triageUrl: 'http://dash.example:3000/triage/a1b2c3d4e5f60718' }],
+      notStored: 0,
+      notes: [],
+      alerts: [
+        {
+          fingerprint: 'a1b2c3d4e5f60718',
+          startsAt: '2025-11-30T19:36:22.662Z',
+          status: 'firing',
+          node: 'dfw-mn-bm1',
+          peer: '216.238.110.55',
+          triagePath: episode,
+          triageUrl: `http://dash.example:3000${episode}`,
+          notes: [],
+        },
+      ],
     });
     const [stored] = await listAlerts({ db });
     expect(stored).toMatchObject({ status: 'firing', alertname: 'DoublezeroLivenessWarnings', endsAt: null, startsAt: '2025-11-30T19:36:22.662Z' });
   });
   it('keeps the triage link working after the alert resolves (same episode updated, not duplicated)', async () => {
-    await recordAlerts({ payload: payload('resolved', '2025-11-30T19:50:00Z'), now, baseUrl: 'http://x', db });
-    const triage = await getAlertTriage({ fingerprint: 'a1b2c3d4e5f60718', db });
+    await recordAlerts({ payload: payload('resolved', '2025-11-30T19:50:00Z'), now, publicOrigin: null, db });
+    const triage = await getAlertTriage({ fingerprint: 'a1b2c3d4e5f60718', startsAt: new Date('2025-11-30T19:36:22.662Z'), db });
     expect(triage.episodes).toHaveLength(1);
-    expect(triage.alert).toMatchObject({ status: 'resolved', endsAt: '2025-11-30T19:50:00.000Z', node: 'dfw-mn-bm1', triagePath: '/triage/a1b2c3d4e5f60718' });
+    expect(triage.alert).toMatchObject({
+      status: 'resolved',
+      endsAt: '2025-11-30T19:50:00.000Z',
+      node: 'dfw-mn-bm1',
+      pinnedAt: '2025-11-30T19:36:22.662Z',
+      triagePath: `/triage/a1b2c3d4e5f60718/${Date.parse('2025-11-30T19:36:22.662Z')}`,
+    });
     await expect(getAlertTriage({ fingerprint: 'ffff', db })).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'not_found');
   });
 });

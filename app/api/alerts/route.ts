@@ -6,9 +6,9 @@ export const dynamic = 'force-dynamic';
 
 export async function GET(): Promise<NextResponse> {
   try {
-    return NextResponse.json({ alerts: await listAlerts() });
+    return NextResponse.json({ alerts: await listAlerts() }, { headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     const { status, body } = toHttpError(err);
-    return NextResponse.json(body, { status });
+    return NextResponse.json(body, { status, headers: { 'cache-control': 'no-store' } });
   }
 }
