@@ -3,7 +3,7 @@ import { findAction } from '../actions/catalog';
 import { knownIssuesFor } from './match';
 import { knownIssueMatchSchema } from './schema';
 import { knownIssues } from './table';
-import { compareClientVersions, parseClientVersion } from './version';
+import { compareVersions, LIVENESS_SINCE, parseClientVersion, WITHDRAW_ON_DISCONNECT_SINCE } from '../doublezerod/version';
 
 const stale = ['stale-local-ip'];
 const ids = (version: string | null, findings: readonly string[] = stale) => knownIssuesFor({ version, findings }).map((m) => `${m.id}:${m.match}`);
@@ -17,9 +17,10 @@ describe('knownIssuesFor: upstream issue 2320 (fixed by PR 2380 in client v0.8.1
     ['0.7.1', ['doublezero-2320:affected']],
     ['0.8.0', ['doublezero-2320:affected']],
     ['v0.8.0', ['doublezero-2320:affected']],
-    // a pre-release of the fixed version does not have the fix yet
-    ['0.8.1-rc.1', ['doublezero-2320:affected']],
+    ['version: 0.8.0', ['doublezero-2320:affected']],
     ['0.8.1', []],
+    // a build suffix is ignored, as upstream's ParseClientVersion does
+    ['0.8.1-dev', []],
     ['0.8.2', []],
     ['0.10.0', []],
     ['1.0.0', []],
@@ -29,6 +30,7 @@ describe('knownIssuesFor: upstream issue 2320 (fixed by PR 2380 in client v0.8.1
 
   it('with no usable version the finding still points at it, marked as version-unknown', () => {
     expect(ids(null)).toEqual(['doublezero-2320:version-unknown']);
+    // a local build reports `dev` (cmd/doublezerod/main.go default)
     expect(ids('dev')).toEqual(['doublezero-2320:version-unknown']);
   });
 
@@ -59,11 +61,17 @@ describe('knownIssuesFor: upstream issue 2320 (fixed by PR 2380 in client v0.8.1
 });
 
 describe('the known-issues table', () => {
+  it('issue 2320 agrees with the shared daemon model: from route liveness to the PR 2380 fix', () => {
+    const issue = knownIssues.find((i) => i.id === 'doublezero-2320')!;
+    expect(parseClientVersion(issue.introducedIn)).toEqual(LIVENESS_SINCE);
+    expect(parseClientVersion(issue.fixedIn)).toEqual(WITHDRAW_ON_DISCONNECT_SINCE);
+  });
+
   it.each(knownIssues.map((i) => [i.id, i] as const))('%s is consistent: versions parse and order, the action exists and fits the finding', (_id, issue) => {
     const [intro, last, fixed] = [issue.introducedIn, issue.lastAffected, issue.fixedIn].map((v) => parseClientVersion(v));
     expect(intro && last && fixed).toBeTruthy();
-    expect(compareClientVersions(intro!, last!)).toBeLessThanOrEqual(0);
-    expect(compareClientVersions(last!, fixed!)).toBeLessThan(0);
+    expect(compareVersions(intro!, last!)).toBeLessThanOrEqual(0);
+    expect(compareVersions(last!, fixed!)).toBeLessThan(0);
     const action = findAction(issue.immediateAction);
     expect(action).toBeDefined();
     // the immediate fix is offered for the verdict the explained finding gives its peers

@@ -1,6 +1,6 @@
 import { findAction } from '../actions/catalog';
 import { knownIssues as table, type KnownIssue } from './table';
-import { compareClientVersions, formatClientVersion, parseClientVersion } from './version';
+import { compareVersions, formatVersion, parseClientVersion, type ClientVersion } from '../doublezerod/version';
 
 // Which known upstream bugs explain what was found on a node. Pure: the diagnosis calls it with the
 // daemon's version and the kinds of its node-level findings and shows the result next to the verdict.
@@ -54,16 +54,16 @@ export function knownIssuesFor(query: KnownIssueQuery, issues: readonly KnownIss
   return out;
 }
 
-function inRange(v: NonNullable<ReturnType<typeof parseClientVersion>>, issue: KnownIssue): boolean {
-  return compareClientVersions(v, must(issue.introducedIn)) >= 0 && compareClientVersions(v, must(issue.fixedIn)) < 0;
+function inRange(v: ClientVersion, issue: KnownIssue): boolean {
+  return compareVersions(v, must(issue.introducedIn)) >= 0 && compareVersions(v, must(issue.fixedIn)) < 0;
 }
 
-function must(text: string) {
+function must(text: string): ClientVersion {
   const v = parseClientVersion(text);
   if (!v) throw new Error(`known-issues table: ${text} is not a version`);
   return v;
 }
 
 function display(text: string): string {
-  return formatClientVersion(must(text));
+  return `v${formatVersion(must(text))}`;
 }

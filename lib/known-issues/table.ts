@@ -3,6 +3,8 @@ import type { ActionId } from '../actions/catalog';
 // Upstream doublezero client bugs we can recognise on a node: a version range plus the node-level
 // finding the bug produces. Each entry is checked against upstream (malbeclabs/doublezero): the issue,
 // the fixing PR, and the first client tag that contains the fix (`git tag --contains <commit>`).
+// Versions are compared by lib/doublezerod/version.ts (like upstream's own ParseClientVersion, a suffix
+// such as `-dev` is ignored: `0.8.1-dev` counts as 0.8.1).
 
 export interface KnownIssue {
   id: string;

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { v2StatusBody, type ProvisionedService } from '../doublezerod/api';
+import { parseClientVersion } from '../doublezerod/version';
 import { parseDaemonStatus } from './daemon-status';
 
 // Bodies as upstream's encoding/json writes them (client/doublezerod/internal/manager/http.go
@@ -96,6 +98,25 @@ describe('parseDaemonStatus', () => {
     expect(parseDaemonStatus('curl: (7) Failed to connect').issues[0]?.message).toContain('invalid JSON');
     expect(parseDaemonStatus('{"reconciler_enabled":true}').issues[0]?.message).toContain('no services');
     expect(parseDaemonStatus('42').value).toBeNull();
+  });
+
+  it('reads what the shared daemon model writes, and names the 404 of a daemon before v0.10.0', () => {
+    const svc: ProvisionedService = {
+      userType: 'IBRLWithAllocatedIP',
+      tunnelName: 'doublezero0',
+      tunnelSrc: '198.18.0.10',
+      tunnelDst: '64.86.248.128',
+      doubleZeroIp: '209.245.228.1',
+      overlayPeer: '169.254.0.2',
+      bgpStatus: 'BGP Session Up',
+      lastSessionUpdate: 1764531382,
+    };
+    const input = { reconcilerEnabled: true, clientIp: '198.18.0.10', network: 'testnet', services: [svc] };
+    const current = parseDaemonStatus(v2StatusBody(parseClientVersion('0.10.0')!, input));
+    expect(current.issues).toEqual([]);
+    expect(current.value?.services.map((s) => [s.userType, s.doubleZeroIp, s.sessionStatus])).toEqual([['IBRLWithAllocatedIP', '209.245.228.1', 'BGP Session Up']]);
+    const old = parseDaemonStatus(v2StatusBody(parseClientVersion('0.8.0')!, input));
+    expect(old).toEqual({ value: null, issues: [{ message: expect.stringContaining('404 page not found') }] });
   });
 
   it('never throws, whatever the node prints', () => {
