@@ -2,7 +2,9 @@ import 'server-only';
 import type { Queryable } from '@/lib/db';
 import { renderExposition } from '@/lib/metrics/exposition';
 import { buildMetricFamilies, type MetricsSnapshot } from '@/lib/metrics/fleet-metrics';
+import { buildVerdictFamilies } from '@/lib/metrics/verdict-series';
 import { readLeaseHolders } from './lease-holders';
+import { collectVerdictSnapshot } from './metrics-verdicts';
 
 // /metrics reads everything from the store, so every dashboard instance reports the whole fleet
 // (all agents' polls), not what one process happened to see.
@@ -42,7 +44,9 @@ export async function collectMetricsSnapshot(db: Queryable): Promise<MetricsSnap
   };
 }
 
-/** The /metrics body in Prometheus text format. */
-export async function renderMetrics(db: Queryable): Promise<string> {
-  return renderExposition(buildMetricFamilies(await collectMetricsSnapshot(db)));
+/** The /metrics body in Prometheus text format; `verdictSeries` adds the per-node and per-peer series (token only). */
+export async function renderMetrics(db: Queryable, opts: { verdictSeries?: { now: Date; maxPeerSeries: number } } = {}): Promise<string> {
+  const families = buildMetricFamilies(await collectMetricsSnapshot(db));
+  if (opts.verdictSeries) families.push(...buildVerdictFamilies(await collectVerdictSnapshot(db, opts.verdictSeries)));
+  return renderExposition(families);
 }
