@@ -54,7 +54,11 @@ test('approval flow: an operator asks, the operator cannot approve, an approver 
   await operator.goto(`/remediation?node=${seedNode}&peer=216.238.110.55&verdict=no-route`);
   await operator.getByLabel('Action').selectOption('reconnect-daemon');
   await operator.getByRole('button', { name: 'Preview' }).click();
-  await expect(operator.getByTestId('preview-commands')).toHaveText('sudo -n doublezero disconnect\nsudo -n doublezero connect ibrl');
+  // the seed node was reconnected without -a: it is plain IBRL now, read from its daemon, and stays so
+  await expect(operator.getByTestId('preview-mode')).toContainText('connected as IBRL (DZ IP');
+  await expect(operator.getByTestId('preview-commands')).toHaveText(
+    'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/status\nsudo -n doublezero disconnect ibrl\nsudo -n doublezero connect ibrl',
+  );
   await operator.getByLabel('Reason').fill('routes missing after a flap');
   await operator.getByRole('button', { name: 'Request approval' }).click();
   await expect(operator.getByText('awaiting approval by a second person')).toBeVisible();

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { actionCatalog } from '../lib/actions/catalog';
-import { renderAction } from '../lib/actions/render';
+import { unicastModes } from '../lib/actions/connection-mode';
+import { dependsOnUnicastMode, renderAction } from '../lib/actions/render';
 import { renderSudoers } from '../lib/actions/sudoers';
 import type { ActionDefinition } from '../lib/actions/types';
 import { sectionCommands } from '../lib/probe/commands';
@@ -49,9 +50,12 @@ describe('generated sudoers file', () => {
     };
     const lines: string[] = [];
     for (const a of actions) {
-      const r = renderAction(a, samples[a.id] ?? {});
-      if (!r.ok) throw new Error(r.problems.join('; '));
-      for (const c of r.commands) if (c.argv[0] === 'sudo') lines.push(c.argv.slice(2).join(' ').replace(/^doublezero /, `${standIn} `));
+      // an action that depends on the node's connection mode: every mode it may be rendered for
+      for (const node of dependsOnUnicastMode(a.commands) ? unicastModes.map((unicastMode) => ({ unicastMode })) : [undefined]) {
+        const r = renderAction(a, samples[a.id] ?? {}, node);
+        if (!r.ok) throw new Error(r.problems.join('; '));
+        for (const c of r.commands) if (c.argv[0] === 'sudo') lines.push(c.argv.slice(2).join(' ').replace(/^doublezero /, `${standIn} `));
+      }
     }
     lines.push('nft -j list ruleset');
     expect(lines.length).toBeGreaterThanOrEqual(6);
@@ -70,7 +74,11 @@ describe('generated sudoers file', () => {
       'systemctl restart sshd',
       'systemctl restart doublezerod sshd',
       'systemctl stop doublezerod',
-      `${standIn} connect ibrl -a`,
+      // a bare disconnect also deletes a multicast user; only `disconnect ibrl` is allowed
+      `${standIn} disconnect`,
+      `${standIn} disconnect multicast`,
+      `${standIn} connect ibrl -a --device x`,
+      `${standIn} connect multicast publisher x`,
       `${standIn} status`,
       'nft flush ruleset',
       'sh -c id',

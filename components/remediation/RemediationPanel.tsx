@@ -132,12 +132,25 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
           <h2 className="font-semibold text-slate-200">Preview: {preview.action.title}</h2>
           {preview.nodes.map((n) => (
             <div key={n.node} className="mt-2">
-              <p className="text-slate-300">
-                On <span className="font-mono">{n.node}</span>, exactly:
-              </p>
-              <pre data-testid="preview-commands" className="rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
-                {n.commands.join('\n')}
-              </pre>
+              {n.refusal ? (
+                <p role="alert" data-testid="preview-refusal" className="rounded bg-amber-950/60 px-2 py-1 text-amber-200 ring-1 ring-amber-800">
+                  Not on <span className="font-mono">{n.node}</span>: {n.refusal}
+                </p>
+              ) : (
+                <>
+                  <p className="text-slate-300">
+                    On <span className="font-mono">{n.node}</span>, exactly:
+                  </p>
+                  {n.chosenBecause ? (
+                    <p data-testid="preview-mode" className="text-sky-200">
+                      Read from the node: {n.chosenBecause}
+                    </p>
+                  ) : null}
+                  <pre data-testid="preview-commands" className="rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
+                    {n.commands.join('\n')}
+                  </pre>
+                </>
+              )}
               <p className="mt-1 text-slate-400">
                 Evidence now{n.evidence?.collectedAt ? ` (polled ${n.evidence.collectedAt})` : ''}:{' '}
                 {n.evidence ? (n.evidence.verdicts.length ? n.evidence.verdicts.map((v) => `${v.peer}: ${v.verdict}`).join(', ') : 'no peers') : n.evidenceError}
@@ -151,7 +164,7 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
               Alert: <a href={target.alertUrl} className="text-sky-300 hover:underline" rel="noreferrer noopener" target="_blank">{target.alertUrl}</a>
             </p>
           ) : null}
-          {canRun && preview.allowed ? (
+          {canRun && preview.allowed && !preview.nodes.some((n) => n.refusal) ? (
             <div className="mt-3 flex flex-col gap-2">
               <label className="flex flex-col gap-1 text-slate-300">
                 Reason
@@ -166,6 +179,10 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
                 {preview.action.needsApproval ? 'Request approval' : 'Confirm and run'}
               </button>
             </div>
+          ) : preview.nodes.some((n) => n.refusal) ? (
+            <p role="note" className="mt-3 text-slate-400">
+              Nothing can be requested while the action is refused on a node.
+            </p>
           ) : (
             <p role="note" className="mt-3 text-slate-400">
               Running this needs the {preview.action.requiredRole} role.

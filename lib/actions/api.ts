@@ -27,7 +27,18 @@ export const previewSchema = z.object({
   action: z.object({ id: z.string(), title: z.string(), description: z.string(), needsApproval: z.boolean(), requiredRole: z.string(), timeoutMs: z.number(), check: z.string() }),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   allowed: z.boolean(),
-  nodes: z.array(z.object({ node: z.string(), commands: z.array(z.string()), evidence: evidenceSchema.nullable(), evidenceError: z.string().optional() })),
+  nodes: z.array(
+    z.object({
+      node: z.string(),
+      commands: z.array(z.string()),
+      /** what was read from the node that chose these commands (e.g. its connection mode) */
+      chosenBecause: z.string().optional(),
+      /** why the action cannot run there (then `commands` is empty and the request would be refused) */
+      refusal: z.string().optional(),
+      evidence: evidenceSchema.nullable(),
+      evidenceError: z.string().optional(),
+    }),
+  ),
 });
 export type PreviewResponse = z.infer<typeof previewSchema>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actionCatalog, actionsForVerdict, findAction } from './catalog';
+import { allCommandTemplates } from './render';
 import type { ActionDefinition } from './types';
 
 describe('action catalog', () => {
@@ -11,7 +12,7 @@ describe('action catalog', () => {
 
   it('every privileged command uses sudo -n and every parameter placeholder exists in the schema', () => {
     for (const a of all) {
-      for (const cmd of a.commands) {
+      for (const cmd of allCommandTemplates(a)) {
         if (cmd[0] === 'sudo') expect(cmd[1]).toBe('-n');
         for (const w of cmd) if (typeof w !== 'string') expect(Object.keys(a.params.shape)).toContain(w.param);
       }

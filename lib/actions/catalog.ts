@@ -72,18 +72,31 @@ export const actionCatalog = [
   {
     id: 'reconnect-daemon',
     title: 'Reconnect the daemon',
-    description: 'Disconnects and reconnects doublezero (IBRL mode), which re-creates the tunnel interface and its routes.',
+    description:
+      'Disconnects and reconnects the unicast (IBRL) service in the mode the node reports now: with -a when it uses an allocated IP, since reconnecting such a node without it strands the allocated IP\'s liveness sessions (upstream issue 2320). Re-creates doublezero0 and its routes; a multicast service is left connected. Refused when the mode cannot be read from the node.',
     params: z.strictObject({}),
-    commands: [
-      ['sudo', '-n', 'doublezero', 'disconnect'],
-      ['sudo', '-n', 'doublezero', 'connect', 'ibrl'],
-    ],
+    // `disconnect ibrl`, not a bare `disconnect`: without the mode the CLI deletes every user of the node,
+    // multicast included (client/doublezero/src/command/disconnect.rs).
+    commands: {
+      byUnicastMode: {
+        ibrl: [
+          ['sudo', '-n', 'doublezero', 'disconnect', 'ibrl'],
+          ['sudo', '-n', 'doublezero', 'connect', 'ibrl'],
+        ],
+        'ibrl-allocated': [
+          ['sudo', '-n', 'doublezero', 'disconnect', 'ibrl'],
+          ['sudo', '-n', 'doublezero', 'connect', 'ibrl', '-a'],
+        ],
+      },
+    },
     fitsVerdicts: ['interface-missing', 'no-route'],
     requiredRole: 'operator',
     needsApproval: true,
     timeoutMs: 90_000,
     settleMs: 10_000,
-    check: { kind: 'verdicts-cleared', verdicts: ['interface-missing', 'no-route'] },
+    // stale-session too: on clients up to v0.8.0 a reconnect can leave the old IP's sessions behind
+    // (issue 2320); that must show as not verified, not as fixed.
+    check: { kind: 'verdicts-cleared', verdicts: ['interface-missing', 'no-route', 'stale-session'] },
     sudoersPatterns: {},
   },
   {

@@ -16,10 +16,14 @@ describe('sudoers rendering', () => {
   it('allows exactly the privileged commands, with absolute paths and fixed arguments', () => {
     expect(cmnds).toContain('/usr/bin/systemctl restart doublezerod');
     expect(cmnds).toContain('/usr/sbin/nft -j list ruleset');
-    expect(cmnds).toContain('/usr/bin/doublezero disconnect');
+    // reconnect-daemon: both modes it may replay, and only the IBRL user is disconnected
+    expect(cmnds).toContain('/usr/bin/doublezero disconnect ibrl');
     expect(cmnds).toContain('/usr/bin/doublezero connect ibrl');
-    // read-only commands need no sudo and get no rule
+    expect(cmnds).toContain('/usr/bin/doublezero connect ibrl -a');
+    expect(cmnds.filter((c) => c.startsWith('/usr/bin/doublezero '))).toEqual(['/usr/bin/doublezero disconnect ibrl', '/usr/bin/doublezero connect ibrl', '/usr/bin/doublezero connect ibrl -a']);
+    // read-only commands need no sudo and get no rule (the daemon's socket is 0666)
     expect(text).not.toContain('journalctl');
+    expect(text).not.toContain('curl');
     expect(cmnds.every((c) => c.startsWith('/'))).toBe(true);
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allCommandTemplates } from './render';
 import type { ActionDefinition, ArgTemplate } from './types';
 
 // Least-privilege sudoers for the monitoring user, derived from the catalog: one rule per privileged
@@ -48,7 +49,7 @@ export function renderSudoers(input: SudoersInput): string {
   };
   for (const argv of input.probeCommands) add('FNH_PROBE', argv, undefined, `collection probe: ${argv.join(' ')}`);
   for (const action of input.actions) {
-    for (const template of action.commands) add(aliasFor(action.id), template, action, `action ${action.id}`);
+    for (const template of allCommandTemplates(action)) add(aliasFor(action.id), template, action, `action ${action.id}`);
   }
 
   const lines = [

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Role } from '../auth/roles';
+import type { UnicastMode } from './connection-mode';
 
 // Verdicts as the diagnosis names them (docs/DESIGN.md "Verdicts"); kept as strings here so the action
 // catalog does not depend on the diagnosis module's internals.
@@ -16,13 +17,24 @@ export type ActionCheck =
 /** One command template: a fixed binary and argv words, some filled from validated parameters. */
 export type ArgTemplate = string | { param: string };
 
+/** argv templates, run in order; a failing command stops the rest */
+export type CommandTemplates = readonly (readonly ArgTemplate[])[];
+
+/**
+ * Commands that depend on how the node is connected. The node's own status (connection-mode.ts) only
+ * picks one of these fixed lists, none of its text becomes a word; the run re-reads it first and stops
+ * if it changed. When the mode cannot be read the action is refused.
+ */
+export interface CommandsByUnicastMode {
+  byUnicastMode: Readonly<Record<UnicastMode, CommandTemplates>>;
+}
+
 export interface ActionDefinition<P extends z.ZodObject = z.ZodObject> {
   id: string;
   title: string;
   description: string;
   params: P;
-  /** argv templates, run in order; a failing command stops the rest */
-  commands: readonly (readonly ArgTemplate[])[];
+  commands: CommandTemplates | CommandsByUnicastMode;
   fitsVerdicts: readonly VerdictName[];
   requiredRole: Role;
   needsApproval: boolean;
@@ -30,7 +42,7 @@ export interface ActionDefinition<P extends z.ZodObject = z.ZodObject> {
   timeoutMs: number;
   /**
    * Wait this long after the commands before the re-poll, so a problem that is still there has time to
-   * show again (doublezerod logs a send failure at most once per 5 s per peer; liveness detects in 3 s).
+   * show again (doublezerod logs a send failure at most once per 5 s for the whole daemon; liveness detects in 3 s).
    */
   settleMs: number;
   check: ActionCheck;

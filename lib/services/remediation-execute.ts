@@ -1,5 +1,6 @@
 import 'server-only';
 import { findAction } from '../actions/catalog';
+import { modeChangedSince, readUnicastMode } from '../actions/connection-mode';
 import { capResult, type CappedResult } from '../actions/output';
 import type { NodeEvidence } from '../actions/ports';
 import type { ActionDefinition } from '../actions/types';
@@ -28,7 +29,7 @@ export async function claimRun(db: Db, rt: RemediationRuntime, batch: BatchRow, 
   const action = requireAction(batch.action);
   const before = await readEvidence(rt, run.node);
   const now = clock();
-  const deadline = new Date(now.getTime() + action.timeoutMs * action.commands.length + repollMarginMs);
+  const deadline = new Date(now.getTime() + action.timeoutMs * run.commands.length + repollMarginMs);
   try {
     const claimed = await db.transaction(async (tx) => {
       const upd = await tx.query<RunRow>(
@@ -77,6 +78,8 @@ async function recordConflict(db: Db, batch: BatchRow, run: RunRow, now: Date): 
 export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: BatchRow, run: RunRow, clock: Clock): Promise<boolean> {
   const action = requireAction(batch.action);
   const results: CappedResult[] = [];
+  /** set when a re-read of the node shows it is no longer in the state the commands were chosen for */
+  let stoppedBecause: string | undefined;
   for (const cmd of run.commands) {
     const result = await rt.executor.run(run.node, cmd.argv, { timeoutMs: action.timeoutMs, maxBytes: executorMaxBytes }).then(
       (r) => capResult(cmd.line, r),
@@ -86,8 +89,12 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
     // Progress for the page that follows the run: each command's output as soon as it is back.
     await db.query(`update remediation_runs set results = $2::jsonb where id = $1 and state = 'running'`, [run.id, JSON.stringify(results)]);
     if (result.exitCode !== 0) break;
+    if (cmd.expectUnicastMode) {
+      stoppedBecause = modeChangedSince(readUnicastMode(result), cmd.expectUnicastMode) ?? undefined;
+      if (stoppedBecause) break;
+    }
   }
-  const succeeded = results.length === run.commands.length && results.every((r) => r.exitCode === 0);
+  const succeeded = stoppedBecause === undefined && results.length === run.commands.length && results.every((r) => r.exitCode === 0);
   const commandsDoneAt = clock();
   let pollNote: string | undefined;
   if (succeeded && action.check.kind === 'verdicts-cleared') {
@@ -96,8 +103,8 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
       pollNote = `re-poll failed: ${err instanceof Error ? err.message : String(err)}`;
     });
   }
-  const after = succeeded ? await readEvidence(rt, run.node, commandsDoneAt) : { collectedAt: null, verdicts: [], note: 'not re-polled: a command failed' };
-  const verification: Verification = judgeVerification({
+  const after = succeeded ? await readEvidence(rt, run.node, commandsDoneAt) : { collectedAt: null, verdicts: [], note: stoppedBecause ?? 'not re-polled: a command failed' };
+  const verification: Verification = stoppedBecause ? { verified: false, summary: stoppedBecause } : judgeVerification({
     check: action.check,
     before: run.evidence_before ?? { collectedAt: null, verdicts: [] },
     after,

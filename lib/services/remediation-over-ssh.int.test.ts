@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventoryFile } from '../../agents/inventory-file';
 import { startAgent, type RunningAgent } from '../../agents/poller/start-agent';
 import { startSimFleet, type SimFleet } from '../../agents/sim/fleet';
+import { nodeName } from '../../agents/sim/scenarios';
 import type { Db } from '../db/types';
 import { verifyAuditLog } from './audit-verify';
 import type { UserRow } from './auth-users';
 import { getBatch } from './remediation-get';
+import { previewRemediation } from './remediation-preview';
 import { requestRemediation } from './remediation-request';
 import { getRemediationRuntime, setRemediationRuntime, type RemediationRuntime } from './remediation-runtime';
 import { startBatch } from './remediation-start';
@@ -19,6 +21,8 @@ import { openMemoryDb } from './testing/memory-db';
 // poll diagnosed, remediation wired exactly as the embedded agent does it.
 
 const seed = 'dfw-mn-bm1';
+/** a healthy node connected with `-a` (the simulated fleet allocates an IP to healthy nodes 1, 4, 7, …) */
+const allocated = nodeName(1);
 const operator: UserRow = { id: 'u-op', username: 'op', role: 'operator', source: 'local', disabled: false };
 let dir: string;
 let fleet: SimFleet;
@@ -28,7 +32,7 @@ let rt: RemediationRuntime;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'fnh-remediation-'));
-  fleet = await startSimFleet({ count: 3, dir });
+  fleet = await startSimFleet({ count: 3, dir, scenarioOverrides: { [allocated]: 'healthy' } });
   db = await openMemoryDb();
   agent = await startAgent({ db, inventory: loadInventoryFile(fleet.inventoryPath), registerShutdown: false, poller: { intervalMs: 600_000, log: () => undefined } });
   await wireRemediation(agent, db);
@@ -70,6 +74,16 @@ describe('remediation over SSH on the simulated fleet', () => {
     expect(run.state).toBe('failed');
     expect(run.results?.[0]?.exitCode).not.toBe(0);
     expect(run.results?.[0]?.exitCode).not.toBeNull();
+  }, 60_000);
+
+  it('reconnect-daemon preview reads each node\'s mode over SSH: -a where the node uses an allocated IP, not on the seed', async () => {
+    const p = await previewRemediation(rt, operator, { action: 'reconnect-daemon', nodes: [allocated, seed] });
+    const [alloc, plain] = p.nodes;
+    expect(alloc!.chosenBecause).toMatch(/^connected as IBRL with allocated IP \(DZ IP [0-9.]+\): will run `doublezero connect ibrl -a`$/);
+    expect(alloc!.commands.at(-1)).toBe('sudo -n doublezero connect ibrl -a');
+    // the seed node was reconnected without -a: it is plain IBRL now, and a reconnect keeps it so
+    expect(plain!.chosenBecause).toMatch(/^connected as IBRL \(DZ IP [0-9.]+\): will run `doublezero connect ibrl`$/);
+    expect(plain!.commands.some((c) => c.split(' ').includes('-a'))).toBe(false);
   }, 60_000);
 
   it('the audit chain of all this verifies', async () => {

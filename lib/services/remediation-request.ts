@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json';
 import { findAction } from '../actions/catalog';
-import { renderAction } from '../actions/render';
+import { validateParams, type RenderedCommand } from '../actions/render';
 import { remediationRequestSchema } from '../actions/request';
 import { hasRole } from '../auth/roles';
 import type { Db } from '../db';
@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { appendAudit } from './audit-append';
 import type { UserRow } from './auth-users';
 import { getBatch, type BatchWithRuns } from './remediation-get';
+import { commandsForNode } from './remediation-node-commands';
 import type { RemediationRuntime } from './remediation-runtime';
 import { batchColumns, type BatchRow } from './remediation-rows';
 
@@ -23,7 +24,8 @@ export interface RequestOutcome extends BatchWithRuns {
 
 /**
  * Records a remediation request (batch + one pending run per node + a `remediation.requested` audit
- * record per node, one transaction). It does not run anything: see remediation-start.ts.
+ * record per node, one transaction). It changes nothing on a node (see remediation-start.ts); an action
+ * that depends on the node's connection mode reads it first (read-only) and is refused when it cannot.
  */
 export async function requestRemediation(db: Db, rt: RemediationRuntime, user: UserRow, raw: unknown, now: Date): Promise<RequestOutcome> {
   const parsed = remediationRequestSchema.safeParse(raw);
@@ -32,11 +34,11 @@ export async function requestRemediation(db: Db, rt: RemediationRuntime, user: U
   const action = findAction(input.action);
   if (!action) throw new AppError('bad_request', 'unknown action');
   if (!hasRole(user.role, action.requiredRole)) throw new AppError('forbidden', `${action.title} needs the ${action.requiredRole} role`);
-  const rendered = renderAction(action, input.params);
-  if (!rendered.ok) throw new AppError('unprocessable', 'invalid parameters', rendered.problems);
+  const valid = validateParams(action, input.params);
+  if (!valid.ok) throw new AppError('unprocessable', 'invalid parameters', valid.problems);
 
   const replay = await findByKey(db, user.username, input.idempotencyKey);
-  if (replay) return sameRequestOrConflict(db, replay, input.action, rendered.params, input.nodes);
+  if (replay) return sameRequestOrConflict(db, replay, input.action, valid.params, input.nodes);
 
   for (const node of input.nodes) if (!(await rt.health.exists(node))) throw new AppError('not_found', `unknown node ${node}`);
   const recent = await db.query<{ n: number }>('select count(*)::int as n from remediation_batches where requested_by = $1 and created_at > $2', [
@@ -45,24 +47,34 @@ export async function requestRemediation(db: Db, rt: RemediationRuntime, user: U
   ]);
   if ((recent.rows[0]?.n ?? 0) >= requestsPerMinute) throw new AppError('rate_limited', `at most ${requestsPerMinute} remediation requests per minute`);
 
+  // Each node's exact commands, recorded with the request (an action may choose them by the node's mode).
+  const planned = new Map<string, RenderedCommand[]>();
+  const refusals: string[] = [];
+  for (const node of input.nodes) {
+    const c = await commandsForNode(rt, action, valid.params, node);
+    if (c.ok) planned.set(node, c.commands);
+    else refusals.push(`${node}: ${c.refusal}`);
+  }
+  if (refusals.length > 0) throw new AppError('unprocessable', refusals.length === 1 ? refusals[0]! : `${action.title} refused on ${refusals.length} nodes`, refusals);
+
   const batchId = randomUUID();
   const created = await db.transaction(async (tx) => {
     const ins = await tx.query<{ id: string }>(
       `insert into remediation_batches (id, idempotency_key, requested_by, requested_role, action, params, reason, alert_url, target_peer, needs_approval, state, created_at)
        values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12)
        on conflict (requested_by, idempotency_key) do nothing returning id`,
-      [batchId, input.idempotencyKey, user.username, user.role, action.id, JSON.stringify(rendered.params), input.reason, input.alertUrl, input.targetPeer, action.needsApproval, action.needsApproval ? 'awaiting-approval' : 'ready', now],
+      [batchId, input.idempotencyKey, user.username, user.role, action.id, JSON.stringify(valid.params), input.reason, input.alertUrl, input.targetPeer, action.needsApproval, action.needsApproval ? 'awaiting-approval' : 'ready', now],
     );
     if (ins.rows.length === 0) return false; // the same key raced in: the other request owns it
-    const lines = rendered.commands.map((c) => c.line);
     for (const [position, node] of input.nodes.entries()) {
       const runId = randomUUID();
+      const commands = planned.get(node)!;
       await tx.query(`insert into remediation_runs (id, batch_id, position, node, commands, state) values ($1, $2, $3, $4, $5::jsonb, 'pending')`, [
         runId,
         batchId,
         position,
         node,
-        JSON.stringify(rendered.commands),
+        JSON.stringify(commands),
       ]);
       await appendAudit(tx, {
         at: now,
@@ -73,10 +85,10 @@ export async function requestRemediation(db: Db, rt: RemediationRuntime, user: U
           runId,
           batchId,
           action: action.id,
-          params: rendered.params,
+          params: valid.params,
           reason: input.reason,
           alertUrl: input.alertUrl,
-          commands: lines,
+          commands: commands.map((c) => c.line),
           needsApproval: action.needsApproval,
           targetPeer: input.targetPeer,
         },
@@ -87,7 +99,7 @@ export async function requestRemediation(db: Db, rt: RemediationRuntime, user: U
   if (!created) {
     const again = await findByKey(db, user.username, input.idempotencyKey);
     if (!again) throw new AppError('internal', 'idempotency race lost without a winner');
-    return sameRequestOrConflict(db, again, input.action, rendered.params, input.nodes);
+    return sameRequestOrConflict(db, again, input.action, valid.params, input.nodes);
   }
   return { ...(await getBatch(db, batchId)), replayed: false };
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import type { ParamValue } from '../actions/params';
 import type { NodeEvidence } from '../actions/ports';
 import type { CappedResult } from '../actions/output';
+import type { RenderedCommand } from '../actions/render';
 import type { Role } from '../auth/roles';
 
 // Remediation state as stored (remediation_batches / remediation_runs). This is mutable working state;
@@ -32,7 +33,8 @@ export interface RunRow {
   batch_id: string;
   position: number;
   node: string;
-  commands: { argv: string[]; line: string }[];
+  /** exactly what runs, in order, as recorded with the request */
+  commands: RenderedCommand[];
   state: RunState;
   started_at: Date | null;
   deadline_at: Date | null;

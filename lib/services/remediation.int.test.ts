@@ -172,13 +172,14 @@ describe('remediation flow against the real store', () => {
   });
 
   it('a rejected request never runs', async () => {
-    fleet.addNode('n-reject', [{ peer: '1.1.1.1', verdict: 'no-route' }]);
+    fleet.addNode('n-reject', [{ peer: '1.1.1.1', verdict: 'no-route' }], { daemonStatus: '[{"tunnel_name":"doublezero0","doublezero_ip":"198.18.0.10","user_type":"IBRL"}]' });
     const req = await requestRemediation(db, rt, alice, { action: 'reconnect-daemon', nodes: ['n-reject'], reason: 'no route', idempotencyKey: key() }, clock());
     await expectAppError(decideBatch(db, carol, req.batch.id, { decision: 'reject', why: '' }, clock()), 'bad_request');
     const rejected = await decideBatch(db, carol, req.batch.id, { decision: 'reject', why: 'maintenance window tonight' }, clock());
     expect(rejected.runs[0]!.state).toBe('rejected');
     expect((await startBatch(db, rt, req.batch.id, clock)).first.kind).toBe('not-startable');
-    expect(fleet.ran.filter((r) => r.node === 'n-reject')).toHaveLength(0);
+    // only the read-only status read that chose the commands; nothing that changes the node
+    expect(fleet.ran.filter((r) => r.node === 'n-reject' && r.argv[0] === 'sudo')).toHaveLength(0);
   });
 
   it('bulk goes node by node and stops at the first failure', async () => {

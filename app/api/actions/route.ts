@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actionCatalog } from '@/lib/actions/catalog';
+import { allCommandTemplates } from '@/lib/actions/render';
 import type { ActionDefinition } from '@/lib/actions/types';
 import { authorize } from '@/lib/services/auth-request';
 import { json, respond } from '@/lib/services/http-respond';
@@ -15,7 +16,7 @@ export function GET(request: Request): Promise<Response> {
       title: a.title,
       description: a.description,
       params: z.toJSONSchema(a.params),
-      commands: a.commands.map((c) => c.map((w) => (typeof w === 'string' ? w : `<${w.param}>`)).join(' ')),
+      commands: allCommandTemplates(a).map((c) => c.map((w) => (typeof w === 'string' ? w : `<${w.param}>`)).join(' ')),
       fitsVerdicts: a.fitsVerdicts,
       requiredRole: a.requiredRole,
       needsApproval: a.needsApproval,
