@@ -29,22 +29,32 @@ afterAll(async () => {
 });
 
 describe('diagnose CLI', () => {
-  it('prints the verdicts of the seed fixture as JSON and exits 0', async () => {
-    const { code, stdout } = await diagnoseCli(path.join(fixtures, 'seed-line'));
+  it('prints the verdicts, node findings and section states of a stale-session capture as JSON and exits 0', async () => {
+    const { code, stdout } = await diagnoseCli(path.join(fixtures, 'stale-session'));
     expect(code).toBe(0);
-    const out = JSON.parse(stdout) as { node: string; peers: Record<string, unknown>[] };
-    expect(out.node).toBe('dfw-mn-bm1');
-    expect(out.peers).toEqual([
+    const out = JSON.parse(stdout) as { node: string; worst: string; peers: Record<string, unknown>[]; findings: Record<string, unknown>[]; sections: Record<string, string> };
+    expect(out.worst).toBe('stale-session');
+    expect(out.peers).toContainEqual(
       expect.objectContaining({
         peer: '216.238.110.55',
         interface: 'doublezero0',
         localIP: '209.245.225.161',
         verdict: 'stale-session',
-        warnings: 1,
-        lastWarningAt: '2025-11-30T19:36:22.662Z',
         evidence: expect.arrayContaining([expect.stringContaining('209.245.225.161 is not assigned')]),
       }),
-    ]);
+    );
+    expect(out.findings).toEqual([expect.objectContaining({ kind: 'stale-local-ip', localIP: '209.245.225.161', exact: false })]);
+    // optional sections the capture lacks are named, not fatal
+    expect(out.sections['daemon-version']).toBe('missing');
+  });
+
+  it("reads the seed report's single line as the daemon would mean it: silence after it proves the session gone", async () => {
+    // one warning at 19:36:22 and none until the collection at 19:40: a failing session would have been named
+    // again within seconds (one warning per 5 s for the whole daemon), so it is recovering, not failing
+    const { code, stdout } = await diagnoseCli(path.join(fixtures, 'seed-line'));
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as { peers: Record<string, unknown>[] };
+    expect(out.peers).toContainEqual(expect.objectContaining({ peer: '216.238.110.55', verdict: 'recovering', warnings: 1, lastWarningAt: '2025-11-30T19:36:22.662Z' }));
   });
 
   it('exits 2 naming the file for a missing required file, bad JSON and bad meta', async () => {

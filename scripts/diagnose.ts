@@ -50,9 +50,17 @@ async function main(): Promise<number> {
         verdict: p.verdict,
         warnings: p.warnings,
         lastWarningAt: p.lastWarningAt,
+        since: p.since,
         evidence: p.evidence,
         details: p.details,
       })),
+      // node-level: a stale local IP (with K), tunnels, the daemon not running; `worst` covers them too
+      findings: result.findings,
+      tunnels: result.tunnels,
+      daemon: result.daemon,
+      knownIssues: result.knownIssues,
+      // every section and how it was read: a missing or unreadable optional section is named, never fatal
+      sections: state.sections,
       ...(state.issues.length ? { issues: state.issues } : {}),
     };
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);

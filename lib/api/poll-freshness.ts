@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_STALE_AFTER_MS } from '@/lib/diagnosis/freshness';
 
 // What the fleet knows about a node's polling, reduced to one state. Only `ok` means the data is fresh;
 // `stale` and `pending` are "unknown", `error`/`host-key-changed` mean the last poll failed.
@@ -6,8 +7,8 @@ export const pollStates = ['ok', 'stale', 'pending', 'error', 'host-key-changed'
 export const pollStateSchema = z.enum(pollStates);
 export type PollState = z.infer<typeof pollStateSchema>;
 
-/** Data older than this is stale, whatever the last poll said (a dead agent writes no errors). */
-export const defaultStaleAfterMs = 30_000;
+/** Data older than this is stale, whatever the last poll said (a dead agent writes no errors): the diagnosis's one rule. */
+export const defaultStaleAfterMs = DEFAULT_STALE_AFTER_MS;
 
 export interface PollStatusInput {
   /** node_status.state, null when the node was never polled */

@@ -3,7 +3,8 @@ import type { SectionName } from '../bundle/types';
 import { normalizeBundle } from '../model/normalize';
 import { baseFiles, bundleFromTestdata } from '../model/testing';
 import { diagnose } from './diagnose';
-import { pollFreshness } from './freshness';
+import { DEFAULT_STALE_AFTER_MS, pollFreshness } from './freshness';
+import { defaultStaleAfterMs } from '../api/poll-freshness';
 import { parseJournal } from '../parse/journal';
 
 // Real captures (lib/parse/testdata): doublezero0 up with 169.254.0.3/31 and 209.245.225.161/32, a BGP
@@ -255,8 +256,10 @@ describe('diagnose peers', () => {
 describe('pollFreshness', () => {
   const now = new Date('2025-11-30T19:45:00Z');
   it('is fresh only after a recent successful poll', () => {
-    expect(pollFreshness({ state: 'ok', lastSuccessAt: '2025-11-30T19:44:00Z' }, now)).toMatchObject({ fresh: true, reason: null, ageSeconds: 60 });
-    expect(pollFreshness({ state: 'ok', lastSuccessAt: '2025-11-30T19:30:00Z' }, now)).toMatchObject({ fresh: false, reason: 'last successful poll 900 s ago' });
+    // one rule for every view: 30 s (six polls at the default interval)
+    expect(pollFreshness({ state: 'ok', lastSuccessAt: '2025-11-30T19:44:40Z' }, now)).toMatchObject({ fresh: true, reason: null, ageSeconds: 20 });
+    expect(pollFreshness({ state: 'ok', lastSuccessAt: '2025-11-30T19:44:00Z' }, now)).toMatchObject({ fresh: false, reason: 'last successful poll 60 s ago' });
+    expect(DEFAULT_STALE_AFTER_MS).toBe(defaultStaleAfterMs);
     expect(pollFreshness({ state: 'pending', lastSuccessAt: null }, now)).toMatchObject({ fresh: false, reason: 'never polled successfully' });
     expect(pollFreshness({ state: 'host-key-changed', lastSuccessAt: '2025-11-30T19:44:59Z' }, now).fresh).toBe(false);
   });

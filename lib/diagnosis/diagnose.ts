@@ -1,4 +1,5 @@
 import { requiredSections } from '../bundle/types';
+import { knownIssuesFor } from '../known-issues';
 import type { NodeState } from '../model/node-state';
 import { checkCause, type CauseCheck } from './cause';
 import type { Freshness } from './freshness';
@@ -109,6 +110,7 @@ export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiag
     findings,
     tunnels,
     daemon,
+    knownIssues: knownIssuesFor({ version: daemon.version, findings: findings.map((f) => f.kind) }),
   };
 }
 

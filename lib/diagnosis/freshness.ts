@@ -15,8 +15,11 @@ export interface Freshness {
   lastSuccessAt?: string | null;
 }
 
-/** Default: a node whose last successful poll is older than this is unknown. */
-export const DEFAULT_STALE_AFTER_MS = 5 * 60 * 1000;
+/**
+ * THE freshness rule of every view (grids, node page, triage, remediation preview and verifier, metrics):
+ * a node whose last successful poll is older than this is unknown. Six poll intervals at the default 5 s.
+ */
+export const DEFAULT_STALE_AFTER_MS = 30_000;
 
 /**
  * Whether a node's data can be trusted at `now`: its last poll must have succeeded, and recently.

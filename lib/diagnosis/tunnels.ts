@@ -11,16 +11,25 @@ const TUNNELS: readonly { interface: string; role: TunnelRole }[] = [
   { interface: 'doublezero1', role: 'multicast' },
 ];
 
+// /v2/status user types (internal/manager/http.go, api.UserType): multicast runs on its own tunnel.
+function roleOf(userType: string | null): TunnelRole | null {
+  if (userType === null) return null;
+  return userType === 'Multicast' ? 'multicast' : 'unicast';
+}
+
 /** The tunnels the node is expected to have, and their state now. */
 export function tunnelStates(state: NodeState, sessions: readonly Sighting[]): TunnelState[] {
   const out: TunnelState[] = [];
   for (const t of TUNNELS) {
     const link = state.links.find((l) => l.ifname === t.interface);
+    const service = state.daemon.status?.services.find((s) => s.tunnelName === t.interface || (s.tunnelName === null && roleOf(s.userType) === t.role));
     const because = link
       ? 'the link exists'
-      : sessions.some((s) => s.current && s.interface === t.interface)
-        ? 'the daemon has liveness sessions on it'
-        : null;
+      : service
+        ? `doublezerod's /v2/status lists a ${service.userType ?? t.role} service on it`
+        : sessions.some((s) => s.current && s.interface === t.interface)
+          ? 'the daemon has liveness sessions on it'
+          : null;
     if (!because) continue;
     out.push({ interface: t.interface, role: t.role, state: !link ? 'missing' : linkIsUp(link) ? 'up' : 'down', expectedBecause: because });
   }

@@ -1,4 +1,5 @@
 import type { LookupFailure } from '../route/lookup';
+import type { KnownIssueMatch } from '../known-issues';
 
 /** In precedence order: the first that applies is the verdict (DESIGN.md "Verdicts"). */
 export const verdicts = ['unknown', 'interface-missing', 'interface-down', 'stale-session', 'no-route', 'firewall-blocked', 'recovering', 'healthy'] as const;
@@ -151,4 +152,6 @@ export interface NodeDiagnosis {
   /** the node's tunnels (doublezero0 unicast, doublezero1 multicast) that it is expected to have */
   tunnels: TunnelState[];
   daemon: DaemonFacts;
+  /** upstream bugs that the node's version and findings match (lib/known-issues), with their durable and immediate fixes */
+  knownIssues: KnownIssueMatch[];
 }

@@ -17,7 +17,7 @@ describe('normalizeBundle', () => {
     expect(state.rules.map((r) => r.priority)).toContain(32766);
     expect(state.firewall?.rules).toHaveLength(9);
     expect(state.events).toHaveLength(1);
-    expect(state.daemon).toEqual({ unitState: 'active', sessions: null, version: null, unit: null });
+    expect(state.daemon).toEqual({ unitState: 'active', sessions: null, version: null, unit: null, status: null });
     expect(state.sections).toMatchObject({ 'ip-link': 'ok', nft: 'ok', journal: 'ok', systemctl: 'ok' });
   });
 

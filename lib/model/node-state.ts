@@ -6,6 +6,7 @@ import type { Rule } from '../parse/ip-rule';
 import type { FirewallChain, FirewallRule } from '../parse/nft';
 import type { UnitState } from '../parse/systemctl';
 import type { DaemonUnit } from '../parse/systemctl-show';
+import type { DaemonStatus } from '../parse/daemon-status';
 import type { Family, Prefix } from '../route/ip';
 
 // The normalized state of one node: what the diagnosis reads and what history stores. Only the
@@ -75,6 +76,8 @@ export interface DaemonState {
   version: string | null;
   /** `systemctl show doublezerod`: main PID, start time, command line; null when not collected */
   unit: DaemonUnit | null;
+  /** `GET /v2/status`: the services (IBRL, IBRL with allocated IP, multicast) and their tunnels; null when not collected */
+  status: DaemonStatus | null;
 }
 
 export interface StableNodeState {

@@ -125,7 +125,8 @@ describe('NormalizeCache', () => {
       }),
       { numRuns: 150 },
     );
-  });
+    // 150 whole normalizations: seconds on a loaded 2-core machine; the property, not the speed, is under test
+  }, 60_000);
 });
 
 describe('normalizeBundle with the poller\'s journal parse', () => {

@@ -91,6 +91,7 @@ export class NormalizeCache {
     const parts: StableParts = {
       addresses: state.addresses,
       sessions: state.daemon.sessions,
+      status: state.daemon.status,
       unit: state.daemon.unit,
       unitState: state.daemon.unitState,
       version: state.daemon.version,
@@ -104,6 +105,7 @@ export class NormalizeCache {
     const fragments: StableStateFragments = {
       addresses: fragment('addresses'),
       sessions: fragment('sessions'),
+      status: fragment('status'),
       unit: fragment('unit'),
       unitState: fragment('unitState'),
       version: fragment('version'),

@@ -79,6 +79,7 @@ export function normalizeBundle(bundle: Bundle, opts: NormalizeOptions = {}): No
   const metrics = read('metrics') ?? [];
   const version = read('daemon-version') ?? versionFromBuildInfo(metrics);
   const unit = read('systemctl-show') ?? null;
+  const status = read('daemon-status') ?? null;
 
   return {
     node,
@@ -88,7 +89,7 @@ export function normalizeBundle(bundle: Bundle, opts: NormalizeOptions = {}): No
     routes,
     rules,
     firewall,
-    daemon: { unitState, sessions, version, unit },
+    daemon: { unitState, sessions, version, unit, status },
     events: journal?.events ?? [],
     metrics,
     sections,

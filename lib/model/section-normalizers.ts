@@ -10,6 +10,7 @@ import { parseNft } from '../parse/nft';
 import { parseSystemctlIsActive, type UnitState } from '../parse/systemctl';
 import { parseSystemctlShow, type DaemonUnit } from '../parse/systemctl-show';
 import { parseDaemonVersion } from '../parse/daemon-version';
+import { parseDaemonStatus, type DaemonStatus } from '../parse/daemon-status';
 import type { AddressState, DaemonSession, FirewallState, LinkState, RouteState, RuleState } from './node-state';
 
 // What each section's stdout becomes in the node state, as a function of that stdout alone: this is
@@ -36,6 +37,8 @@ export interface SectionValues {
   /** null: not a `version: X` line */
   'daemon-version': string | null;
   'systemctl-show': DaemonUnit;
+  /** null: not a status body the parser reads (e.g. a daemon older than /v2/status) */
+  'daemon-status': DaemonStatus | null;
 }
 
 export type CachedSectionName = keyof SectionValues;
@@ -119,6 +122,7 @@ export const sectionNormalizers: { [S in CachedSectionName]: (stdout: string) =>
     return { value: version, issues: version === null && stdout.trim() !== '' ? [{ at: 1, message: 'doublezerod -version: no "version: X" line' }] : [] };
   },
   'systemctl-show': (stdout) => parseSystemctlShow(stdout),
+  'daemon-status': (stdout) => parseDaemonStatus(stdout),
 };
 
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -17,6 +17,7 @@ export interface StableStateFragments {
   addresses: string;
   sessions: string;
   unit: string;
+  status: string;
   unitState: string;
   version: string;
   firewall: string;
@@ -31,5 +32,5 @@ export interface StableStateFragments {
  * `daemon` are never undefined (null when unknown), so none is dropped.
  */
 export function stableStateJson(f: StableStateFragments): string {
-  return `{"addresses":${f.addresses},"daemon":{"sessions":${f.sessions},"unit":${f.unit},"unitState":${f.unitState},"version":${f.version}},"firewall":${f.firewall},"links":${f.links},"routes":${f.routes},"rules":${f.rules}}`;
+  return `{"addresses":${f.addresses},"daemon":{"sessions":${f.sessions},"status":${f.status},"unit":${f.unit},"unitState":${f.unitState},"version":${f.version}},"firewall":${f.firewall},"links":${f.links},"routes":${f.routes},"rules":${f.rules}}`;
 }

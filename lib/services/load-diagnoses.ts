@@ -1,5 +1,7 @@
 import 'server-only';
-import { eventFromRow, livenessEventColumns, livenessEventRowSchema } from './liveness-event-rows';
+import { loadSessionEvents } from './session-events';
+import { knownIssueMatchSchema } from '@/lib/known-issues';
+import type { EventLike } from '@/lib/diagnosis/sessions';
 import { z } from 'zod';
 import { getDb, type Queryable } from '@/lib/db';
 import { bundleSchema, requiredSections, type Bundle } from '@/lib/bundle/types';
@@ -24,8 +26,6 @@ export interface NodeDiagnosisView {
   missing: string | null;
 }
 
-const nodeEventRowSchema = livenessEventRowSchema.extend({ node: z.string() });
-type StoredEvent = NonNullable<Parameters<typeof diagnose>[1]>['earlierEvents'];
 
 // The diagnosis (lib/diagnosis) of every node, live or at a past moment:
 // - live: the latest raw bundle, normalized, with the stored liveness events of the window and the poll's freshness;
@@ -53,28 +53,12 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
     [opts.only ?? null],
   );
   const stored = opts.at ? new Map<string, PeerVerdict[]>() : await loadRecordedVerdicts(db, rows.filter((r) => r.recorded).map((r) => r.name));
-  // One query for the events of the nodes diagnosed here (pinned: all; live: those without a recorded
-  // diagnosis of their latest bundle): the window before asOf, with slack for collection lag.
-  const needEvents = rows.filter((r) => opts.at || !r.recorded).map((r) => r.name);
-  const from = new Date(asOf.getTime() - DEFAULT_WINDOW_MS - 5 * 60_000);
-  const ev = needEvents.length
-    ? await db.query(
-        `select node, ${livenessEventColumns} from liveness_events
-          where at > $1 and at <= $2 and node = any($3::text[])`,
-        [from, asOf, needEvents],
-      )
-    : { rows: [] };
-  const eventsByNode = new Map<string, NonNullable<StoredEvent>[number][]>();
-  for (const raw of ev.rows) {
-    const e = nodeEventRowSchema.parse(raw);
-    const list = eventsByNode.get(e.node) ?? [];
-    list.push(eventFromRow(e));
-    eventsByNode.set(e.node, list);
-  }
+  // The nodes diagnosed here (pinned: all; live: those without a recorded diagnosis of their latest bundle)
+  // read the stored log exactly as the agent's ingest does, so a view and the ingest cannot disagree.
+  const eventsOf = (node: string): Promise<EventLike[]> => loadSessionEvents(db, node, asOf, DEFAULT_WINDOW_MS);
 
   const out = new Map<string, NodeDiagnosisView>();
   for (const row of rows) {
-    const earlierEvents = eventsByNode.get(row.name) ?? [];
     if (opts.at) {
       const past = await loadNodeStateAt(db, row.name, opts.at);
       if (!past) {
@@ -88,10 +72,11 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
         events: [],
         metrics: [],
         // History keeps only readable states, so the required sections were read; nft is known iff stored.
-        sections: { ...Object.fromEntries(requiredSections.map((s) => [s, 'ok' as const])), nft: past.state.firewall ? 'ok' : 'missing' },
+        // the stored log stands for the journal of that moment
+        sections: { ...Object.fromEntries(requiredSections.map((s) => [s, 'ok' as const])), nft: past.state.firewall ? 'ok' : 'missing', journal: 'ok' },
         issues: [],
       };
-      out.set(row.name, { state: past.state, issues: [], diagnosis: diagnose(state, { earlierEvents }), stateSince: past.since.toISOString(), missing: null });
+      out.set(row.name, { state: past.state, issues: [], diagnosis: diagnose(state, { earlierEvents: await eventsOf(row.name) }), stateSince: past.since.toISOString(), missing: null });
       continue;
     }
     const bundle = bundleSchema.safeParse(row.bundle);
@@ -124,11 +109,12 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
             findings: freshness.fresh ? nodeLevel.data.findings : [],
             tunnels: nodeLevel.data.tunnels,
             daemon: nodeLevel.data.daemon,
+            knownIssues: freshness.fresh ? nodeLevel.data.knownIssues : [],
             worst: freshness.fresh ? worstVerdict([...recorded.map((p) => p.verdict), ...nodeLevel.data.findings.map((f) => f.verdict)]) : 'unknown',
             doublezero0: tunnelLinkState(state),
             warningsInWindow: recorded.reduce((n, p) => n + p.warnings, 0),
           }
-        : diagnose(state, { freshness, earlierEvents });
+        : diagnose(state, { freshness, earlierEvents: await eventsOf(row.name) });
     out.set(row.name, {
       state,
       issues: state.issues.map((i) => `${i.section}: ${i.message}`),
@@ -160,6 +146,7 @@ const storedNodeLevelSchema = z.object({
   findings: z.array(z.looseObject({ kind: z.string(), verdict: z.enum(verdicts), summary: z.string(), evidence: z.array(z.string()) })).transform((f) => f as unknown as NodeDiagnosis['findings']),
   tunnels: z.array(z.looseObject({ interface: z.string(), state: z.string() })).transform((t) => t as unknown as NodeDiagnosis['tunnels']),
   daemon: z.looseObject({ version: z.string().nullable() }).transform((d) => d as unknown as NodeDiagnosis['daemon']),
+  knownIssues: z.array(knownIssueMatchSchema).default([]),
 });
 
 async function loadRecordedVerdicts(db: Queryable, nodes: string[]): Promise<Map<string, PeerVerdict[]>> {

@@ -99,15 +99,13 @@ describe('diagnoseAndRecordPoll', () => {
     const bundle = await loadBundleFolder(path.join(__dirname, '..', '..', 'fixtures', 'bundles', 'seed-line'));
     const line = (time: string, peer: string, msg = 'liveness.scheduler: error writing UDP packet', level = 'WARN') =>
       JSON.stringify({ time, level, msg, error: 'write udp: sendmsg: network is unreachable', peer: `interface: doublezero0, localIP: 209.245.225.161, peerIP: ${peer}` });
-    // what earlier polls stored: two warnings in the window, a session up of another peer hours ago,
-    // and a third peer that warned long ago and fell silent (gone)
+    // what earlier polls stored: the daemon's throttled warnings naming one stale peer every 5 s up to the
+    // collection, a session up of another peer hours ago, and a third peer named long ago and quiet since:
+    // with no daemon restart in between, all three are sessions of the unassigned IP, failing now
+    const throttled: string[] = [];
+    for (let t = Date.parse('2025-11-30T19:36:12.000Z'); t <= Date.parse('2025-11-30T19:39:57.000Z'); t += 5000) throttled.push(line(new Date(t).toISOString(), '216.238.110.55'));
     const earlier = parseJournal(
-      [
-        line('2025-11-30T19:36:12.000Z', '216.238.110.55'),
-        line('2025-11-30T19:36:17.000Z', '216.238.110.55'),
-        line('2025-11-30T15:00:00.000Z', '198.18.7.55', 'liveness: session up', 'INFO'),
-        line('2025-11-30T12:00:00.000Z', '198.18.9.9'),
-      ].join('\n'),
+      [...throttled, line('2025-11-30T15:00:00.000Z', '198.18.7.55', 'liveness: session up', 'INFO'), line('2025-11-30T12:00:00.000Z', '198.18.9.9')].join('\n'),
     );
     for (const e of earlier) {
       await db.query(
@@ -119,11 +117,13 @@ describe('diagnoseAndRecordPoll', () => {
     expect(result.stateChanged).toBe(true);
     expect(result.diagnosis.peers.map((p) => [p.peer, p.verdict, p.warnings])).toEqual([
       ['198.18.7.55', 'stale-session', 0],
-      ['216.238.110.55', 'stale-session', 3],
+      ['198.18.9.9', 'stale-session', 0],
+      ['216.238.110.55', 'stale-session', throttled.length + 1],
     ]);
+    expect(result.diagnosis.findings).toEqual([expect.objectContaining({ kind: 'stale-local-ip', localIP: '209.245.225.161', sessionsFailing: 3, exact: false })]);
     const again = await db.transaction((tx) => diagnoseAndRecordPoll(tx, node, bundle));
     expect(again.stateChanged).toBe(false);
     const { rows } = await db.query<{ peer: string }>('select peer from peer_verdicts where node = $1 order by peer', [node]);
-    expect(rows.map((r) => r.peer)).toEqual(['198.18.7.55', '216.238.110.55']);
+    expect(rows.map((r) => r.peer)).toEqual(['198.18.7.55', '198.18.9.9', '216.238.110.55']);
   });
 });

@@ -1,12 +1,11 @@
 import 'server-only';
 import type { NodeFacts } from '@/lib/api/node-facts';
 import { summarizeState } from '@/lib/api/summarize-state';
-import { eventFromRow, livenessEventColumns, livenessEventRowSchema } from './liveness-event-rows';
+import { loadSessionEvents } from './session-events';
 import type { Bundle } from '@/lib/bundle/types';
 import type { Queryable } from '@/lib/db';
 import { DEFAULT_WINDOW_MS, diagnose } from '@/lib/diagnosis/diagnose';
 import type { Freshness } from '@/lib/diagnosis/freshness';
-import type { EventLike } from '@/lib/diagnosis/sessions';
 import type { NodeDiagnosis } from '@/lib/diagnosis/types';
 import { normalizeBundle, type ParsedJournal } from '@/lib/model/normalize';
 import type { NormalizeCache } from '@/lib/model/normalize-cache';
@@ -61,7 +60,7 @@ export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: No
     prevSummary && prevSummary.worst_verdict === diagnosis.worst && prevSummary.worst_since
       ? prevSummary.worst_since
       : (peerSince.filter((_, i) => peers[i]!.verdict === diagnosis.worst).sort((a, b) => a.getTime() - b.getTime())[0] ?? collectedAt);
-  const nodeLevel = { findings: diagnosis.findings, tunnels: diagnosis.tunnels, daemon: diagnosis.daemon };
+  const nodeLevel = { findings: diagnosis.findings, tunnels: diagnosis.tunnels, daemon: diagnosis.daemon, knownIssues: diagnosis.knownIssues };
   const counts: Record<string, number> = {};
   for (const p of peers) counts[p.verdict] = (counts[p.verdict] ?? 0) + 1;
   await tx.query(
@@ -103,34 +102,8 @@ export async function diagnoseAndRecordPoll(tx: Queryable, node: string, bundle:
   const state = normalizeBundle(bundle, { journal: opts.journal, cache: opts.cache });
   const at = new Date(bundle.meta.collectedAt);
   const recorded = await recordNodeState(tx, node, at, state, opts.cache?.stableSnapshot(node, state));
-  const earlierEvents = await loadSessionEvents(tx, node, at, windowMs, opts.sessionMemoryMs ?? 24 * 3600_000);
+  const earlierEvents = await loadSessionEvents(tx, node, at, windowMs, opts.sessionMemoryMs);
   const diagnosis = diagnose(state, { windowMs, earlierEvents, ...(opts.freshness ? { freshness: opts.freshness } : {}) });
   await recordDiagnosis(tx, node, diagnosis, undefined, summarizeState(state));
   return { stateChanged: recorded.changed, stateHash: recorded.hash, diagnosis };
-}
-
-// Every event inside the window (warning counts), the last event of each session before it (a quiet
-// session of the current daemon still exists: the daemon's throttle names one session per 5 s), and the
-// last daemon start before it (sessions seen only before a start are gone), without reading a day of warnings.
-async function loadSessionEvents(tx: Queryable, node: string, at: Date, windowMs: number, memoryMs: number): Promise<EventLike[]> {
-  const windowStart = new Date(at.getTime() - windowMs);
-  const memoryStart = new Date(at.getTime() - Math.max(memoryMs, windowMs));
-  const { rows } = await tx.query(
-    `select ${livenessEventColumns} from liveness_events
-      where node = $1 and at > $2 and at <= $3
-     union all
-     select ${livenessEventColumns} from (
-       select distinct on (coalesce(interface, ''), coalesce(local_ip, ''), peer_ip)
-              ${livenessEventColumns}
-         from liveness_events
-        where node = $1 and at > $4 and at <= $2 and peer_ip is not null
-        order by coalesce(interface, ''), coalesce(local_ip, ''), peer_ip, at desc) as last_before_window
-     union all
-     select ${livenessEventColumns} from (
-       select ${livenessEventColumns} from liveness_events
-        where node = $1 and at > $4 and at <= $2 and msg in ('liveness: manager starting', 'systemd: daemon started')
-        order by at desc limit 1) as last_start_before_window`,
-    [node, windowStart, at, memoryStart],
-  );
-  return rows.map((r) => eventFromRow(livenessEventRowSchema.parse(r)));
 }
