@@ -122,6 +122,27 @@ export function routesBody(version: ClientVersion, input: RoutesInput): string {
   return `${JSON.stringify(rows)}\n`;
 }
 
+/** One api.StatusResponse (internal/api/requests.go) as encoding/json writes it. */
+function statusResponse(s: ProvisionedService) {
+  return {
+    tunnel_name: s.tunnelName,
+    tunnel_src: s.tunnelSrc,
+    tunnel_dst: s.tunnelDst,
+    doublezero_ip: s.doubleZeroIp,
+    doublezero_status: { session_status: s.bgpStatus, last_session_update: s.lastSessionUpdate },
+    user_type: s.userType,
+  };
+}
+
+/**
+ * `GET /status` (every version; internal/manager/http.go ServeStatus → NetlinkManager.Status): a JSON array,
+ * the unicast service first, then the multicast one; `[]` when nothing is provisioned.
+ */
+export function statusBody(services: readonly ProvisionedService[]): string {
+  const ordered = [...services.filter((s) => s.userType !== 'Multicast'), ...services.filter((s) => s.userType === 'Multicast')];
+  return `${JSON.stringify(ordered.map(statusResponse))}\n`;
+}
+
 export interface V2StatusInput {
   reconcilerEnabled: boolean;
   clientIp: string;
@@ -146,12 +167,7 @@ export function v2StatusBody(version: ClientVersion, input: V2StatusInput): stri
     client_ip: input.clientIp,
     network: input.network,
     services: input.services.map((s) => ({
-      tunnel_name: s.tunnelName,
-      tunnel_src: s.tunnelSrc,
-      tunnel_dst: s.tunnelDst,
-      doublezero_ip: s.doubleZeroIp,
-      doublezero_status: { session_status: s.bgpStatus, last_session_update: s.lastSessionUpdate },
-      user_type: s.userType,
+      ...statusResponse(s),
       current_device: s.currentDevice ?? '',
       lowest_latency_device: s.lowestLatencyDevice ?? '',
       metro: s.metro ?? '',

@@ -143,6 +143,16 @@ describe('manager.go records by version', () => {
     expect(sessionDown(ver('0.8.1'), at, ev).line).toMatch(/"downReason":"timeout","peerClientVersion":"0.8.3"}$/);
   });
 
+  it('session down in global passive mode: the keeping-route variant, INFO v0.8.1 … v0.11.x, DEBUG since v0.12.0', () => {
+    const ev = { peer, nextHop: '169.254.0.6', convergenceNanos: 3e9, downSince: at, downReason: 'timeout' as const, peerClientVersion: '0.8.3' };
+    const rec = sessionDown(ver('0.8.3'), at, ev, { globalPassive: true });
+    expect(rec.line).toBe(
+      '{"time":"2025-11-30T19:00:01.25Z","level":"INFO","msg":"liveness: session down (global passive; keeping route)","peer":"interface: doublezero0, localIP: 209.245.225.161, peerIP: 216.238.110.55","route":"table: 254, dst: 216.238.110.55/32, src: 209.245.225.161, nh: 169.254.0.6 protocol: bgp","downSince":"2025-11-30 19:00:01.25 +0000 UTC","downReason":"timeout","peerClientVersion":"0.8.3"}',
+    );
+    expect(sessionDown(ver('0.12.0'), at, ev, { globalPassive: true }).level).toBe('DEBUG');
+    expect(sessionDown(ver('0.8.0'), at, ev, { globalPassive: true }).msg).toBe('liveness: session down');
+  });
+
   it('withdrawing route, error adding route, metrics server started', () => {
     expect(withdrawingRoute(at, { peer, nextHop: '169.254.0.6' }).line).toBe(
       '{"time":"2025-11-30T19:00:01.25Z","level":"INFO","msg":"liveness: withdrawing route","route":"table: 254, dst: 216.238.110.55/32, src: 209.245.225.161, nh: 169.254.0.6 protocol: bgp","iface":"doublezero0"}',

@@ -155,10 +155,21 @@ export interface SessionDownEvent {
 
 /**
  * `liveness: session down` (INFO). v0.7.0: peer, route, convergence. v0.7.1: + downSince, downReason.
- * v0.8.1+: + peerClientVersion. (The passive "keeping route" variants are not modelled.)
+ * v0.8.1+: + peerClientVersion. In global passive mode v0.8.1+ keeps the route and logs
+ * `liveness: session down (global passive; keeping route)` instead (peer, route, downSince, downReason,
+ * peerClientVersion; INFO up to v0.11.x, DEBUG since v0.12.0). Up to v0.8.0 passive mode logs the plain record.
  */
-export function sessionDown(version: ClientVersion, at: GoInstant, ev: SessionDownEvent): DaemonRecord {
+export function sessionDown(version: ClientVersion, at: GoInstant, ev: SessionDownEvent, opts: { globalPassive?: boolean } = {}): DaemonRecord {
   const b = daemonBehaviour(version);
+  if (opts.globalPassive && b.recordShape === 'v0.8.1') {
+    return record(at, b.passiveSessionDownLevel, 'liveness: session down (global passive; keeping route)', [
+      ['peer', peerString(ev.peer)],
+      ['route', routeString({ ...ev.peer, nextHop: ev.nextHop })],
+      ['downSince', goTimeString(ev.downSince)],
+      ['downReason', ev.downReason],
+      ['peerClientVersion', ev.peerClientVersion],
+    ]);
+  }
   const attrs: Attr[] = [
     ['peer', peerString(ev.peer)],
     ['route', routeString({ ...ev.peer, nextHop: ev.nextHop })],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOT_FOUND_BODY, routesBody, v2StatusBody, type ProvisionedService } from './api';
+import { NOT_FOUND_BODY, routesBody, statusBody, v2StatusBody, type ProvisionedService } from './api';
 import { systemctlShow, versionOutput } from './cli';
 import { goFloatG, instant } from './go-format';
 import { metricsExposition } from './metrics';
@@ -135,6 +135,15 @@ describe('daemon HTTP API (internal/api/routes.go, internal/manager/http.go)', (
     });
     expect(body).toContain('"user_type":"IBRL","local_ip":"64.130.50.10","peer_ip":"216.238.110.56","kernel_state":"absent","liveness_last_updated":"2025-11-30T19:00:05Z","liveness_state":"down","liveness_state_reason":"timeout"');
     expect(routesBody(ver('0.7.1'), { network: 'mainnet-beta', services: [svc], kernelRoutes, sessions })).toBe(NOT_FOUND_BODY);
+  });
+
+  it('/status: an array of StatusResponse, unicast first; [] when nothing is provisioned', () => {
+    const mc: ProvisionedService = { ...svc, userType: 'Multicast', tunnelName: 'doublezero1', doubleZeroIp: '64.130.50.10', overlayPeer: '169.254.0.8' };
+    expect(statusBody([mc, svc])).toBe(
+      '[{"tunnel_name":"doublezero0","tunnel_src":"64.130.50.10","tunnel_dst":"64.130.1.1","doublezero_ip":"209.245.225.170","doublezero_status":{"session_status":"BGP Session Up","last_session_update":1764529200},"user_type":"IBRLWithAllocatedIP"},' +
+        '{"tunnel_name":"doublezero1","tunnel_src":"64.130.50.10","tunnel_dst":"64.130.1.1","doublezero_ip":"64.130.50.10","doublezero_status":{"session_status":"BGP Session Up","last_session_update":1764529200},"user_type":"Multicast"}]\n',
+    );
+    expect(statusBody([])).toBe('[]\n');
   });
 
   it('/v2/status: V2StatusResponse with the embedded StatusResponse; 404 before v0.10.0', () => {

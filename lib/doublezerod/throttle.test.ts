@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pinnedSendResult, sendmsgErrorText } from './send';
 import { firstSendIndexAtOrAfter, sendSchedule, sendTimeMs } from './send-schedule';
-import { sendWarnings, writeErrorCounts, WRITE_ERR_WARN_EVERY_MS, type FailingSession } from './throttle';
+import { sendWarnings, unknownPeerWarnings, writeErrorCounts, WRITE_ERR_WARN_EVERY_MS, type FailingSession } from './throttle';
 import { parseClientVersion, type ClientVersion } from './version';
 
 function ver(text: string): ClientVersion {
@@ -101,6 +101,25 @@ describe('global send-warning throttle (scheduler.go writeErrWarnEvery = 5 s)', 
     expect(warnings.length).toBeGreaterThanOrEqual(10);
     expect(warnings.length).toBeLessThanOrEqual(12);
     for (const w of warnings) expect(w.atMs >= T0 + 60_000 && w.atMs < T0 + 120_000).toBe(true);
+  });
+});
+
+describe('unknown-peer packets (manager.go HandleRx, unknownPeerErrWarnEvery = 5 s)', () => {
+  const stream = { peer: { iface: 'doublezero0', localIp: '198.18.0.58', peerIp: '45.250.254.10' }, fromMs: T0, toMs: null, localDiscr: 7 };
+
+  it('one WARN per ~5 s up to v0.8.0, with the sender as peer', () => {
+    const { records } = unknownPeerWarnings({ version: ver('0.8.0'), streams: [stream], fromMs: T0, toMs: T0 + 60_000, seed: 'u' });
+    expect(records.length).toBeGreaterThanOrEqual(9);
+    expect(records.length).toBeLessThanOrEqual(12);
+    for (const r of records) {
+      expect(r.record.level).toBe('WARN');
+      expect(r.record.line).toContain('"msg":"liveness: received control packet for unknown peer","peer":"interface: doublezero0, localIP: 198.18.0.58, peerIP: 45.250.254.10","peerDiscr":0,"localDiscr":7,"state":1}');
+    }
+  });
+
+  it('DEBUG since v0.8.1', () => {
+    const { records } = unknownPeerWarnings({ version: ver('0.8.1'), streams: [stream], fromMs: T0, toMs: T0 + 60_000, seed: 'u' });
+    expect(records.every((r) => r.record.level === 'DEBUG')).toBe(true);
   });
 });
 

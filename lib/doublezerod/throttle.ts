@@ -4,7 +4,7 @@
 // The `doublezero_liveness_write_socket_errors_total{iface,local_ip}` counter is incremented on every failure,
 // before the throttle.
 import { instant, type GoInstant } from './go-format';
-import { sendWarning, type DaemonRecord, type SessionPeer } from './records';
+import { sendWarning, unknownPeerPacket, type DaemonRecord, type SessionPeer } from './records';
 import { firstSendIndexAtOrAfter, sendSchedule, sendsBetween, sendSubMsNanos, sendTimeMs, type SendSchedule } from './send-schedule';
 import { daemonBehaviour, type ClientVersion } from './version';
 
@@ -84,42 +84,83 @@ function nextFailingSend(c: Cursor, t: number, toMs: number): { k: number; atMs:
   return null;
 }
 
-/**
- * Exactly the warnings the daemon writes in [emitFromMs, toMs) for these failing sessions (deterministic for a
- * seed). With N sessions failing every ~1 s this is one warning per ~5 s, and a given peer every ~N × 5 s.
- */
-export function sendWarnings(w: WarningWindow): WarningResult {
-  const cursors: Cursor[] = w.sessions.map((session) => ({
-    session,
-    schedule: scheduleFor(w.version, session, w.seed),
-    key: `${session.peer.iface}|${session.peer.localIp}|${session.peer.peerIp}`,
-  }));
-  const emitFrom = w.emitFromMs ?? w.fromMs;
-  const warnings: SendWarning[] = [];
+interface ThrottleHit {
+  c: Cursor;
+  k: number;
+  atMs: number;
+  error: string;
+}
+
+/** One throttle (`…WarnLast` + `…WarnEvery`) over the event streams: the first event once `everyMs` has passed. */
+function runThrottle(cursors: readonly Cursor[], w: { fromMs: number; toMs: number; lastWarnMs?: number | null }, everyMs: number, emit: (hit: ThrottleHit) => void): number | null {
   let last = w.lastWarnMs ?? null;
-  let t = last === null ? w.fromMs : Math.max(w.fromMs, last + WRITE_ERR_WARN_EVERY_MS);
+  let t = last === null ? w.fromMs : Math.max(w.fromMs, last + everyMs);
   for (;;) {
-    let best: { c: Cursor; k: number; atMs: number; error: string } | null = null;
+    let best: ThrottleHit | null = null;
     for (const c of cursors) {
       const next = nextFailingSend(c, t, w.toMs);
       // Ties go to the session listed first, as a deterministic stand-in for the scheduler's heap order.
       if (next && (!best || next.atMs < best.atMs)) best = { c, ...next };
     }
-    if (!best) break;
+    if (!best) return last;
     last = best.atMs;
-    if (best.atMs >= emitFrom) {
-      const at = instant(best.atMs, sendSubMsNanos(best.c.schedule, best.k));
-      warnings.push({
-        atMs: best.atMs,
-        at,
-        peer: best.c.session.peer,
-        error: best.error,
-        record: sendWarning(w.version, at, best.c.session.peer, best.error),
-      });
-    }
-    t = best.atMs + WRITE_ERR_WARN_EVERY_MS;
+    emit(best);
+    t = best.atMs + everyMs;
   }
-  return { warnings, lastWarnMs: last };
+}
+
+function cursorsFor(version: ClientVersion, sessions: readonly FailingSession[], seed: string | number): Cursor[] {
+  return sessions.map((session) => ({
+    session,
+    schedule: scheduleFor(version, session, seed),
+    key: `${session.peer.iface}|${session.peer.localIp}|${session.peer.peerIp}`,
+  }));
+}
+
+/**
+ * Exactly the warnings the daemon writes in [emitFromMs, toMs) for these failing sessions (deterministic for a
+ * seed). With N sessions failing every ~1 s this is one warning per ~5 s, and a given peer every ~N × 5 s.
+ */
+export function sendWarnings(w: WarningWindow): WarningResult {
+  const emitFrom = w.emitFromMs ?? w.fromMs;
+  const warnings: SendWarning[] = [];
+  const lastWarnMs = runThrottle(cursorsFor(w.version, w.sessions, w.seed), w, WRITE_ERR_WARN_EVERY_MS, (hit) => {
+    if (hit.atMs < emitFrom) return;
+    const at = instant(hit.atMs, sendSubMsNanos(hit.c.schedule, hit.k));
+    warnings.push({ atMs: hit.atMs, at, peer: hit.c.session.peer, error: hit.error, record: sendWarning(w.version, at, hit.c.session.peer, hit.error) });
+  });
+  return { warnings, lastWarnMs };
+}
+
+/** A peer that keeps sending us control packets for a session we do not have (manager.go HandleRx, sess == nil). */
+export interface UnknownPeerStream {
+  /** as the receiver sees it: our interface and address, the sender's address */
+  peer: SessionPeer;
+  /** when it started sending (its own Down backoff starts there) */
+  fromMs: number;
+  toMs: number | null;
+  localDiscr: number;
+}
+
+export const UNKNOWN_PEER_WARN_EVERY_MS = 5000;
+
+/**
+ * `liveness: received control packet for unknown peer` records in [emitFromMs, toMs): one per 5 s for the daemon
+ * (unknownPeerErrWarnEvery), at the receipt of the first packet after that; the sender is Down (it never hears
+ * us), so it sends at its Down backoff, modelled with our version's timers. WARN up to v0.8.0, DEBUG after.
+ */
+export function unknownPeerWarnings(w: Omit<WarningWindow, 'sessions'> & { streams: readonly UnknownPeerStream[] }): { records: { atMs: number; record: DaemonRecord }[]; lastWarnMs: number | null } {
+  const sessions: FailingSession[] = w.streams.map((s) => ({ peer: s.peer, downSinceMs: s.fromMs, failures: [{ fromMs: s.fromMs, toMs: s.toMs, error: '' }] }));
+  const byKey = new Map(w.streams.map((s) => [`${s.peer.iface}|${s.peer.localIp}|${s.peer.peerIp}`, s]));
+  const emitFrom = w.emitFromMs ?? w.fromMs;
+  const records: { atMs: number; record: DaemonRecord }[] = [];
+  const lastWarnMs = runThrottle(cursorsFor(w.version, sessions, `unknown|${w.seed}`), w, UNKNOWN_PEER_WARN_EVERY_MS, (hit) => {
+    if (hit.atMs < emitFrom) return;
+    const at = instant(hit.atMs, sendSubMsNanos(hit.c.schedule, hit.k));
+    const stream = byKey.get(hit.c.key);
+    records.push({ atMs: hit.atMs, record: unknownPeerPacket(w.version, at, { peer: hit.c.session.peer, peerDiscr: 0, localDiscr: stream?.localDiscr ?? 1, state: 'down' }) });
+  });
+  return { records, lastWarnMs };
 }
 
 export interface WriteErrorCount {

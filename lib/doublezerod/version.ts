@@ -50,6 +50,8 @@ export const ROUTES_API_SINCE = v('0.8.0');
 export const V2_STATUS_API_SINCE = v('0.10.0');
 /** `-route-liveness-tx-min` default 1 s (was 300 ms) and max tx ceil 3 s (was 1 s): cmd/doublezerod/main.go, client/v0.11.0. */
 export const TX_MIN_1S_SINCE = v('0.11.0');
+/** `session down (global passive; keeping route)` drops from INFO to DEBUG (internal/liveness/manager.go, client/v0.12.0). */
+export const PASSIVE_DOWN_DEBUG_SINCE = v('0.12.0');
 /** `liveness: manager starting` also logs minTxFloor, maxTxCeil and backoffMax (internal/liveness/manager.go). */
 export const MANAGER_START_TIMING_SINCE = v('0.32.0');
 
@@ -76,6 +78,8 @@ export interface DaemonBehaviour {
   sessionUpLevel: SlogLevel;
   /** the attrs `session up` / `session down` carry, by era */
   recordShape: 'v0.7.0' | 'v0.7.1' | 'v0.8.1';
+  /** level of `session down (global passive; keeping route)` (v0.8.1+: INFO, DEBUG since v0.12.0) */
+  passiveSessionDownLevel: SlogLevel;
   /** `session up` ends with ` (global passive; no-op)` etc. */
   sessionUpSuffix: boolean;
   /** a disconnect withdraws the liveness sessions (PR 2380); before, they outlive the DZ IP: the seed bug */
@@ -108,6 +112,7 @@ export function daemonBehaviour(version: ClientVersion): DaemonBehaviour {
     unknownPeerLevel: atLeast(WITHDRAW_ON_DISCONNECT_SINCE) ? 'DEBUG' : 'WARN',
     sessionUpLevel: atLeast(SESSION_UP_DEBUG_FROM) && !atLeast(WITHDRAW_ON_DISCONNECT_SINCE) ? 'DEBUG' : 'INFO',
     recordShape: range === 'pre-0.7.1' ? 'v0.7.0' : range === '0.7.1-0.8.0' ? 'v0.7.1' : 'v0.8.1',
+    passiveSessionDownLevel: atLeast(PASSIVE_DOWN_DEBUG_SINCE) ? 'DEBUG' : 'INFO',
     sessionUpSuffix: atLeast(WITHDRAW_ON_DISCONNECT_SINCE),
     withdrawsSessionsOnDisconnect: atLeast(WITHDRAW_ON_DISCONNECT_SINCE),
     livenessOnByDefault: atLeast(PASSIVE_DEFAULT_SINCE),
