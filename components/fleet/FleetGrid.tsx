@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { checkIds, checkTitles, type CheckId } from '@/lib/api/check';
 import type { FleetRow } from '@/lib/api/fleet';
-import { facetValues, filterFleet, parseFleetView, sortFleet } from '@/lib/api/fleet-view';
+import { facetValues, filterFleet, parseFleetView, sortFleet, type FleetSort } from '@/lib/api/fleet-view';
+import { formatAge } from '@/lib/api/poll-freshness';
 import { Legend } from '@/components/ui/Legend';
 import { PinnedBanner } from '@/components/ui/PinnedBanner';
 import { checkStatusClass, verdictClass } from '@/components/ui/colors';
@@ -36,7 +37,7 @@ export function FleetGrid() {
   });
 
   // A new column sorts worst-first; clicking the active column flips the direction.
-  const sortBy = (key: CheckId | 'name') => {
+  const sortBy = (key: FleetSort) => {
     const dir = view.sort === key ? (view.dir === 'asc' ? 'desc' : 'asc') : key === 'name' ? 'asc' : 'desc';
     update({ sort: key === 'name' ? null : key, dir: dir === 'asc' ? null : dir });
   };
@@ -63,7 +64,8 @@ export function FleetGrid() {
                 {checkIds.map((id) => (
                   <SortHeader key={id} label={checkTitles[id]} active={view.sort === id} dir={view.dir} onClick={() => sortBy(id)} />
                 ))}
-                <th className="px-2 py-1 font-medium" title="liveness warnings in the 15 minutes before the view's moment">warnings 15m</th>
+                <SortHeader label="since" title="when the worst verdict began; sort: newest problem first" active={view.sort === 'since'} dir={view.dir} onClick={() => sortBy('since')} />
+                <th className="px-2 py-1 font-medium" title="send warnings in the 15 minutes before the view's moment: a sample (doublezerod logs one per 5 s for the whole daemon)">warnings 15m</th>
               </tr>
             </thead>
             <tbody>
@@ -108,6 +110,9 @@ export function FleetGrid() {
                       </td>
                     );
                   })}
+                  <td className="px-2 py-1 text-right whitespace-nowrap text-slate-300 tabular-nums" data-testid="verdict-since" title={r.worstSince ?? undefined}>
+                    {r.worstSince && r.worstVerdict && r.worstVerdict !== 'healthy' ? `${r.worstVerdict} for ${formatAge(Date.parse(fleet.data?.asOf ?? r.worstSince) - Date.parse(r.worstSince))}` : ''}
+                  </td>
                   <td className="px-2 py-1 text-right tabular-nums" data-testid="warnings-15m">
                     {r.warnings15m}
                   </td>
@@ -131,9 +136,9 @@ export function FleetGrid() {
   );
 }
 
-function SortHeader(props: { label: string; active: boolean; dir: 'asc' | 'desc'; onClick: () => void }) {
+function SortHeader(props: { label: string; title?: string; active: boolean; dir: 'asc' | 'desc'; onClick: () => void }) {
   return (
-    <th className="px-2 py-1 font-medium" aria-sort={props.active ? (props.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+    <th className="px-2 py-1 font-medium" title={props.title} aria-sort={props.active ? (props.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
       <button type="button" onClick={props.onClick} className="hover:text-white">
         {props.label}
         {props.active ? (props.dir === 'asc' ? ' ▲' : ' ▼') : ''}

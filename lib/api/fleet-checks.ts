@@ -116,5 +116,7 @@ function warningsCell(count15m: number): CheckCell {
 function verdictCell(v: Verdict | null, fresh: boolean): CheckCell {
   if (v === null) return { status: 'unknown', label: '—', detail: 'no diagnosis yet' };
   if (v === 'unknown' || !fresh) return { status: 'unknown', label: v, detail: fresh ? 'no fresh data' : `last known verdict: ${v}` };
+  // recovering: the cause is gone, its warnings still in the window: neither red nor green
+  if (v === 'recovering') return { status: 'warn', label: v, detail: 'cause gone; warnings still in the window' };
   return { status: v === 'healthy' ? 'ok' : 'fail', label: v, detail: null };
 }

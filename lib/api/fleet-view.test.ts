@@ -4,7 +4,7 @@ import { facetValues, filterFleet, fleetViewToParams, parseFleetView, sortFleet 
 import { buildFleetChecks } from './fleet-checks';
 import type { Verdict } from './verdict';
 
-function row(name: string, site: string, tags: string[], worstVerdict: Verdict | null, warnings15m = 0): FleetRow {
+function row(name: string, site: string, tags: string[], worstVerdict: Verdict | null, warnings15m = 0, worstSince: string | null = null): FleetRow {
   const poll = { state: 'ok' as const, dataAgeMs: 1_000, pollAgeMs: 1_000, errorMessage: null };
   return {
     name,
@@ -15,6 +15,7 @@ function row(name: string, site: string, tags: string[], worstVerdict: Verdict |
     link: 'up',
     warnings15m,
     worstVerdict,
+    worstSince,
     checks: buildFleetChecks({ poll, facts: { link: 'up', daemonActive: 'active', dz0Addresses: ['a'], dz0Routes: 1 }, warnings15m, worstVerdict }),
   };
 }
@@ -36,6 +37,20 @@ describe('fleet view state', () => {
     expect(filterFleet(rows, parseFleetView({ tag: 'mainnet' })).map((r) => r.name)).toEqual(['dfw-mn-bm1', 'fra-2']);
     expect(filterFleet(rows, parseFleetView({ site: 'ams' })).map((r) => r.name)).toEqual(['ams-1']);
     expect(filterFleet(rows, parseFleetView({ verdict: 'unknown' })).map((r) => r.name)).toEqual(['fra-2']);
+  });
+  it('sorts by since: newest problem first on desc, healthy and undated rows last', () => {
+    const dated = [
+      row('old-problem', 'a', [], 'stale-session', 0, '2025-11-30T18:00:00Z'),
+      row('healthy-1', 'a', [], 'healthy', 0, '2025-11-30T19:39:00Z'),
+      row('new-problem', 'a', [], 'no-route', 0, '2025-11-30T19:30:00Z'),
+      row('recovering-1', 'a', [], 'recovering', 0, '2025-11-30T19:35:00Z'),
+    ];
+    expect(sortFleet(dated, 'since', 'desc').map((r) => r.name)).toEqual(['recovering-1', 'new-problem', 'old-problem', 'healthy-1']);
+    expect(parseFleetView({ sort: 'since', dir: 'desc' })).toMatchObject({ sort: 'since', dir: 'desc' });
+  });
+  it('shows recovering apart from red and green: a warn cell, not a fail', () => {
+    expect(row('r', 'a', [], 'recovering').checks.verdict).toMatchObject({ status: 'warn', label: 'recovering' });
+    expect(row('s', 'a', [], 'stale-session').checks.verdict).toMatchObject({ status: 'fail' });
   });
   it('sorts worst first on desc, with unknown between healthy and a fault', () => {
     expect(sortFleet(rows, 'verdict', 'desc').map((r) => r.name)).toEqual(['dfw-mn-bm1', 'fra-2', 'ams-1']);

@@ -9,7 +9,7 @@ export const fleetViewSchema = z.object({
   site: z.string().max(100).catch('').default(''),
   tag: z.string().max(100).catch('').default(''),
   verdict: z.union([verdictSchema, z.literal('')]).catch('').default(''),
-  sort: z.union([checkIdSchema, z.literal('name')]).catch('name').default('name'),
+  sort: z.union([checkIdSchema, z.literal('name'), z.literal('since')]).catch('name').default('name'),
   dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
   node: z.string().max(100).catch('').default(''),
   check: z.union([checkIdSchema, z.literal('')]).catch('').default(''),
@@ -41,16 +41,25 @@ export function filterFleet(rows: readonly FleetRow[], view: FleetView): FleetRo
   });
 }
 
+/** Sort keys of the fleet grid: a check, the node name, or `since` (newest problem first in `desc`). */
+export type FleetSort = CheckId | 'name' | 'since';
+
 // Sorting by a check puts the worst first in `desc` order; name breaks ties so rows do not jump on refresh.
-export function sortFleet(rows: readonly FleetRow[], sort: CheckId | 'name', dir: 'asc' | 'desc'): FleetRow[] {
+// `since` in `desc` order: problems by when they began, newest first; healthy and unknown rows after them.
+export function sortFleet(rows: readonly FleetRow[], sort: FleetSort, dir: 'asc' | 'desc'): FleetRow[] {
   const sign = dir === 'asc' ? 1 : -1;
   const key = (r: FleetRow): number => {
     if (sort === 'name') return 0;
+    if (sort === 'since') return r.worstVerdict && r.worstVerdict !== 'healthy' && r.worstSince ? Date.parse(r.worstSince) : -Infinity;
     if (sort === 'verdict') return r.worstVerdict ? verdictSeverity(r.worstVerdict) : 0.5;
     if (sort === 'warnings') return r.warnings15m;
     return checkStatusRank(r.checks[sort]?.status ?? 'unknown');
   };
-  return [...rows].sort((a, b) => sign * (key(a) - key(b)) || sign * a.name.localeCompare(b.name));
+  return [...rows].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return (ka === kb ? 0 : sign * (ka < kb ? -1 : 1)) || sign * a.name.localeCompare(b.name);
+  });
 }
 
 export function facetValues(rows: readonly FleetRow[]): { sites: string[]; tags: string[] } {

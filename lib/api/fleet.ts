@@ -31,6 +31,8 @@ export const fleetRowSchema = z.object({
   /** liveness WARN lines in the 15 minutes before the view's moment */
   warnings15m: z.number().int().nonnegative(),
   worstVerdict: verdictSchema.nullable(),
+  /** when the node's current worst verdict began (change-only: kept while it stays); null when unknown */
+  worstSince: isoSchema.nullable(),
   checks: z.record(checkIdSchema, checkCellSchema),
 });
 export type FleetRow = z.infer<typeof fleetRowSchema>;

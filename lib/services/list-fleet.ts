@@ -57,6 +57,8 @@ interface RowView {
   /** why the state itself cannot be diagnosed (sections missing), before poll freshness */
   stateUnknown: string | null;
   stateSince: string | null;
+  /** when the worst verdict began */
+  worstSince: string | null;
   /** a pinned view found a recorded state */
   hasState: boolean;
 }
@@ -70,7 +72,7 @@ async function pinnedViews(db: Queryable, opts: { now: Date; at?: Date; only?: s
 // latest bundle; nodes without them (a store written before facts were stored) are diagnosed on read.
 async function liveViews(db: Queryable, opts: { now: Date; only?: string }): Promise<Map<string, RowView>> {
   const { rows } = await db.query(
-    `select ns.node, ns.worst_verdict, ns.node_unknown, ns.facts, r.collected_at
+    `select ns.node, ns.worst_verdict, ns.node_unknown, ns.facts, ns.worst_since, r.collected_at
        from node_summary ns join node_raw r on r.node = ns.node and r.collected_at = ns.collected_at
       where ns.facts is not null and ($1::text is null or ns.node = $1)`,
     [opts.only ?? null],
@@ -78,7 +80,7 @@ async function liveViews(db: Queryable, opts: { now: Date; only?: string }): Pro
   const out = new Map<string, RowView>();
   for (const raw of rows) {
     const r = storedSummarySchema.parse(raw);
-    out.set(r.node, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: r.collected_at.toISOString(), hasState: true });
+    out.set(r.node, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: r.collected_at.toISOString(), worstSince: r.worst_since?.toISOString() ?? null, hasState: true });
   }
   const { rows: missing } = await db.query<{ node: string }>(
     `select r.node from node_raw r where ($1::text is null or r.node = $1) and not (r.node = any($2::text[]))`,
@@ -96,6 +98,7 @@ const storedSummarySchema = z.object({
   worst_verdict: verdictSchema.nullable(),
   node_unknown: z.string().nullable(),
   facts: nodeFactsSchema,
+  worst_since: z.coerce.date().nullable(),
   collected_at: z.coerce.date(),
 });
 
@@ -105,14 +108,22 @@ function fromDiagnosis(v: NodeDiagnosisView): RowView {
     worst: v.diagnosis?.worst ?? null,
     stateUnknown: v.diagnosis?.nodeUnknown ?? null,
     stateSince: v.stateSince,
+    worstSince: worstSinceOf(v),
     hasState: v.state !== null,
   };
+}
+
+// Diagnosed on read: the earliest `since` among the peers that carry the worst verdict (evidence times).
+function worstSinceOf(v: NodeDiagnosisView): string | null {
+  const d = v.diagnosis;
+  if (!d?.worst) return null;
+  return d.peers.filter((p) => p.verdict === d.worst && p.since !== null).map((p) => p.since!).sort()[0] ?? null;
 }
 
 export async function countWarnings(db: Queryable, from: Date, to: Date, only?: string): Promise<Map<string, number>> {
   const { rows } = await db.query<{ node: string; n: number }>(
     `select node, count(*)::int as n from liveness_events
-      where upper(level) in ('WARN', 'WARNING') and at > $1 and at <= $2 and ($3::text is null or node = $3)
+      where msg = 'liveness.scheduler: error writing UDP packet' and at > $1 and at <= $2 and ($3::text is null or node = $3)
       group by node`,
     [from, to, only ?? null],
   );
@@ -145,6 +156,7 @@ function toFleetRow(row: FleetSqlRow, warnings15m: number, view: RowView | undef
     link: facts?.link ?? 'unknown',
     warnings15m,
     worstVerdict,
+    worstSince: worstVerdict === 'unknown' ? null : (view?.worstSince ?? null),
     checks: buildFleetChecks({
       poll: { ...poll, errorMessage: error?.message ?? null },
       ...(at ? { pinnedStateSince: view?.stateSince ?? null } : {}),
