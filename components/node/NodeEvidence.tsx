@@ -1,6 +1,7 @@
 'use client';
 
 import { ChangesList } from './ChangesList';
+import { NodeFindings } from './NodeFindings';
 import { VerdictEvidence } from './VerdictEvidence';
 import { useNode } from './use-node';
 
@@ -14,6 +15,7 @@ export function NodeEvidence({ node, at }: { node: string; at: string | null }) 
   const healthy = d.peers.length - bad.length;
   return (
     <section className="mb-4 text-xs" data-testid="evidence">
+      <NodeFindings node={node} findings={d.findings} knownIssues={d.knownIssues} />
       <h3 className="mb-1 text-sm font-semibold text-slate-200">Verdicts by liveness peer</h3>
       {d.missing ? <p className="text-slate-400">{d.missing}</p> : null}
       {d.nodeUnknown ? <p className="mb-1 rounded bg-slate-800 px-2 py-1 text-slate-300">Node unknown: {d.nodeUnknown}</p> : null}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statusBody, type ProvisionedService, type UserType } from '../doublezerod/api';
 import { findAction } from './catalog';
 import { connectionStatusArgv, describeModeChoice, modeChangedSince, readUnicastMode, type ModeReading } from './connection-mode';
 import { renderAction } from './render';
@@ -30,6 +31,23 @@ describe('reading the unicast mode from the daemon', () => {
 
   it('a node with unicast and multicast: the unicast mode, multicast noted', () => {
     expect(readUnicastMode(ok([service('IBRLWithAllocatedIP'), multicast]))).toMatchObject({ ok: true, mode: 'ibrl-allocated', alsoMulticast: true });
+  });
+
+  it('reads what the shared daemon model answers on GET /status', () => {
+    const svc = (userType: UserType, tunnelName: 'doublezero0' | 'doublezero1', doubleZeroIp: string): ProvisionedService => ({
+      userType,
+      tunnelName,
+      tunnelSrc: '198.18.0.10',
+      tunnelDst: '64.86.248.128',
+      doubleZeroIp,
+      overlayPeer: '169.254.0.2',
+      bgpStatus: 'BGP Session Up',
+      lastSessionUpdate: 1764531382,
+    });
+    const read = (services: ProvisionedService[]) => readUnicastMode({ exitCode: 0, stdout: statusBody(services), stderr: '' });
+    expect(read([svc('IBRLWithAllocatedIP', 'doublezero0', '209.245.228.1')])).toEqual({ ok: true, mode: 'ibrl-allocated', dzIp: '209.245.228.1', alsoMulticast: false });
+    expect(read([svc('Multicast', 'doublezero1', ''), svc('IBRL', 'doublezero0', '198.18.0.10')])).toEqual({ ok: true, mode: 'ibrl', dzIp: '198.18.0.10', alsoMulticast: true });
+    expect(read([])).toMatchObject({ ok: false, reason: expect.stringMatching(/no connected service/) });
   });
 
   it('reads the /v2/status object too', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { knownIssueMatchSchema } from '@/lib/known-issues/schema';
 import { fleetRowSchema } from './fleet';
 import { verdictSchema } from './verdict';
 
@@ -69,6 +70,17 @@ export const peerVerdictRowSchema = z.object({
 });
 export type PeerVerdictRow = z.infer<typeof peerVerdictRowSchema>;
 
+// A finding about the whole node (lib/diagnosis NodeFinding, the parts the UI shows): a stale local IP,
+// a tunnel down or missing, the daemon not running.
+export const nodeFindingRowSchema = z.object({
+  kind: z.string(),
+  verdict: verdictSchema,
+  interface: z.string().nullable(),
+  summary: z.string(),
+  evidence: z.array(z.string()),
+});
+export type NodeFindingRow = z.infer<typeof nodeFindingRowSchema>;
+
 export const stateChangeRowSchema = z.object({
   at: isoSchema,
   kind: z.string(),
@@ -104,6 +116,10 @@ export const nodeDetailSchema = z.object({
   /** set when the whole node is unknown (poll failed or stale, sections missing) */
   nodeUnknown: z.string().nullable(),
   peers: z.array(peerVerdictRowSchema),
+  /** node-level findings, judged on fresh data only */
+  findings: z.array(nodeFindingRowSchema),
+  /** upstream bugs the node's client version and findings match (lib/known-issues), with durable and immediate fixes */
+  knownIssues: z.array(knownIssueMatchSchema),
   /** state changes in the 15 minutes before the view's moment, newest first */
   changes: z.array(stateChangeRowSchema),
   /** problems the parsers met in this node's output, shown so nothing is silently dropped */

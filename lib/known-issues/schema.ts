@@ -11,7 +11,8 @@ export const knownIssueMatchSchema = z.object({
   fixedIn: z.string(),
   condition: z.string().nullable(),
   explains: z.array(z.string()),
-  upstream: z.object({ issue: z.string(), fix: z.string() }),
+  // rendered as links: https only
+  upstream: z.object({ issue: z.url({ protocol: /^https$/ }), fix: z.url({ protocol: /^https$/ }) }),
   durableFix: z.string(),
   immediate: z.object({ action: z.string(), title: z.string(), why: z.string() }),
 }) satisfies z.ZodType<KnownIssueMatch>;

@@ -3,7 +3,8 @@ import { livenessEventColumns, livenessEventRowSchema } from './liveness-event-r
 import { getDb, type Queryable } from '@/lib/db';
 import { bundleSchema } from '@/lib/bundle/types';
 import { AppError } from '@/lib/errors';
-import { peerVerdictRowSchema, reportedHostname, type LivenessEventRow, type NodeDetail } from '@/lib/api/node';
+import { nodeFindingRowSchema, peerVerdictRowSchema, reportedHostname, type LivenessEventRow, type NodeDetail } from '@/lib/api/node';
+import { knownIssueMatchSchema } from '@/lib/known-issues/schema';
 import { buildNodeTables } from '@/lib/api/summarize-state';
 import { listFleet } from './list-fleet';
 import { listStateChanges } from './list-state-changes';
@@ -51,6 +52,8 @@ export async function getNode(opts: { name: string; now: Date; at?: Date; db?: Q
     nodeUnknown: view?.diagnosis?.nodeUnknown ?? null,
     // The diagnosis objects are ours, but validate the subset we promise so the API contract cannot drift.
     peers: (view?.diagnosis?.peers ?? []).map((p) => peerVerdictRowSchema.parse(p)),
+    findings: (view?.diagnosis?.findings ?? []).map((f) => nodeFindingRowSchema.parse(f)),
+    knownIssues: (view?.diagnosis?.knownIssues ?? []).map((k) => knownIssueMatchSchema.parse(k)),
     changes,
   };
 }
