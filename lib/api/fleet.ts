@@ -47,10 +47,18 @@ export const fleetResponseSchema = z.object({
 });
 export type FleetResponse = z.infer<typeof fleetResponseSchema>;
 
-/** `?at=` everywhere: an ISO time; absent means live. */
+/** The moments `?at=` may name: no fleet has data before the Unix epoch or in the 22nd century. */
+export const earliestAt = new Date('1970-01-01T00:00:00Z');
+export const latestAt = new Date('2100-01-01T00:00:00Z');
+
+/**
+ * `?at=` everywhere: an ISO time; absent means live. A moment outside [earliestAt, latestAt) is a 400
+ * here: year 1 used to reach the store and come back as an unlogged 500.
+ */
 export const atParamSchema = z
   .string()
   .datetime({ offset: true })
-  .transform((s) => new Date(s));
+  .transform((s) => new Date(s))
+  .refine((d) => d >= earliestAt && d < latestAt, { message: `at must be between ${earliestAt.toISOString()} and ${latestAt.toISOString()}` });
 
 export const fleetQuerySchema = z.object({ at: atParamSchema.optional() });
