@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
 import { SshError } from './errors';
@@ -46,14 +47,17 @@ export async function openConnection(target: ConnectTarget, opts: ConnectOptions
       trustedOnFirstUse = Buffer.from(key);
       return true;
     }
+    // Connection errors are stored and shown to every signed-in user: the file by its name only (the
+    // inventory says where it is), not the agent host's directory layout.
+    const knownHosts = path.basename(target.knownHostsPath);
     hostKeyFailure =
       verdict.status === 'unknown'
-        ? new SshError('host-key-unknown', `${target.label}: host key ${fingerprint(key)} of ${where} is not in ${target.knownHostsPath} (pin it, or enable trustOnFirstUse for this node)`, { host: where })
+        ? new SshError('host-key-unknown', `${target.label}: host key ${fingerprint(key)} of ${where} is not in ${knownHosts} (pin it, or enable trustOnFirstUse for this node)`, { host: where })
         : new SshError(
             'host-key-changed',
             verdict.status === 'revoked'
-              ? `${target.label}: host key ${fingerprint(key)} of ${where} is revoked in ${target.knownHostsPath}:${verdict.line}`
-              : `${target.label}: HOST KEY CHANGED for ${where}: presented ${fingerprint(key)}, pinned in ${target.knownHostsPath} line ${verdict.lines.join(',')}. No command will be sent until the key is re-pinned.`,
+              ? `${target.label}: host key ${fingerprint(key)} of ${where} is revoked in ${knownHosts} line ${verdict.line}`
+              : `${target.label}: HOST KEY CHANGED for ${where}: presented ${fingerprint(key)}, pinned in ${knownHosts} line ${verdict.lines.join(',')}. No command will be sent until the key is re-pinned.`,
             { host: where },
           );
     return false;
