@@ -11,13 +11,13 @@ export function AlertsTable() {
   if (q.data.alerts.length === 0) {
     return (
       <div className="py-6 text-slate-400" role="status">
-        <p>No alerts received yet. Point an Alertmanager receiver at this dashboard:</p>
+        <p>No alerts received yet. Set FNH_ALERTMANAGER_TOKEN on the dashboard and point an Alertmanager receiver at it (deploy/alertmanager/ has a full example):</p>
         <pre className="mt-2 rounded bg-slate-900 p-2 text-xs text-slate-300">{`receivers:
   - name: fleet-network-health
     webhook_configs:
-      - url: http://<dashboard>/api/alerts/alertmanager
-        # with FNH_ALERTMANAGER_TOKEN set on the dashboard:
-        # http_config: { authorization: { credentials: <token> } }`}</pre>
+      - url: https://<dashboard>/api/alerts/alertmanager
+        http_config:
+          authorization: { credentials_file: /etc/alertmanager/secrets/fnh-webhook-token }`}</pre>
       </div>
     );
   }
