@@ -7,9 +7,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimFleet } from '../agents/sim/fleet';
 import { loadInventoryFile } from '../agents/inventory-file';
+import { demoStartEnv, realStartDecision } from '../lib/auth/first-admin';
+import { inspectAccounts } from './first-admin-check';
 
 const root = path.resolve(import.meta.dirname, '..');
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+const serverScript = path.join(root, 'scripts', 'server.ts');
 const { values: args } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PORT ?? '3000' },
@@ -47,25 +50,47 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // The first admin: the simulated demo signs in as admin / admin-demo-password with no setup; a real
+  // fleet never gets that password, and with no account at all this says how to make one and stops.
+  const pgliteDir = path.join(dataDir, 'pglite');
+  let adminEnv: Record<string, string>;
+  if (fleetSource === 'simulated') {
+    adminEnv = demoStartEnv(process.env);
+  } else {
+    const decision = realStartDecision({
+      env: process.env,
+      seen: await inspectAccounts({ databaseUrl: process.env.DATABASE_URL, pgliteDir }),
+      userCreateArgs: process.env.DATABASE_URL ? '(with the same DATABASE_URL)' : `--data-dir ${pgliteDir}`,
+    });
+    if (decision.kind === 'refuse') {
+      console.error(`not starting: ${decision.message}`);
+      await stopSim?.();
+      process.exit(1);
+    }
+    adminEnv = decision.env;
+  }
+
   if (!args.dev && (args.rebuild || !existsSync(path.join(root, '.next', 'BUILD_ID')))) {
     console.log('building the dashboard (next build)…');
     const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
 
-  const child: ChildProcess = spawn(process.execPath, [nextBin, args.dev ? 'dev' : 'start', '-p', args.port, '-H', args.host], {
+  // scripts/server.ts, not `next start`: it knows each request's client address and its own listening
+  // address, which sign-in limits and the Host check need.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', serverScript, '--port', args.port, '--host', args.host, ...(args.dev ? ['--dev'] : [])], {
     cwd: root,
     stdio: 'inherit',
     env: {
       ...process.env,
       FNH_INVENTORY: inventoryPath,
       FNH_FLEET_SOURCE: fleetSource,
-      FNH_DATA_DIR: process.env.DATABASE_URL ? undefined : path.join(dataDir, 'pglite'),
-      FNH_ADMIN_USER: process.env.FNH_ADMIN_USER ?? 'admin',
-      FNH_ADMIN_PASSWORD: process.env.FNH_ADMIN_PASSWORD ?? 'admin-demo-password',
+      FNH_DATA_DIR: process.env.DATABASE_URL ? undefined : pgliteDir,
+      ...adminEnv,
     },
   });
-  console.log(`dashboard: http://${args.host}:${args.port}  (sign in as admin / admin-demo-password unless FNH_ADMIN_* are set)`);
+  const signIn = fleetSource === 'simulated' ? `sign in as ${adminEnv.FNH_ADMIN_USER} / ${process.env.FNH_ADMIN_PASSWORD ? '(FNH_ADMIN_PASSWORD)' : adminEnv.FNH_ADMIN_PASSWORD}` : 'sign in with your account';
+  console.log(`dashboard: http://${args.host}:${args.port}  (${signIn})`);
 
   let stopping = false;
   const stop = (sig: NodeJS.Signals) => {

@@ -49,8 +49,22 @@ export function AuditDetails({ record }: { record: AuditRecord }) {
     case 'user.created':
       return <p>created {e.username} as {e.role} (via {e.via})</p>;
     case 'user.signed-in':
-      return <p>{e.username} signed in ({e.method})</p>;
+      return <p>{e.username} signed in ({e.method}){e.source ? ` from ${e.source}` : ''}</p>;
     case 'user.sign-in-failed':
-      return <p>failed sign-in as {e.username}: {e.why}</p>;
+      return <p>failed sign-in as {e.username}: {e.why}{e.source ? ` (from ${e.source})` : ''}</p>;
+    case 'user.sign-in-failed-unknown':
+      return <p>{e.failures} failed sign-in(s) under usernames that do not exist, from {e.source}, {e.windowStart} to {e.windowEnd}</p>;
+    case 'user.sign-in-throttled':
+      return <p>sign-in limit reached ({e.scope}) from {e.source}{e.username ? ` for ${e.username}` : ''}; refused until {e.until}</p>;
+    case 'user.disabled':
+      return <p>disabled {e.username} ({e.sessionsEnded} session(s) ended)</p>;
+    case 'user.enabled':
+      return <p>enabled {e.username}</p>;
+    case 'user.role-changed':
+      return <p>changed {e.username} from {e.from} to {e.to} ({e.sessionsEnded} session(s) ended)</p>;
+    case 'user.password-reset':
+      return <p>reset the password of {e.username} ({e.sessionsEnded} session(s) ended)</p>;
+    case 'user.deleted':
+      return <p>deleted {e.username} ({e.role}; {e.sessionsEnded} session(s) ended)</p>;
   }
 }

@@ -35,8 +35,25 @@ const runRef = {
 
 export const auditEntrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user.created'), username: z.string(), role: roleSchema, via: z.enum(['env', 'cli', 'api', 'oidc']) }),
-  z.object({ type: z.literal('user.signed-in'), username: z.string(), method: z.enum(['password', 'oidc']) }),
-  z.object({ type: z.literal('user.sign-in-failed'), username: z.string(), why: z.string() }),
+  // `source` (the client address sign-in limits count by) is absent in records written before it was kept.
+  z.object({ type: z.literal('user.signed-in'), username: z.string(), method: z.enum(['password', 'oidc']), source: z.string().optional() }),
+  /** a wrong password for an account that exists (failures under names that do not exist: the next type) */
+  z.object({ type: z.literal('user.sign-in-failed'), username: z.string(), why: z.string(), source: z.string().optional() }),
+  /** failed sign-ins under usernames that do not exist, one record per source and window; the names are not kept */
+  z.object({ type: z.literal('user.sign-in-failed-unknown'), source: z.string(), windowStart: z.string(), windowEnd: z.string(), failures: z.number().int().positive() }),
+  /** a sign-in limit was reached (once per limit and window; the refused attempts are not each recorded) */
+  z.object({
+    type: z.literal('user.sign-in-throttled'),
+    scope: z.enum(['source', 'account-and-source', 'account-from-new-sources']),
+    source: z.string(),
+    username: z.string().nullable(),
+    until: z.string(),
+  }),
+  z.object({ type: z.literal('user.disabled'), username: z.string(), sessionsEnded: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('user.enabled'), username: z.string() }),
+  z.object({ type: z.literal('user.role-changed'), username: z.string(), from: roleSchema, to: roleSchema, sessionsEnded: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('user.password-reset'), username: z.string(), sessionsEnded: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('user.deleted'), username: z.string(), role: roleSchema, sessionsEnded: z.number().int().nonnegative() }),
   z.object({
     type: z.literal('remediation.requested'),
     ...runRef,

@@ -7,8 +7,6 @@ export const usernameSchema = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dot, underscore, dash');
 
-export const passwordSchema = z.string().min(12, 'at least 12 characters').max(1024);
-
 export const loginInputSchema = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(1024),

@@ -1,10 +1,12 @@
 import 'server-only';
 import { csrfRefusal } from '../auth/csrf';
+import { hostAllowed, originAllowed } from '../auth/origin-policy';
 import { can, permissions, type Permission } from '../auth/permissions';
 import { sessionCookieName } from '../auth/session-token';
 import { getDb } from '../db';
 import { AppError } from '../errors';
 import { userForSession } from './auth-session';
+import { currentOriginPolicy } from './origin-policy';
 import type { UserRow } from './auth-users';
 
 // The server-side gate of every route handler: CSRF first (before touching the session), then the
@@ -20,14 +22,13 @@ export function readCookie(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** The origins this server answers as: FNH_PUBLIC_ORIGIN (comma-separated) or the address the request used. */
-export function selfOrigins(request: Request): string[] {
-  const configured = process.env.FNH_PUBLIC_ORIGIN;
-  if (configured) return configured.split(',').map((s) => s.trim().replace(/\/$/, ''));
-  const url = new URL(request.url);
-  const host = request.headers.get('host');
-  const proto = url.protocol.replace(':', '');
-  return [url.origin, ...(host ? [`${proto}://${host}`] : [])];
+/**
+ * The exact origins this server answers as (FNH_PUBLIC_ORIGIN and the address it listens on; see
+ * lib/auth/origin-policy.ts). Never derived from the request: its Host header is the sender's choice.
+ * The request parameter is kept for callers written when it was.
+ */
+export function selfOrigins(_request?: Request): string[] {
+  return currentOriginPolicy().origins;
 }
 
 /** The origin links handed to others (alert triage URLs) start with: FNH_PUBLIC_ORIGIN's first, else the Host the request came to. */
@@ -43,10 +44,14 @@ export function isHttps(request: Request): boolean {
   return new URL(request.url).protocol === 'https:' || (process.env.FNH_PUBLIC_ORIGIN ?? '').startsWith('https:');
 }
 
+/** Refuses a request for a Host that is not this dashboard, and a mutation from anywhere else. */
 export function checkCsrf(request: Request): void {
+  const policy = currentOriginPolicy();
+  // proxy.ts refuses unknown Hosts first; checked again here because this is what each handler relies on.
+  if (!hostAllowed(policy, request.headers.get('host') ?? new URL(request.url).host)) throw new AppError('forbidden', 'request refused: its Host is not this dashboard');
   const refusal = csrfRefusal({
     method: request.method,
-    selfOrigins: selfOrigins(request),
+    isOwnOrigin: (origin) => originAllowed(policy, origin),
     origin: request.headers.get('origin'),
     secFetchSite: request.headers.get('sec-fetch-site'),
   });

@@ -23,6 +23,9 @@ const protectedMutations: Record<string, Role> = {
   'POST /api/actions/runs': 'operator',
   'POST /api/actions/runs/[id]/decision': 'approver',
   'POST /api/auth/users': 'admin',
+  'PATCH /api/auth/users/[username]': 'admin',
+  'DELETE /api/auth/users/[username]': 'admin',
+  'POST /api/auth/users/[username]/password': 'admin',
 };
 
 /** Mutating handlers that take no session, each with why that is safe. They still refuse cross-site calls unless noted. */
