@@ -61,6 +61,15 @@ export type WebhookAnswer = z.infer<typeof webhookAnswerSchema>;
 
 export const fingerprintSchema = z.string().regex(fingerprintPattern);
 
+/** A path segment decoded once, or as it is when it is not valid percent-encoding. */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** An episode's start in a link: milliseconds since the epoch (what `{{ .StartsAt.UnixMilli }}` prints) or ISO 8601. */
 export const episodeStartSchema = z.union([
   z

@@ -174,3 +174,26 @@ describe('never a 4xx for a well-formed v4 notification', () => {
     expect((await send({ version: '3', alerts: [] }, bearer)).status).toBe(422);
   });
 });
+
+describe('the episode link', () => {
+  type Get = (req: Request, ctx: { params: Promise<{ fingerprint: string; startsAt: string }> }) => Promise<Response>;
+  const open = async (fingerprint: string, startsAt: string) => {
+    const { GET } = (await import('../../app/api/alerts/[fingerprint]/[startsAt]/route')) as { GET: Get };
+    return GET(new Request(`http://127.0.0.1:3100/api/alerts/${fingerprint}/${startsAt}`), { params: Promise.resolve({ fingerprint, startsAt }) });
+  };
+
+  it('opens its episode by start in milliseconds or ISO 8601, and answers 404 (never 500) to anything else', async () => {
+    process.env.FNH_ALERTMANAGER_TOKEN = token;
+    const alert = seedAlert(11);
+    expect((await send(notification([alert]), bearer)).status).toBe(200);
+    const ms = String(Date.parse(alert.startsAt));
+    for (const form of [ms, new Date(alert.startsAt).toISOString(), encodeURIComponent(new Date(alert.startsAt).toISOString())]) {
+      const res = await open(alert.fingerprint, form);
+      expect(res.status, form).toBe(200);
+      expect(((await res.json()) as { alert: { startsAt: string } }).alert.startsAt).toBe(new Date(alert.startsAt).toISOString());
+    }
+    for (const bad of ['%', '%E0%A4%A', String(Number(ms) + 1), '9'.repeat(16), 'yesterday', '../../x']) {
+      expect((await open(alert.fingerprint, bad)).status, bad).toBe(404);
+    }
+  });
+});

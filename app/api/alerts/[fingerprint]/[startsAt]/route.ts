@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { episodeStartSchema, fingerprintSchema } from '@/lib/api/alerts';
+import { decodeSegment, episodeStartSchema, fingerprintSchema } from '@/lib/api/alerts';
 import { AppError, toHttpError } from '@/lib/errors';
 import { getAlertTriage } from '@/lib/services/get-alert-triage';
 
@@ -10,7 +10,7 @@ export async function GET(_req: Request, ctx: { params: Promise<{ fingerprint: s
   try {
     const params = await ctx.params;
     const fp = fingerprintSchema.safeParse(params.fingerprint);
-    const startsAt = episodeStartSchema.safeParse(decodeURIComponent(params.startsAt));
+    const startsAt = episodeStartSchema.safeParse(decodeSegment(params.startsAt));
     if (!fp.success || !startsAt.success || Number.isNaN(startsAt.data.getTime())) throw new AppError('not_found', 'no such alert episode');
     return NextResponse.json(await getAlertTriage({ fingerprint: fp.data, startsAt: startsAt.data }), { headers: { 'cache-control': 'no-store' } });
   } catch (err) {
