@@ -15,7 +15,7 @@ import { startSimFleet, type SimFleet } from './fleet';
 // not inflated by earlier tests (the flood runs first, on a fresh heap). Sizes, not durations, are asserted.
 
 const MILLION = 1_000_000;
-const BIG = 'chi-mn-bm1';
+const BIG = 'par-mn-bm1';
 const BIG2 = 'mia-mn-bm1';
 const BUDGET = 256 * MiB;
 const FLOOD = 'sea-mn-bm1';

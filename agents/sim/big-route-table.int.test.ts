@@ -13,7 +13,7 @@ import { startSimFleet, type SimFleet } from './fleet';
 // big-route-table-budget.int.test.ts, in its own process for a clean memory baseline).
 
 const MILLION = 1_000_000;
-const BIG = 'chi-mn-bm1';
+const BIG = 'par-mn-bm1';
 
 let dir: string;
 let fleet: SimFleet;

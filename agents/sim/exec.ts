@@ -1,5 +1,6 @@
 import { sectionNameSchema, type SectionName } from '../../lib/bundle/types';
 import { encodeProbeLine, encodeUnchangedLine, probeStdoutHash } from '../../lib/probe/decode';
+import { METRICS_SCRIPT } from '../../lib/probe/commands';
 import { NO_KNOWN_HASH } from '../../lib/probe/script';
 import { SERVE_BAD_REQUEST_EXIT, serveEndLine } from '../../lib/probe/serve';
 import { shellSplit } from '../../lib/probe/shell-quote';
@@ -31,6 +32,30 @@ function sectionLine(state: SimNodeState, section: SectionName, known: string, r
   return known !== NO_KNOWN_HASH && probeStdoutHash(section, r.stdout) === known ? encodeUnchangedLine(section, known, r.exitCode, r.stderr) : encodeProbeLine(section, r.stdout, r.exitCode, r.stderr);
 }
 
+/**
+ * The script's lines as the shell reads them: a newline inside single quotes (the metrics section's
+ * `sh -c '<multi-line script>'`) does not end the line.
+ */
+export function scriptLines(script: string): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < script.length; i++) {
+    const ch = script[i]!;
+    if (!quoted && ch === '\\' && i + 1 < script.length) {
+      cur += ch + script[++i];
+      continue;
+    }
+    if (ch === "'") quoted = !quoted;
+    if (ch === '\n' && !quoted) {
+      lines.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur !== '') lines.push(cur);
+  return lines;
+}
+
 const UNPARSABLE: CommandResult = { stdout: '', stderr: 'bash: -c: line 1: unexpected EOF while looking for matching `\'\'\n', exitCode: 2 };
 
 export function answerExec(state: SimNodeState, command: string, nowMs: number): CommandResult {
@@ -51,12 +76,12 @@ function answerCommand(state: SimNodeState, command: string, nowMs: number): Com
   } catch {
     return UNPARSABLE;
   }
-  if (words[0] === 'sh' && words[1] === '-c' && words.length === 3) return answerScript(state, words[2]!, nowMs);
+  if (words[0] === 'sh' && words[1] === '-c' && words.length === 3 && words[2] !== METRICS_SCRIPT) return answerScript(state, words[2]!, nowMs);
   return runCommand(state, words, nowMs);
 }
 
 function answerScript(state: SimNodeState, script: string, nowMs: number): CommandResult | { parts: ReplyPart[] } {
-  const lines = script.split('\n');
+  const lines = scriptLines(script);
   const probeLines = lines.filter((l) => l.startsWith('fnh '));
   if (probeLines.length === 0) {
     const commands = lines.filter((l) => l.trim() !== '');
@@ -101,7 +126,7 @@ export function serveLoopOf(command: string): ServeLoop | undefined {
   }
   if (words[0] !== 'sh' || words[1] !== '-c' || words.length !== 3 || !/^while read -r id since /m.test(words[2]!)) return undefined;
   const probes: { section: SectionName; hashIndex: number; argv: string[] }[] = [];
-  for (const line of words[2]!.split('\n').map((l) => l.trim())) {
+  for (const line of scriptLines(words[2]!).map((l) => l.trim())) {
     if (!line.startsWith('fnh ')) continue;
     const [, name, hashWord, ...argv] = shellSplit(line);
     const section = sectionNameSchema.safeParse(name);

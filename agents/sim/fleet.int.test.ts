@@ -8,13 +8,15 @@ import { parseDaemonRoutes } from '../../lib/parse/daemon-routes';
 import { parseIpAddr } from '../../lib/parse/ip-addr';
 import { parseIpLink } from '../../lib/parse/ip-link';
 import { parseJournal } from '../../lib/parse/journal';
+import { parseMetrics } from '../../lib/parse/metrics';
 import { decodeProbeOutput, ProbeDecodeError } from '../../lib/probe/decode';
 import { buildProbeCommand } from '../../lib/probe/script';
 import { decodeProbeReply } from '../../lib/probe/decode';
 import { buildServeCommand, buildServeRequest, serveEndLine } from '../../lib/probe/serve';
 import { startSimFleet, type SimFleet } from './fleet';
 import { generateKeyPair } from './keys';
-import { SEED_VANISHED_IP } from './scenarios';
+import { WARN_MSG } from './history';
+import { SEED_STALE_SESSIONS, SEED_VANISHED_IP } from './scenarios';
 
 // The simulated fleet over real SSH: an ssh2 client, the probe the agent sends, the product's
 // decoder and parsers. The nodes' clock is pinned and advanced by hand, so nothing depends on timing.
@@ -170,27 +172,40 @@ describe('the seed node over SSH', () => {
     const dz = parseIpLink(s['ip-link']!.stdout).items.find((l) => l.ifname === 'doublezero0');
     expect(dz).toMatchObject({ kind: 'gre', mtu: 1476, up: true });
     expect(parseIpAddr(s['ip-addr']!.stdout).items.some((a) => a.local === SEED_VANISHED_IP)).toBe(false);
-    const events = parseJournal(s.journal!.stdout).filter((e) => e.level === 'WARN');
-    expect(events.length).toBe(5 * 180);
+    const events = parseJournal(s.journal!.stdout).filter((e) => e.msg === WARN_MSG);
+    // one warning per ~5 s for the whole daemon: ~180 in 15 min, whatever the number of stale sessions
+    expect(events.length).toBeGreaterThanOrEqual(165);
+    expect(events.length).toBeLessThanOrEqual(180);
     for (const e of events) expect(e).toMatchObject({ interface: 'doublezero0', localIP: SEED_VANISHED_IP, error: expect.stringMatching(/sendmsg: network is unreachable$/) });
     expect([...new Set(events.map((e) => e.peerIP))]).toEqual(expect.arrayContaining(['216.238.110.55', '185.189.45.80', '86.54.153.247']));
-    const stale = parseDaemonRoutes(s['daemon-routes']!.stdout).items.filter((r) => r.localIP === SEED_VANISHED_IP);
-    expect(stale).toHaveLength(5);
+    // GET /routes lists only the current DZ IP's sessions: the stale ones are not there
+    const routes = parseDaemonRoutes(s['daemon-routes']!.stdout).items;
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.filter((r) => r.localIP === SEED_VANISHED_IP)).toEqual([]);
+    // the exact count is in the metrics, found on the daemon's random port
+    expect(s.metrics?.exitCode).toBe(0);
+    expect(parseMetrics(s.metrics!.stdout).items.find((m) => m.name === 'doublezero_liveness_sessions' && m.labels.local_ip === SEED_VANISHED_IP && m.labels.state === 'down')?.value).toBe(SEED_STALE_SESSIONS);
+    expect(s['daemon-version']?.stdout).toMatch(/^build: [0-9a-f]{7}\nversion: 0\.8\.0\n/);
+    expect(s['systemctl-show']?.stdout).toMatch(/^MainPID=\d+\nExecMainStartTimestamp=Sun 2025-11-30 18:55:00 UTC\nExecStart=\{ path=\/usr\/bin\/doublezerod ;/);
+    expect(s['daemon-status']?.stdout).toBe('404 page not found\n');
     expect(s.systemctl).toMatchObject({ stdout: 'active\n', exitCode: 0 });
     expect(s.hostname?.stdout).toBe('dfw-mn-bm1\n');
     expect(s.nft?.exitCode).toBe(0);
   });
 
-  it('stops warning after sudo -n systemctl restart doublezerod', async () => {
+  it('stops warning after sudo -n systemctl restart doublezerod (new PID, start records)', async () => {
     const restartAt = clock;
     const r = await sshExec(portOf('dfw-mn-bm1'), 'sudo -n systemctl restart doublezerod');
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     clock += 2 * 60_000;
     const s = await probe('dfw-mn-bm1', Math.floor(restartAt / 1000));
     const events = parseJournal(s.journal!.stdout);
-    expect(events.filter((e) => e.level === 'WARN')).toEqual([]);
-    expect(events.filter((e) => e.msg === 'liveness: session up')).toHaveLength(16);
+    expect(events.filter((e) => e.msg === WARN_MSG)).toEqual([]);
+    // v0.8.0 logs `session up` at DEBUG: only the start records are written (the parser keeps the liveness one)
+    expect(events.map((e) => e.msg)).toEqual(['liveness: manager starting']);
+    expect(s.journal!.stdout).toContain('prometheus metrics server started');
     expect(parseDaemonRoutes(s['daemon-routes']!.stdout).items.some((x) => x.localIP === SEED_VANISHED_IP)).toBe(false);
+    expect(s['systemctl-show']?.stdout).toContain('ActiveEnterTimestamp=Sun 2025-11-30 19:40:00 UTC');
   });
 });
 

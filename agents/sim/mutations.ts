@@ -1,12 +1,16 @@
+import { instant, managerStarting, metricsServerStarted, withdrawingRoute } from '../../lib/doublezerod';
+import { livenessEnabled, metricsEnabled, metricsListenAddress, metricsPortAtStart, nodeBehaviour, nodeVersion, passiveMode } from './daemon-model';
 import { fnv1a } from './hash';
-import { reconcile } from './history';
-import { findLink, LIVENESS_PORT, TUNNEL_IFACE, type LivenessSession, type Provision, type SimNodeState, type SimRoute } from './state';
+import { logRecord, nanosFor, reconcile } from './history';
+import { findLink, LIVENESS_PORT, MULTICAST_IFACE, TUNNEL_IFACE, type LivenessSession, type MulticastProvision, type Provision, type SimNodeState, type SimRoute } from './state';
 
 // Everything that changes a node: what `doublezero connect/disconnect` and the daemon do, and the
 // remediation commands an operator may run. Each takes the time it happens at and reconciles the
-// journal history, so warnings start and stop exactly when the state changes.
+// journal history, so warnings start and stop exactly when the state changes. What the daemon logs
+// and keeps depends on its version (lib/doublezerod).
 
-const PEER_VERSION = '0.6.9';
+/** The client version the other DoubleZero clients report in their control packets. */
+const PEER_VERSION = '0.8.3';
 
 function newSession(localIp: string, peerIp: string, nowMs: number): LivenessSession {
   // A new session starts Down and comes Up on the first exchange (reconcile logs "session up").
@@ -36,10 +40,36 @@ function tearDownTunnel(state: SimNodeState): void {
 }
 
 function addSessionsFor(state: SimNodeState, p: Provision, nowMs: number): void {
+  if (!livenessEnabled(state)) return;
   const have = new Set(state.daemon.sessions.map((s) => `${s.localIp}|${s.peerIp}`));
   for (const peer of p.peers) {
     if (!have.has(`${p.dzIp}|${peer}`)) state.daemon.sessions.push(newSession(p.dzIp, peer, nowMs));
   }
+}
+
+function bringUpMulticast(state: SimNodeState, m: MulticastProvision): void {
+  if (!findLink(state, MULTICAST_IFACE)) {
+    state.links.push({ ifindex: state.nextIfindex++, name: MULTICAST_IFACE, kind: 'gre', up: true, mtu: 1476, address: m.tunnelLocal, greRemote: m.tunnelRemote });
+  }
+  if (!state.addresses.some((a) => a.ifname === MULTICAST_IFACE)) state.addresses.push({ ifname: MULTICAST_IFACE, local: m.overlayLocal, prefixlen: 31 });
+  // internal/services/multicast.go: one static route per group through the multicast tunnel.
+  state.installedRoutes = [
+    ...state.installedRoutes.filter((r) => r.dev !== MULTICAST_IFACE),
+    ...m.groups.map((g) => ({ dst: g, prefixlen: 32, gateway: m.overlayPeer, dev: MULTICAST_IFACE, protocol: 'static' as const })),
+  ];
+  state.daemon.multicastConnected = true;
+}
+
+function tearDownMulticast(state: SimNodeState): void {
+  state.links = state.links.filter((l) => l.name !== MULTICAST_IFACE);
+  state.addresses = state.addresses.filter((a) => a.ifname !== MULTICAST_IFACE);
+  state.installedRoutes = state.installedRoutes.filter((r) => r.dev !== MULTICAST_IFACE);
+  state.daemon.multicastConnected = false;
+}
+
+/** A few milliseconds after `nowMs`: the daemon logs its start records while it initialises. */
+function startRecordTime(state: SimNodeState, nowMs: number, offsetMs: number, what: string) {
+  return instant(nowMs + offsetMs, nanosFor(state, nowMs + offsetMs, what));
 }
 
 export function startDaemon(state: SimNodeState, nowMs: number): void {
@@ -47,21 +77,34 @@ export function startDaemon(state: SimNodeState, nowMs: number): void {
   d.active = true;
   d.pid = 1000 + (fnv1a(`${state.name}|${nowMs}`) % 3_000_000);
   d.startedAtMs = nowMs;
+  d.activeEnterMs = nowMs;
+  d.exited = null;
   d.sessions = [];
+  d.metricsPort = metricsEnabled(state) ? metricsPortAtStart(state, d.pid) : 0;
+  // cmd/doublezerod/main.go: the metrics listener starts first, then the liveness manager.
+  if (d.metricsPort) logRecord(state, metricsServerStarted(startRecordTime(state, nowMs, 3, 'metrics'), metricsListenAddress(state)));
+  if (livenessEnabled(state)) logRecord(state, managerStarting(nodeVersion(state), startRecordTime(state, nowMs, 5, 'manager'), { passiveMode: passiveMode(state) }));
   // The daemon re-applies its saved provision on start: the tunnel and routes come back and the
-  // sessions are rebuilt from the current DZ IP, so sessions of an old address are gone.
+  // sessions are rebuilt from the current DZ IP, so sessions of an old address are gone (any version).
   if (d.provision) {
     d.provision.withheldRoutes = [];
     tearDownTunnel(state);
     bringUpTunnel(state, d.provision);
     addSessionsFor(state, d.provision, nowMs);
   }
+  if (d.multicast) {
+    tearDownMulticast(state);
+    bringUpMulticast(state, d.multicast);
+  }
   reconcile(state, nowMs);
 }
 
 export function stopDaemon(state: SimNodeState, nowMs: number): void {
-  state.daemon.active = false;
-  state.daemon.sessions = [];
+  const d = state.daemon;
+  if (d.active) d.exited = { atMs: nowMs, pid: d.pid };
+  d.active = false;
+  d.sessions = [];
+  d.metricsPort = 0;
   reconcile(state, nowMs);
 }
 
@@ -130,11 +173,42 @@ export function deleteRoute(state: SimNodeState, dst: string, prefixlen: number,
   return true;
 }
 
-/** `doublezero disconnect` on the buggy daemon version the fleet runs: sessions stay behind. */
-export function cliDisconnect(state: SimNodeState, nowMs: number): void {
+/**
+ * `doublezero disconnect ibrl`: the unicast tunnel goes. Up to v0.8.0 the liveness sessions stay behind (the
+ * seed bug, upstream issue 2320); since v0.8.1 (PR 2380) every route is withdrawn with its session.
+ */
+export function cliDisconnectUnicast(state: SimNodeState, nowMs: number): void {
+  const p = state.daemon.provision;
+  if (p && nodeBehaviour(state).withdrawsSessionsOnDisconnect) {
+    const withdrawn = state.daemon.sessions.filter((s) => s.localIp === p.dzIp && s.iface === TUNNEL_IFACE);
+    withdrawn.forEach((s, i) => {
+      const at = instant(nowMs + i, nanosFor(state, nowMs + i, `withdraw|${s.peerIp}`));
+      logRecord(state, withdrawingRoute(at, { peer: s, nextHop: p.overlayPeer }));
+    });
+    state.daemon.sessions = state.daemon.sessions.filter((s) => !withdrawn.includes(s));
+  }
   tearDownTunnel(state);
   state.daemon.provision = null;
   reconcile(state, nowMs);
+}
+
+/** `doublezero disconnect multicast`: the multicast tunnel goes (it has no liveness sessions). */
+export function cliDisconnectMulticast(state: SimNodeState, nowMs: number): void {
+  tearDownMulticast(state);
+  state.daemon.multicast = null;
+  reconcile(state, nowMs);
+}
+
+/** `doublezero connect multicast subscriber …`: the node's multicast service. */
+export function connectMulticast(state: SimNodeState, m: MulticastProvision, nowMs: number): void {
+  state.daemon.multicast = m;
+  bringUpMulticast(state, m);
+  reconcile(state, nowMs);
+}
+
+/** A peer starts sending control packets to this node for a session the node does not have. */
+export function addUnknownPeer(state: SimNodeState, peerIp: string, nowMs: number): void {
+  state.daemon.unknownPeers.push({ peerIp, fromMs: nowMs });
 }
 
 /** `doublezero connect ibrl [-a]`. */

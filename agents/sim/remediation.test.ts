@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findAction } from '../../lib/actions/catalog';
-import { renderAction } from '../../lib/actions/render';
+import { connectionStatusArgv, readUnicastMode } from '../../lib/actions/connection-mode';
+import { dependsOnUnicastMode, renderAction } from '../../lib/actions/render';
+import { shellJoin } from '../../lib/probe/shell-quote';
 import { parseJournal } from '../../lib/parse/journal';
 import { answerExec } from './exec';
+import { WARN_MSG } from './history';
 import { SEED_VANISHED_IP } from './scenarios';
 import type { SimNodeState } from './state';
 import { testNode, TEST_NOW } from './testing';
@@ -13,13 +16,24 @@ import { testNode, TEST_NOW } from './testing';
 
 const LATER = TEST_NOW + 5 * 60_000;
 
-function runAction(state: SimNodeState, id: string, params: Record<string, string> = {}): { exitCode: number; stderr: string }[] {
+/** The action's command lines for this node, its connection mode read from the node first like the product does. */
+function commandsFor(state: SimNodeState, id: string, params: Record<string, string> = {}) {
   const action = findAction(id);
   if (!action) throw new Error(`no action ${id}`);
-  const rendered = renderAction(action, params);
+  let node: Parameters<typeof renderAction>[2];
+  if (dependsOnUnicastMode(action.commands)) {
+    const reading = readUnicastMode(answerExec(state, shellJoin(connectionStatusArgv), TEST_NOW));
+    if (!reading.ok) throw new Error(reading.reason);
+    node = { unicastMode: reading.mode };
+  }
+  const rendered = renderAction(action, params, node);
   if (!rendered.ok) throw new Error(rendered.problems.join('; '));
+  return rendered.commands;
+}
+
+function runAction(state: SimNodeState, id: string, params: Record<string, string> = {}): { exitCode: number; stderr: string }[] {
   const results = [];
-  for (const c of rendered.commands) {
+  for (const c of commandsFor(state, id, params)) {
     const r = answerExec(state, c.line, TEST_NOW);
     results.push({ exitCode: r.exitCode, stderr: r.stderr });
     if (r.exitCode !== 0) break;
@@ -29,10 +43,17 @@ function runAction(state: SimNodeState, id: string, params: Record<string, strin
 
 function warningsBetween(state: SimNodeState, sinceMs: number, nowMs: number) {
   const r = answerExec(state, `journalctl -u doublezerod --no-pager -o json --since @${Math.floor(sinceMs / 1000)}`, nowMs);
-  return parseJournal(r.stdout).filter((e) => e.level === 'WARN');
+  // send warnings only: an unknown-peer WARN (v0.8.0 and older) is no send failure
+  return parseJournal(r.stdout).filter((e) => e.msg === WARN_MSG);
 }
 
 const ok = { exitCode: 0, stderr: '' };
+
+/** Runs every command of the action (the mode re-read included) and expects each to succeed. */
+function expectAllOk(state: SimNodeState, id: string): void {
+  const n = commandsFor(state, id).length;
+  expect(runAction(state, id)).toEqual(Array(n).fill(ok));
+}
 
 describe('catalog actions on the simulated nodes', () => {
   it('restart-doublezerod clears the seed incident', () => {
@@ -41,17 +62,45 @@ describe('catalog actions on the simulated nodes', () => {
     expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
   });
 
-  it('reconnect-daemon does not clear the seed incident (the daemon keeps the old sessions)', () => {
+  it('reconnect-daemon does not clear the seed incident (v0.8.0 keeps the old sessions)', () => {
     const { state } = testNode('dfw-mn-bm1');
-    expect(runAction(state, 'reconnect-daemon')).toEqual([ok, ok]);
+    expectAllOk(state, 'reconnect-daemon');
     const after = warningsBetween(state, TEST_NOW, LATER);
     expect(after.length).toBeGreaterThan(0);
     for (const w of after) expect(w.localIP).toBe(SEED_VANISHED_IP);
   });
 
+  it('reconnect-daemon keeps -a on an -a node, so a buggy v0.7.1 client strands no session', () => {
+    const { state } = testNode('lax-mn-bm1');
+    expect(state.daemon.provision?.allocated).toBe(true);
+    expect(commandsFor(state, 'reconnect-daemon').map((c) => c.line).at(-1)).toMatch(/doublezero connect ibrl -a$/);
+    expectAllOk(state, 'reconnect-daemon');
+    expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
+  });
+
+  it('a reconnect without -a on that node replays the seed incident, as upstream would (issue 2320)', () => {
+    const { state } = testNode('lax-mn-bm1');
+    const allocated = state.daemon.provision!.dzIp;
+    expect(answerExec(state, 'sudo -n doublezero disconnect ibrl', TEST_NOW).exitCode).toBe(0);
+    expect(answerExec(state, 'sudo -n doublezero connect ibrl', TEST_NOW).exitCode).toBe(0);
+    const after = warningsBetween(state, TEST_NOW, LATER);
+    expect(after.length).toBeGreaterThan(0);
+    for (const w of after) expect(w).toMatchObject({ localIP: allocated, error: expect.stringMatching(/sendmsg: network is unreachable$/) });
+  });
+
+  it('a reconnect on a v0.8.1+ client withdraws the old sessions (PR 2380): no stale session even without -a', () => {
+    const { state } = testNode('sea-mn-bm1');
+    expect(state.daemon.provision?.allocated).toBe(true);
+    answerExec(state, 'sudo -n doublezero disconnect ibrl', TEST_NOW);
+    answerExec(state, 'sudo -n doublezero connect ibrl', TEST_NOW);
+    expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
+    const withdrawn = parseJournal(answerExec(state, `journalctl -u doublezerod --no-pager -o json --since @${Math.floor(TEST_NOW / 1000)}`, LATER).stdout).filter((e) => e.msg === 'liveness: withdrawing route');
+    expect(withdrawn.length).toBe(state.daemon.provision!.peers.length);
+  });
+
   it('reconnect-daemon brings back doublezero0 on the disconnected node', () => {
     const { state } = testNode('nyc-mn-bm1');
-    expect(runAction(state, 'reconnect-daemon')).toEqual([ok, ok]);
+    expectAllOk(state, 'reconnect-daemon');
     expect(answerExec(state, 'ip -j addr show dev doublezero0', LATER).exitCode).toBe(0);
     expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
   });
@@ -64,8 +113,9 @@ describe('catalog actions on the simulated nodes', () => {
 
   it('add-route restores the missing route (and is refused with a gateway off the link)', () => {
     const { state, plan } = testNode('lon-mn-bm1');
-    const [missing] = warningsBetween(state, TEST_NOW - 60_000, TEST_NOW);
-    const peer = missing!.peerIP!;
+    // No warning names the peer (a pinned send leaves without a route): the route table does.
+    expect(warningsBetween(state, TEST_NOW - 60_000, TEST_NOW)).toEqual([]);
+    const peer = state.daemon.provision!.withheldRoutes[0]!;
     expect(runAction(state, 'add-route', { prefix: `${peer}/32`, via: '10.9.9.9', ifname: 'doublezero0', src: plan.dzIp })).toEqual([
       { exitCode: 2, stderr: 'Error: Nexthop has invalid gateway.\n' },
     ]);
@@ -75,12 +125,12 @@ describe('catalog actions on the simulated nodes', () => {
     expect(route).toMatchObject({ dev: 'doublezero0', prefsrc: plan.dzIp });
   });
 
-  it('delete-route removes a route, and that peer becomes unreachable', () => {
+  it('delete-route removes a route; liveness to that peer keeps working (its sends are pinned to doublezero0)', () => {
     const { state } = testNode('par-mn-bm1');
     const peer = '216.238.110.55';
     expect(runAction(state, 'delete-route', { prefix: `${peer}/32`, ifname: 'doublezero0' })).toEqual([ok]);
-    const after = warningsBetween(state, TEST_NOW, LATER);
-    expect(new Set(after.map((w) => w.peerIP))).toEqual(new Set([peer]));
+    expect((JSON.parse(answerExec(state, 'ip -j route show table all', LATER).stdout) as { dst: string }[]).some((r) => r.dst === peer)).toBe(false);
+    expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
     expect(runAction(state, 'delete-route', { prefix: `${peer}/32`, ifname: 'doublezero0' })).toEqual([{ exitCode: 2, stderr: 'RTNETLINK answers: No such process\n' }]);
   });
 

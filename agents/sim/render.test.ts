@@ -7,7 +7,10 @@ import { parseIpRule } from '../../lib/parse/ip-rule';
 import { parseMetrics } from '../../lib/parse/metrics';
 import { parseNft } from '../../lib/parse/nft';
 import { runCommand } from './commands';
-import { SEED_VANISHED_IP } from './scenarios';
+import { METRICS_SCRIPT } from '../../lib/probe/commands';
+import { parseDaemonStatus } from '../../lib/parse/daemon-status';
+import { parseDaemonVersion } from '../../lib/parse/daemon-version';
+import { SEED_EXTRA_PEERS, SEED_STALE_SESSIONS, SEED_VANISHED_IP } from './scenarios';
 import { testNode, TEST_NOW } from './testing';
 
 // Every rendered section must read back with the product's own parsers, without issues, and say
@@ -70,7 +73,9 @@ describe('ip -j route show table all', () => {
     const parsed = parseIpRoute(run('par-mn-bm1', 'ip -j route show table all').stdout);
     expect(parsed.issues).toEqual([]);
     const bgp = parsed.items.filter((r) => r.protocol === 'bgp');
-    expect(bgp).toHaveLength(16);
+    // every other unicast node of the 12 (chi runs multicast only) and the external clients
+    expect(bgp).toHaveLength(testNode('par-mn-bm1').state.daemon.provision!.peers.length);
+    expect(bgp).toHaveLength(15);
     for (const r of bgp) expect(r).toMatchObject({ table: 'main', dev: 'doublezero0', gateway: plan.overlayPeer, prefsrc: plan.dzIp });
     expect(bgp.map((r) => r.dstText)).toContain('216.238.110.55');
     expect(parsed.items.find((r) => r.dstText === 'default')).toMatchObject({ table: 'main', gateway: plan.gateway, dev: 'eth0' });
@@ -81,13 +86,14 @@ describe('ip -j route show table all', () => {
 
   it('leaves out the route to one peer on the missing-route node', () => {
     const routes = parseIpRoute(run('lon-mn-bm1', 'ip -j route show table all').stdout).items.filter((r) => r.protocol === 'bgp');
-    expect(routes).toHaveLength(15);
+    expect(routes).toHaveLength(testNode('lon-mn-bm1').state.daemon.provision!.peers.length - 1);
   });
 
   it('filters by table, protocol and device the way iproute2 prints it (no dev/protocol keys)', () => {
     const r = run('dfw-mn-bm1', 'ip -j route show table main proto bgp dev doublezero0');
     const records = JSON.parse(r.stdout) as Record<string, unknown>[];
-    expect(records).toHaveLength(16);
+    // the seed node's current peers: the fleet's, the external clients and its 40 extra ones
+    expect(records).toHaveLength(15 + SEED_EXTRA_PEERS.length);
     expect(Object.keys(records[0]!)).toEqual(['dst', 'gateway', 'prefsrc', 'flags']);
   });
 });
@@ -119,17 +125,40 @@ describe('sudo -n nft -j list ruleset', () => {
 });
 
 describe('daemon API and metrics', () => {
-  it('lists the seed node stale sessions (vanished local IP, down) next to the current ones (up)', () => {
-    const r = run('dfw-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/routes');
+  const routesOf = (name: string) => run(name, 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/routes');
+
+  it('lists only the current DZ IP on /routes: the seed node stale sessions never appear (internal/api/routes.go)', () => {
+    const r = routesOf('dfw-mn-bm1');
     expect(r.exitCode).toBe(0);
     const parsed = parseDaemonRoutes(r.stdout);
     expect(parsed.issues).toEqual([]);
-    const stale = parsed.items.filter((x) => x.localIP === SEED_VANISHED_IP);
-    expect(stale.map((x) => x.peerIP)).toEqual(expect.arrayContaining(['216.238.110.55', '185.189.45.80', '86.54.153.247']));
-    for (const s of stale) expect(s).toMatchObject({ livenessState: 'down', livenessStateReason: 'timeout', kernelState: 'absent' });
+    expect(parsed.items.filter((x) => x.localIP === SEED_VANISHED_IP)).toEqual([]);
     const current = parsed.items.filter((x) => x.localIP === '198.18.0.2');
-    expect(current).toHaveLength(16);
-    for (const c of current) expect(c).toMatchObject({ livenessState: 'up', kernelState: 'present', livenessPeerMode: 'passive' });
+    expect(current).toHaveLength(15 + SEED_EXTRA_PEERS.length);
+    for (const c of current) expect(c).toMatchObject({ livenessState: 'up', kernelState: 'present' });
+    // v0.8.0 writes user_type and no peer mode
+    expect(r.stdout).toContain('"user_type":"IBRL"');
+    expect(r.stdout).not.toContain('liveness_peer_mode');
+  });
+
+  it('answers /routes with v0.8.1+ fields on a current client and 404 before v0.8.0', () => {
+    const par = parseDaemonRoutes(routesOf('par-mn-bm1').stdout);
+    expect(par.items.length).toBeGreaterThan(0);
+    for (const c of par.items) expect(c).toMatchObject({ livenessState: 'up', kernelState: 'present', livenessPeerMode: 'passive' });
+    expect(routesOf('lax-mn-bm1').stdout).toBe('404 page not found\n');
+  });
+
+  it('v0.8.0 matches /routes on the tunnel source: after a reconnect with -a it lists the public IP\'s (stale) sessions, not the allocated IP\'s', () => {
+    const { state } = testNode('dfw-mn-bm1');
+    runCommand(state, ['sudo', '-n', 'doublezero', 'disconnect', 'ibrl'], TEST_NOW);
+    runCommand(state, ['sudo', '-n', 'doublezero', 'connect', 'ibrl', '-a'], TEST_NOW);
+    const allocated = state.daemon.provision!.dzIp;
+    expect(allocated).toBe(SEED_VANISHED_IP);
+    const listed = parseDaemonRoutes(runCommand(state, ['curl', '-s', '--unix-socket', '/run/doublezerod/doublezerod.sock', 'http://localhost/routes'], TEST_NOW + 60_000).stdout).items;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(new Set(listed.map((x) => x.localIP))).toEqual(new Set(['198.18.0.2']));
+    // Their source is still eth0's address, so their pinned sends work: up, without a kernel route of their own.
+    for (const x of listed) expect(x).toMatchObject({ kernelState: 'absent', livenessState: 'up' });
   });
 
   it('exits 7 silently when the daemon socket is absent (daemon stopped)', () => {
@@ -137,26 +166,75 @@ describe('daemon API and metrics', () => {
     expect(runCommand(state, ['sudo', '-n', 'systemctl', 'stop', 'doublezerod'], TEST_NOW).exitCode).toBe(0);
     expect(runCommand(state, ['curl', '-s', '--unix-socket', '/run/doublezerod/doublezerod.sock', 'http://localhost/routes'], TEST_NOW)).toEqual({ stdout: '', stderr: '', exitCode: 7 });
     expect(runCommand(state, ['systemctl', 'is-active', 'doublezerod'], TEST_NOW)).toEqual({ stdout: 'inactive\n', stderr: '', exitCode: 3 });
+    const show = runCommand(state, ['env', 'TZ=UTC', 'systemctl', 'show', 'doublezerod', '--no-pager', '-p', 'MainPID,ActiveEnterTimestamp,ExecMainStartTimestamp,ExecStart'], TEST_NOW).stdout;
+    expect(show).toMatch(/^MainPID=0\nExecMainStartTimestamp=\w{3} 2025-11-30 \d\d:\d\d:\d\d UTC\nExecStart=\{ path=\/usr\/bin\/doublezerod ; argv\[\]=\/usr\/bin\/doublezerod -sock-file .* code=exited ; status=0\/SUCCESS \}\nActiveEnterTimestamp=/);
   });
 
-  it('serves doublezero_liveness_ metrics by state when metrics are enabled', () => {
-    const r = run('dfw-mn-bm1', 'curl -s --max-time 2 http://localhost:2113/metrics');
-    const parsed = parseMetrics(r.stdout);
+  it('the metrics script finds the random port from the start record and reads the exact stale count', () => {
+    const { state } = testNode('dfw-mn-bm1');
+    const out = runCommand(state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW);
+    expect(out.exitCode).toBe(0);
+    const parsed = parseMetrics(out.stdout);
     expect(parsed.issues).toEqual([]);
-    const down = parsed.items.find((m) => m.name === 'doublezero_liveness_sessions' && m.labels.local_ip === SEED_VANISHED_IP && m.labels.state === 'down');
-    expect(down?.value).toBe(5);
-    expect(new Set(parsed.items.map((m) => m.name))).toEqual(
-      new Set([
-        'doublezero_liveness_sessions',
-        'doublezero_liveness_session_transitions_total',
-        'doublezero_liveness_control_packets_tx_total',
-        'doublezero_liveness_control_packets_rx_total',
-        'doublezero_liveness_route_install_failures_total',
-      ]),
-    );
+    const sample = (name: string, labels: Record<string, string>) => parsed.items.find((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v));
+    expect(sample('doublezero_liveness_sessions', { local_ip: SEED_VANISHED_IP, state: 'down' })?.value).toBe(SEED_STALE_SESSIONS);
+    expect(sample('doublezero_build_info', { version: '0.8.0' })?.value).toBe(1);
+    // unthrottled: ~1 failed send per stale session per second for the last 20 min
+    const errors = sample('doublezero_liveness_write_socket_errors_total', { iface: 'doublezero0', local_ip: SEED_VANISHED_IP })?.value ?? 0;
+    expect(errors).toBeGreaterThan(SEED_STALE_SESSIONS * 1100);
+    expect(errors).toBeLessThan(SEED_STALE_SESSIONS * 1300);
+    expect(new Set(parsed.items.map((m) => m.name))).toEqual(new Set(['doublezero_build_info', 'doublezero_liveness_sessions', 'doublezero_liveness_write_socket_errors_total']));
   });
 
-  it('refuses the metrics port on a node without metrics', () => {
+  it('a restart gets a new random metrics port, logged by the new PID as upstream logs it', () => {
+    const { state } = testNode('dfw-mn-bm1');
+    const before = state.daemon.metricsPort;
+    runCommand(state, ['sudo', '-n', 'systemctl', 'restart', 'doublezerod'], TEST_NOW);
+    const started = runCommand(state, ['journalctl', '-u', 'doublezerod', `_PID=${state.daemon.pid}`, '-o', 'cat', '--no-pager'], TEST_NOW + 1_000).stdout;
+    const addr = /"msg":"prometheus metrics server started","address":"([^"]*)"/.exec(started)?.[1];
+    expect(addr).toBe(`127.0.0.1:${state.daemon.metricsPort}`);
+    expect(state.daemon.metricsPort).not.toBe(before);
+    expect(run('dfw-mn-bm1', `curl -s --max-time 2 http://localhost:${before}/metrics`).exitCode).toBe(0);
+    expect(runCommand(state, ['curl', '-s', '--max-time', '2', `http://localhost:${before}/metrics`], TEST_NOW + 1_000).exitCode).toBe(7);
+    expect(runCommand(state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW + 1_000).stdout).toContain(`doublezero_liveness_sessions{iface="doublezero0",local_ip="198.18.0.2",state="up"}`);
+  });
+
+  it('the metrics script exits 4 on a node without -metrics-enable, and reads a fixed -metrics-addr', () => {
+    expect(runCommand(testNode('ams-mn-bm1').state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW)).toEqual({ stdout: '', stderr: 'metrics off: doublezerod runs without -metrics-enable\n', exitCode: 4 });
+    const fra = runCommand(testNode('fra-mn-bm1').state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW);
+    expect(fra.exitCode).toBe(0);
+    expect(fra.stdout).toContain('doublezero_build_info{commit=');
+    expect(run('fra-mn-bm1', 'curl -s --max-time 2 http://localhost:2113/metrics').stdout).toBe(fra.stdout);
     expect(run('ams-mn-bm1', 'curl -s --max-time 2 http://localhost:2113/metrics').exitCode).toBe(7);
+  });
+
+  it('doublezerod -version prints build, version and date', () => {
+    const v = run('nyc-mn-bm1', 'doublezerod -version');
+    expect(v.stdout).toMatch(/^build: [0-9a-f]{7}\nversion: 0\.7\.0\ndate: 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+    expect(parseDaemonVersion(v.stdout)).toBe('0.7.0');
+  });
+
+  it('/v2/status from v0.10.0: a multicast-only node runs doublezero1 only; 404 on older clients', () => {
+    const chi = parseDaemonStatus(run('chi-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status').stdout);
+    expect(chi.value?.services.map((s) => [s.tunnelName, s.userType])).toEqual([['doublezero1', 'Multicast']]);
+    expect(parseIpLink(run('chi-mn-bm1', 'ip -j -d link show').stdout).items.map((l) => l.ifname)).toEqual(['lo', 'eth0', 'doublezero1']);
+    const mia = parseDaemonStatus(run('mia-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status').stdout);
+    expect(mia.value?.services.map((s) => [s.tunnelName, s.userType])).toEqual([
+      ['doublezero0', 'IBRL'],
+      ['doublezero1', 'Multicast'],
+    ]);
+    expect(run('par-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status').stdout).not.toBe('404 page not found\n');
+    expect(run('sea-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status').stdout).toBe('404 page not found\n');
+  });
+
+  it('doublezero1 is down on the multicast-down node, doublezero0 up; its BGP session reads down', () => {
+    const links = parseIpLink(run('tyo-mn-bm1', 'ip -j -d link show').stdout).items;
+    expect(links.find((l) => l.ifname === 'doublezero1')?.up).toBe(false);
+    expect(links.find((l) => l.ifname === 'doublezero0')?.up).toBe(true);
+    const status = parseDaemonStatus(run('tyo-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/status').stdout);
+    expect(status.value?.services.map((s) => [s.tunnelName, s.sessionStatus])).toEqual([
+      ['doublezero0', 'BGP Session Up'],
+      ['doublezero1', 'BGP Session Down'],
+    ]);
   });
 });

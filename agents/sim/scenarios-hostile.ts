@@ -1,3 +1,4 @@
+import { instant, slogJsonLine } from '../../lib/doublezerod';
 import type { SimNodeState } from './state';
 
 // A compromised or broken node that prints markup where names and messages belong: an interface name,
@@ -19,5 +20,9 @@ export function makeHostile(state: SimNodeState, nowMs: number): void {
   state.name = hostilePayloads.hostname;
   const session = state.daemon.sessions[0];
   const peer = session ? `interface: ${session.iface}, localIP: ${session.localIp}, peerIP: ${session.peerIp}` : 'interface: doublezero0, localIP: 192.0.2.1, peerIP: 192.0.2.2';
-  state.history.infos.push({ atMs: nowMs, pid: state.daemon.pid, record: { level: 'INFO', msg: hostilePayloads.message, peer, error: hostilePayloads.error } });
+  const line = slogJsonLine(instant(nowMs), 'INFO', hostilePayloads.message, [
+    ['peer', peer],
+    ['error', hostilePayloads.error],
+  ]);
+  state.history.infos.push({ atMs: nowMs, subMsNanos: 0, pid: state.daemon.pid, line });
 }

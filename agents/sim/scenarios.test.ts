@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseInventoryYaml } from '../../lib/inventory/parse-inventory';
 import { renderInventory, renderKnownHosts } from './files';
 import { generateKeyPair } from './keys';
-import { buildFleetStates, EXTERNAL_PEERS, nodeName, planNode, SEED_NODE } from './scenarios';
+import { compareVersions, parseClientVersion } from '../../lib/doublezerod';
+import { buildFleetStates, EXTERNAL_PEERS, nodeName, planNode, SEED_EXTRA_PEERS, SEED_NODE, SEED_STALE_SESSIONS, SEED_VANISHED_IP } from './scenarios';
 import { TEST_NOW } from './testing';
 
 describe('scenarios', () => {
@@ -13,26 +14,55 @@ describe('scenarios', () => {
   it('start with the seed node and give a 12-node fleet one node of every incident', () => {
     const fleet = buildFleetStates(12, TEST_NOW);
     expect(fleet[0]!.plan.name).toBe(SEED_NODE);
-    expect(fleet.map((n) => n.plan.kind)).toEqual(expect.arrayContaining(['seed-stale-session', 'link-down', 'nft-drop', 'missing-route', 'daemon-disconnected']));
+    expect(fleet.map((n) => n.plan.kind)).toEqual(
+      expect.arrayContaining(['seed-stale-session', 'link-down', 'nft-drop', 'missing-route', 'daemon-disconnected', 'multicast-only', 'unicast-multicast', 'multicast-down']),
+    );
     expect(fleet.filter((n) => n.plan.behavior === 'unreachable')).toHaveLength(1);
-    expect(fleet.filter((n) => n.plan.kind === 'healthy' && n.plan.behavior === 'normal').length).toBeGreaterThanOrEqual(6);
+    expect(fleet.filter((n) => n.plan.kind === 'healthy' && n.plan.behavior === 'normal').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('peer every node with the others (symmetrically) and the external clients', () => {
+  it('mix client versions: one ≤ v0.7.0, the seed and another on v0.7.1 … v0.8.0, several ≥ v0.8.3', () => {
     const fleet = buildFleetStates(12, TEST_NOW);
-    const peersOf = (i: number) => new Set(fleet[i]!.state.daemon.provision!.peers);
-    for (let i = 0; i < 12; i++) {
-      expect(peersOf(i).size).toBe(11 + EXTERNAL_PEERS.length);
-      for (let j = 0; j < 12; j++) if (i !== j) expect(peersOf(j).has(fleet[i]!.plan.dzIp)).toBe(true);
+    const v = (text: string) => parseClientVersion(text)!;
+    const versions = fleet.map((n) => v(n.state.version));
+    expect(versions.filter((x) => compareVersions(x, v('0.7.0')) <= 0).length).toBeGreaterThanOrEqual(1);
+    expect(versions.filter((x) => compareVersions(x, v('0.7.1')) >= 0 && compareVersions(x, v('0.8.0')) <= 0).length).toBeGreaterThanOrEqual(2);
+    expect(versions.filter((x) => compareVersions(x, v('0.8.3')) >= 0).length).toBeGreaterThanOrEqual(6);
+    expect(fleet[0]!.state.version).toBe('0.8.0');
+    // liveness is opt-in before v0.8.3: those units pass the flag
+    for (const n of fleet) expect(n.state.daemon.argv.includes('-route-liveness-enable-passive'), n.plan.name).toBe(compareVersions(v(n.state.version), v('0.8.3')) < 0);
+  });
+
+  it('give the seed node 40+ stale sessions of the vanished IP next to its current ones', () => {
+    const seed = buildFleetStates(12, TEST_NOW)[0]!.state;
+    expect(SEED_STALE_SESSIONS).toBeGreaterThanOrEqual(40);
+    expect(seed.daemon.sessions.filter((s) => s.localIp === SEED_VANISHED_IP)).toHaveLength(SEED_STALE_SESSIONS);
+    expect(seed.daemon.sessions.filter((s) => s.localIp === seed.publicIp)).toHaveLength(seed.daemon.provision!.peers.length);
+  });
+
+  it('peer every unicast node with the others (symmetrically) and the external clients; the multicast-only node with nobody', () => {
+    const fleet = buildFleetStates(12, TEST_NOW);
+    const unicast = fleet.filter((n) => n.plan.unicast);
+    expect(unicast).toHaveLength(11);
+    const peersOf = (n: (typeof fleet)[number]) => new Set(n.state.daemon.provision!.peers);
+    for (const a of unicast) {
+      const extra = a.plan.name === SEED_NODE ? SEED_EXTRA_PEERS.length : 0;
+      expect(peersOf(a).size).toBe(10 + EXTERNAL_PEERS.length + extra);
+      for (const b of unicast) if (a !== b) expect(peersOf(b).has(a.plan.dzIp)).toBe(true);
     }
+    const mc = fleet.find((n) => n.plan.kind === 'multicast-only')!;
+    expect(mc.state.daemon.provision).toBeNull();
+    expect(mc.state.daemon.multicast).not.toBeNull();
   });
 
   it('keep per-node state constant-size at 1,000 nodes (ring of 16 neighbours)', () => {
     const fleet = buildFleetStates(1000, TEST_NOW);
     expect(new Set(fleet.map((n) => n.plan.name)).size).toBe(1000);
     expect(new Set(fleet.map((n) => n.plan.dzIp)).size).toBe(1000);
-    for (const n of fleet) expect(n.state.daemon.provision?.peers.length ?? 0).toBeLessThanOrEqual(16 + EXTERNAL_PEERS.length);
-    const broken = fleet.filter((n) => n.plan.kind !== 'healthy' || n.plan.behavior !== 'normal').length;
+    for (const n of fleet) expect(n.state.daemon.provision?.peers.length ?? 0).toBeLessThanOrEqual(16 + EXTERNAL_PEERS.length + (n.plan.name === SEED_NODE ? SEED_EXTRA_PEERS.length : 0));
+    // multicast-only and unicast + multicast nodes are healthy set-ups, not incidents
+    const healthyKinds = new Set(['healthy', 'multicast-only', 'unicast-multicast']);
+    const broken = fleet.filter((n) => !healthyKinds.has(n.plan.kind) || n.plan.behavior !== 'normal').length;
     expect(broken).toBeLessThan(150);
   });
 

@@ -87,15 +87,37 @@ export interface DzNetworkView {
   allocatableIp: string;
 }
 
+/** What `doublezero connect multicast subscriber <group>` provisioned: a second GRE tunnel, no liveness. */
+export interface MulticastProvision {
+  tunnelLocal: string;
+  tunnelRemote: string;
+  overlayLocal: string;
+  overlayPeer: string;
+  /** multicast group addresses, one static route each through doublezero1 */
+  groups: string[];
+}
+
 export interface DaemonState {
   active: boolean;
   pid: number;
   startedAtMs: number;
+  /** last time the unit became active (systemd keeps it after a stop); null: never */
+  activeEnterMs: number | null;
+  /** the exit of the last process, while the unit is stopped */
+  exited: { atMs: number; pid: number } | null;
   /** the tunnel is up and BGP routes are installed */
   connected: boolean;
   provision: Provision | null;
+  multicast: MulticastProvision | null;
+  /** whether the multicast tunnel is up (doublezero1 exists) */
+  multicastConnected: boolean;
   sessions: LivenessSession[];
-  metricsEnabled: boolean;
+  /** the unit's ExecStart argv: the flags decide liveness, passive mode and metrics */
+  argv: string[];
+  /** the port the metrics listener got at this start (from -metrics-addr; a random one for port 0); 0 when off */
+  metricsPort: number;
+  /** peers sending us control packets for sessions we do not have (DZ IPs), from a time on */
+  unknownPeers: { peerIp: string; fromMs: number }[];
 }
 
 /** A span of time during which one session's sends fail with `error`; the journal is generated from these. */
@@ -107,10 +129,18 @@ export interface FailureSpan extends SessionKey {
   pid: number;
 }
 
+/** A record the daemon wrote at a moment (not generated from spans): its exact JSON line. */
 export interface InfoEvent {
   atMs: number;
+  subMsNanos: number;
   pid: number;
-  record: Record<string, string>;
+  line: string;
+}
+
+/** The send-warning throttle's state at a past instant, so later windows continue the same sequence. */
+export interface ThrottleCheckpoint {
+  atMs: number;
+  lastWarnMs: number | null;
 }
 
 export interface SimNodeState {
@@ -129,7 +159,19 @@ export interface SimNodeState {
   nft: { rules: SimNftRule[]; nextHandle: number } | null;
   daemon: DaemonState;
   dzNetwork: DzNetworkView;
-  history: { spans: FailureSpan[]; infos: InfoEvent[] };
+  /** the doublezerod client version installed and running (`0.8.0`) */
+  version: string;
+  /** goreleaser's short commit and build date of that version */
+  buildCommit: string;
+  buildDate: string;
+  /** the multicast network view, for nodes that run multicast */
+  multicastNetwork: MulticastProvision | null;
+  history: {
+    spans: FailureSpan[];
+    infos: InfoEvent[];
+    /** per throttle (`send|PID`, `unknown|PID`): checkpoints of its state, see history.ts */
+    throttle: Record<string, ThrottleCheckpoint[]>;
+  };
   nextIfindex: number;
   /** routes in the probe's ip-route section when the node holds a huge table (big-route-table.ts); absent: its own routes only */
   routeTableSize?: number;
@@ -137,9 +179,13 @@ export interface SimNodeState {
 
 export const LIVENESS_PORT = 44880;
 export const TUNNEL_IFACE = 'doublezero0';
+export const MULTICAST_IFACE = 'doublezero1';
 /** The journal the node keeps (like a size-limited journald): older records are forgotten. */
 export const HISTORY_MS = 30 * 60 * 1000;
-/** The daemon logs the send warning at most once per 5 s per peer. */
+/**
+ * The daemon logs the send warning at most once per 5 s for the whole daemon (not per peer):
+ * lib/doublezerod throttle.ts, upstream internal/liveness/scheduler.go writeErrWarnEvery.
+ */
 export const WARN_INTERVAL_MS = 5000;
 
 export function findLink(state: SimNodeState, name: string): SimLink | undefined {
@@ -157,4 +203,18 @@ export function sessionKeyString(k: SessionKey): string {
 /** The daemon's Peer.String(), as it appears in log records. */
 export function peerString(k: SessionKey): string {
   return `interface: ${k.iface}, localIP: ${k.localIp}, peerIP: ${k.peerIp}`;
+}
+
+/** The flags of the daemon's argv that the model reads (Go's flag package: `-x`, `--x`, `-x=v`, `-x v`). */
+export function daemonFlag(argv: readonly string[], name: string): string | true | undefined {
+  let found: string | true | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    const m = /^--?([A-Za-z0-9-]+)(?:=(.*))?$/.exec(a);
+    if (!m || m[1] !== name) continue;
+    if (m[2] !== undefined) found = m[2];
+    else if (name.endsWith('-enable') || name.endsWith('-passive') || name.endsWith('-active')) found = true;
+    else found = argv[i + 1] ?? '';
+  }
+  return found;
 }

@@ -1,5 +1,6 @@
 import { SOCKET_PATH } from '../../../lib/probe/commands';
-import { renderDaemonRoutes, renderDaemonStatus, renderMetrics } from '../render/daemon';
+import { renderDaemonRoutes, renderDaemonStatus, renderDaemonV2Status, renderMetrics } from '../render/daemon';
+import { NOT_FOUND_BODY } from '../../../lib/doublezerod';
 import type { SimNodeState } from '../state';
 import { fail, ok, type CommandResult } from './result';
 
@@ -30,6 +31,8 @@ function parseArgs(args: readonly string[]): CurlArgs | CommandResult {
   return out;
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 function cannotConnect(args: CurlArgs, host: string, port: string): CommandResult {
   return fail(7, args.silent ? '' : `curl: (7) Failed to connect to ${host} port ${port} after 0 ms: Couldn't connect to server\n`);
 }
@@ -38,19 +41,20 @@ export function runCurl(state: SimNodeState, argv: readonly string[], nowMs: num
   const args = parseArgs(argv);
   if ('exitCode' in args) return args;
   if (!args.url) return fail(2, "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
-  const url = /^http:\/\/([^/:]+)(?::(\d+))?(\/.*)?$/.exec(args.url);
+  const url = /^http:\/\/(\[[0-9a-f:]+\]|[^/:]+)(?::(\d+))?(\/.*)?$/.exec(args.url);
   if (!url) return fail(3, args.silent ? '' : `curl: (3) URL using bad/illegal format or missing URL\n`);
   const [, host = '', port = '80', path = '/'] = url;
   const { daemon } = state;
   if (args.unixSocket !== undefined) {
     if (args.unixSocket !== SOCKET_PATH || !daemon.active) return cannotConnect(args, host, port);
     if (path === '/routes') return ok(renderDaemonRoutes(state));
-    if (path === '/status' || path === '/v2/status') return ok(renderDaemonStatus(state, nowMs));
-    return ok('404 page not found\n');
+    if (path === '/status') return ok(renderDaemonStatus(state));
+    if (path === '/v2/status') return ok(renderDaemonV2Status(state));
+    return ok(NOT_FOUND_BODY);
   }
-  if (host === 'localhost' && port === '2113') {
-    if (!daemon.active || !daemon.metricsEnabled) return cannotConnect(args, host, port);
-    if (path !== '/metrics') return ok('404 page not found\n');
+  // The metrics listener (-metrics-enable) on the port it got at start; loopback reaches it whatever it bound.
+  if (LOOPBACK.has(host) && daemon.active && daemon.metricsPort > 0 && Number(port) === daemon.metricsPort) {
+    if (path !== '/metrics') return ok(NOT_FOUND_BODY);
     return ok(renderMetrics(state, nowMs));
   }
   return cannotConnect(args, host, port);

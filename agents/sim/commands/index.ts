@@ -1,8 +1,11 @@
+import { METRICS_SCRIPT } from '../../../lib/probe/commands';
+import { renderVersion } from '../render/daemon';
 import type { SimNodeState } from '../state';
 import { runCurl } from './curl';
 import { runDoublezero } from './doublezero';
 import { runIp } from './ip';
 import { runJournalctl } from './journalctl';
+import { runMetricsScript } from './metrics-script';
 import { runNft } from './nft';
 import { fail, notFound, ok, type CommandResult } from './result';
 import { runSystemctl } from './systemctl';
@@ -54,6 +57,21 @@ function runProgram(state: SimNodeState, cmd: string, args: readonly string[], n
       return runCurl(state, args, nowMs);
     case 'doublezero':
       return runDoublezero(state, args, nowMs, root);
+    case 'doublezerod':
+      // cmd/doublezerod/main.go: -version prints and exits; anything else would start a second daemon.
+      if (args.length === 1 && (args[0] === '-version' || args[0] === '--version')) return ok(renderVersion(state));
+      return fail(1, 'doublezerod: only "doublezerod -version" is simulated\n');
+    case 'env': {
+      // `env NAME=value… command…`: the simulated commands print UTC whatever TZ says.
+      let i = 0;
+      while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!)) i++;
+      const [next, ...rest] = args.slice(i);
+      return next === undefined ? ok('') : runProgram(state, next, rest, nowMs, root);
+    }
+    case 'sh':
+      // The probe's metrics section: a fixed script, answered by identity (never interpreted).
+      if (args.length === 2 && args[0] === '-c' && args[1] === METRICS_SCRIPT) return runMetricsScript(state, nowMs);
+      return fail(2, 'sh: only the probe script or a single command is simulated\n');
     case 'true':
       return ok('');
     default:

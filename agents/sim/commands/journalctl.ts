@@ -9,6 +9,8 @@ import { fail, ok, type CommandResult } from './result';
 
 interface JournalArgs {
   unit?: string;
+  /** a `_PID=N` match */
+  pid?: number;
   format: JournalFormat;
   sinceMs: number;
   lines?: number;
@@ -78,8 +80,14 @@ function parseArgs(args: readonly string[]): JournalArgs | CommandResult {
         out.lines = Number(v);
         break;
       }
-      default:
+      default: {
+        const pid = /^_PID=(\d{1,9})$/.exec(a);
+        if (pid) {
+          out.pid = Number(pid[1]);
+          break;
+        }
         return fail(1, `journalctl: unrecognized option '${a}'\n`);
+      }
     }
   }
   return out;
@@ -89,6 +97,7 @@ export function runJournalctl(state: SimNodeState, args: readonly string[], nowM
   const parsed = parseArgs(args);
   if ('exitCode' in parsed) return parsed;
   let records = parsed.unit === undefined || parsed.unit === 'doublezerod' ? journalRecords(state, parsed.sinceMs, nowMs) : [];
+  if (parsed.pid !== undefined) records = records.filter((r) => r.pid === parsed.pid);
   if (parsed.lines !== undefined) records = records.slice(Math.max(0, records.length - parsed.lines));
   return ok(renderJournal(state, records, parsed.format));
 }
