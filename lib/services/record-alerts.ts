@@ -111,8 +111,8 @@ async function upsertEpisodes(
   await tx.query(
     `insert into alerts (fingerprint, starts_at, ends_at, status, alertname, labels, annotations, generator_url, receiver,
                          node, peer, first_received_at, last_received_at, notes)
-     select r.fingerprint, r.starts_at, r.ends_at, r.status, r.labels->>'alertname', r.labels, r.annotations, r.generator_url, $2,
-            r.node, r.peer, $3, $3, r.notes
+     select r.fingerprint, r.starts_at, r.ends_at, r.status, r.labels->>'alertname', r.labels, r.annotations, r.generator_url, $2::text,
+            r.node, r.peer, $3::timestamptz, $3::timestamptz, r.notes
        from jsonb_to_recordset($1::jsonb) as r(fingerprint text, starts_at timestamptz, ends_at timestamptz, status text, labels jsonb,
                                                annotations jsonb, generator_url text, node text, peer text, notes jsonb)
      on conflict (fingerprint, starts_at) do update set
@@ -132,14 +132,14 @@ async function evictBeyondBounds(tx: Queryable, fingerprints: readonly string[],
          select fingerprint, starts_at, row_number() over (partition by fingerprint order by ${keepOrder}) as keep_rank
            from alerts where fingerprint = any($1::text[])
        ) r
-       where a.fingerprint = r.fingerprint and a.starts_at = r.starts_at and r.keep_rank > $2`,
+       where a.fingerprint = r.fingerprint and a.starts_at = r.starts_at and r.keep_rank > $2::int`,
       [fingerprints, limits.episodesPerFingerprint],
     );
   }
   const { rows } = await tx.query<{ n: number }>('select count(*)::int as n from alerts');
   if ((rows[0]?.n ?? 0) <= limits.total) return;
   await tx.query(
-    `delete from alerts a using (select fingerprint, starts_at from alerts order by ${keepOrder} offset $1) r
+    `delete from alerts a using (select fingerprint, starts_at from alerts order by ${keepOrder} offset $1::int) r
       where a.fingerprint = r.fingerprint and a.starts_at = r.starts_at`,
     [limits.total],
   );
