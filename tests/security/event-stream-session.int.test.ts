@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionCookieName } from '../../lib/auth/session-token';
+import { sseReader } from '../../lib/live/sse-read';
+
+// GET /api/events is checked by proxy.ts once, when it opens, and then streams for hours. After sign-out
+// (or an admin disabling the account) it must stop (issue 14, low finding): the real route handler,
+// in-process, on a real PGlite store, re-checks its session every 10 s and ends with `signed-out`.
+
+type Get = (req: Request) => Promise<Response>;
+let getEvents: Get;
+let dataDir: string;
+const savedEnv = { ...process.env };
+
+async function db() {
+  const { getDb } = await import('../../lib/db');
+  return getDb();
+}
+
+async function session(username: string): Promise<string> {
+  const { createLocalUser } = await import('../../lib/services/auth-users');
+  const { openSession } = await import('../../lib/services/auth-sign-in');
+  const store = await db();
+  const user = await createLocalUser(store, { username, password: `${username}-password-long`, role: 'viewer', via: 'cli', actor: { username: 'test', role: 'admin' }, now: new Date() });
+  return (await store.transaction((tx) => openSession(tx, user, 'password', new Date()))).token;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'fnh-sse-session-'));
+  process.env.FNH_DATA_DIR = path.join(dataDir, 'pglite');
+  delete process.env.DATABASE_URL;
+  getEvents = ((await import('../../app/api/events/route')) as { GET: Get }).GET;
+}, 120_000);
+
+afterAll(async () => {
+  const { runShutdown } = await import('../../lib/shutdown');
+  await runShutdown();
+  (globalThis as { __fnhDb?: unknown; __fnhPollFanout?: unknown }).__fnhDb = undefined;
+  (globalThis as { __fnhPollFanout?: unknown }).__fnhPollFanout = undefined;
+  process.env = savedEnv;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The next event, or 'ended' when the stream closes, or 'still open' after `ms`. */
+async function nextOrEnd(events: ReturnType<typeof sseReader>, ms: number): Promise<string> {
+  return Promise.race([
+    events.next().then(
+      (e) => e.event,
+      () => 'ended',
+    ),
+    new Promise<string>((resolve) => setTimeout(() => resolve('still open'), ms)),
+  ]);
+}
+
+async function open(token: string): Promise<{ events: ReturnType<typeof sseReader>; abort: AbortController }> {
+  const abort = new AbortController();
+  const res = await getEvents(new Request('http://127.0.0.1:3100/api/events', { signal: abort.signal, headers: { cookie: `${sessionCookieName}=${token}` } }));
+  expect(res.status).toBe(200);
+  const events = sseReader(res.body as ReadableStream<Uint8Array>);
+  expect((await events.next()).event).toBe('hello');
+  return { events, abort };
+}
+
+describe('the live event stream lasts as long as its session', () => {
+  it('ends within the re-check interval after sign-out, saying why', async () => {
+    const token = await session('sse-viewer');
+    const { events, abort } = await open(token);
+    const { signOut } = await import('../../lib/services/auth-session');
+    await signOut(await db(), token);
+    const seen: string[] = [];
+    for (let e = await nextOrEnd(events, 15_000); e !== 'ended' && e !== 'still open'; e = await nextOrEnd(events, 15_000)) seen.push(e);
+    expect(seen).toContain('signed-out');
+    expect(await nextOrEnd(events, 1_000)).toBe('ended');
+    abort.abort();
+  }, 40_000);
+
+  it('keeps streaming while the session is valid', async () => {
+    const token = await session('sse-stayer');
+    const { events, abort } = await open(token);
+    // longer than one re-check: the stream is still open, with no signed-out event
+    expect(await nextOrEnd(events, 12_000)).toBe('still open');
+    abort.abort();
+    await events.cancel();
+  }, 40_000);
+});
