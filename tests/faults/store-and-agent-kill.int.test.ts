@@ -152,18 +152,15 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
       for (const n of healthy) expect(after.lastSuccess.get(n)!, `${n} polled again`).toBeGreaterThan(before.lastSuccess.get(n)!);
       expect(before.eventKeys.filter((k) => !after.eventKeys.includes(k)), 'events lost').toEqual([]);
       expect(after.semanticDuplicates, 'events stored twice').toEqual([]);
-      // The seed node warns every WARN_INTERVAL_MS per failing session, also while no agent ran: the
-      // restarted agent read the window it missed, so each session's warnings have no gap.
-      const warnings = await db.query<{ peer_ip: string; at: Date }>('select peer_ip, at from liveness_events where node = $1 and msg = $2 order by peer_ip, at', [nodeName(0), WARN_MSG]);
-      const byPeer = new Map<string, number[]>();
-      for (const w of warnings.rows) byPeer.set(w.peer_ip, [...(byPeer.get(w.peer_ip) ?? []), new Date(w.at).getTime()]);
-      expect(byPeer.size).toBeGreaterThan(0);
-      for (const [peer, times] of byPeer) {
-        expect(times[0]!, `${peer}: warnings from before the kill`).toBeLessThan(killedAt);
-        expect(times.at(-1)!, `${peer}: warnings from after the restart`).toBeGreaterThan(restartedAt);
-        const gaps = times.slice(1).map((t, i) => t - times[i]!);
-        expect(Math.max(...gaps), `${peer}: a warning went missing around the restart`).toBeLessThan(WARN_INTERVAL_MS + 1_000);
-      }
+      // The seed node warns once per WARN_INTERVAL_MS for the whole daemon (naming whichever stale session failed),
+      // also while no agent ran: the restarted agent read the window it missed, so its warnings have no gap.
+      const warnings = await db.query<{ at: Date }>('select at from liveness_events where node = $1 and msg = $2 order by at', [nodeName(0), WARN_MSG]);
+      const times = warnings.rows.map((w) => new Date(w.at).getTime());
+      expect(times.length).toBeGreaterThan(0);
+      expect(times[0]!, 'warnings from before the kill').toBeLessThan(killedAt);
+      expect(times.at(-1)!, 'warnings from after the restart').toBeGreaterThan(restartedAt);
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      expect(Math.max(...gaps), 'a warning went missing around the restart').toBeLessThan(WARN_INTERVAL_MS + 1_000);
       expectAckedOnce(await signedInUsernames(db), [...ackedFirst, ...second.acked()]);
       expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
     } finally {
