@@ -41,20 +41,33 @@ install -m 0600 -o "$LAB_USER" -g "$LAB_USER" "$RUN/id_ed25519.pub" "/home/$LAB_
 visudo -cqf "$RUN/sudoers.fnh"
 install -m 0440 -o root -g root "$RUN/sudoers.fnh" "$RUN/sudoers.d/fnh"
 
+# --- the stand-in daemon and the peers, bundled once (esbuild, which tsx ships): a daemon then starts in a
+# fraction of the time `node --import tsx` takes, which is most of lab:up and of every restart
+mkdir -p "$RUN/bin"
+(cd "$REPO" && node_modules/.bin/esbuild lab/daemon/main.ts --bundle --platform=node --format=esm --target=node20 \
+  --log-level=warning --outfile="$RUN/bin/doublezerod.mjs" && node_modules/.bin/esbuild lab/peer/main.ts --bundle \
+  --platform=node --format=esm --target=node20 --log-level=warning --outfile="$RUN/bin/peers.mjs")
+
 # --- underlay: the peers' addresses --------------------------------------------------------------
 ip netns add "$LAB_UNDERLAY_NS"
 ip -n "$LAB_UNDERLAY_NS" link set lo up
-for peer in "${LAB_PEERS[@]}"; do ip -n "$LAB_UNDERLAY_NS" addr add "$peer/32" dev lo; done
+all_peers=()
+for k in $(seq 1 "$LAB_ALL_PEER_COUNT"); do all_peers+=("198.18.100.$k"); done
+# one ip process for all 200 aliases: keeps lab:up fast
+for peer in "${all_peers[@]}"; do echo "addr add $peer/32 dev lo"; done | ip -n "$LAB_UNDERLAY_NS" -batch -
 ip netns exec "$LAB_UNDERLAY_NS" sysctl -qw net.ipv4.conf.all.rp_filter=0
-peers_json=$(printf '"%s",' "${LAB_PEERS[@]}"); peers_json="[${peers_json%,}]"
+json_list() { local out; out=$(printf '"%s",' "$@"); echo "[${out%,}]"; }
+peers_json=$(json_list "${LAB_PEERS[@]}")
 cat >"$RUN/peers.json" <<JSON
-{"peers":$peers_json,"livenessPort":$LAB_LIVENESS_PORT,"clientVersion":"0.6.4-lab"}
+{"peers":$(json_list "${all_peers[@]}"),"livenessPort":$LAB_LIVENESS_PORT,"onLinkRelayPort":$LAB_ONLINK_RELAY_PORT}
 JSON
-(cd "$REPO" && exec ip netns exec "$LAB_UNDERLAY_NS" setsid "$NODE_BIN" --import tsx lab/peer/main.ts "$RUN/peers.json" \
+(exec ip netns exec "$LAB_UNDERLAY_NS" setsid "$NODE_BIN" "$RUN/bin/peers.mjs" "$RUN/peers.json" \
   </dev/null >"$RUN/peers.log" 2>&1 9>&- &)
 
 # --- nodes ----------------------------------------------------------------------------------------
-for i in "${!LAB_NODES[@]}"; do
+# Each node is built in its own background job (the ip/ssh-keygen calls of 7 nodes in a row took ~10 s).
+build_node() {
+  local i=$1
   name=${LAB_NODES[$i]}
   ns=$LAB_NS_PREFIX$name
   dir=$RUN/nodes/$name
@@ -81,6 +94,21 @@ for i in "${!LAB_NODES[@]}"; do
   # the underlay reaches the node's DZ IPs (public and allocated) through its tunnel
   ip -n "$LAB_UNDERLAY_NS" route add "$public/32" via "$overlay_node" dev "dz-$name"
   ip -n "$LAB_UNDERLAY_NS" route add "$allocated/32" via "$overlay_node" dev "dz-$name"
+  multicast_json=null
+  if lab_multicast "$i"; then
+    # doublezero1: the multicast tunnel (internal/services/multicast.go), a subscriber: overlay /31 and a
+    # static route for its group through the tunnel; no liveness sessions
+    mc_ul=169.254.1.$((2 * i)) mc_node=169.254.1.$((2 * i + 1))
+    ip -n "$ns" link add doublezero1 mtu 1476 type veth peer name "dm-$name" netns "$LAB_UNDERLAY_NS" mtu 1476
+    ip -n "$ns" addr add "$mc_node/31" dev doublezero1
+    ip -n "$ns" link set doublezero1 up
+    ip -n "$ns" route add "$LAB_MULTICAST_GROUP/32" via "$mc_ul" dev doublezero1 proto static
+    ip -n "$LAB_UNDERLAY_NS" addr add "$mc_ul/31" dev "dm-$name"
+    ip -n "$LAB_UNDERLAY_NS" link set "dm-$name" up
+    multicast_json='{"interfaceName":"doublezero1","overlayPeer":"'"$mc_ul"'","overlayLocal":"'"$mc_node"'","subscribeGroups":["'"$LAB_MULTICAST_GROUP"'"]}'
+  fi
+  node_peers=()
+  for k in $(seq 1 "$(lab_peer_count "$i")"); do node_peers+=("198.18.100.$k"); done
 
   ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$dir/ssh_host_ed25519_key"
   cat >"$dir/sshd_config" <<CONF
@@ -111,17 +139,23 @@ FNH_NODE_NAME=$(quote "$name")
 FNH_REPO=$(quote "$REPO")
 FNH_LAB_RUN=$(quote "$RUN")
 FNH_NODE_BIN=$(quote "$NODE_BIN")
+FNH_DAEMON_JS=$(quote "$RUN/bin/doublezerod.mjs")
 DOUBLEZEROD_CONFIG=/run/fnh-lab/doublezerod.json
+DOUBLEZEROD_FLAGS=$(quote "$(lab_daemon_flags "$i")")
 FNH_JOURNAL=/run/fnh-lab/journal.tsv
 FNH_PIDFILE=/run/doublezerod/doublezerod.pid
 FNH_SOCKET=/run/doublezerod/doublezerod.sock
+FNH_SYSTEMCTL_SHOW=/run/fnh-lab/systemctl-show.txt
 ENV
   cat >"$dir/doublezerod.json" <<JSON
-{"moniker":"$LAB_MONIKER","interfaceName":"doublezero0","overlayPeer":"$overlay_ul","publicIp":"$public",
- "allocatedIp":"$allocated","peers":$peers_json,"livenessPort":$LAB_LIVENESS_PORT,"metricsPort":2113,
- "socketPath":"/run/doublezerod/doublezerod.sock",
+{"clientVersion":"$(lab_version "$i")","moniker":"$LAB_MONIKER","livenessPort":$LAB_LIVENESS_PORT,
+ "onLinkRelayPort":$LAB_ONLINK_RELAY_PORT,
+ "unicast":{"interfaceName":"doublezero0","overlayPeer":"$overlay_ul","overlayLocal":"$overlay_node",
+  "publicIp":"$public","allocatedIp":"$allocated","peers":$(json_list "${node_peers[@]}")},
+ "multicast":$multicast_json,
  "controlSocketPath":"/run/doublezerod/control.sock","statePath":"/run/fnh-lab/state.json",
- "pidPath":"/run/doublezerod/doublezerod.pid","journalPath":"/run/fnh-lab/journal.tsv","clientVersion":"0.6.4-lab"}
+ "pidPath":"/run/doublezerod/doublezerod.pid","journalPath":"/run/fnh-lab/journal.tsv",
+ "systemctlShowPath":"/run/fnh-lab/systemctl-show.txt","versionPath":"/run/fnh-lab/doublezerod-version.txt"}
 JSON
   # Every node but the seed node boots already connected (without -a); the seed node connects below.
   scenario=$(lab_scenario "$i")
@@ -130,7 +164,10 @@ JSON
 
   (exec ip netns exec "$ns" setsid unshare --uts --mount --propagation private --fork -- sh "$LAB_DIR/node/init.sh" "$dir" \
     </dev/null >"$dir/init.log" 2>&1 9>&- &)
-done
+}
+node_jobs=()
+for i in "${!LAB_NODES[@]}"; do build_node "$i" & node_jobs+=($!); done
+for job in "${node_jobs[@]}"; do wait "$job"; done
 
 # --- wait for every node's sshd and daemon ---------------------------------------------------------
 for name in "${LAB_NODES[@]}"; do
@@ -168,6 +205,7 @@ table inet filter {
 NFT
       ;;
     no-route) ip -n "$ns" route del "$LAB_UNROUTED_PEER/32" dev doublezero0 ;;
+    multicast-down) ip -n "$ns" link set doublezero1 down ;;
   esac
 done
 wait
@@ -190,8 +228,12 @@ done
   for i in "${!LAB_NODES[@]}"; do
     name=${LAB_NODES[$i]}
     [ "$i" -gt 0 ] && echo ','
-    printf '{"name":"%s","netns":"%s","host":"198.19.0.%d","publicIp":"198.18.1.%d","allocatedIp":"198.18.2.%d","overlayPeer":"169.254.0.%d","scenario":"%s","holderPid":%s}' \
-      "$name" "$LAB_NS_PREFIX$name" $((4 * i + 2)) $((i + 1)) $((i + 1)) $((2 * i)) "$(lab_scenario "$i")" "$(cat "$RUN/nodes/$name/holder.pid")"
+    node_peers=()
+    for k in $(seq 1 "$(lab_peer_count "$i")"); do node_peers+=("198.18.100.$k"); done
+    multicast=false; lab_multicast "$i" && multicast=true
+    printf '{"name":"%s","netns":"%s","host":"198.19.0.%d","publicIp":"198.18.1.%d","allocatedIp":"198.18.2.%d","overlayPeer":"169.254.0.%d","scenario":"%s","holderPid":%s,"version":"%s","daemonFlags":"%s","multicast":%s,"peers":%s}' \
+      "$name" "$LAB_NS_PREFIX$name" $((4 * i + 2)) $((i + 1)) $((i + 1)) $((2 * i)) "$(lab_scenario "$i")" "$(cat "$RUN/nodes/$name/holder.pid")" \
+      "$(lab_version "$i")" "$(lab_daemon_flags "$i")" "$multicast" "$(json_list "${node_peers[@]}")"
   done
   echo ']}'
 } >"$RUN/lab.json"

@@ -2,18 +2,30 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { NOT_FOUND_BODY } from '../../lib/doublezerod';
 import { DaemonConflict, type Doublezerod } from './daemon';
-import type { Logger } from './log';
 
-// The daemon's local HTTP API on unix sockets. The public socket (mode 0666) answers reads only, so the
-// agent's unprivileged user can `curl GET /routes` as on a real node; the control socket (mode 0600,
-// root) also takes the CLI's `connect`/`disconnect`, so changing the daemon needs root (sudo).
+// The daemon's local HTTP API on unix sockets. The public socket (`-sock-file`, mode 0666) answers what upstream
+// serves for reading — `GET /routes`, `GET /status`, `GET /v2/status` (each 404 where the version does not
+// serve it, with net/http's body) — so the agent's unprivileged user can curl it as on a real node. The
+// lab's control socket (mode 0600, root) also takes the CLI's provision/remove, so changing the daemon needs
+// root (sudo); upstream serves those on the same socket.
 export const provisionRequestSchema = z.object({ allocate: z.boolean() }).strict();
 const MAX_BODY = 4096;
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body) + '\n');
+function send(res: http.ServerResponse, status: number, body: string, type = 'application/json'): void {
+  res.writeHead(status, { 'content-type': type });
+  res.end(body);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  send(res, status, `${JSON.stringify(body)}\n`);
+}
+
+/** A lib/doublezerod body: the not-found body is served as net/http serves it. */
+function sendBody(res: http.ServerResponse, body: string): void {
+  if (body === NOT_FOUND_BODY) send(res, 404, body, 'text/plain; charset=utf-8');
+  else send(res, 200, body);
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -38,35 +50,37 @@ export type ApiAccess = 'read-only' | 'control';
 async function handle(daemon: Doublezerod, access: ApiAccess, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const route = `${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname}`;
   if (req.method !== 'GET' && access !== 'control') {
-    return send(res, 403, { status: 'error', description: 'permission denied: changing the daemon needs root' });
+    return sendJson(res, 403, { status: 'error', description: 'permission denied: changing the daemon needs root' });
   }
   switch (route) {
     case 'GET /routes':
-      return send(res, 200, await daemon.routes());
+      return sendBody(res, await daemon.routesBody());
     case 'GET /status':
-      return send(res, 200, [daemon.status()]);
+      return send(res, 200, daemon.statusBody());
+    case 'GET /v2/status':
+      return sendBody(res, daemon.v2StatusBody());
     case 'POST /provision': {
       const parsed = provisionRequestSchema.safeParse(parseJson(await readBody(req)));
-      if (!parsed.success) return send(res, 400, { status: 'error', description: parsed.error.message });
+      if (!parsed.success) return sendJson(res, 400, { status: 'error', description: parsed.error.message });
       await daemon.connect(parsed.data.allocate);
-      return send(res, 200, { status: 'ok' });
+      return sendJson(res, 200, { status: 'ok' });
     }
     case 'POST /remove':
       await daemon.disconnect();
-      return send(res, 200, { status: 'ok' });
+      return sendJson(res, 200, { status: 'ok' });
     default:
-      return send(res, 404, { status: 'error', description: `no route ${route}` });
+      return send(res, 404, NOT_FOUND_BODY, 'text/plain; charset=utf-8');
   }
 }
 
-export function serveApi(socketPath: string, access: ApiAccess, daemon: Doublezerod, log: Logger): Promise<http.Server> {
+export function serveApi(socketPath: string, access: ApiAccess, daemon: Doublezerod, onError: (err: unknown) => void): Promise<http.Server> {
   mkdirSync(dirname(socketPath), { recursive: true });
   rmSync(socketPath, { force: true });
   const server = http.createServer((req, res) => {
     handle(daemon, access, req, res).catch((err: unknown) => {
-      if (err instanceof DaemonConflict) return send(res, 409, { status: 'error', description: err.message });
-      log.error('api: request failed', { error: String(err) });
-      send(res, 500, { status: 'error', description: 'internal error' });
+      if (err instanceof DaemonConflict) return sendJson(res, 409, { status: 'error', description: err.message });
+      onError(err);
+      sendJson(res, 500, { status: 'error', description: 'internal error' });
     });
   });
   return new Promise((resolve, reject) => {

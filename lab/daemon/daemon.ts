@@ -1,64 +1,59 @@
+import {
+  metricsExposition,
+  routesBody,
+  v2StatusBody,
+  type BgpSessionStatus,
+  type ClientVersion,
+  type DaemonBehaviour,
+  type ProvisionedService,
+} from '../../lib/doublezerod';
+import { buildInfoFor } from './build-info';
 import type { DaemonConfig } from './config';
 import type { LivenessManager } from './liveness';
-import type { Logger } from './log';
-import type { DaemonMetrics } from './metrics';
-import { addHostAddress, flushPeerRoutes, installPeerRoute, linkIsUp, peerRoutes, removeHostAddress, watchLinkChanges } from './netlink';
+import { addHostAddress, bgpRoutes, flushPeerRoutes, installPeerRoutes, removeHostAddress } from './netlink';
+import type { NetState } from './net-state';
 import { readConnectionState, writeConnectionState, type ConnectionState } from './state';
+
+// The stand-in daemon's provisioning side: what `doublezero connect ibrl [-a]` and `disconnect` do to the
+// node (the DZ IP, the BGP /32 routes, a liveness session per route), per version, and the answers of its API.
+// The tunnels themselves are made by lab/up.sh (upstream creates and deletes the GRE tunnel; the lab's are
+// veths that stay: lab/README.md). Every API body comes from lib/doublezerod for this node's version.
 
 export class DaemonConflict extends Error {}
 
-/** One entry of `GET /routes`, with the field names of the real daemon's API. */
-export interface RouteView {
-  network: string;
-  local_ip: string;
-  peer_ip: string;
-  kernel_state: 'present' | 'absent';
-  liveness_last_updated?: string;
-  liveness_state?: string;
-  liveness_state_reason?: string;
-  liveness_expected_kernel_state?: string;
-  liveness_peer_mode?: string;
-  peer_client_version?: string;
-}
-
-/** fallback poll of the interface; link changes normally arrive at once through `ip monitor` */
-const LINK_WATCH_MS = 5000;
+/** The lab's DZ devices are all this one underlay address (the GRE tunnel's far end on a real node). */
+const DEVICE_IP = '198.18.0.1';
 
 export class Doublezerod {
   private connection: ConnectionState = { connected: false, allocate: false };
-  private linkWasUp = false;
-  private watcher: NodeJS.Timeout | undefined;
-  private stopMonitor: (() => void) | undefined;
-  /** link checks run one at a time, in order */
+  private connectedAtSec = 0;
+  private tunnelWasUp = false;
+  /** link reactions run one at a time, in order */
   private linkCheck: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly cfg: DaemonConfig,
-    private readonly log: Logger,
-    private readonly liveness: LivenessManager,
-    private readonly metrics: DaemonMetrics,
+    private readonly version: ClientVersion,
+    private readonly behaviour: DaemonBehaviour,
+    private readonly net: NetState,
+    /** null: liveness is off (neither passive nor active mode) */
+    private readonly liveness: LivenessManager | null,
+    private readonly startedAtSec: number,
   ) {}
 
   get doubleZeroIp(): string | null {
     if (!this.connection.connected) return null;
-    return this.connection.allocate ? this.cfg.allocatedIp : this.cfg.publicIp;
+    return this.connection.allocate ? this.cfg.unicast.allocatedIp : this.cfg.unicast.publicIp;
   }
 
   /** Start-up: re-provision the saved connection with fresh sessions (none survive a restart). */
   async start(): Promise<void> {
     const saved = readConnectionState(this.cfg.statePath);
-    this.log.info('starting doublezerod', { version: this.cfg.clientVersion, connected: saved.connected });
     if (saved.connected) await this.provision(saved.allocate);
-    this.liveness.start();
-    this.watcher = setInterval(() => this.checkLinkSoon(), LINK_WATCH_MS);
-    this.stopMonitor = watchLinkChanges(() => this.checkLinkSoon());
-  }
-
-  async stop(): Promise<void> {
-    if (this.watcher) clearInterval(this.watcher);
-    this.stopMonitor?.();
-    this.liveness.stop();
-    this.log.info('doublezerod stopped');
+    this.tunnelWasUp = this.tunnelUp();
+    this.net.onChange(() => {
+      this.linkCheck = this.linkCheck.then(() => this.onLinkChange()).catch(() => undefined);
+    });
   }
 
   async connect(allocate: boolean): Promise<void> {
@@ -67,90 +62,122 @@ export class Doublezerod {
     writeConnectionState(this.cfg.statePath, this.connection);
   }
 
+  /**
+   * Teardown. Since v0.8.1 (PR 2380) every route is withdrawn through liveness, so every session ends. Up to
+   * v0.8.0 an IBRL-with-allocated-IP connection does not flush its routes on close (FlushRoutes=false), so its
+   * sessions are never withdrawn and keep sending from the allocated IP the tunnel no longer has: the seed bug.
+   */
   async disconnect(): Promise<void> {
     if (!this.connection.connected) throw new DaemonConflict('not connected');
-    const ifname = this.cfg.interfaceName;
+    const { interfaceName: ifname, allocatedIp } = this.cfg.unicast;
+    const dzIp = this.doubleZeroIp ?? this.cfg.unicast.publicIp;
+    const withdraw = this.behaviour.withdrawsSessionsOnDisconnect || !this.connection.allocate;
+    if (withdraw && this.liveness) {
+      for (const peer of this.cfg.unicast.peers) this.liveness.withdrawRoute({ iface: ifname, localIp: dzIp, peerIp: peer });
+    }
+    // Upstream deletes the tunnel, and its routes and the allocated /32 with it; the lab's veth stays.
     await flushPeerRoutes(ifname);
-    if (this.connection.allocate) await removeHostAddress(ifname, this.cfg.allocatedIp);
-    // THE SEED BUG, reproduced on purpose: teardown withdraws only the sessions sourced from the
-    // public IP, so after `connect -a` the allocated IP's sessions stay behind and keep sending from
-    // an address the host no longer has. Upstream fixed this by always withdrawing every session.
-    this.liveness.removeSessions((s) => s.key.localIp !== this.cfg.allocatedIp);
+    if (this.connection.allocate) await removeHostAddress(ifname, allocatedIp);
     this.connection = { connected: false, allocate: false };
     writeConnectionState(this.cfg.statePath, this.connection);
-    this.log.info('disconnected', { interface: ifname });
   }
 
-  async routes(): Promise<RouteView[]> {
-    const kernel = await peerRoutes(this.cfg.interfaceName);
-    const inKernel = new Set(kernel.map((r) => `${r.src}|${r.peer}`));
-    const views: RouteView[] = this.liveness.list().map((s) => ({
-      network: this.cfg.moniker,
-      local_ip: s.key.localIp,
-      peer_ip: s.key.peerIp,
-      kernel_state: inKernel.has(`${s.key.localIp}|${s.key.peerIp}`) ? 'present' : 'absent',
-      liveness_last_updated: new Date(s.lastUpdatedMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      liveness_state: s.state,
-      ...(s.state === 'Down' && s.lastDownReason ? { liveness_state_reason: s.lastDownReason } : {}),
-      // Passive mode: liveness observes and never withholds routes, so it always expects them present.
-      liveness_expected_kernel_state: 'present',
-      liveness_peer_mode: s.peerMode,
-      ...(s.peerClientVersion ? { peer_client_version: s.peerClientVersion } : {}),
-    }));
-    const withSession = new Set(views.map((v) => `${v.local_ip}|${v.peer_ip}`));
-    for (const r of kernel) {
-      if (r.src && !withSession.has(`${r.src}|${r.peer}`)) {
-        views.push({ network: this.cfg.moniker, local_ip: r.src, peer_ip: r.peer, kernel_state: 'present' });
-      }
+  private services(): ProvisionedService[] {
+    const u = this.cfg.unicast;
+    const bgpStatus = (iface: string): BgpSessionStatus => (this.net.current.links.get(iface)?.up ? 'BGP Session Up' : 'BGP Session Down');
+    const services: ProvisionedService[] = [];
+    if (this.connection.connected) {
+      services.push({
+        userType: this.connection.allocate ? 'IBRLWithAllocatedIP' : 'IBRL',
+        tunnelName: 'doublezero0',
+        tunnelSrc: u.publicIp,
+        tunnelDst: DEVICE_IP,
+        doubleZeroIp: this.doubleZeroIp ?? u.publicIp,
+        overlayPeer: u.overlayPeer,
+        bgpStatus: bgpStatus(u.interfaceName),
+        lastSessionUpdate: this.connectedAtSec,
+      });
     }
-    return views.sort((a, b) => (a.local_ip + a.peer_ip).localeCompare(b.local_ip + b.peer_ip));
+    const m = this.cfg.multicast;
+    if (m) {
+      services.push({
+        userType: 'Multicast',
+        tunnelName: 'doublezero1',
+        tunnelSrc: u.publicIp,
+        tunnelDst: DEVICE_IP,
+        doubleZeroIp: '',
+        overlayPeer: m.overlayPeer,
+        bgpStatus: bgpStatus(m.interfaceName),
+        lastSessionUpdate: this.startedAtSec,
+      });
+    }
+    return services;
   }
 
-  status(): Record<string, unknown> {
-    return {
-      tunnel_name: this.cfg.interfaceName,
-      tunnel_dst: this.cfg.overlayPeer,
-      doublezero_ip: this.doubleZeroIp ?? '',
-      user_type: 'IBRL',
-      doublezero_status: { session_status: this.connection.connected ? 'up' : 'disconnected' },
-    };
+  async routesBody(): Promise<string> {
+    const u = this.cfg.unicast;
+    const kernelRoutes = (await bgpRoutes(u.interfaceName)).flatMap((r) => (r.src && r.via ? [{ peerIp: r.peer, src: r.src, nextHop: r.via }] : []));
+    return routesBody(this.version, { network: this.cfg.moniker, services: this.services(), kernelRoutes, sessions: this.liveness?.apiSessions() ?? null });
+  }
+
+  v2StatusBody(): string {
+    const groups = this.cfg.multicast?.subscribeGroups ?? [];
+    return v2StatusBody(this.version, {
+      reconcilerEnabled: false,
+      clientIp: this.cfg.unicast.publicIp,
+      network: this.cfg.moniker,
+      services: this.services().map((s) => (s.userType === 'Multicast' ? { ...s, multicastGroups: { publisher: [], subscriber: [...groups] } } : s)),
+    });
+  }
+
+  /** `GET /status`: the services' api.StatusResponse objects (internal/api), in a JSON array. */
+  statusBody(): string {
+    const rows = this.services().map((s) => ({
+      tunnel_name: s.tunnelName,
+      tunnel_src: s.tunnelSrc,
+      tunnel_dst: s.tunnelDst,
+      doublezero_ip: s.doubleZeroIp,
+      doublezero_status: { session_status: s.bgpStatus, last_session_update: s.lastSessionUpdate },
+      user_type: s.userType,
+    }));
+    return `${JSON.stringify(rows)}\n`;
+  }
+
+  metricsBody(): string {
+    return metricsExposition({
+      build: buildInfoFor(this.cfg.clientVersion),
+      sessions: this.liveness?.sessionCounts() ?? [],
+      writeSocketErrors: this.liveness?.writeSocketErrors() ?? [],
+      processStartEpochSeconds: this.startedAtSec,
+    });
+  }
+
+  private tunnelUp(): boolean {
+    return this.net.current.links.get(this.cfg.unicast.interfaceName)?.up ?? false;
   }
 
   private async provision(allocate: boolean): Promise<void> {
-    const ifname = this.cfg.interfaceName;
-    if (allocate) await addHostAddress(ifname, this.cfg.allocatedIp);
+    const u = this.cfg.unicast;
+    if (allocate) await addHostAddress(u.interfaceName, u.allocatedIp);
     this.connection = { connected: true, allocate };
-    const dzIp = this.doubleZeroIp ?? this.cfg.publicIp;
-    await this.installRoutes(dzIp);
-    for (const peer of this.cfg.peers) await this.liveness.addSession({ interfaceName: ifname, localIp: dzIp, peerIp: peer });
-    this.linkWasUp = await linkIsUp(ifname);
-    this.log.info('connected', { interface: ifname, doublezero_ip: dzIp, allocated: allocate });
-  }
-
-  private async installRoutes(dzIp: string): Promise<void> {
-    for (const peer of this.cfg.peers) {
-      try {
-        await installPeerRoute(this.cfg.interfaceName, peer, this.cfg.overlayPeer, dzIp);
-      } catch (err) {
-        // e.g. the interface is down: BGP cannot come up, the routes arrive when it does.
-        this.metrics.routeInstallFailures++;
-        this.log.error('bgp: error installing route', { peer, error: String(err).split('\n')[0] ?? '' });
-      }
+    this.connectedAtSec = Math.floor(Date.now() / 1000);
+    await this.net.refresh();
+    const dzIp = this.doubleZeroIp ?? u.publicIp;
+    // BGP (passive mode: RegisterRoute installs the route, then starts its session)
+    await installPeerRoutes(u.interfaceName, u.peers, u.overlayPeer, dzIp);
+    if (this.liveness) {
+      for (const peer of u.peers) await this.liveness.registerRoute({ iface: u.interfaceName, localIp: dzIp, peerIp: peer }, u.overlayPeer);
     }
   }
 
-  private checkLinkSoon(): void {
-    this.linkCheck = this.linkCheck.then(() => this.checkLink()).catch((err: unknown) => this.log.error('netlink: link check failed', { error: String(err) }));
-  }
-
-  /** BGP runs over the tunnel: when the interface comes back up, the session re-forms and the routes return. */
-  private async checkLink(): Promise<void> {
-    const up = await linkIsUp(this.cfg.interfaceName);
+  /** BGP runs over the tunnel: when it comes back up, the session re-forms and the routes return. */
+  private async onLinkChange(): Promise<void> {
+    const up = this.tunnelUp();
     const dzIp = this.doubleZeroIp;
-    if (up && !this.linkWasUp && dzIp) {
-      this.log.info('bgp: session established, installing routes', { interface: this.cfg.interfaceName });
-      await this.installRoutes(dzIp);
+    if (up && !this.tunnelWasUp && dzIp) {
+      const u = this.cfg.unicast;
+      await installPeerRoutes(u.interfaceName, u.peers, u.overlayPeer, dzIp);
     }
-    this.linkWasUp = up;
+    this.tunnelWasUp = up;
   }
 }

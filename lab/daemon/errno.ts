@@ -1,5 +1,6 @@
-// Go prints syscall errors with the C library's strerror text, lower-case; the seed's warning ends in
-// "sendmsg: network is unreachable". Node gives us the errno name, so map the ones a UDP send can meet.
+// Go prints a syscall error with its own errno table (syscall/zerrors_linux_*.go), lower-case. The common
+// liveness ones (ENETUNREACH, EPERM, ENODEV) come from lib/doublezerod's ERRNO_TEXT; these are the rest a
+// UDP send can meet in the lab. Node gives the errno name.
 const GO_ERRNO_TEXT: Record<string, string> = {
   ENETUNREACH: 'network is unreachable',
   EHOSTUNREACH: 'no route to host',
@@ -11,6 +12,7 @@ const GO_ERRNO_TEXT: Record<string, string> = {
   EMSGSIZE: 'message too long',
   ECONNREFUSED: 'connection refused',
   ENETDOWN: 'network is down',
+  ENODEV: 'no such device',
 };
 
 export function goErrnoText(code: string | undefined): string {

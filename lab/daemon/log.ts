@@ -1,27 +1,19 @@
-import { nowInstant, rfc3339Nano } from './clock';
+import { isWrittenByDefault, type DaemonRecord } from '../../lib/doublezerod';
 import type { JournalSink } from './journal';
-import type { Priority } from './journal-record';
 
-// doublezerod logs with Go's log/slog JSON handler: {"time":…,"level":…,"msg":…, attrs…}.
-export type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-export type LogAttrs = Record<string, string | number | boolean>;
-
-const PRIORITY: Record<Level, Priority> = { DEBUG: 7, INFO: 6, WARN: 4, ERROR: 3 };
-
-export interface Logger {
-  info(msg: string, attrs?: LogAttrs): void;
-  warn(msg: string, attrs?: LogAttrs): void;
-  error(msg: string, attrs?: LogAttrs): void;
+// doublezerod logs with slog's JSON handler on stdout at INFO (cmd/doublezerod/main.go; `-v` would add DEBUG).
+// Every line the stand-in writes is built by lib/doublezerod for this node's version; this only decides
+// whether the daemon's level lets it out, and hands it to journald.
+export interface DaemonLog {
+  write(record: DaemonRecord): void;
 }
 
-export function createLogger(sink: JournalSink): Logger {
-  const log = (level: Level, msg: string, attrs: LogAttrs = {}) => {
-    const at = nowInstant();
-    sink.write(at, PRIORITY[level], JSON.stringify({ time: rfc3339Nano(at), level, msg, ...attrs }));
-  };
+export function createDaemonLog(journal: JournalSink): DaemonLog {
   return {
-    info: (msg, attrs) => log('INFO', msg, attrs),
-    warn: (msg, attrs) => log('WARN', msg, attrs),
-    error: (msg, attrs) => log('ERROR', msg, attrs),
+    write(record) {
+      if (!isWrittenByDefault(record)) return;
+      // journald stamps its receive time, a little after the record's own time
+      journal.write(Date.now(), record.line);
+    },
   };
 }

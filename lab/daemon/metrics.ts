@@ -1,55 +1,36 @@
 import http from 'node:http';
-import { sessionStates } from './packet';
-import type { LivenessSession } from './session';
+import type { AddressInfo } from 'node:net';
+import { splitHostPort } from './flags';
 
-// Prometheus metrics like the daemon's `-metrics-enable -metrics-addr localhost:2113`, with the
-// `doublezero_liveness_` names the design lists (tx errors by errno are the lab's own addition).
-export class DaemonMetrics {
-  txPackets = 0;
-  rxPackets = 0;
-  routeInstallFailures = 0;
-  private readonly txErrors = new Map<string, number>();
-  private readonly transitions = new Map<string, number>();
+// The Prometheus listener of `-metrics-enable` (cmd/doublezerod/main.go): net.Listen("tcp", -metrics-addr),
+// then promhttp on /metrics. The default `localhost:0` is a random port, so the address the daemon logs is the
+// listener's real one ("prometheus metrics server started", "address": "127.0.0.1:PORT"). Loopback of the
+// node's own network namespace unless the flag says otherwise.
 
-  countTxError(errno: string): void {
-    this.txErrors.set(errno, (this.txErrors.get(errno) ?? 0) + 1);
-  }
-
-  countTransition(from: string, to: string): void {
-    const key = `from="${from}",to="${to}"`;
-    this.transitions.set(key, (this.transitions.get(key) ?? 0) + 1);
-  }
-
-  render(sessions: readonly LivenessSession[]): string {
-    const lines: string[] = [];
-    const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: readonly [string, number][]) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const [labels, value] of samples) lines.push(`${name}${labels ? `{${labels}}` : ''} ${value}`);
-    };
-    metric('doublezero_liveness_sessions', 'gauge', 'Liveness sessions by state.',
-      sessionStates.map((s) => [`state="${s}"`, sessions.filter((x) => x.state === s).length]));
-    metric('doublezero_liveness_session_transitions_total', 'counter', 'Liveness session state transitions.', [...this.transitions]);
-    metric('doublezero_liveness_control_packets_tx_total', 'counter', 'Liveness control packets sent.', [['', this.txPackets]]);
-    metric('doublezero_liveness_control_packets_rx_total', 'counter', 'Liveness control packets received.', [['', this.rxPackets]]);
-    metric('doublezero_liveness_control_packets_tx_errors_total', 'counter', 'Liveness control packet sends the kernel refused, by errno.',
-      [...this.txErrors].map(([errno, n]) => [`errno="${errno}"`, n]));
-    metric('doublezero_liveness_route_install_failures_total', 'counter', 'Routes the daemon failed to install.', [['', this.routeInstallFailures]]);
-    return lines.join('\n') + '\n';
-  }
+/** Go resolves `localhost` to 127.0.0.1 first; an empty host listens on every address. */
+function listenHost(host: string): string | undefined {
+  if (host === 'localhost') return '127.0.0.1';
+  return host === '' ? undefined : host;
 }
 
-export function serveMetrics(port: number, metrics: DaemonMetrics, sessions: () => readonly LivenessSession[]): Promise<http.Server> {
+/** listener.Addr().String(): `127.0.0.1:41234`, `[::]:2113` */
+function goAddrString(a: AddressInfo): string {
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
+
+export async function serveMetrics(metricsAddr: string, body: () => string): Promise<{ server: http.Server; address: string }> {
+  const { host, port } = splitHostPort(metricsAddr);
   const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url !== '/metrics') {
-      res.writeHead(404).end();
+    if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(metrics.render(sessions()));
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8; escaping=underscores' });
+    res.end(body());
   });
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    // Loopback of the node's own network namespace only.
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, listenHost(host), () => resolve());
   });
+  return { server, address: goAddrString(server.address() as AddressInfo) };
 }

@@ -22,14 +22,19 @@ chmod 0644 "$FNH_JOURNAL"
 { cat /etc/hosts; printf '127.0.1.1\t%s\n' "$FNH_NODE_NAME"; } >/run/fnh-lab/hosts
 mount --bind /run/fnh-lab/hosts /etc/hosts
 
-# The shims (journalctl, systemctl, doublezero) appear at their real paths in /usr/bin, so the agent's
-# commands and the sudoers rules (/usr/bin/systemctl) stay exactly what a real node uses: an overlay of
-# /usr/bin in this mount namespace only. Without overlayfs, bind-mount over the files that exist.
+# The shims (journalctl, systemctl, doublezero, doublezerod) appear at their real paths in /usr/bin, so the
+# agent's commands and the sudoers rules (/usr/bin/systemctl) stay exactly what a real node uses: an overlay
+# of /usr/bin in this mount namespace only. Without overlayfs, bind-mount over the files that exist and put
+# the others in /usr/local/bin (also on PATH).
 shims=/run/fnh-lab/usr-bin
 mkdir -p "$shims/upper" "$shims/work"
-cp "$FNH_REPO/lab/shims/journalctl" "$FNH_REPO/lab/shims/systemctl" "$FNH_REPO/lab/shims/doublezero" "$shims/upper/"
+for shim in journalctl systemctl doublezero doublezerod; do cp "$FNH_REPO/lab/shims/$shim" "$shims/upper/"; done
 if ! mount -t overlay fnh-lab-usr-bin -o "lowerdir=/usr/bin,upperdir=$shims/upper,workdir=$shims/work" /usr/bin; then
-  for shim in journalctl systemctl; do mount --bind "$shims/upper/$shim" "/usr/bin/$shim"; done
+  mkdir -p /run/fnh-lab/usr-local-bin
+  for shim in journalctl systemctl doublezero doublezerod; do
+    if [ -e "/usr/bin/$shim" ]; then mount --bind "$shims/upper/$shim" "/usr/bin/$shim"; else cp "$shims/upper/$shim" /run/fnh-lab/usr-local-bin/; fi
+  done
+  mount --bind /run/fnh-lab/usr-local-bin /usr/local/bin
 fi
 
 # The monitoring user's sudo rules, installed where an operator would put them, for this node only.

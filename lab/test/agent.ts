@@ -48,21 +48,27 @@ export function verdictsByPeer(d: NodeDiagnosis): Record<string, Verdict> {
   return Object.fromEntries(d.peers.map((p) => [p.peer, p.verdict]));
 }
 
-/** What the diagnosis must say about each peer of a node in its scenario. */
-export function expectedVerdicts(lab: Lab, node: LabNode): Record<string, Verdict> {
+/**
+ * What the diagnosis must say about each peer of a node in its scenario (DESIGN.md "Verdicts"). On the seed
+ * node the daemon names one failing session per 5 s for the whole daemon, so only the peers its warnings have
+ * sampled with the stale local IP (`sampledStale`) are stale-session; its other peers' current sessions are
+ * healthy. A multicast node's doublezero1 being down is a node-level finding, not a peer verdict.
+ */
+export function expectedVerdicts(lab: Lab, node: LabNode, sampledStale: ReadonlySet<string> = new Set()): Record<string, Verdict> {
   const verdictFor = (peer: string): Verdict => {
     switch (node.scenario) {
       case 'stale-session':
-        return 'stale-session';
+        return sampledStale.has(peer) ? 'stale-session' : 'healthy';
       case 'interface-down':
         return 'interface-down';
       case 'firewall-blocked':
         return peer === lab.firewalledPeer ? 'firewall-blocked' : 'healthy';
       case 'no-route':
         return peer === lab.unroutedPeer ? 'no-route' : 'healthy';
+      case 'multicast-down':
       case 'healthy':
         return 'healthy';
     }
   };
-  return Object.fromEntries(lab.peers.map((p) => [p, verdictFor(p)]));
+  return Object.fromEntries(node.peers.map((p) => [p, verdictFor(p)]));
 }

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 export const LAB_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const RUN_DIR = path.join(LAB_DIR, '.run');
 
-export const scenarioSchema = z.enum(['stale-session', 'interface-down', 'firewall-blocked', 'no-route', 'healthy']);
+export const scenarioSchema = z.enum(['stale-session', 'interface-down', 'firewall-blocked', 'no-route', 'multicast-down', 'healthy']);
 export type Scenario = z.infer<typeof scenarioSchema>;
 
 export const labNodeSchema = z.object({
@@ -24,6 +24,14 @@ export const labNodeSchema = z.object({
   overlayPeer: z.ipv4(),
   scenario: scenarioSchema,
   holderPid: z.number().int().positive(),
+  /** the upstream client version the node's stand-in daemon behaves as */
+  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  /** the unit's ExecStart flags */
+  daemonFlags: z.string(),
+  /** runs the multicast service (doublezero1) too */
+  multicast: z.boolean(),
+  /** the peers it has routes and liveness sessions to */
+  peers: z.array(z.ipv4()).min(1),
 });
 export type LabNode = z.infer<typeof labNodeSchema>;
 
@@ -32,7 +40,7 @@ export const labSchema = z.object({
   peers: z.array(z.ipv4()).min(1),
   firewalledPeer: z.ipv4(),
   unroutedPeer: z.ipv4(),
-  nodes: z.array(labNodeSchema).min(6),
+  nodes: z.array(labNodeSchema).min(7),
 });
 export type Lab = z.infer<typeof labSchema>;
 

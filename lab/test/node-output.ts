@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const journalEntrySchema = z.object({
   __REALTIME_TIMESTAMP: z.string().regex(/^\d{16}$/),
   _PID: z.string().regex(/^\d+$/),
+  PRIORITY: z.string().regex(/^[0-7]$/),
   SYSLOG_IDENTIFIER: z.string().min(1),
   MESSAGE: z.string(),
 });
@@ -17,6 +18,17 @@ export const daemonLogSchema = z.object({
   peer: z.string().optional(),
 });
 export type DaemonLog = z.infer<typeof daemonLogSchema>;
+
+/** `GET /v2/status` (upstream internal/manager/http.go), the parts the tests read */
+export const v2StatusSchema = z.object({
+  services: z.array(
+    z.object({
+      tunnel_name: z.string(),
+      user_type: z.string(),
+      doublezero_status: z.object({ session_status: z.string() }),
+    }),
+  ),
+});
 
 export const daemonRoutesSchema = z.array(
   z.object({
