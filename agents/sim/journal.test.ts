@@ -119,6 +119,20 @@ describe('the seed node journal', () => {
     expect(wider.length).toBeGreaterThan(recent.length);
   });
 
+  it('polled every few seconds, it returns the same warnings as one read of the whole span (the throttle is checkpointed)', () => {
+    const polled = testNode('dfw-mn-bm1').state;
+    const seen = new Map<string, string>();
+    let last = TEST_NOW;
+    for (let now = TEST_NOW; now <= TEST_NOW + 5 * 60_000; now += 6_000) {
+      // the agent reads from its last poll with an overlap, and dedupes
+      for (const o of journalJson(polled, last - 30_000, now)) seen.set(o.__CURSOR, o.MESSAGE);
+      last = now;
+    }
+    const once = testNode('dfw-mn-bm1').state;
+    const whole = journalJson(once, TEST_NOW - 30_000, TEST_NOW + 5 * 60_000);
+    expect([...seen.values()].filter((m) => m.includes(WARN_MSG))).toEqual(whole.map((o) => o.MESSAGE).filter((m) => m.includes(WARN_MSG)));
+  });
+
   it('keeps a bounded history (30 minutes)', () => {
     const { state } = testNode('dfw-mn-bm1');
     const all = journalJson(state, 0, TEST_NOW);
