@@ -1,6 +1,7 @@
 import {
   metricsExposition,
   routesBody,
+  statusBody,
   v2StatusBody,
   type BgpSessionStatus,
   type ClientVersion,
@@ -130,17 +131,8 @@ export class Doublezerod {
     });
   }
 
-  /** `GET /status`: the services' api.StatusResponse objects (internal/api), in a JSON array. */
   statusBody(): string {
-    const rows = this.services().map((s) => ({
-      tunnel_name: s.tunnelName,
-      tunnel_src: s.tunnelSrc,
-      tunnel_dst: s.tunnelDst,
-      doublezero_ip: s.doubleZeroIp,
-      doublezero_status: { session_status: s.bgpStatus, last_session_update: s.lastSessionUpdate },
-      user_type: s.userType,
-    }));
-    return `${JSON.stringify(rows)}\n`;
+    return statusBody(this.services());
   }
 
   metricsBody(): string {

@@ -263,16 +263,15 @@ export class LivenessManager {
         }),
       );
     } else if (t.to === 'down') {
-      this.o.log.write(
-        sessionDown(this.o.version, at, {
-          peer: this.peerOf(s.key),
-          nextHop: m.nextHop,
-          convergenceNanos,
-          downSince: instant(s.downSinceMs),
-          downReason: t.reason,
-          peerClientVersion: s.peerClientVersion,
-        }),
-      );
+      const event = {
+        peer: this.peerOf(s.key),
+        nextHop: m.nextHop,
+        convergenceNanos,
+        downSince: instant(s.downSinceMs),
+        downReason: t.reason,
+        peerClientVersion: s.peerClientVersion,
+      };
+      this.o.log.write(sessionDown(this.o.version, at, event, { globalPassive: this.o.passiveMode }));
     }
   }
 }
