@@ -13,6 +13,26 @@ export const pollErrorSchema = z.object({ kind: z.string(), message: z.string() 
 export const linkStateSchema = z.enum(['up', 'down', 'missing', 'unknown']);
 export type LinkState = z.infer<typeof linkStateSchema>;
 
+/**
+ * Verdicts whose cause is about one peer: its /32 is not routed (BGP withdrew it, as it does fleet-wide when
+ * the peer is gone) or an output rule names it. interface-missing/-down and stale-session are causes on the
+ * node itself and fail all of that interface's or local IP's peers alike, so they say nothing about a peer.
+ */
+export const peerFaultVerdicts = ['no-route', 'firewall-blocked'] as const satisfies readonly z.infer<typeof verdictSchema>[];
+
+/**
+ * What the fleet header's cross-node patterns read from a row (lib/api/fleet-patterns.ts): the daemon
+ * version, the known upstream issues the node shows, and the peers it fails to reach for a reason that
+ * points at the peer rather than at the node (see `peerFaultVerdicts`).
+ */
+export const fleetRowSignalsSchema = z.object({
+  daemonVersion: z.string().nullable(),
+  /** ids of lib/known-issues matches (e.g. `doublezero-2320`) */
+  knownIssues: z.array(z.string()),
+  peerFaults: z.array(z.string()),
+});
+export type FleetRowSignals = z.infer<typeof fleetRowSignalsSchema>;
+
 export const fleetRowSchema = z.object({
   name: z.string(),
   site: z.string().nullable(),
@@ -34,6 +54,8 @@ export const fleetRowSchema = z.object({
   /** when the node's current worst verdict began (change-only: kept while it stays); null when unknown */
   worstSince: isoSchema.nullable(),
   checks: z.record(checkIdSchema, checkCellSchema),
+  /** absent from servers that do not send it; then the header shows counts and site patterns only */
+  signals: fleetRowSignalsSchema.optional(),
 });
 export type FleetRow = z.infer<typeof fleetRowSchema>;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getDb, type Queryable } from '@/lib/db';
 import { buildFleetChecks } from '@/lib/api/fleet-checks';
 import { defaultStaleAfterMs, derivePollFreshness, type PollFreshness } from '@/lib/api/poll-freshness';
-import { pollErrorSchema, type FleetResponse, type FleetRow } from '@/lib/api/fleet';
+import { peerFaultVerdicts, pollErrorSchema, type FleetResponse, type FleetRow, type FleetRowSignals } from '@/lib/api/fleet';
 import { summarizeState } from '@/lib/api/summarize-state';
 import { nodeFactsSchema, type NodeFacts } from '@/lib/api/node-facts';
 import { verdictSchema, type Verdict } from '@/lib/api/verdict';
@@ -61,7 +61,10 @@ interface RowView {
   worstSince: string | null;
   /** a pinned view found a recorded state */
   hasState: boolean;
+  signals: FleetRowSignals;
 }
+
+const noSignals: FleetRowSignals = { daemonVersion: null, knownIssues: [], peerFaults: [] };
 
 async function pinnedViews(db: Queryable, opts: { now: Date; at?: Date; only?: string }): Promise<Map<string, RowView>> {
   const diagnoses = await loadDiagnoses({ now: opts.now, at: opts.at, only: opts.only, db });
@@ -71,16 +74,26 @@ async function pinnedViews(db: Queryable, opts: { now: Date; at?: Date; only?: s
 // Live: the facts and verdict each poll stored with its diagnosis (node_summary), when they describe the
 // latest bundle; nodes without them (a store written before facts were stored) are diagnosed on read.
 async function liveViews(db: Queryable, opts: { now: Date; only?: string }): Promise<Map<string, RowView>> {
-  const { rows } = await db.query(
-    `select ns.node, ns.worst_verdict, ns.node_unknown, ns.facts, ns.worst_since, r.collected_at
-       from node_summary ns join node_raw r on r.node = ns.node and r.collected_at = ns.collected_at
-      where ns.facts is not null and ($1::text is null or ns.node = $1)`,
-    [opts.only ?? null],
-  );
+  const [{ rows }, peerFaults] = await Promise.all([
+    db.query(
+      `select ns.node, ns.worst_verdict, ns.node_unknown, ns.facts, ns.worst_since, r.collected_at,
+              ns.diagnosis->'daemon'->>'version' as daemon_version, ns.diagnosis->'knownIssues' as known_issues
+         from node_summary ns join node_raw r on r.node = ns.node and r.collected_at = ns.collected_at
+        where ns.facts is not null and ($1::text is null or ns.node = $1)`,
+      [opts.only ?? null],
+    ),
+    db.query<{ node: string; peers: string[] }>(
+      `select node, array_agg(peer order by peer) as peers from peer_verdicts
+        where verdict = any($1::text[]) and ($2::text is null or node = $2) group by node`,
+      [peerFaultVerdicts, opts.only ?? null],
+    ),
+  ]);
+  const faultsOf = new Map(peerFaults.rows.map((r) => [r.node, r.peers]));
   const out = new Map<string, RowView>();
   for (const raw of rows) {
     const r = storedSummarySchema.parse(raw);
-    out.set(r.node, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: r.collected_at.toISOString(), worstSince: r.worst_since?.toISOString() ?? null, hasState: true });
+    const signals = { daemonVersion: r.daemon_version, knownIssues: r.known_issues.map((k) => k.id), peerFaults: faultsOf.get(r.node) ?? [] };
+    out.set(r.node, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: r.collected_at.toISOString(), worstSince: r.worst_since?.toISOString() ?? null, hasState: true, signals });
   }
   const { rows: missing } = await db.query<{ node: string }>(
     `select r.node from node_raw r where ($1::text is null or r.node = $1) and not (r.node = any($2::text[]))`,
@@ -100,6 +113,8 @@ const storedSummarySchema = z.object({
   facts: nodeFactsSchema,
   worst_since: z.coerce.date().nullable(),
   collected_at: z.coerce.date(),
+  daemon_version: z.string().nullable(),
+  known_issues: z.array(z.object({ id: z.string() })).nullable().catch(null).transform((k) => k ?? []),
 });
 
 function fromDiagnosis(v: NodeDiagnosisView): RowView {
@@ -110,6 +125,18 @@ function fromDiagnosis(v: NodeDiagnosisView): RowView {
     stateSince: v.stateSince,
     worstSince: worstSinceOf(v),
     hasState: v.state !== null,
+    signals: signalsOf(v),
+  };
+}
+
+function signalsOf(v: NodeDiagnosisView): FleetRowSignals {
+  const d = v.diagnosis;
+  if (!d) return noSignals;
+  const faults: readonly string[] = peerFaultVerdicts;
+  return {
+    daemonVersion: d.daemon.version,
+    knownIssues: d.knownIssues.map((k) => k.id),
+    peerFaults: [...new Set(d.peers.filter((p) => faults.includes(p.verdict)).map((p) => p.peer))].sort(),
   };
 }
 
@@ -157,6 +184,8 @@ function toFleetRow(row: FleetSqlRow, warnings15m: number, view: RowView | undef
     warnings15m,
     worstVerdict,
     worstSince: worstVerdict === 'unknown' ? null : (view?.worstSince ?? null),
+    // A node without fresh data shows no current fault or issue; its last known version stays.
+    signals: worstVerdict === 'unknown' ? { ...noSignals, daemonVersion: view?.signals.daemonVersion ?? null } : (view?.signals ?? noSignals),
     checks: buildFleetChecks({
       poll: { ...poll, errorMessage: error?.message ?? null },
       ...(at ? { pinnedStateSince: view?.stateSince ?? null } : {}),
