@@ -56,6 +56,8 @@ export const peerVerdictRowSchema = z.object({
   verdict: verdictSchema,
   warnings: z.number().int(),
   lastWarningAt: isoSchema.nullable(),
+  /** when this verdict began (kept while it stays); null when nothing tells */
+  since: isoSchema.nullable().default(null),
   /** readable proof, most important first */
   evidence: z.array(z.string()),
   details: z.object({

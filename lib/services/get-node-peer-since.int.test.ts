@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadBundleFolder } from '@/lib/bundle/folder';
+import { openDb, type Db } from '@/lib/db';
+import { parseJournal } from '@/lib/parse/journal';
+import { getNode } from './get-node';
+import { ingestPoll } from './ingest-poll';
+import { syncInventory } from './sync-inventory';
+
+// The node page says since when each peer's verdict holds: the `since` the ingest stored, kept across polls.
+
+let dir: string;
+let db: Db;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-node-since-'));
+  db = await openDb({ dataDir: path.join(dir, 'pglite') });
+});
+
+afterAll(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('each peer verdict of the node page carries the since the ingest stored, and it stays on the next poll', async () => {
+  const node = 'n-stale';
+  await syncInventory(db, { source: 't', nodes: [{ name: node, host: 'h', port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false }] });
+  const captured = await loadBundleFolder(path.resolve('fixtures/bundles/stale-session'));
+  const poll = async (at: Date) => {
+    const b = { ...captured, meta: { node, collectedAt: at.toISOString() } };
+    await ingestPoll(db, { ok: true, node, at, pollMs: 5, bundle: b, events: parseJournal(b.sections.journal?.stdout ?? '') });
+  };
+  const first = new Date(captured.meta.collectedAt);
+  await poll(first);
+  await poll(new Date(first.getTime() + 5_000));
+  const detail = await getNode({ name: node, now: new Date(first.getTime() + 6_000), db });
+  const { rows } = await db.query<{ peer: string; since: Date }>('select peer, since from peer_verdicts where node = $1', [node]);
+  const stored = new Map(rows.map((r) => [r.peer, r.since.toISOString()]));
+  const stale = detail.peers.filter((p) => p.verdict === 'stale-session');
+  expect(stale.length).toBeGreaterThan(0);
+  for (const p of stale) {
+    expect(p.since).toBe(stored.get(p.peer));
+    expect(Date.parse(p.since!)).toBeLessThanOrEqual(first.getTime());
+  }
+});
