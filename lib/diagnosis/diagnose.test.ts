@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SectionName } from '../bundle/types';
 import { normalizeBundle } from '../model/normalize';
 import { baseFiles, bundleFromTestdata } from '../model/testing';
-import { diagnose } from './diagnose';
+import { diagnose, quietProofMs } from './diagnose';
 import { DEFAULT_STALE_AFTER_MS, pollFreshness } from './freshness';
 import { defaultStaleAfterMs } from '../api/poll-freshness';
 import { parseJournal } from '../parse/journal';
@@ -186,7 +186,7 @@ describe('diagnose: the daemon as it really logs (docs/doublezerod-model.md)', (
 
   it('is recovering when the allocated IP is assigned again, or when the whole daemon fell silent', () => {
     const reassigned = run({}, failing(['216.238.110.55'], '2025-11-30T19:30:00Z', '2025-11-30T19:39:58Z'));
-    expect(reassigned.peers[0]).toMatchObject({ verdict: 'recovering', details: { cleared: { by: 'address-assigned' } } });
+    expect(reassigned.peers[0]).toMatchObject({ verdict: 'recovering', details: { cleared: { by: 'cause-gone' } } });
     const silent = run(stale, failing(['216.238.110.55'], '2025-11-30T19:30:00Z', '2025-11-30T19:35:00Z'));
     expect(silent.peers[0]).toMatchObject({ verdict: 'recovering', details: { cleared: { by: 'daemon-quiet', at: '2025-11-30T19:35:00.000Z' } } });
     // quiet is proof only when the journal was read
@@ -194,6 +194,17 @@ describe('diagnose: the daemon as it really logs (docs/doublezerod-model.md)', (
       earlierEvents: parseJournal(failing(['216.238.110.55'], '2025-11-30T19:30:00Z', '2025-11-30T19:35:00Z').join('\n')),
     });
     expect(unread.peers[0]?.verdict).toBe('stale-session');
+  });
+
+  it('needs a longer silence as proof from v0.8.1, whose failing sessions back off to one send a minute', () => {
+    expect(quietProofMs('0.8.0')).toBe(36_000);
+    expect(quietProofMs('0.8.3')).toBe(quietProofMs(null));
+    expect(quietProofMs('0.8.3')).toBeGreaterThan(2 * 66_000);
+    // the last failure 60 s before collection: silence enough on v0.8.0, not on v0.8.3
+    const lines = failing(['216.238.110.55'], '2025-11-30T19:30:00Z', '2025-11-30T19:39:00Z');
+    const onVersion = (version: string) => run(stale, lines, { 'daemon-version': `build: abc\nversion: ${version}\ndate: 2025-11-01\n` }).peers[0]?.verdict;
+    expect(onVersion('0.8.0')).toBe('recovering');
+    expect(onVersion('0.8.3')).toBe('stale-session');
   });
 
   it('judges each tunnel: doublezero1 down is a node finding; a multicast-only node is not missing doublezero0', () => {

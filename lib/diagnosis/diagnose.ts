@@ -1,5 +1,6 @@
 import { requiredSections } from '../bundle/types';
 import { knownIssuesFor } from '../known-issues';
+import { daemonBehaviour, parseClientVersion } from '../doublezerod/version';
 import type { NodeState } from '../model/node-state';
 import { checkCause, type CauseCheck } from './cause';
 import type { Freshness } from './freshness';
@@ -23,11 +24,21 @@ export { LIVENESS_PORT } from './cause';
 export const DEFAULT_WINDOW_MS = 15 * 60 * 1000;
 /** doublezerod's global warning throttle (internal/liveness/scheduler.go writeErrWarnEvery). */
 export const WARN_THROTTLE_MS = 5_000;
-/**
- * With ANY session failing, the daemon logs a send warning every 5 s (its sessions send every second and
- * the throttle is daemon-wide), so this long without one proves that no session fails now.
- */
+/** The shortest silence that proves nothing fails: six throttle periods, also room for journal lag. */
 export const QUIET_PROOF_MS = 6 * (WARN_THROTTLE_MS + 1_000);
+
+/**
+ * How long the whole daemon must log no send warning before that silence proves no session fails. A failing
+ * session keeps sending on its Down backoff (internal/liveness/session.go), capped at 1 s up to v0.8.0 and at
+ * 1 min since v0.8.1 (manager.go defaultBackoffMax, ±10 % jitter), and the throttle writes the first failure
+ * after 5 s quiet: two capped intervals plus a throttle period, never less than QUIET_PROOF_MS. An unknown
+ * version is taken as the slowest.
+ */
+export function quietProofMs(version: string | null): number {
+  const parsed = version === null ? null : parseClientVersion(version);
+  const backoffMaxMs = parsed ? daemonBehaviour(parsed).backoffMaxMs : 60_000;
+  return Math.max(QUIET_PROOF_MS, Math.ceil(2 * 1.1 * backoffMaxMs + WARN_THROTTLE_MS + 1_000));
+}
 
 // The order of `a.localeCompare(b, 'en', {numeric: true})`, with the collator built once: localeCompare
 // with options builds one per comparison, which was a third of the whole diagnosis time.
@@ -133,7 +144,7 @@ function quietSince(state: NodeState, daemon: DaemonFacts, running: boolean): st
   if (!running || !journalRead) return null;
   const collected = Date.parse(state.collectedAt);
   const last = daemon.lastSendWarningAt ? Date.parse(daemon.lastSendWarningAt) : null;
-  if (last !== null && collected - last < QUIET_PROOF_MS) return null;
+  if (last !== null && collected - last < quietProofMs(daemon.version)) return null;
   // no warning in all the log we hold: quiet since the daemon started, or since we know
   return last !== null ? new Date(last).toISOString() : daemon.startedAt;
 }
@@ -175,20 +186,23 @@ function unknownVerdict(s: Sighting, ctx: Context, reason: string, freshness: Fr
 
 const UNREACHABLE = /network is unreachable/i;
 const IF_NOT_FOUND = /interface "?[^"\s]+"? not found|no such (network interface|device)/i;
-const NET_DOWN = /network is down/i;
 
 /** Why a session that warned inside the window is no longer failing, when something proves it. */
 function clearing(s: Sighting, check: CauseCheck | null, ctx: Context): { by: ClearedBy; at: string | null; text: string } | null {
   if (!s.current) {
     return { by: 'daemon-restarted', at: ctx.daemon.startedAt, text: `the daemon ${ctx.daemon.unitState && ctx.daemon.unitState !== 'active' ? `is ${ctx.daemon.unitState}` : `restarted at ${ctx.daemon.startedAt ?? '?'} (${ctx.daemon.startedAtSource ?? '?'})`}: this session no longer exists` };
   }
-  if (ctx.quietSince !== null) return { by: 'daemon-quiet', at: ctx.quietSince, text: `doublezerod has logged no send warning for any peer since ${ctx.quietSince ?? 'it started'}: with any session failing it would log one every 5 s, so none fails now` };
+  if (ctx.quietSince !== null) {
+    const proof = Math.round(quietProofMs(ctx.daemon.version) / 1000);
+    return { by: 'daemon-quiet', at: ctx.quietSince, text: `doublezerod has logged no send warning for any peer since ${ctx.quietSince ?? 'it started'} (over ${proof} s): a failing session keeps sending on its backoff and the daemon logs its failures at most 5 s apart, so none fails now` };
+  }
   if (check?.cause) return null;
   const lastError = s.failures[s.failures.length - 1]?.error ?? '';
   const lastAt = s.failures[s.failures.length - 1]?.at ?? null;
-  if (UNREACHABLE.test(lastError) && s.localIP) return { by: 'address-assigned', at: lastAt, text: `local IP ${s.localIP} is assigned again: the cause of "network is unreachable" is gone` };
+  // A pinned send fails with ENETUNREACH for an unassigned source or a down interface (docs/doublezerod-model.md,
+  // "Pinned send"); both are checked above and hold no more.
+  if (UNREACHABLE.test(lastError)) return { by: 'cause-gone', at: lastAt, text: `sends failed with "network is unreachable" (source not assigned, or ${s.interface} down); now ${s.interface} is up${s.localIP ? ` and ${s.localIP} is assigned` : ''}: the cause is gone` };
   if (IF_NOT_FOUND.test(lastError)) return { by: 'interface-back', at: lastAt, text: `${s.interface} exists again: the cause of "${lastError}" is gone` };
-  if (NET_DOWN.test(lastError)) return { by: 'interface-up', at: lastAt, text: `${s.interface} is up again: the cause of "network is down" is gone` };
   return null;
 }
 

@@ -64,7 +64,7 @@ export interface StructuredEvidence {
   seenIn?: SessionSource[];
 }
 
-export type ClearedBy = 'daemon-restarted' | 'daemon-quiet' | 'address-assigned' | 'interface-back' | 'interface-up';
+export type ClearedBy = 'daemon-restarted' | 'daemon-quiet' | 'cause-gone' | 'interface-back';
 export type SessionSource = 'log' | 'daemon-routes' | 'kernel-route';
 
 export interface PeerVerdict {
