@@ -78,6 +78,8 @@ export const nodeFindingRowSchema = z.object({
   kind: z.string(),
   verdict: verdictSchema,
   interface: z.string().nullable(),
+  /** stale-local-ip: the local IP whose sessions fail (null when the daemon does not log it, before v0.7.1) */
+  localIP: z.string().nullable().default(null),
   summary: z.string(),
   evidence: z.array(z.string()),
 });

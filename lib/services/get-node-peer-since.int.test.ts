@@ -9,7 +9,8 @@ import { getNode } from './get-node';
 import { ingestPoll } from './ingest-poll';
 import { syncInventory } from './sync-inventory';
 
-// The node page says since when each peer's verdict holds: the `since` the ingest stored, kept across polls.
+// The node page says since when each peer's verdict holds (the `since` the ingest stored, kept across polls),
+// and which local IP a stale-local-ip finding is about.
 
 let dir: string;
 let db: Db;
@@ -44,4 +45,13 @@ it('each peer verdict of the node page carries the since the ingest stored, and 
     expect(p.since).toBe(stored.get(p.peer));
     expect(Date.parse(p.since!)).toBeLessThanOrEqual(first.getTime());
   }
+});
+
+it('the stale-local-ip finding names its local IP, the one the stale sessions send from', async () => {
+  const { rows } = await db.query<{ collected_at: Date }>(`select collected_at from node_raw where node = 'n-stale'`);
+  const detail = await getNode({ name: 'n-stale', now: new Date(rows[0]!.collected_at.getTime() + 1_000), db });
+  const finding = detail.findings.find((f) => f.kind === 'stale-local-ip');
+  const stale = detail.peers.filter((p) => p.verdict === 'stale-session');
+  expect(finding?.localIP).toBeTruthy();
+  expect(new Set(stale.map((p) => p.localIP))).toEqual(new Set([finding!.localIP]));
 });
