@@ -57,6 +57,19 @@ describe('fleet view state', () => {
     expect(sortFleet(rows, 'warnings', 'desc').map((r) => r.name)).toEqual(['dfw-mn-bm1', 'fra-2', 'ams-1']);
     expect(sortFleet(rows, 'name', 'asc').map((r) => r.name)).toEqual(['ams-1', 'dfw-mn-bm1', 'fra-2']);
   });
+  it('filters by the header patterns: no liveness peer (none), peer fault, version, known issue; all in the URL', () => {
+    const signalled: FleetRow[] = [
+      { ...row('a', 'x', [], 'no-route'), signals: { daemonVersion: '0.8.0', knownIssues: ['doublezero-2320'], peerFaults: ['10.0.0.9'] } },
+      { ...row('b', 'x', [], null), signals: { daemonVersion: '0.8.3', knownIssues: [], peerFaults: [] } },
+    ];
+    expect(filterFleet(signalled, parseFleetView({ verdict: 'none' })).map((r) => r.name)).toEqual(['b']);
+    expect(filterFleet(signalled, parseFleetView({ peer: '10.0.0.9' })).map((r) => r.name)).toEqual(['a']);
+    expect(filterFleet(signalled, parseFleetView({ version: '0.8.3' })).map((r) => r.name)).toEqual(['b']);
+    expect(filterFleet(signalled, parseFleetView({ issue: 'doublezero-2320' })).map((r) => r.name)).toEqual(['a']);
+    const view = parseFleetView({ peer: '10.0.0.9', version: '0.8.0', issue: 'doublezero-2320', new: '1', verdict: 'none' });
+    expect(parseFleetView(Object.fromEntries(fleetViewToParams(view)))).toEqual(view);
+    expect(parseFleetView({ new: 'yes' }).new).toBe('');
+  });
   it('lists the sites and tags to filter by', () => {
     expect(facetValues(rows)).toEqual({ sites: ['ams', 'dfw', 'fra'], tags: ['edge', 'mainnet', 'testnet'] });
   });

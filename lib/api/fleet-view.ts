@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkIdSchema, checkStatusRank, type CheckId } from './check';
 import type { FleetRow } from './fleet';
+import { isNewProblem } from './fleet-patterns';
 import { verdictSchema, verdictSeverity } from './verdict';
 
 // The fleet grid's view state, exactly as it lives in the URL's search params.
@@ -8,7 +9,14 @@ export const fleetViewSchema = z.object({
   q: z.string().max(200).catch('').default(''),
   site: z.string().max(100).catch('').default(''),
   tag: z.string().max(100).catch('').default(''),
-  verdict: z.union([verdictSchema, z.literal('')]).catch('').default(''),
+  /** a worst verdict, or `none` for nodes without a liveness peer */
+  verdict: z.union([verdictSchema, z.literal('none'), z.literal('')]).catch('').default(''),
+  /** the fleet header's patterns: nodes failing to reach this peer, running this version, showing this known issue */
+  peer: z.string().max(100).catch('').default(''),
+  version: z.string().max(100).catch('').default(''),
+  issue: z.string().max(100).catch('').default(''),
+  /** `1`: only problems that began in the 15 minutes before the view's moment */
+  new: z.enum(['1', '']).catch('').default(''),
   sort: z.union([checkIdSchema, z.literal('name'), z.literal('since')]).catch('name').default('name'),
   dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
   node: z.string().max(100).catch('').default(''),
@@ -30,12 +38,20 @@ export function fleetViewToParams(view: FleetView): URLSearchParams {
   return out;
 }
 
-export function filterFleet(rows: readonly FleetRow[], view: FleetView): FleetRow[] {
+/** The filters that narrow the rows (everything but sort and selection), for "clear filters" links. */
+export const fleetFilterKeys = ['q', 'site', 'tag', 'verdict', 'peer', 'version', 'issue', 'new'] as const satisfies readonly (keyof FleetView)[];
+
+/** `asOf`: the view's moment, which "new" problems are measured from; without it `new` filters nothing out. */
+export function filterFleet(rows: readonly FleetRow[], view: FleetView, asOf: string | null = null): FleetRow[] {
   const q = view.q.trim().toLowerCase();
   return rows.filter((r) => {
     if (view.site && r.site !== view.site) return false;
     if (view.tag && !r.tags.includes(view.tag)) return false;
-    if (view.verdict && r.worstVerdict !== view.verdict) return false;
+    if (view.verdict && (r.worstVerdict ?? 'none') !== view.verdict) return false;
+    if (view.peer && !r.signals?.peerFaults.includes(view.peer)) return false;
+    if (view.version && r.signals?.daemonVersion !== view.version) return false;
+    if (view.issue && !r.signals?.knownIssues.includes(view.issue)) return false;
+    if (view.new && asOf !== null && !isNewProblem(r, asOf)) return false;
     if (q && !`${r.name} ${r.site ?? ''} ${r.tags.join(' ')}`.toLowerCase().includes(q)) return false;
     return true;
   });
