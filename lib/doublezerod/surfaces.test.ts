@@ -124,6 +124,15 @@ describe('daemon HTTP API (internal/api/routes.go, internal/manager/http.go)', (
     );
   });
 
+  it('/routes mirrors upstream routes_test.go: [] without services; kernel-only routes carry no liveness fields', () => {
+    // TestServeRoutesHandler_NoLiveness_EmptyRoutes
+    expect(routesBody(ver('0.8.3'), { network: 'localnet', services: [], kernelRoutes: [], sessions: null })).toBe('[]\n');
+    // TestServeRoutesHandler_NoLiveness_KernelRoutesOnly-style: present, LivenessState and reason empty (omitted)
+    expect(routesBody(ver('0.8.3'), { network: 'localnet', services: [svc], kernelRoutes, sessions: null })).toBe(
+      '[{"network":"localnet","local_ip":"209.245.225.170","peer_ip":"216.238.110.55","kernel_state":"present"}]\n',
+    );
+  });
+
   it('/routes on v0.8.0 matches the tunnel source, so an -a node lists nothing; absent before v0.8.0', () => {
     expect(routesBody(ver('0.8.0'), { network: 'mainnet-beta', services: [svc], kernelRoutes, sessions })).toBe('[]\n');
     const noA = { ...svc, userType: 'IBRL' as const, doubleZeroIp: svc.tunnelSrc };
