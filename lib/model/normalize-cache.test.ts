@@ -47,7 +47,8 @@ describe('NormalizeCache', () => {
     sequence.forEach((b, i) => expectSameAsUncached(cache, asOneNode(b, i)));
     expect(cache.stats.sectionHits).toBeGreaterThan(0);
     expect(cache.stats.hashHits).toBeGreaterThan(0);
-  });
+    // ~60 normalizations of captures with hour-long journals: seconds on a loaded 2-core machine
+  }, 60_000);
 
   it('reuses unchanged sections and recomputes a changed one (and the hash with it)', () => {
     const cache = new NormalizeCache();
