@@ -57,6 +57,9 @@ const upgrade = app.getUpgradeHandler();
 (globalThis as Record<symbol, unknown>)[clientAddressHeaderIsTrusted] = true;
 
 const server = createServer((req, res) => {
+  // A client that hangs up before its request body is read (a refused request's body is never read) is
+  // not a server error: without a listener Node would raise it as an uncaught exception.
+  req.on('error', () => undefined);
   stampClientAddress(req);
   void handle(req, res);
 });

@@ -1,10 +1,8 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 
 export function LoginForm({ next, oidc }: { next: string; oidc: boolean }) {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -24,8 +22,9 @@ export function LoginForm({ next, oidc }: { next: string; oidc: boolean }) {
         setError(body?.error?.message ?? `Sign-in failed (HTTP ${res.status})`);
         return;
       }
-      router.replace(next);
-      router.refresh();
+      // A full navigation, not router.replace: the header's links prefetched pages while signed out,
+      // and the client router would show that cached redirect back to sign-in.
+      window.location.replace(next);
     } finally {
       setBusy(false);
     }

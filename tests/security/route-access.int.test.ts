@@ -273,7 +273,7 @@ describe('reads', () => {
 
   it('pages need a session too: a signed-out visitor is sent to sign-in', async () => {
     const { NextRequest } = await import('next/server');
-    for (const page of ['/', '/peers', '/nodes/any', '/audit', '/remediation', '/alerts', '/triage']) {
+    for (const page of ['/', '/peers', '/nodes/any', '/audit', '/remediation', '/alerts', '/triage', '/admin/users']) {
       const res = await proxy(new NextRequest(new URL(page, origin), { headers: { host: '127.0.0.1:3100' } }));
       expect(res.status, page).toBeGreaterThanOrEqual(300);
       expect(res.status, page).toBeLessThan(400);
