@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bundle } from '../../lib/bundle/types';
 import { diagnose } from '../../lib/diagnosis/diagnose';
-import { canonicalJson } from '../../lib/model/canonical-json';
+import { canonicalJson } from '../../lib/canonical-json';
 import { journalReferenceYear, normalizeBundle } from '../../lib/model/normalize';
 import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { stableState, stateHash } from '../../lib/model/state-hash';

@@ -3,6 +3,7 @@ import type { SshPool } from '../ssh/pool';
 import { defaultJournalWindow, journalSince, type JournalWindowPolicy } from './journal-window';
 import { pollNode, type PolledNode } from './poll-node';
 import { Semaphore } from './semaphore';
+import type { StoredPollState } from '../../lib/diagnosis/freshness';
 
 // Polls every node every `intervalMs`, at most `concurrency` at once, each poll bounded by
 // `pollTimeoutMs`: a node that hangs holds one slot for at most that long and never delays
@@ -17,7 +18,7 @@ import { Semaphore } from './semaphore';
  */
 export const DEFAULT_MAX_POLL_OUTPUT_BYTES = 320 * 1024 * 1024;
 
-export type NodePollState = 'pending' | 'ok' | 'error' | 'host-key-changed';
+export type NodePollState = StoredPollState;
 
 export interface NodePollStatus {
   state: NodePollState;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_STALE_AFTER_MS } from '@/lib/diagnosis/freshness';
+import type { StoredPollState } from '@/lib/diagnosis/freshness';
 
 // What the fleet knows about a node's polling, reduced to one state. Only `ok` means the data is fresh;
 // `stale` and `pending` are "unknown", `error`/`host-key-changed` mean the last poll failed.
@@ -12,7 +13,7 @@ export const defaultStaleAfterMs = DEFAULT_STALE_AFTER_MS;
 
 export interface PollStatusInput {
   /** node_status.state, null when the node was never polled */
-  storedState: 'pending' | 'ok' | 'error' | 'host-key-changed' | null;
+  storedState: StoredPollState | null;
   lastPollAt: Date | null;
   lastSuccessAt: Date | null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../canonical-json';
 import { chainHash, genesisHash, sealRecord, verifyChain, type StoredAuditRow } from './chain';
 import type { AuditEntry, AuditRecord } from './entry';
 import { auditRowsToCsv } from './export';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../canonical-json';
 import { auditRecordSchema, type AuditRecord } from './entry';
 
 // Each record's hash covers its own canonical body and the previous record's hash, so editing,

@@ -1,6 +1,10 @@
+/** node_status.state: what the agent last stored about a node's polling (the one definition). */
+export const storedPollStates = ['pending', 'ok', 'error', 'host-key-changed'] as const;
+export type StoredPollState = (typeof storedPollStates)[number];
+
 /** What the agent knows about a node's last poll (node_status). */
 export interface PollStatus {
-  state: 'pending' | 'ok' | 'error' | 'host-key-changed';
+  state: StoredPollState;
   lastSuccessAt: string | null;
   lastError?: string | null;
 }

@@ -7,7 +7,7 @@ import { loadBundleFolder } from '../bundle/folder';
 import { diagnose } from '../diagnosis/diagnose';
 import { parseJournalDetailed } from '../parse/journal';
 import { testdata } from '../parse/testdata';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../canonical-json';
 import type { NodeState } from './node-state';
 import { journalReferenceYear, normalizeBundle } from './normalize';
 import { NormalizeCache } from './normalize-cache';

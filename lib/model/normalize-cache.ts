@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../canonical-json';
 import type { StableNodeState } from './node-state';
 import type { CachedSectionName, NormalizedSection, SectionValues } from './section-normalizers';
 import { sha256Hex } from './sha256';

@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../canonical-json';
 import type { NodeState, StableNodeState } from './node-state';
 import { sha256Hex } from './sha256';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundleFolder } from '@/lib/bundle/folder';
 import type { Bundle } from '@/lib/bundle/types';
 import { openDb, type Db } from '@/lib/db';
-import { canonicalJson } from '@/lib/model/canonical-json';
+import { canonicalJson } from '@/lib/canonical-json';
 import { journalReferenceYear, normalizeBundle } from '@/lib/model/normalize';
 import { NormalizeCache } from '@/lib/model/normalize-cache';
 import { stableState } from '@/lib/model/state-hash';

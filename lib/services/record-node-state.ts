@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Queryable } from '@/lib/db';
-import { canonicalJson } from '@/lib/model/canonical-json';
+import { canonicalJson } from '@/lib/canonical-json';
 import type { NodeState, StableNodeState } from '@/lib/model/node-state';
 import type { StableSnapshot } from '@/lib/model/normalize-cache';
 import { stableState, stateHash } from '@/lib/model/state-hash';
@@ -15,13 +15,27 @@ export interface RecordNodeStateResult {
  * (change-only history). Call inside the poll's transaction. `snapshot`: the state's hash and canonical
  * JSON when already known (`NormalizeCache.stableSnapshot`), instead of computing them here.
  */
-export async function recordNodeState(tx: Queryable, node: string, at: Date, state: NodeState | StableNodeState, snapshot?: StableSnapshot): Promise<RecordNodeStateResult> {
+export async function recordNodeState(
+  tx: Queryable,
+  node: string,
+  at: Date,
+  state: NodeState | StableNodeState,
+  snapshot?: StableSnapshot,
+  /** the hash of the state in effect just before `at`, when the caller knows it (null: none); read when undefined */
+  previousHash?: string | null,
+): Promise<RecordNodeStateResult> {
   const hash = snapshot?.hash ?? stateHash(state);
-  const { rows } = await tx.query<{ state_hash: string }>(
+  const before = previousHash !== undefined ? previousHash : await stateHashBefore(tx, node, at);
+  if (before === hash) return { changed: false, hash };
+  await tx.query(`insert into node_state_history (node, at, state_hash, state) values ($1, $2, $3, $4::jsonb)`, [node, at, hash, snapshot?.json ?? canonicalJson(stableState(state))]);
+  return { changed: true, hash };
+}
+
+/** The hash of the node's state in effect at `at` (null when none was recorded by then). */
+export async function stateHashBefore(q: Queryable, node: string, at: Date): Promise<string | null> {
+  const { rows } = await q.query<{ state_hash: string }>(
     `select state_hash from node_state_history where node = $1 and at <= $2 order by at desc, id desc limit 1`,
     [node, at],
   );
-  if (rows[0]?.state_hash === hash) return { changed: false, hash };
-  await tx.query(`insert into node_state_history (node, at, state_hash, state) values ($1, $2, $3, $4::jsonb)`, [node, at, hash, snapshot?.json ?? canonicalJson(stableState(state))]);
-  return { changed: true, hash };
+  return rows[0]?.state_hash ?? null;
 }

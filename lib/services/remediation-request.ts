@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { canonicalJson } from '../audit/canonical-json';
+import { canonicalJson } from '../canonical-json';
 import { findAction } from '../actions/catalog';
 import { validateParams, type RenderedCommand } from '../actions/render';
 import { remediationRequestSchema } from '../actions/request';
