@@ -81,7 +81,7 @@ test('sign-in limits hold over HTTP: 40 parallel guesses from one address check 
   const octet = 20 + (Number.parseInt(randomBytes(1).toString('hex'), 16) % 200);
   const attacker = `127.0.0.${octet}`;
   const replies = await Promise.all(
-    Array.from({ length: 40 }, (_, i) => signInFrom(attacker, { username: account.username, password: `guess-${i}` }, { 'x-forwarded-for': `203.0.113.${i}` })),
+    Array.from({ length: 40 }, (_, i) => signInFrom(attacker, { username: account.username, password: `guess-${i}` }, { 'x-forwarded-for': `203.0.113.${i}`, 'x-fnh-client-address': `198.51.100.${i}` })),
   );
   const counts = replies.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   expect(counts).toEqual({ 401: 5, 429: 35 });
