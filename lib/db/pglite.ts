@@ -1,11 +1,21 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
+import { PriorityGate, type Priority } from './priority-gate';
 import type { Db, Queryable } from './types';
+
+/**
+ * PGlite runs no checkpointer: WAL grows until a CHECKPOINT (maintenance runs one on a schedule), and
+ * segments up to min_wal_size are kept for reuse. Small bounds keep a quiet store small on disk.
+ */
+export const pgliteWalSettings = ['-c', 'max_wal_size=64MB', '-c', 'min_wal_size=32MB'];
 
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  const options = { startParams: [...PGlite.defaultStartParams, ...pgliteWalSettings] };
+  const pg = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await pg.waitReady;
+  // One connection: every statement or transaction takes its turn at the gate, page reads first.
+  const gate = new PriorityGate();
   const asQueryable = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async exec(sql: string) {
       await q.exec(sql);
@@ -15,10 +25,12 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
       return { rows: res.rows };
     },
   });
-  return {
+  const direct = asQueryable(pg);
+  const at = (priority: Priority): Db => ({
     kind: 'pglite',
-    ...asQueryable(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
+    exec: (sql) => gate.run(priority, () => direct.exec(sql)),
+    query: (sql, params) => gate.run(priority, () => direct.query(sql, params)),
+    transaction: (fn) => gate.run(priority, () => pg.transaction((tx) => fn(asQueryable(tx)))),
     async listen(channel, onPayload) {
       const unsub = await pg.listen(channel, onPayload);
       return async () => unsub();
@@ -26,5 +38,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     async close() {
       if (!pg.closed) await pg.close();
     },
-  };
+    background: () => background,
+  });
+  const background = at('background');
+  return at('foreground');
 }

@@ -21,4 +21,9 @@ export interface Db extends Queryable {
    */
   listen(channel: string, onPayload: (payload: string) => void, onLost?: (err: Error) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * The same store for work nobody waits on (poll ingest, maintenance): on the embedded PGlite store, with its
+   * one connection, page reads go first. On PostgreSQL (a pool) the same object.
+   */
+  background?(): Db;
 }
