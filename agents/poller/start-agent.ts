@@ -2,7 +2,7 @@ import type { Db } from '../../lib/db/types';
 import type { Inventory } from '../../lib/inventory/schema';
 import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { onShutdown } from '../../lib/shutdown';
-import { ingestPoll } from '../../lib/services/ingest-poll';
+import { IngestCache, ingestPoll } from '../../lib/services/ingest-poll';
 import { syncInventory } from '../../lib/services/sync-inventory';
 import { SshPool, type PoolOptions } from '../ssh/pool';
 import { LeaseKeeper, type LeaseOptions } from '../lease/lease-keeper';
@@ -42,12 +42,16 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   const lastSuccess = new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
   // Lives as long as the agent: each poll re-normalizes and re-hashes only the sections that changed.
   const normalizeCache = new NormalizeCache();
+  // What this agent last stored per node: an unchanged poll is compared with it, not read back.
+  const ingestCache = new IngestCache();
+  // Ingest is background work: on the embedded store, page reads go first.
+  const ingestDb = opts.db.background?.() ?? opts.db;
   const poller = new Poller(
     pool,
     opts.inventory.nodes.map((n) => n.name),
     async (r) => {
       try {
-        await storeResult(opts.db, r, normalizeCache);
+        await storeResult(ingestDb, r, normalizeCache, ingestCache);
       } finally {
         opts.observe?.(r);
       }
@@ -76,10 +80,10 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   return { pool, poller, ...(lease ? { lease } : {}), stop };
 }
 
-async function storeResult(db: Db, r: PollResult, normalizeCache: NormalizeCache): Promise<void> {
+async function storeResult(db: Db, r: PollResult, normalizeCache: NormalizeCache, ingestCache: IngestCache): Promise<void> {
   if (r.ok) {
     const { bundle, events, journal } = r.polled;
-    await ingestPoll(db, { ok: true, node: r.node, at: r.at, pollMs: r.pollMs, bundle, events, journal }, { normalizeCache });
+    await ingestPoll(db, { ok: true, node: r.node, at: r.at, pollMs: r.pollMs, bundle, events, journal }, { normalizeCache, ingestCache });
   } else {
     await ingestPoll(db, { ok: false, node: r.node, at: r.at, pollMs: r.pollMs, state: r.state, error: r.error.toJSON() });
   }

@@ -8,6 +8,8 @@ const isoSchema = z.string().datetime({ offset: true });
 export const peerGridResponseSchema = z.object({
   asOf: isoSchema,
   pinned: z.boolean(),
+  /** live grids: the version (also the ETag) live updates name; absent when pinned */
+  version: z.string().optional(),
   // fresh: false when the node's poll is failing or stale: all it shows is unknown, even with no cells
   rows: z.array(z.object({ name: z.string(), ip: z.string().nullable(), fresh: z.boolean().default(true) })),
   cols: z.array(z.object({ ip: z.string(), node: z.string().nullable() })),

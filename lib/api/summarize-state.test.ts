@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBundleFolder } from '@/lib/bundle/folder';
 import { diagnose } from '@/lib/diagnosis/diagnose';
 import { normalizeBundle } from '@/lib/model/normalize';
-import { buildPeerGrid } from './peer-grid-build';
+import { buildPeerGrid, gridInputFromDiagnosis, ownIpsFromFacts } from './peer-grid-build';
 import { buildNodeTables, summarizeState } from './summarize-state';
 import { verdicts } from './verdict';
 
@@ -45,9 +45,9 @@ describe('buildPeerGrid', () => {
     const ok = await fixture('healthy');
     const grid = buildPeerGrid(
       [
-        { name: 'dfw-mn-bm1', state: seed, diagnosis: diagnose(seed), fresh: true },
-        { name: 'other', state: ok, diagnosis: { ...diagnose(ok), peers: [] }, fresh: true },
-        { name: 'dead', state: null, diagnosis: null, fresh: false },
+        gridInputFromDiagnosis('dfw-mn-bm1', seed, diagnose(seed), true),
+        gridInputFromDiagnosis('other', ok, { ...diagnose(ok), peers: [] }, true),
+        gridInputFromDiagnosis('dead', null, null, false),
       ],
       '2025-11-30T19:40:00.000Z',
       false,
@@ -63,7 +63,14 @@ describe('buildPeerGrid', () => {
   });
   it('shows a node whose poll is not fresh as unknown, never its last verdict', async () => {
     const seed = await fixture('stale-session');
-    const grid = buildPeerGrid([{ name: 'dfw-mn-bm1', state: seed, diagnosis: diagnose(seed), fresh: false }], 'x', false);
+    const grid = buildPeerGrid([gridInputFromDiagnosis('dfw-mn-bm1', seed, diagnose(seed), false)], 'x', false);
     expect(grid.cells.every(([, , v]) => verdicts[v] === 'unknown')).toBe(true);
+  });
+  it('finds the same own addresses in the stored fleet facts as in the state (live grids read only the facts)', async () => {
+    for (const name of ['healthy', 'stale-session', 'interface-missing']) {
+      const state = await fixture(name);
+      expect(ownIpsFromFacts(summarizeState(state).dz0Addresses)).toEqual(gridInputFromDiagnosis('n', state, null, true).ownIps);
+    }
+    expect(ownIpsFromFacts(['169.254.0.1/31', '209.245.225.161/32', 'fe80::1/64'])).toEqual(['209.245.225.161']);
   });
 });

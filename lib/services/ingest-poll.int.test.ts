@@ -54,10 +54,10 @@ describe('syncInventory + ingestPoll', () => {
   it('stores a success with its bundle and only the events not seen before', async () => {
     const at = new Date('2025-11-30T19:40:00Z');
     const first = await ingestPoll(db, { ok: true, node: 'a', at, pollMs: 42, bundle: bundle('a', at), events: parseJournal(SEED_LINE) });
-    expect(first).toEqual({ newEvents: 1 });
+    expect(first).toMatchObject({ newEvents: 1 });
     // The next window overlaps: the seed line again, plus a new one.
     const second = await ingestPoll(db, { ok: true, node: 'a', at: new Date(at.getTime() + 5_000), pollMs: 40, bundle: bundle('a', at), events: parseJournal(`${SEED_LINE}\n${LATER_LINE}`) });
-    expect(second).toEqual({ newEvents: 1 });
+    expect(second).toMatchObject({ newEvents: 1 });
     const { rows } = await db.query<{ n: number }>("select count(*)::int as n from liveness_events where node = 'a'");
     expect(rows[0]!.n).toBe(2);
     expect(await statusOf('a')).toMatchObject({ state: 'ok', consecutive_failures: 0, last_error: null, poll_ms: 40 });

@@ -10,6 +10,7 @@ import { verdictSchema, type Verdict } from '@/lib/api/verdict';
 import { pollFreshness } from '@/lib/diagnosis/freshness';
 import { getFleetSource } from './get-fleet-source';
 import { loadDiagnoses, type NodeDiagnosisView } from './load-diagnoses';
+import type { StoredPollState } from '@/lib/diagnosis/freshness';
 
 const warningWindowMs = 15 * 60_000;
 
@@ -17,34 +18,47 @@ interface FleetSqlRow {
   name: string;
   site: string | null;
   tags: unknown;
-  state: 'pending' | 'ok' | 'error' | 'host-key-changed' | null;
+  state: StoredPollState | null;
   last_poll_at: Date | null;
   last_success_at: Date | null;
   poll_ms: number | null;
   last_error: unknown;
-  collected_at: Date | null;
+  /** live: the summary the latest poll recorded (null when it recorded none) */
+  worst_verdict: unknown;
+  node_unknown: unknown;
+  facts: unknown;
+  worst_since: unknown;
+  daemon_version: unknown;
+  known_issues: unknown;
+  recorded: boolean;
 }
 
 const tagsSchema = z.array(z.string()).catch([]);
 
 // The fleet grid's rows: inventory + poll status + facts and worst verdict of the node's state + warnings
-// of the 15 minutes before the view's moment. Pinned (`at`): the state from history at that moment.
-export async function listFleet(opts: { now: Date; at?: Date; db?: Queryable; only?: string }): Promise<FleetResponse> {
+// of the 15 minutes before the view's moment. Live, the facts and verdict each poll recorded (node_summary):
+// one query over small rows, no bundle read. Pinned (`at`): the state from history at that moment.
+// `nodes` narrows the rows to those nodes (live updates send the rows of the nodes just polled).
+export async function listFleet(opts: { now: Date; at?: Date; db?: Queryable; only?: string; nodes?: readonly string[] }): Promise<FleetResponse> {
   const db = opts.db ?? (await getDb());
   const asOf = opts.at ?? opts.now;
-  const [{ rows }, warnings, views] = await Promise.all([
+  const names = opts.only !== undefined ? [opts.only] : (opts.nodes ?? null);
+  const [{ rows }, warnings] = await Promise.all([
     db.query<FleetSqlRow>(
-      `select n.name, n.site, n.tags, s.state, s.last_poll_at, s.last_success_at, s.poll_ms, s.last_error, r.collected_at
+      `select n.name, n.site, n.tags, s.state, s.last_poll_at, s.last_success_at, s.poll_ms, s.last_error,
+              ns.worst_verdict, ns.node_unknown, ns.facts, ns.worst_since,
+              ns.diagnosis->'daemon'->>'version' as daemon_version, ns.diagnosis->'knownIssues' as known_issues,
+              coalesce(s.diagnosed_at = s.last_success_at and ns.facts is not null, false) as recorded
          from nodes n
          left join node_status s on s.node = n.name
-         left join node_raw r on r.node = n.name
-        where $1::text is null or n.name = $1
+         left join node_summary ns on ns.node = n.name
+        where $1::text[] is null or n.name = any($1::text[])
         order by n.name`,
-      [opts.only ?? null],
+      [names],
     ),
-    countWarnings(db, new Date(asOf.getTime() - warningWindowMs), asOf, opts.only),
-    opts.at ? pinnedViews(db, opts) : liveViews(db, opts),
+    countWarnings(db, new Date(asOf.getTime() - warningWindowMs), asOf, names ?? undefined),
   ]);
+  const views = opts.at ? await pinnedViews(db, opts) : await liveViews(db, rows, { now: opts.now, nodes: names });
   const nodes = rows.map((row) => toFleetRow(row, warnings.get(row.name) ?? 0, views.get(row.name), opts.now, opts.at));
   return { source: getFleetSource(), asOf: asOf.toISOString(), pinned: opts.at !== undefined, staleAfterMs: defaultStaleAfterMs, nodes };
 }
@@ -73,33 +87,28 @@ async function pinnedViews(db: Queryable, opts: { now: Date; at?: Date; only?: s
 
 // Live: the facts and verdict each poll stored with its diagnosis (node_summary), when they describe the
 // latest bundle; nodes without them (a store written before facts were stored) are diagnosed on read.
-async function liveViews(db: Queryable, opts: { now: Date; only?: string }): Promise<Map<string, RowView>> {
-  const [{ rows }, peerFaults] = await Promise.all([
-    db.query(
-      `select ns.node, ns.worst_verdict, ns.node_unknown, ns.facts, ns.worst_since, r.collected_at,
-              ns.diagnosis->'daemon'->>'version' as daemon_version, ns.diagnosis->'knownIssues' as known_issues
-         from node_summary ns join node_raw r on r.node = ns.node and r.collected_at = ns.collected_at
-        where ns.facts is not null and ($1::text is null or ns.node = $1)`,
-      [opts.only ?? null],
-    ),
-    db.query<{ node: string; peers: string[] }>(
-      `select node, array_agg(peer order by peer) as peers from peer_verdicts
-        where verdict = any($1::text[]) and ($2::text is null or node = $2) group by node`,
-      [peerFaultVerdicts, opts.only ?? null],
-    ),
-  ]);
-  const faultsOf = new Map(peerFaults.rows.map((r) => [r.node, r.peers]));
+async function liveViews(db: Queryable, rows: readonly FleetSqlRow[], opts: { now: Date; nodes: readonly string[] | null }): Promise<Map<string, RowView>> {
   const out = new Map<string, RowView>();
-  for (const raw of rows) {
-    const r = storedSummarySchema.parse(raw);
-    const signals = { daemonVersion: r.daemon_version, knownIssues: r.known_issues.map((k) => k.id), peerFaults: faultsOf.get(r.node) ?? [] };
-    out.set(r.node, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: r.collected_at.toISOString(), worstSince: r.worst_since?.toISOString() ?? null, hasState: true, signals });
-  }
-  const { rows: missing } = await db.query<{ node: string }>(
-    `select r.node from node_raw r where ($1::text is null or r.node = $1) and not (r.node = any($2::text[]))`,
-    [opts.only ?? null, [...out.keys()]],
+  const unrecorded: string[] = [];
+  // peer-attributable verdicts per node, on peer_verdicts' (verdict, node) index
+  const peerFaults = await db.query<{ node: string; peers: string[] }>(
+    `select node, array_agg(peer order by peer) as peers from peer_verdicts
+      where verdict = any($1::text[]) and ($2::text[] is null or node = any($2::text[])) group by node`,
+    [peerFaultVerdicts, opts.nodes],
   );
-  for (const { node } of missing) {
+  const faultsOf = new Map(peerFaults.rows.map((r) => [r.node, r.peers]));
+  for (const row of rows) {
+    if (!row.recorded) {
+      unrecorded.push(row.name);
+      continue;
+    }
+    const r = storedSummarySchema.parse(row);
+    const signals = { daemonVersion: r.daemon_version, knownIssues: r.known_issues.map((k) => k.id), peerFaults: faultsOf.get(row.name) ?? [] };
+    out.set(row.name, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: r.last_success_at.toISOString(), worstSince: r.worst_since?.toISOString() ?? null, hasState: true, signals });
+  }
+  if (unrecorded.length === 0) return out;
+  const { rows: collected } = await db.query<{ node: string }>(`select distinct node from node_raw_sections where node = any($1::text[])`, [unrecorded]);
+  for (const { node } of collected) {
     const view = (await loadDiagnoses({ now: opts.now, only: node, db })).get(node);
     if (view) out.set(node, fromDiagnosis(view));
   }
@@ -107,12 +116,11 @@ async function liveViews(db: Queryable, opts: { now: Date; only?: string }): Pro
 }
 
 const storedSummarySchema = z.object({
-  node: z.string(),
   worst_verdict: verdictSchema.nullable(),
   node_unknown: z.string().nullable(),
   facts: nodeFactsSchema,
   worst_since: z.coerce.date().nullable(),
-  collected_at: z.coerce.date(),
+  last_success_at: z.coerce.date(),
   daemon_version: z.string().nullable(),
   known_issues: z.array(z.object({ id: z.string() })).nullable().catch(null).transform((k) => k ?? []),
 });
@@ -147,12 +155,12 @@ function worstSinceOf(v: NodeDiagnosisView): string | null {
   return d.peers.filter((p) => p.verdict === d.worst && p.since !== null).map((p) => p.since!).sort()[0] ?? null;
 }
 
-export async function countWarnings(db: Queryable, from: Date, to: Date, only?: string): Promise<Map<string, number>> {
+export async function countWarnings(db: Queryable, from: Date, to: Date, nodes?: readonly string[]): Promise<Map<string, number>> {
   const { rows } = await db.query<{ node: string; n: number }>(
     `select node, count(*)::int as n from liveness_events
-      where msg = 'liveness.scheduler: error writing UDP packet' and at > $1 and at <= $2 and ($3::text is null or node = $3)
+      where msg = 'liveness.scheduler: error writing UDP packet' and at > $1 and at <= $2 and ($3::text[] is null or node = any($3::text[]))
       group by node`,
-    [from, to, only ?? null],
+    [from, to, nodes ?? null],
   );
   return new Map(rows.map((r) => [r.node, r.n]));
 }
@@ -179,7 +187,7 @@ function toFleetRow(row: FleetSqlRow, warnings15m: number, view: RowView | undef
       pollMs: row.poll_ms,
       error,
     },
-    collectedAt: at ? (view?.stateSince ?? null) : (row.collected_at?.toISOString() ?? null),
+    collectedAt: view?.stateSince ?? null,
     link: facts?.link ?? 'unknown',
     warnings15m,
     worstVerdict,

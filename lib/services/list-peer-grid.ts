@@ -1,28 +1,108 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { getDb, type Queryable } from '@/lib/db';
-import { buildPeerGrid } from '@/lib/api/peer-grid-build';
+import { buildPeerGrid, gridInputFromDiagnosis, ownIpsFromFacts, type NodeForGrid } from '@/lib/api/peer-grid-build';
+import { nodeFactsSchema } from '@/lib/api/node-facts';
 import { derivePollFreshness } from '@/lib/api/poll-freshness';
 import type { PeerGridResponse } from '@/lib/api/peer-matrix';
+import { verdictSchema } from '@/lib/api/verdict';
 import { loadDiagnoses } from './load-diagnoses';
 
 // GET /api/peers: node × liveness peer with verdict and warnings, live or at a past moment.
 export async function listPeerGrid(opts: { now: Date; at?: Date; db?: Queryable }): Promise<PeerGridResponse> {
+  if (!opts.at) return (await livePeerGrid({ now: opts.now, db: opts.db })).grid;
   const db = opts.db ?? (await getDb());
-  const asOf = opts.at ?? opts.now;
-  const [diagnoses, status] = await Promise.all([
-    loadDiagnoses({ now: opts.now, at: opts.at, db }),
-    db.query<{ node: string; state: 'pending' | 'ok' | 'error' | 'host-key-changed'; last_poll_at: Date | null; last_success_at: Date | null }>(
-      'select node, state, last_poll_at, last_success_at from node_status',
-    ),
-  ]);
-  const statusOf = new Map(status.rows.map((s) => [s.node, s]));
-  const nodes = [...diagnoses].map(([name, view]) => {
-    const s = statusOf.get(name);
-    // Pinned views are history: a recorded state is what held then. Live views need a fresh poll.
-    const fresh = opts.at
-      ? view.state !== null
-      : derivePollFreshness({ storedState: s?.state ?? null, lastPollAt: s?.last_poll_at ?? null, lastSuccessAt: s?.last_success_at ?? null }, opts.now).state === 'ok';
-    return { name, state: view.state, diagnosis: view.diagnosis, fresh };
+  const at = opts.at;
+  const diagnoses = await loadDiagnoses({ now: opts.now, at, db });
+  // Pinned views are history: a recorded state is what held then.
+  const nodes = [...diagnoses].map(([name, view]) => gridInputFromDiagnosis(name, view.state, view.diagnosis, view.state !== null));
+  return buildPeerGrid(nodes, at.toISOString(), true);
+}
+
+const nodeRowSchema = z.object({
+  name: z.string(),
+  state: z.enum(['pending', 'ok', 'error', 'host-key-changed']).nullable(),
+  last_poll_at: z.date().nullable(),
+  last_success_at: z.date().nullable(),
+  recorded: z.boolean(),
+  facts: nodeFactsSchema.nullable().catch(null),
+  verdicts_version: z.coerce.number().nullable(),
+  content_key: z.string().nullable(),
+});
+const verdictRowSchema = z.object({ node: z.string(), peer: z.string(), local_ip: z.string(), verdict: verdictSchema, warnings: z.number().int() });
+
+export interface LivePeerGrid {
+  /** changes whenever anything the grid shows changes (a verdict row, a node's facts, a node's freshness) */
+  version: string;
+  grid: PeerGridResponse;
+}
+
+// The grid as last built, by version: every viewer and every live update of this process shares it.
+interface BuiltGrid {
+  version: string;
+  grid: PeerGridResponse;
+}
+const holder = globalThis as unknown as { __fnhPeerGrid?: BuiltGrid & { db: Queryable } };
+
+/**
+ * The live grid and its version. One small query decides the version (status, summary version per node);
+ * the verdict rows (compact: peer, local IP, verdict, warnings; no evidence) are read only when it changed.
+ * With `ifNoneMatch` equal to the version, no grid is built: `grid` is null (the browser has it).
+ */
+export async function livePeerGrid(opts: { now: Date; db?: Queryable }): Promise<LivePeerGrid>;
+export async function livePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }>;
+export async function livePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch?: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }> {
+  const db = opts.db ?? (await getDb());
+  const { rows } = await db.query(
+    `select n.name, s.state, s.last_poll_at, s.last_success_at, ns.facts, ns.verdicts_version, ns.content_key,
+            coalesce(s.diagnosed_at = s.last_success_at and ns.diagnosis is not null, false) as recorded
+       from nodes n left join node_status s on s.node = n.name left join node_summary ns on ns.node = n.name
+      order by n.name`,
+  );
+  const nodes = rows.map((raw) => {
+    const r = nodeRowSchema.parse(raw);
+    const fresh = derivePollFreshness({ storedState: r.state, lastPollAt: r.last_poll_at, lastSuccessAt: r.last_success_at }, opts.now).state === 'ok';
+    return { ...r, fresh };
   });
-  return buildPeerGrid(nodes, asOf.toISOString(), opts.at !== undefined);
+  const hash = createHash('sha256');
+  // A node diagnosed on read (no recorded diagnosis) changes with every poll: its poll time is part of the version.
+  for (const n of nodes) hash.update(`${n.name}\u0000${n.fresh ? 1 : 0}\u0000${n.recorded ? `${n.verdicts_version}\u0000${n.content_key}` : `-${n.last_success_at?.getTime() ?? ''}`}\n`);
+  const version = `"pg-${hash.digest('base64url').slice(0, 22)}"`;
+  if (opts.ifNoneMatch !== undefined && opts.ifNoneMatch === version) return { version, grid: null };
+  const asOf = opts.now.toISOString();
+  const cached = holder.__fnhPeerGrid;
+  if (cached && cached.version === version && cached.db === db) return { version, grid: { ...cached.grid, asOf } };
+
+  const recorded = nodes.filter((n) => n.recorded).map((n) => n.name);
+  const { rows: verdictRows } = await db.query(
+    `select node, peer, local_ip, verdict, warnings from peer_verdicts where node = any($1::text[]) order by node, peer`,
+    [recorded],
+  );
+  const peersOf = new Map<string, NodeForGrid['peers'][number][]>();
+  for (const raw of verdictRows) {
+    const v = verdictRowSchema.parse(raw);
+    const list = peersOf.get(v.node);
+    const cell = { peer: v.peer, localIP: v.local_ip, verdict: v.verdict, warnings: v.warnings };
+    if (list) list.push(cell);
+    else peersOf.set(v.node, [cell]);
+  }
+  // Nodes with a bundle but no diagnosis recorded with it (a store written by an older version): diagnosed on read.
+  const unrecorded = nodes.filter((n) => !n.recorded).map((n) => n.name);
+  const { rows: collected } = unrecorded.length
+    ? await db.query<{ node: string }>(`select distinct node from node_raw_sections where node = any($1::text[])`, [unrecorded])
+    : { rows: [] };
+  const onRead = new Set(collected.map((r) => r.node));
+  const inputs: NodeForGrid[] = [];
+  for (const n of nodes) {
+    if (n.recorded) {
+      inputs.push({ name: n.name, ownIps: ownIpsFromFacts(n.facts?.dz0Addresses ?? []), peers: peersOf.get(n.name) ?? [], fresh: n.fresh });
+      continue;
+    }
+    const view = onRead.has(n.name) ? (await loadDiagnoses({ now: opts.now, only: n.name, db })).get(n.name) : undefined;
+    inputs.push(gridInputFromDiagnosis(n.name, view?.state ?? null, view?.diagnosis ?? null, n.fresh));
+  }
+  const grid = { ...buildPeerGrid(inputs, asOf, false), version };
+  holder.__fnhPeerGrid = { version, grid, db };
+  return { version, grid };
 }

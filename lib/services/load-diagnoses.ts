@@ -4,7 +4,9 @@ import { knownIssueMatchSchema } from '@/lib/known-issues';
 import type { EventLike } from '@/lib/diagnosis/sessions';
 import { z } from 'zod';
 import { getDb, type Queryable } from '@/lib/db';
-import { bundleSchema, requiredSections, type Bundle } from '@/lib/bundle/types';
+import { requiredSections, type Bundle } from '@/lib/bundle/types';
+import { restateAt } from '@/lib/storage/verdict-row';
+import { loadLatestBundles } from './raw-sections';
 import { diagnose, DEFAULT_WINDOW_MS } from '@/lib/diagnosis/diagnose';
 import { pollFreshness } from '@/lib/diagnosis/freshness';
 import { verdicts, worstVerdict, type NodeDiagnosis, type PeerVerdict, type StructuredEvidence } from '@/lib/diagnosis/types';
@@ -13,6 +15,7 @@ import { normalizeBundle } from '@/lib/model/normalize';
 import { defaultStaleAfterMs } from '@/lib/api/poll-freshness';
 import { tunnelLinkState } from '@/lib/api/summarize-state';
 import { loadNodeStateAt } from './load-node-state-at';
+import type { StoredPollState } from '@/lib/diagnosis/freshness';
 
 export interface NodeDiagnosisView {
   /** the normalized state the diagnosis read; null when there is none for this moment */
@@ -28,31 +31,36 @@ export interface NodeDiagnosisView {
 
 
 // The diagnosis (lib/diagnosis) of every node, live or at a past moment:
-// - live: the latest raw bundle, normalized, with the stored liveness events of the window and the poll's freshness;
+// - live: the diagnosis the poll recorded with its latest bundle (node_summary, peer_verdicts, restated at that
+//   poll's moment), or the latest raw bundle normalized and diagnosed with the stored log when none was recorded;
 // - pinned (`at`): the change-only state history in effect at `at` with the events of the window before it.
-// Computed on read so it always matches what the pages show next to it.
 export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string; db?: Queryable }): Promise<Map<string, NodeDiagnosisView>> {
   const db = opts.db ?? (await getDb());
   const asOf = opts.at ?? opts.now;
   const { rows } = await db.query<{
     name: string;
-    state: 'pending' | 'ok' | 'error' | 'host-key-changed' | null;
+    state: StoredPollState | null;
     last_success_at: Date | null;
     last_error: { message?: unknown } | null;
-    bundle: unknown;
-    /** true when the poll that stored this bundle also recorded its diagnosis (peer_verdicts) */
-    recorded: boolean;
+    /** the moment of the diagnosis recorded with the latest bundle; null when none was */
+    recorded_at: Date | null;
     node_unknown: string | null;
     node_level: unknown;
   }>(
-    `select n.name, s.state, s.last_success_at, s.last_error, r.bundle,
-            coalesce(ns.collected_at = r.collected_at, false) as recorded, ns.node_unknown, ns.diagnosis as node_level
-       from nodes n left join node_status s on s.node = n.name left join node_raw r on r.node = n.name
-       left join node_summary ns on ns.node = n.name
+    `select n.name, s.state, s.last_success_at, s.last_error,
+            case when s.diagnosed_at = s.last_success_at and ns.diagnosis is not null then s.diagnosed_at end as recorded_at,
+            ns.node_unknown, ns.diagnosis as node_level
+       from nodes n left join node_status s on s.node = n.name left join node_summary ns on ns.node = n.name
       where $1::text is null or n.name = $1 order by n.name`,
     [opts.only ?? null],
   );
-  const stored = opts.at ? new Map<string, PeerVerdict[]>() : await loadRecordedVerdicts(db, rows.filter((r) => r.recorded).map((r) => r.name));
+  const bundles = opts.at ? new Map<string, Bundle>() : await loadLatestBundles(db, opts.only ? [opts.only] : undefined);
+  const stored = opts.at
+    ? new Map<string, PeerVerdict[]>()
+    : await loadRecordedVerdicts(
+        db,
+        new Map(rows.filter((r) => r.recorded_at !== null).map((r) => [r.name, r.recorded_at!.toISOString()])),
+      );
   // The nodes diagnosed here (pinned: all; live: those without a recorded diagnosis of their latest bundle)
   // read the stored log exactly as the agent's ingest does, so a view and the ingest cannot disagree.
   const eventsOf = (node: string): Promise<EventLike[]> => loadSessionEvents(db, node, asOf, DEFAULT_WINDOW_MS);
@@ -79,8 +87,8 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       out.set(row.name, { state: past.state, issues: [], diagnosis: diagnose(state, { earlierEvents: await eventsOf(row.name) }), stateSince: past.since.toISOString(), missing: null });
       continue;
     }
-    const bundle = bundleSchema.safeParse(row.bundle);
-    if (!bundle.success) {
+    const bundle = bundles.get(row.name);
+    if (!bundle) {
       out.set(row.name, { state: null, issues: [], diagnosis: null, stateSince: null, missing: 'nothing collected from this node yet' });
       continue;
     }
@@ -93,7 +101,7 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       opts.now,
       defaultStaleAfterMs,
     );
-    const state = normalizedState(row.name, bundle.data);
+    const state = normalizedState(row.name, bundle);
     // The agent records each poll's diagnosis (with sessions remembered from the whole stored log); use it
     // when it describes this very bundle, and diagnose on read otherwise.
     const recorded = stored.get(row.name);
@@ -102,7 +110,7 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       recorded && nodeLevel?.success
         ? {
             node: row.name,
-            collectedAt: bundle.data.meta.collectedAt,
+            collectedAt: bundle.meta.collectedAt,
             nodeUnknown: freshness.fresh ? row.node_unknown : freshness.reason,
             peers: recorded,
             // the findings were judged on fresh data; a stale node shows none of them as current
@@ -119,7 +127,7 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       state,
       issues: state.issues.map((i) => `${i.section}: ${i.message}`),
       diagnosis,
-      stateSince: bundle.data.meta.collectedAt,
+      stateSince: bundle.meta.collectedAt,
       missing: null,
     });
   }
@@ -139,6 +147,9 @@ const recordedRowSchema = z.object({
   evidence: z.array(z.string()),
   details: z.record(z.string(), z.unknown()),
   since: z.date().nullable(),
+  /** the window end the stored evidence names (null: rows written before it was stored, see diagnosed_at) */
+  window_end: z.date().nullable(),
+  diagnosed_at: z.date(),
 });
 
 // node_summary.diagnosis, written by recordDiagnosis from the same NodeDiagnosis (shapes: lib/diagnosis/types.ts)
@@ -149,18 +160,21 @@ const storedNodeLevelSchema = z.object({
   knownIssues: z.array(knownIssueMatchSchema).default([]),
 });
 
-async function loadRecordedVerdicts(db: Queryable, nodes: string[]): Promise<Map<string, PeerVerdict[]>> {
+// Each node's recorded verdicts, restated at the moment of its latest poll (`momentOf`, ISO): a row is
+// rewritten only when it changed, so its evidence names the window of the poll that last wrote it.
+async function loadRecordedVerdicts(db: Queryable, momentOf: ReadonlyMap<string, string>): Promise<Map<string, PeerVerdict[]>> {
   const out = new Map<string, PeerVerdict[]>();
-  if (nodes.length === 0) return out;
+  if (momentOf.size === 0) return out;
   const { rows } = await db.query(
-    `select node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, since
+    `select node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, since, window_end, diagnosed_at
        from peer_verdicts where node = any($1::text[]) order by node, peer`,
-    [nodes],
+    [[...momentOf.keys()]],
   );
   for (const raw of rows) {
     const r = recordedRowSchema.parse(raw);
     const list = out.get(r.node) ?? [];
-    list.push({
+    const moment = momentOf.get(r.node)!;
+    list.push(restateAt({
       peer: r.peer,
       interface: r.interface,
       localIP: r.local_ip,
@@ -171,7 +185,7 @@ async function loadRecordedVerdicts(db: Queryable, nodes: string[]): Promise<Map
       // written by recordDiagnosis from a StructuredEvidence; the API re-validates the parts it shows
       details: r.details as unknown as StructuredEvidence,
       since: r.since?.toISOString() ?? null,
-    });
+    }, (r.window_end ?? r.diagnosed_at).toISOString(), moment));
     out.set(r.node, list);
   }
   return out;

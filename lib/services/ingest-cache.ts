@@ -1,0 +1,45 @@
+import 'server-only';
+import type { RawSection, SectionName } from '@/lib/bundle/types';
+import type { RecordedPrior } from './record-diagnosis';
+import { rawSectionKey } from './raw-sections';
+
+/** What one agent last stored for a node: the next poll compares with it instead of reading it back. */
+export interface NodeIngestMemory {
+  prior: RecordedPrior;
+  /** hash of the node's latest recorded state (node_state_history), null when none */
+  stateHash: string | null;
+  /** each stored section with its content key (section null: only the key is known, read from the store) */
+  sections: Map<SectionName, { section: RawSection | null; key: string }>;
+}
+
+/**
+ * One per agent, like the NormalizeCache. Ingest's write transaction checks that node_status.diagnosed_at
+ * still is what this memory says (another agent may have polled the node meanwhile, e.g. across a lease
+ * handover); when it is not, the memory is dropped and the poll is stored again from what the store holds.
+ */
+export class IngestCache {
+  private readonly nodes = new Map<string, NodeIngestMemory>();
+
+  get(node: string): NodeIngestMemory | undefined {
+    return this.nodes.get(node);
+  }
+
+  set(node: string, memory: NodeIngestMemory): void {
+    this.nodes.set(node, memory);
+  }
+
+  forget(node: string): void {
+    this.nodes.delete(node);
+  }
+
+  /** The content key of a section, without hashing it again when it is the output held before. */
+  sectionKey(node: string, name: SectionName, s: RawSection): string {
+    const held = this.nodes.get(node)?.sections.get(name);
+    if (held?.section && held.section.stdout === s.stdout && held.section.stderr === s.stderr && held.section.exitCode === s.exitCode && held.section.truncated === s.truncated) return held.key;
+    return rawSectionKey(s);
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+}
