@@ -45,6 +45,7 @@ export function AuditDetails({ record }: { record: AuditRecord }) {
       return <p>refused {e.action}: another remediation was running{e.heldByRunId ? ` (${e.heldByRunId})` : ''}</p>;
     case 'remediation.skipped':
     case 'remediation.outcome-unknown':
+    case 'remediation.refused':
       return <p>{e.action}: {e.why}</p>;
     case 'user.created':
       return <p>created {e.username} as {e.role} (via {e.via})</p>;

@@ -44,3 +44,13 @@ export interface NodeHealth {
   /** whether the node is in the inventory */
   exists(node: string): Promise<boolean>;
 }
+
+/**
+ * Where a node's remediation runs, for a process that runs none itself (a dashboard without an agent):
+ * on the agent holding the node's lease. Preview and verification still use RemoteExecutor and
+ * NodeHealth as they are; only the place the commands run changes.
+ */
+export interface NodePlacement {
+  /** null when an agent can take the node's work now; otherwise why not, in words for the operator */
+  refusal(node: string): Promise<string | null>;
+}

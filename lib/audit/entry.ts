@@ -84,6 +84,8 @@ export const auditEntrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('remediation.outcome-unknown'), ...runRef, why: z.string() }),
   z.object({ type: z.literal('remediation.conflict'), ...runRef, heldByRunId: z.string().nullable() }),
   z.object({ type: z.literal('remediation.skipped'), ...runRef, why: z.string() }),
+  /** a request no agent could take (no live agent holds the node's lease): nothing was recorded to run */
+  z.object({ type: z.literal('remediation.refused'), action: z.string(), params: runRef.params, reason: z.string(), alertUrl: z.string().nullable(), why: z.string() }),
 ]);
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type AuditType = AuditEntry['type'];

@@ -1,22 +1,35 @@
 import 'server-only';
-import { getDb } from '../db';
+import { getDb, type Db } from '../db';
 import { AppError } from '../errors';
 import { authorize } from './auth-request';
+import type { UserRow } from './auth-users';
 import { decideBatch } from './remediation-decide';
+import type { Clock } from './remediation-execute';
 import { getBatch, listBatches, type BatchWithRuns } from './remediation-get';
 import { previewRemediation, type Preview } from './remediation-preview';
 import { closeOrphanedIntents } from './remediation-recover';
+import { processDispatchSignals, relayRuntime } from './remediation-relay';
+import { expireStaleDispatches } from './remediation-relay-batch';
+import { startRelayedBatch } from './remediation-relay-start';
 import { requestRemediation } from './remediation-request';
-import { getRemediationRuntime } from './remediation-runtime';
-import { startBatch } from './remediation-start';
+import { findRemediationRuntime, type RemediationRuntime } from './remediation-runtime';
+import type { DispatchSignals } from './remediation-signals';
+import { startBatch, type Started } from './remediation-start';
 
 // What the /api/actions route handlers call. Every entry point authorizes on the server first.
+// A process whose agent registered a runtime (the embedded single-process default) runs actions over its
+// own SSH connections; any other (FNH_AGENT=off, or an embedded agent sharing the fleet by leases)
+// relays them to the agent holding each node's lease (remediation-relay.ts).
 
 const clock = () => new Date();
 
+function runtimeFor(db: Db): RemediationRuntime {
+  return findRemediationRuntime() ?? relayRuntime(db, { signals: processDispatchSignals() });
+}
+
 export async function previewRequest(request: Request, body: unknown): Promise<Preview> {
   const user = await authorize(request, 'remediation.preview');
-  return previewRemediation(getRemediationRuntime(), user, body);
+  return previewRemediation(runtimeFor(await getDb()), user, body);
 }
 
 export interface Submitted {
@@ -31,17 +44,29 @@ export interface Submitted {
 export async function submitRequest(request: Request, body: unknown): Promise<Submitted> {
   const user = await authorize(request, 'remediation.request');
   const db = await getDb();
-  const rt = getRemediationRuntime();
-  await closeOrphanedIntents(db, clock());
-  const req = await requestRemediation(db, rt, user, body, clock());
+  return submitAs(db, runtimeFor(db), user, body, { clock, signals: processDispatchSignals() });
+}
+
+export interface SubmitContext {
+  clock: Clock;
+  /** where a relaying process hears back from lease holders */
+  signals: DispatchSignals;
+  pickupMs?: number;
+}
+
+/** submitRequest after authorization: the whole path of a request, embedded or relayed (tests call it directly). */
+export async function submitAs(db: Db, rt: RemediationRuntime, user: UserRow, body: unknown, ctx: SubmitContext): Promise<Submitted> {
+  await sweepRemediation(db, ctx.clock());
+  const req = await requestRemediation(db, rt, user, body, ctx.clock());
   let completion: Promise<void> = Promise.resolve();
   let conflict: AppError | undefined;
   if (!req.replayed && req.batch.state === 'ready') {
-    const started = await startBatch(db, rt, req.batch.id, clock);
+    const started = await start(db, rt, req.batch.id, ctx);
     completion = started.completion;
     if (started.first.kind === 'conflict') {
       conflict = new AppError('conflict', `another remediation is running on ${started.first.run.node}`, { batchId: req.batch.id, heldByRunId: started.first.heldByRunId });
     }
+    if (started.first.kind === 'refused') throw new AppError('unprocessable', started.first.why, { batchId: req.batch.id });
   }
   return { result: { ...(await getBatch(db, req.batch.id)), replayed: req.replayed }, completion, conflict };
 }
@@ -49,17 +74,32 @@ export async function submitRequest(request: Request, body: unknown): Promise<Su
 export async function decideRequest(request: Request, batchId: string, body: unknown): Promise<Submitted> {
   const user = await authorize(request, 'remediation.approve');
   const db = await getDb();
-  const decided = await decideBatch(db, user, batchId, body, clock());
+  return decideAs(db, runtimeFor(db), user, batchId, body, { clock, signals: processDispatchSignals() });
+}
+
+export async function decideAs(db: Db, rt: RemediationRuntime, user: UserRow, batchId: string, body: unknown, ctx: SubmitContext): Promise<Submitted> {
+  const decided = await decideBatch(db, user, batchId, body, ctx.clock());
   if (decided.batch.state !== 'approved') return { result: { ...decided, replayed: false }, completion: Promise.resolve() };
-  const started = await startBatch(db, getRemediationRuntime(), batchId, clock);
+  const started = await start(db, rt, batchId, ctx);
+  if (started.first.kind === 'refused') throw new AppError('unprocessable', `approved, but ${started.first.why}`, { batchId });
   const conflict = started.first.kind === 'conflict' ? new AppError('conflict', `approved, but another remediation is running on ${started.first.run.node}`, { batchId }) : undefined;
   return { result: { ...(await getBatch(db, batchId)), replayed: false }, completion: started.completion, conflict };
+}
+
+function start(db: Db, rt: RemediationRuntime, batchId: string, ctx: SubmitContext): Promise<Started> {
+  return rt.placement ? startRelayedBatch(db, batchId, ctx.clock, { signals: ctx.signals, pickupMs: ctx.pickupMs }) : startBatch(db, rt, batchId, ctx.clock);
+}
+
+/** Orphaned intents and stored work nobody took: any process closes them when it looks (audited). */
+async function sweepRemediation(db: Db, now: Date): Promise<void> {
+  await closeOrphanedIntents(db, now);
+  await expireStaleDispatches(db, now);
 }
 
 export async function listRequest(request: Request, filter: { node?: string; awaitingApproval?: boolean; limit?: number }): Promise<BatchWithRuns[]> {
   await authorize(request, 'fleet.view');
   const db = await getDb();
-  await closeOrphanedIntents(db, clock());
+  await sweepRemediation(db, clock());
   return listBatches(db, { limit: filter.limit ?? 50, node: filter.node, awaitingApproval: filter.awaitingApproval });
 }
 

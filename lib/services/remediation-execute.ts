@@ -5,7 +5,7 @@ import { capResult, type CappedResult } from '../actions/output';
 import type { NodeEvidence } from '../actions/ports';
 import type { ActionDefinition } from '../actions/types';
 import { judgeVerification, type Verification } from '../actions/verify';
-import type { Db } from '../db';
+import type { Db, Queryable } from '../db';
 import { AppError } from '../errors';
 import { appendAudit } from './audit-append';
 import type { RemediationRuntime } from './remediation-runtime';
@@ -25,7 +25,19 @@ export type Clock = () => Date;
 
 export type ClaimResult = { kind: 'claimed'; run: RunRow } | { kind: 'conflict'; run: RunRow; heldByRunId: string | null } | { kind: 'gone' };
 
-export async function claimRun(db: Db, rt: RemediationRuntime, batch: BatchRow, run: RunRow, clock: Clock): Promise<ClaimResult> {
+export interface ClaimOptions {
+  /**
+   * Runs inside the claim's transaction, after the run was marked running and before the intent: false
+   * rolls the claim back (`gone`). A relayed run takes its dispatch here, so taking it, the claim and the
+   * intent commit together (remediation-dispatch.ts).
+   */
+  within?: (tx: Queryable) => Promise<boolean>;
+}
+
+/** Thrown inside the claim's transaction to roll it back when `within` says no. */
+class ClaimWithdrawn extends Error {}
+
+export async function claimRun(db: Db, rt: RemediationRuntime, batch: BatchRow, run: RunRow, clock: Clock, opts: ClaimOptions = {}): Promise<ClaimResult> {
   const action = requireAction(batch.action);
   const before = await readEvidence(rt, run.node);
   const now = clock();
@@ -39,6 +51,7 @@ export async function claimRun(db: Db, rt: RemediationRuntime, batch: BatchRow, 
       );
       const row = upd.rows[0];
       if (!row) return undefined;
+      if (opts.within && !(await opts.within(tx))) throw new ClaimWithdrawn();
       await appendAudit(tx, {
         at: now,
         actor: actorOf(batch),
@@ -56,6 +69,7 @@ export async function claimRun(db: Db, rt: RemediationRuntime, batch: BatchRow, 
     });
     return claimed ? { kind: 'claimed', run: claimed } : { kind: 'gone' };
   } catch (err) {
+    if (err instanceof ClaimWithdrawn) return { kind: 'gone' };
     if (!isUniqueViolation(err)) throw err;
     return recordConflict(db, batch, run, clock());
   }

@@ -11,8 +11,8 @@ import type { RemediationRuntime } from './remediation-runtime';
 // approval even older. The run re-reads it as its first command (render.ts) and stops if it changed.
 
 /** The status read is small and local: a short timeout and a small cap. */
-const statusReadTimeoutMs = 10_000;
-const statusReadMaxBytes = 64 * 1024;
+export const statusReadTimeoutMs = 10_000;
+export const statusReadMaxBytes = 64 * 1024;
 
 export type NodeCommands =
   | { ok: true; commands: RenderedCommand[]; params: Record<string, ParamValue>; /** why these commands, when read from the node */ chosenBecause: string | null }

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../canonical-json';
 import { findAction } from '../actions/catalog';
 import { validateParams, type RenderedCommand } from '../actions/render';
-import { remediationRequestSchema } from '../actions/request';
+import type { ParamValue } from '../actions/params';
+import type { NodePlacement } from '../actions/ports';
+import { remediationRequestSchema, type RemediationRequestInput } from '../actions/request';
 import { hasRole } from '../auth/roles';
 import type { Db } from '../db';
 import { AppError } from '../errors';
@@ -41,11 +43,18 @@ export async function requestRemediation(db: Db, rt: RemediationRuntime, user: U
   if (replay) return sameRequestOrConflict(db, replay, input.action, valid.params, input.nodes);
 
   for (const node of input.nodes) if (!(await rt.health.exists(node))) throw new AppError('not_found', `unknown node ${node}`);
-  const recent = await db.query<{ n: number }>('select count(*)::int as n from remediation_batches where requested_by = $1 and created_at > $2', [
-    user.username,
-    new Date(now.getTime() - 60_000),
-  ]);
+  // Refused requests count too (one audit record per node, all at the request's moment).
+  const minuteAgo = new Date(now.getTime() - 60_000);
+  const recent = await db.query<{ n: number }>(
+    `select (select count(*)::int from remediation_batches where requested_by = $1 and created_at > $2)
+          + (select count(distinct at)::int from audit_log where actor = $1 and type = 'remediation.refused' and at > $3) as n`,
+    [user.username, minuteAgo, minuteAgo.toISOString()],
+  );
   if ((recent.rows[0]?.n ?? 0) >= requestsPerMinute) throw new AppError('rate_limited', `at most ${requestsPerMinute} remediation requests per minute`);
+
+  // A process that runs no agent hands each node to the agent holding its lease: without one, refuse now
+  // (before any read of the node), and keep the refusal in the audit log.
+  if (rt.placement) await refuseWithoutPlacement(db, rt.placement, user, input, action.id, valid.params, now);
 
   // Each node's exact commands, recorded with the request (an action may choose them by the node's mode).
   const planned = new Map<string, RenderedCommand[]>();
@@ -102,6 +111,35 @@ export async function requestRemediation(db: Db, rt: RemediationRuntime, user: U
     return sameRequestOrConflict(db, again, input.action, valid.params, input.nodes);
   }
   return { ...(await getBatch(db, batchId)), replayed: false };
+}
+
+async function refuseWithoutPlacement(
+  db: Db,
+  placement: NodePlacement,
+  user: UserRow,
+  input: RemediationRequestInput,
+  action: string,
+  params: Record<string, ParamValue>,
+  now: Date,
+): Promise<void> {
+  const refusals: string[] = [];
+  for (const node of input.nodes) {
+    const why = await placement.refusal(node);
+    if (why) refusals.push(why);
+  }
+  if (refusals.length === 0) return;
+  const why = refusals.length === 1 ? refusals[0]! : `${refusals.length} of the ${input.nodes.length} nodes have no live lease holder: ${refusals.join('; ')}`;
+  await db.transaction(async (tx) => {
+    for (const node of input.nodes) {
+      await appendAudit(tx, {
+        at: now,
+        actor: { username: user.username, role: user.role },
+        node,
+        entry: { type: 'remediation.refused', action, params, reason: input.reason, alertUrl: input.alertUrl, why },
+      });
+    }
+  });
+  throw new AppError('unprocessable', why, refusals.length > 1 ? refusals : undefined);
 }
 
 async function findByKey(db: Db, username: string, key: string): Promise<BatchRow | undefined> {

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '../db';
+import type { Db, Queryable } from '../db';
 import { appendAudit } from './audit-append';
 import { claimRun, executeClaimedRun, actorOf, type ClaimResult, type Clock } from './remediation-execute';
 import { getBatch } from './remediation-get';
@@ -7,8 +7,11 @@ import type { RemediationRuntime } from './remediation-runtime';
 import { runRef, type BatchRow, type RunRow } from './remediation-rows';
 
 export interface Started {
-  /** what happened to the first node, known before the response is sent (a conflict is a 409 at once) */
-  first: ClaimResult | { kind: 'not-startable' };
+  /**
+   * what happened to the first node, known before the response is sent (a conflict is a 409 at once;
+   * `refused`: relayed to a lease holder that did not take it, see remediation-relay-start.ts)
+   */
+  first: ClaimResult | { kind: 'not-startable' } | { kind: 'refused'; run: RunRow; why: string };
   /** the rest of the batch: the first node's commands, re-poll and outcome, then the next nodes */
   completion: Promise<void>;
 }
@@ -55,15 +58,22 @@ async function continueBatch(db: Db, rt: RemediationRuntime, batch: BatchRow, fi
 async function skipRuns(db: Db, batch: BatchRow, runs: RunRow[], stoppedBy: ClaimResult, now: Date): Promise<void> {
   if (runs.length === 0) return;
   const stoppedNode = stoppedBy.kind === 'gone' ? 'a previous node' : stoppedBy.run.node;
-  const why = `stopped: the remediation on ${stoppedNode} did not succeed and verify`;
-  await db.transaction(async (tx) => {
-    for (const run of runs) {
-      await tx.query(`update remediation_runs set state = 'skipped', finished_at = $2, summary = $3 where id = $1 and state = 'pending'`, [run.id, now, why]);
-      await appendAudit(tx, { at: now, actor: actorOf(batch), node: run.node, entry: { type: 'remediation.skipped', ...runRef(batch, run), why } });
-    }
-  });
+  await db.transaction((tx) => skipRunsWithin(tx, batch, runs, stoppedWhy(stoppedNode), now));
 }
 
-async function finishBatch(db: Db, batchId: string): Promise<void> {
+export function stoppedWhy(stoppedNode: string): string {
+  return `stopped: the remediation on ${stoppedNode} did not succeed and verify`;
+}
+
+/** Marks pending runs skipped, each with its audit record, in the caller's transaction. */
+export async function skipRunsWithin(tx: Queryable, batch: BatchRow, runs: readonly RunRow[], why: string, now: Date): Promise<void> {
+  for (const run of runs) {
+    const upd = await tx.query(`update remediation_runs set state = 'skipped', finished_at = $2, summary = $3 where id = $1 and state = 'pending' returning id`, [run.id, now, why]);
+    if (upd.rows.length === 0) continue;
+    await appendAudit(tx, { at: now, actor: actorOf(batch), node: run.node, entry: { type: 'remediation.skipped', ...runRef(batch, run), why } });
+  }
+}
+
+export async function finishBatch(db: Queryable, batchId: string): Promise<void> {
   await db.query(`update remediation_batches set state = 'done' where id = $1 and state = 'running'`, [batchId]);
 }
