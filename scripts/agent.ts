@@ -11,6 +11,7 @@ import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from '../agents/poller/poller';
 import { DEFAULT_BYTE_BUDGET, MiB } from '../agents/ssh/byte-budget';
 import { DEFAULT_LEASE_MS } from '../agents/lease/lease-keeper';
 import { leaseOptionsFor, parseAgentId, parseLeaseMode } from '../agents/lease/lease-mode';
+import { wireAgentRemediation } from '../agents/remediation/wire';
 
 const { values: args } = parseArgs({
   options: {
@@ -79,6 +80,8 @@ async function main(): Promise<number> {
     },
     lease,
   });
+  // With leases: runs the actions any dashboard stored for the nodes this agent holds (agents/remediation).
+  await wireAgentRemediation(agent, db);
   console.log(
     agent.lease
       ? `agent ${agent.lease.agentId}: sharing ${inventory.nodes.length} nodes from ${path.resolve(args.inventory)} through leases of ${leaseMs} ms`

@@ -1,0 +1,221 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../lib/db';
+import type { Db } from '../../lib/db/types';
+import { AppError } from '../../lib/errors';
+import { parseAuditBody } from '../../lib/services/audit-list';
+import { verifyAuditLog } from '../../lib/services/audit-verify';
+import type { UserRow } from '../../lib/services/auth-users';
+import { submitAs, type SubmitContext } from '../../lib/services/remediation-api';
+import { getBatch, type BatchWithRuns } from '../../lib/services/remediation-get';
+import { previewRemediation } from '../../lib/services/remediation-preview';
+import { relayRuntime } from '../../lib/services/remediation-relay';
+import { findRemediationRuntime, type RemediationRuntime } from '../../lib/services/remediation-runtime';
+import { DispatchSignals } from '../../lib/services/remediation-signals';
+import { postgresAvailable, startTempPostgres, type TempPostgres } from '../lease/testing/temp-postgres';
+import { startSimFleet, type SimFleet } from '../sim/fleet';
+import { nodeName } from '../sim/scenarios';
+
+// Actions from any dashboard, for real (issue 13): a PostgreSQL server started here, a simulated fleet
+// over SSH, two `npm run agent` processes sharing it through leases, and this test process as a dashboard
+// started with FNH_AGENT=off (no agent, no SSH: the relay runtime its route handlers use). An action runs
+// on the node's lease holder and is verified; the lease holder SIGKILLed in the middle of a run leaves an
+// intent that the surviving agent closes as outcome-unknown; with no live agent, a request is refused at
+// once, audited.
+
+const NODES = 6;
+const LEASE_MS = 4_000;
+const INTERVAL_MS = 1_000;
+const seed = 'dfw-mn-bm1';
+/** healthy and connected with -a: its reconnect must keep -a */
+const allocated = nodeName(1);
+
+interface AgentProcess {
+  id: string;
+  child: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+let pg: TempPostgres;
+let db: Db;
+let dir: string;
+let fleet: SimFleet;
+let signals: DispatchSignals;
+let dashboard: RemediationRuntime;
+let ctx: SubmitContext;
+const agents = new Map<string, AgentProcess>();
+const operator = (username: string): UserRow => ({ id: `u-${username}`, username, role: 'operator', source: 'local', disabled: false });
+let keyN = 0;
+const key = () => `dash-${++keyN}-${Date.now()}`;
+const restart = (node: string) => ({ action: 'restart-doublezerod', nodes: [node], reason: 'stale sessions after reconnect', idempotencyKey: key() });
+
+function startAgentProcess(id: string): AgentProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: pg.url, NODE_ENV: 'production' };
+  delete env.FNH_DATA_DIR;
+  delete env.FNH_LEASES;
+  // Exactly what `npm run agent` runs, without npm in between (so the pid is the agent's).
+  const child = spawn(
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', fleet.inventoryPath, '--interval', String(INTERVAL_MS), '--timeout', '5000', '--lease-ms', String(LEASE_MS), '--agent-id', id],
+    { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const agent = { id, child, output, exited };
+  agents.set(id, agent);
+  return agent;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const logs = [...agents.values()].map((a) => `--- ${a.id}\n${a.output.join('').slice(-3000)}`).join('\n');
+      throw new Error(`timed out waiting for ${what}\n${logs}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function holderOf(node: string): Promise<string> {
+  const { rows } = await db.query<{ agent_id: string }>(`select agent_id from node_leases where node = $1 and expires_at > now()`, [node]);
+  if (!rows[0]) throw new Error(`nobody holds ${node}`);
+  return rows[0].agent_id;
+}
+
+async function auditOf(node: string): Promise<{ type: string; actor: string; entry: Record<string, unknown> }[]> {
+  const { rows } = await db.query<{ type: string; actor: string; body: string }>('select type, actor, body from audit_log where node = $1 order by seq', [node]);
+  return rows.map((r) => ({ type: r.type, actor: r.actor, entry: parseAuditBody(r.body).entry as Record<string, unknown> }));
+}
+
+const finished = (b: BatchWithRuns) => b.batch.state === 'done' && b.runs.every((r) => !['pending', 'running'].includes(r.state));
+
+describe.runIf(postgresAvailable())('actions from a dashboard without an agent, run by the lease holder (PostgreSQL, agent processes)', () => {
+  beforeAll(async () => {
+    pg = await startTempPostgres();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-dash-actions-'));
+    fleet = await startSimFleet({ count: NODES, dir, scenarioOverrides: { [nodeName(5)]: 'normal', [allocated]: 'healthy' } });
+    startAgentProcess('agent-a');
+    startAgentProcess('agent-b');
+    db = await openDb({ databaseUrl: pg.url });
+    signals = new DispatchSignals(async () => db);
+    // What a route handler of a dashboard started with FNH_AGENT=off uses: nothing registered, so it relays.
+    expect(findRemediationRuntime()).toBeUndefined();
+    dashboard = relayRuntime(db, { signals });
+    ctx = { clock: () => new Date(), signals };
+    await waitFor(
+      'both agents to hold half of the fleet and every node to be polled',
+      async () => {
+        const { rows } = await db.query<{ agent_id: string; n: number }>(`select agent_id, count(*)::int as n from node_leases where expires_at > now() group by agent_id`);
+        const polled = await db.query<{ n: number }>('select count(*)::int as n from node_status where last_success_at is not null');
+        return rows.length === 2 && rows.every((r) => r.n === NODES / 2) && polled.rows[0]!.n === NODES ? true : undefined;
+      },
+      120_000,
+    );
+  });
+
+  afterAll(async () => {
+    for (const a of agents.values()) {
+      if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+      await a.exited;
+    }
+    await signals?.close();
+    await db?.close();
+    await fleet?.stop();
+    await pg?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the action on the node lease holder (only there), streams its output back through the store, and verifies it', async () => {
+    const holder = await holderOf(seed);
+    const other = holder === 'agent-a' ? 'agent-b' : 'agent-a';
+    const { result, conflict } = await submitAs(db, dashboard, operator('olga'), restart(seed), ctx);
+    expect(conflict).toBeUndefined();
+    expect(result.runs[0]!.state).toBe('running');
+    // The page follows the run by reading it (GET /api/actions/runs/<id> = getBatch): the command's output
+    // shows up there as soon as the agent wrote it, before the outcome.
+    const progress = await waitFor('the command output in the store', async () => {
+      const b = await getBatch(db, result.batch.id);
+      return b.runs[0]!.results?.length ? b : undefined;
+    }, 30_000);
+    expect(progress.runs[0]!.results![0]).toMatchObject({ command: 'sudo -n systemctl restart doublezerod', exitCode: 0 });
+    const done = await waitFor('the outcome', async () => {
+      const b = await getBatch(db, result.batch.id);
+      return finished(b) ? b : undefined;
+    }, 60_000);
+    expect(done.runs[0]).toMatchObject({ state: 'verified', summary: expect.stringMatching(/stale-session on the node before, none after/) });
+    const { rows } = await db.query<{ picked_by: string }>('select picked_by from remediation_dispatch where run_id = $1', [done.runs[0]!.id]);
+    expect(rows[0]!.picked_by).toBe(holder);
+    expect(agents.get(holder)!.output.join('')).toContain(`running restart-doublezerod on ${seed}`);
+    expect(agents.get(other)!.output.join('')).not.toContain(`running restart-doublezerod on ${seed}`);
+    expect((await auditOf(seed)).map((r) => `${r.type} ${r.actor}`)).toEqual(['remediation.requested olga', 'remediation.intent olga', 'remediation.outcome olga']);
+  }, 120_000);
+
+  it('reconnect reads the node mode through its lease holder: -a where the daemon reports an allocated IP', async () => {
+    const p = await previewRemediation(dashboard, operator('olga'), { action: 'reconnect-daemon', nodes: [allocated] });
+    expect(p.nodes[0]!.refusal).toBeUndefined();
+    expect(p.nodes[0]!.chosenBecause).toMatch(/^connected as IBRL with allocated IP \(DZ IP [0-9.]+\): will run `doublezero connect ibrl -a`$/);
+    const { rows } = await db.query<{ picked_by: string; kind: string }>(`select picked_by, kind from remediation_dispatch where node = $1 and kind = 'status-read'`, [allocated]);
+    expect(rows).toEqual([{ picked_by: await holderOf(allocated), kind: 'status-read' }]);
+  }, 60_000);
+
+  it('the lease holder SIGKILLed mid-run: the survivor records outcome-unknown, never lost, and the audit chain verifies', async () => {
+    const node = nodeName(2);
+    const victim = agents.get(await holderOf(node))!;
+    const survivor = [...agents.values()].find((a) => a !== victim)!;
+    const { result } = await submitAs(db, dashboard, operator('pavel'), restart(node), ctx);
+    // Mid-run: the command ran (its output is in the store), the agent waits its settle time before the re-poll.
+    await waitFor('the command to have run', async () => ((await getBatch(db, result.batch.id)).runs[0]!.results?.length ? true : undefined), 30_000);
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    const killedAt = Date.now();
+    const closed = await waitFor('the run to be closed', async () => {
+      const b = await getBatch(db, result.batch.id);
+      return finished(b) ? b : undefined;
+    }, LEASE_MS + 30_000);
+    // once the dead agent's heartbeat lapsed (LEASE_MS), at the survivor's next check (2 s), with slack for a busy machine
+    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 2_000 + 6_000);
+    expect(closed.runs[0]!.state).toBe('outcome-unknown');
+    const audit = await auditOf(node);
+    expect(audit.map((r) => `${r.type} ${r.actor}`)).toEqual(['remediation.requested pavel', 'remediation.intent pavel', 'remediation.outcome-unknown system']);
+    expect(audit[2]!.entry.why).toBe(`the agent ${victim.id} that ran it stopped (its heartbeat lapsed) before recording the outcome; requested by pavel`);
+    expect(survivor.output.join('')).toMatch(/closed 1 run\(s\) whose agent stopped as outcome-unknown/);
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
+
+    // The survivor is the node's next lease holder, and the next action there runs on it.
+    await waitFor('the survivor to hold the node', async () => ((await holderOf(node).catch(() => '')) === survivor.id ? true : undefined), LEASE_MS + 20_000);
+    const again = await submitAs(db, dashboard, operator('pavel'), restart(node), ctx);
+    const done = await waitFor('the second run', async () => {
+      const b = await getBatch(db, again.result.batch.id);
+      return finished(b) ? b : undefined;
+    }, 60_000);
+    expect(done.runs[0]!.state).toBe('verified');
+  }, 180_000);
+
+  it('no live agent holds the lease: refused at once with the reason, audited, nothing run', async () => {
+    const survivor = [...agents.values()].find((a) => a.child.exitCode === null && a.child.signalCode === null)!;
+    survivor.child.kill('SIGTERM');
+    expect(await survivor.exited).toBe(143);
+    const started = Date.now();
+    const err = await submitAs(db, dashboard, operator('quinn'), restart(seed), ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('unprocessable');
+    expect((err as AppError).message).toMatch(new RegExp(`^no live agent holds the lease of ${seed}, and this dashboard runs no agent: nothing was run`));
+    const last = (await auditOf(seed)).at(-1)!;
+    expect(last).toMatchObject({ type: 'remediation.refused', actor: 'quinn', entry: { action: 'restart-doublezerod', why: (err as AppError).message } });
+    expect((await db.query(`select 1 from remediation_batches where requested_by = 'quinn'`)).rows).toHaveLength(0);
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
+  }, 60_000);
+});
