@@ -7,7 +7,7 @@ import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from './poller/poller';
 import { DEFAULT_BYTE_BUDGET, MiB } from './ssh/byte-budget';
 import { DEFAULT_LEASE_MS } from './lease/lease-keeper';
 import { leaseOptionsFor, parseAgentId, parseLeaseMode } from './lease/lease-mode';
-import { wireRemediation } from '../lib/services/remediation-wire';
+import { wireAgentRemediation } from './remediation/wire';
 
 // The agent inside the Next.js server (the embedded default). Route handlers and server actions reach
 // the running agent (its SSH pool for remediation, pollNow for re-polls) through getRunningAgent().
@@ -59,8 +59,9 @@ async function start(): Promise<RunningAgent | undefined> {
       ? `agent ${agent.lease.agentId}: sharing ${inventory.nodes.length} nodes from ${inventoryPath} through leases`
       : `agent: polling ${inventory.nodes.length} nodes from ${inventoryPath}`,
   );
-  // Remediation runs over this agent's SSH connections; intents left open by a crash are closed first.
-  await wireRemediation(agent, db);
+  // Remediation runs over this agent's SSH connections (intents left open by a crash are closed first);
+  // with leases, over the lease holder's, which takes the work addressed to its nodes (agents/remediation).
+  await wireAgentRemediation(agent, db);
   return agent;
 }
 
