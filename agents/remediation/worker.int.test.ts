@@ -206,6 +206,14 @@ describe('refusals are fast, clear and audited', () => {
     expect(fleet.ran.filter((r) => r.node === 'n4')).toHaveLength(0);
   });
 
+  it('the preview already says so: no commands for that node, and the reason', async () => {
+    const p = await previewRemediation(dashboard, erin, { action: 'restart-doublezerod', nodes: ['n1', 'n4'] });
+    expect(p.nodes.map((n) => [n.node, n.commands, n.refusal])).toEqual([
+      ['n1', ['sudo -n systemctl restart doublezerod'], undefined],
+      ['n4', [], expect.stringMatching(/^no live agent holds the lease of n4/)],
+    ]);
+  });
+
   it('a lease whose agent stopped (heartbeat lapsed) counts as no holder', async () => {
     await db.query(`update agent_heartbeats set expires_at = now() - interval '1 second' where agent_id = 'agent-b'`);
     try {

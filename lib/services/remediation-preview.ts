@@ -42,7 +42,9 @@ export async function previewRemediation(rt: RemediationRuntime, user: UserRow, 
   const nodes: Preview['nodes'] = [];
   for (const node of parsed.data.nodes) {
     if (!(await rt.health.exists(node))) throw new AppError('not_found', `unknown node ${node}`);
-    const chosen = await commandsForNode(rt, action, valid.params, node);
+    // A dashboard without an agent: the request would be refused where no live agent holds the lease.
+    const unplaced = rt.placement ? await rt.placement.refusal(node) : null;
+    const chosen = unplaced ? { ok: false as const, refusal: unplaced } : await commandsForNode(rt, action, valid.params, node);
     const plan = chosen.ok
       ? { commands: chosen.commands.map((c) => c.line), ...(chosen.chosenBecause ? { chosenBecause: chosen.chosenBecause } : {}) }
       : { commands: [], refusal: chosen.refusal };
