@@ -52,7 +52,7 @@ describe('GET /api/events', () => {
 
 describe('GET /metrics', () => {
   it('answers Prometheus text format with the stored poll counted', async () => {
-    const res = await getMetrics();
+    const res = await getMetrics(new Request('http://127.0.0.1/metrics'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await res.text();
