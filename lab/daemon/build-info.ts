@@ -1,6 +1,6 @@
 import type { BuildInfo } from '../../lib/doublezerod';
 
-// What the release binaries of the lab's client versions report as build info (goreleaser's ShortCommit and
+// What the release binaries of the lab's (and the fixtures') client versions report as build info (goreleaser's ShortCommit and
 // Date, printed by `doublezerod -version` and exported as doublezero_build_info): the tag's commit in the
 // upstream repository (git rev-parse --short=7 client/vX.Y.Z; its commit date, UTC). A version not listed
 // reports the values of a local `go build`: commit "none", date "unknown" (cmd/doublezerod/main.go defaults).
@@ -10,6 +10,7 @@ const RELEASES: Record<string, { commit: string; date: string }> = {
   '0.8.0': { commit: '17a2f01', date: '2025-12-02T19:07:10Z' },
   '0.8.1': { commit: '7b9d702', date: '2026-01-12T18:48:11Z' },
   '0.8.3': { commit: '1660885', date: '2026-01-22T18:44:34Z' },
+  '0.8.5': { commit: '3468bae', date: '2026-02-02T17:54:04Z' },
   '0.10.0': { commit: 'b20774e', date: '2026-03-04T19:25:29Z' },
 };
 

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureSpecs } from './upstream/fixtures';
+import { SEED_ADDRESSES, verdictFixtureSpecs } from './upstream/verdict-fixtures';
 
-// Re-captures the upstream-* fixtures' kernel sections from a fresh lab (root only) and checks each capture is
-// in its scenario's state and gives the committed expected verdicts: the committed kernel sections are
-// reproducible from the lab, not hand-made.
+// Re-captures the fixtures' kernel sections (root only): the upstream-* ones from a fresh lab, the per-verdict ones
+// from namespaces with the seed's addresses. Checks each capture is in its scenario's state and gives the committed
+// expected verdicts: the committed kernel sections are reproducible, not hand-made.
 const run = promisify(execFile);
 const repo = path.join(__dirname, '..', '..');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -51,12 +52,22 @@ describe.skipIf(!isRoot)('upstream fixture capture from the lab', () => {
     expect(mcOnly.map((l) => l.ifname)).not.toContain('doublezero0');
     expect(up(mcOnly, 'doublezero1')).toBe(false);
 
-    for (const spec of fixtureSpecs) {
+    // the per-verdict captures, with the seed's addresses
+    const { allocatedIp, publicIp } = SEED_ADDRESSES;
+    expect(addrsOn(await json<Addrs>('healthy', 'ip-addr.json'), 'doublezero0')).toContain(allocatedIp);
+    expect((await json<Links>('interface-missing', 'ip-link.json')).map((l) => l.ifname)).not.toContain('doublezero0');
+    expect(up(await json<Links>('interface-down', 'ip-link.json'), 'doublezero0')).toBe(false);
+    expect(addrsOn(await json<Addrs>('stale-session', 'ip-addr.json'), 'doublezero0')).not.toContain(allocatedIp);
+    expect(new Set(bgp(await json<Routes>('stale-session', 'ip-route.json')).map((r) => r.prefsrc))).toEqual(new Set([publicIp]));
+    expect(bgp(await json<Routes>('no-route', 'ip-route.json'))).toEqual([]);
+    expect(JSON.stringify(await json('firewall-blocked', 'nft.json'))).toContain(SEED_ADDRESSES.blockedPeer);
+
+    for (const spec of [...fixtureSpecs, ...verdictFixtureSpecs]) {
       const committed = JSON.parse(await readFile(path.join(repo, 'fixtures', 'bundles', spec.name, 'expected.json'), 'utf8')) as { peers: unknown; findings: unknown; worst: unknown };
       const fresh = await json<{ peers: unknown; findings: unknown; worst: unknown }>(spec.name, 'expected.json');
       expect({ name: spec.name, peers: fresh.peers, findings: fresh.findings, worst: fresh.worst }).toEqual({ name: spec.name, peers: committed.peers, findings: committed.findings, worst: committed.worst });
     }
     const { stdout } = await run('ip', ['netns', 'list']);
-    expect(stdout).not.toMatch(/^fnhlab-/m);
+    expect(stdout).not.toMatch(/^fnhlab-|^fnhfx-/m);
   });
 });
