@@ -176,7 +176,8 @@ if (!isRoot) {
       const now = fixedAt;
       const { rows: polls } = await db.query<{ last_success_at: Date }>(`select last_success_at from node_status where node = $1`, [node.name]);
       const lastPoll = polls[0]!.last_success_at;
-      expect(lastPoll.getTime()).toBeLessThanOrEqual(now.getTime());
+      // the node's latest poll is the verifier's own re-poll: no other poll came after the fix
+      expect(lastPoll.toISOString()).toBe(batch.runs[0]!.evidence_after?.collectedAt);
 
       // which formerly stale peers still have a send warning in the window: those are recovering, the rest healthy
       const { rows: inWindow } = await db.query<{ peer_ip: string }>(
