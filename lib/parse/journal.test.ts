@@ -62,6 +62,8 @@ describe('parseJournal', () => {
     expect(parseJournal(journald)[0]?.pid).toBe(4242);
     expect(parseJournal('Nov 30 19:30:00 dfw-mn-bm1 systemd[1]: Stopped doublezerod.service - DoubleZero client.')[0]?.msg).toBe('systemd: daemon stopped');
     expect(parseJournal('Nov 30 19:30:00 dfw-mn-bm1 systemd[1]: Reloading.')).toEqual([]);
+    // `-o cat` prints systemd's line bare and undated: nothing to read, but not garbage either
+    expect(parseJournalDetailed('Started doublezerod.service - DoubleZero client.')).toMatchObject({ events: [], skipped: 0 });
   });
 
   it('reads the peer from the error text of a v0.7.0 send warning, which has no `peer` field', () => {

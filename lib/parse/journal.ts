@@ -153,6 +153,8 @@ function readLine(line: string, referenceYear: number): LineOutcome {
     const [, stamp, ident, pid, rest] = iso as unknown as [string, string, string, string | undefined, string];
     return fromMessageText(rest, isoOrUndefined(stamp), pidOf(pid), ident);
   }
+  // `journalctl -o cat` prints systemd's own lines about the unit bare, with no time to date them by
+  if (SYSTEMD_START.test(trimmed) || SYSTEMD_STOP.test(trimmed)) return { kind: 'ignored' };
   return { kind: 'garbage', reason: 'not a journal record' };
 }
 
