@@ -8,9 +8,12 @@ export function capText(text: string, maxBytes: number): { text: string; truncat
   const clean = text.replace(/\u0000/g, '\uFFFD');
   const bytes = Buffer.byteLength(clean, 'utf8');
   if (bytes <= maxBytes) return { text: clean, truncated: false };
-  // cut on a character boundary: decode the prefix and drop a trailing partial character
-  const cut = Buffer.from(clean, 'utf8').subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
-  return { text: cut, truncated: true };
+  // cut on a character boundary: back off over the continuation bytes (10xxxxxx) of a character the cap
+  // would split, so a whole U+FFFD at the end (a replaced NUL) is kept
+  const bytesOf = Buffer.from(clean, 'utf8');
+  let end = maxBytes;
+  while (end > 0 && (bytesOf[end]! & 0xc0) === 0x80) end--;
+  return { text: bytesOf.subarray(0, end).toString('utf8'), truncated: true };
 }
 
 export interface CappedResult {
