@@ -1,4 +1,4 @@
-import type { AddressRow, InterfaceRow, LivenessEventRow, RouteRow } from '@/lib/api/node';
+import type { AddressRow, InterfaceRow, RouteRow } from '@/lib/api/node';
 import { DataTable } from '@/components/ui/DataTable';
 
 const dash = (v: string | number | null) => (v === null ? '—' : String(v));
@@ -40,11 +40,12 @@ export function AddressesTable({ rows }: { rows: readonly AddressRow[] }) {
   );
 }
 
-export function RoutesTable({ rows }: { rows: readonly RouteRow[] }) {
+export function RoutesTable({ rows, defaultOpen }: { rows: readonly RouteRow[]; defaultOpen?: boolean }) {
   return (
     <DataTable
       caption="Routes (all tables)"
       testId="routes"
+      defaultOpen={defaultOpen}
       rows={rows}
       rowKey={(r, i) => `${r.table}-${r.dst}-${i}`}
       empty="No routes collected."
@@ -58,27 +59,6 @@ export function RoutesTable({ rows }: { rows: readonly RouteRow[] }) {
         { header: 'scope', cell: (r) => dash(r.scope) },
         { header: 'src', cell: (r) => dash(r.prefsrc) },
         { header: 'metric', cell: (r) => dash(r.metric) },
-      ]}
-    />
-  );
-}
-
-export function EventsTable({ rows }: { rows: readonly LivenessEventRow[] }) {
-  return (
-    <DataTable
-      caption="Recent liveness events"
-      testId="events"
-      rows={rows}
-      rowKey={(r, i) => `${r.at}-${i}`}
-      empty="No liveness events."
-      columns={[
-        { header: 'time (UTC)', cell: (r) => r.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') },
-        { header: 'level', cell: (r) => r.level, className: 'font-semibold' },
-        { header: 'message', cell: (r) => r.msg },
-        { header: 'interface', cell: (r) => dash(r.interface) },
-        { header: 'local IP', cell: (r) => dash(r.localIp) },
-        { header: 'peer IP', cell: (r) => dash(r.peerIp) },
-        { header: 'error', cell: (r) => dash(r.error), className: 'text-red-300 whitespace-normal' },
       ]}
     />
   );

@@ -1,6 +1,7 @@
 import type { PeerVerdictRow } from '@/lib/api/node';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
 import { RemediationSlot } from '@/components/ui/RemediationSlot';
+import { utcText } from '@/components/ui/time';
 
 // One peer's verdict and the proof: the diagnosis' own evidence lines, then the structured parts that
 // matter most (missing address, route lookup, firewall rule, last warning). All rendered as text.
@@ -12,10 +13,11 @@ export function VerdictEvidence({ node, v, alertUrl }: { node: string; v: PeerVe
         <span className={`rounded px-2 py-0.5 ${verdictClass[v.verdict]}`} title={verdictMeaning[v.verdict]}>
           {v.verdict}
         </span>
-        <span className="font-mono">
+        <span className="font-mono break-all">
           {v.interface} {v.localIP || '(no local IP)'} → {v.peer}
         </span>
         <span className="text-slate-400">
+          {v.since ? `since ${utcText(v.since)} UTC, ` : ''}
           {v.warnings} warnings{v.lastWarningAt ? `, last ${v.lastWarningAt}` : ''}
         </span>
       </div>
@@ -27,7 +29,7 @@ export function VerdictEvidence({ node, v, alertUrl }: { node: string; v: PeerVe
         ))}
       </ul>
       {d.missingAddress || d.interfaceAddresses ? (
-        <p className="mt-1 font-mono text-slate-300">
+        <p className="mt-1 font-mono break-all text-slate-300">
           {d.missingAddress ? <span className="text-orange-300">missing {d.missingAddress}; </span> : null}
           {d.interfaceAddresses ? `on ${v.interface}: ${d.interfaceAddresses.join(', ') || 'no address'}` : null}
         </p>
@@ -35,14 +37,14 @@ export function VerdictEvidence({ node, v, alertUrl }: { node: string; v: PeerVe
       {d.route ? (
         <details className="mt-1">
           <summary className="cursor-pointer text-slate-400">route lookup: {d.route.ok ? (d.route.route ?? 'found') : 'no route'}</summary>
-          <ol className="list-decimal pl-5 font-mono text-slate-400">
+          <ol className="list-decimal pl-5 font-mono break-all text-slate-400">
             {d.route.steps.map((s, i) => (
               <li key={i}>{s}</li>
             ))}
           </ol>
         </details>
       ) : null}
-      {d.firewall?.known && d.firewall.rule ? <p className="mt-1 font-mono text-purple-300">nft {d.firewall.rule.chain}: {d.firewall.rule.text}</p> : null}
+      {d.firewall?.known && d.firewall.rule ? <p className="mt-1 font-mono break-all text-purple-300">nft {d.firewall.rule.chain}: {d.firewall.rule.text}</p> : null}
       {d.warnings?.lastError ? <p className="mt-1 font-mono break-all text-red-300">{d.warnings.lastError}</p> : null}
       <RemediationSlot node={node} peer={v.peer} verdict={v.verdict} alertUrl={alertUrl ?? null} />
     </div>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import type { Verdict } from '@/lib/api/verdict';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
+import { CellAnswer } from '@/components/node/CellAnswer';
 import { PeerEvidence } from '@/components/node/PeerEvidence';
 
 function VerdictBadge({ v }: { v: Verdict | null }) {
@@ -14,7 +15,9 @@ function VerdictBadge({ v }: { v: Verdict | null }) {
   );
 }
 
-// The node × peer root-cause pane: both directions, the evidence, what changed, and the remediation slot.
+// The node × peer root-cause pane: the answer first (verdict, since when, evidence, fitting action), then
+// both directions, then the full evidence, what changed and the log lines. Opened from the peer grid it sits
+// beside the grid on a wide screen and over it (under the header) below 1024 px; a triage page embeds it.
 export function PeerCellPane(props: {
   node: string;
   peer: string;
@@ -29,31 +32,32 @@ export function PeerCellPane(props: {
 }) {
   const { node, peer, at } = props;
   const pin = at ? `?at=${encodeURIComponent(at)}` : '';
+  const floating = props.onClose !== undefined;
   return (
     <aside
       aria-label={`${node} to ${peer}`}
       data-testid="detail-pane"
-      className={`overflow-y-auto rounded border border-slate-700 bg-slate-950 p-3 text-xs ${props.onClose ? 'w-[36rem] shrink-0' : ''}`}
-      style={props.onClose ? { maxHeight: 'calc(100vh - 6rem)' } : undefined}
+      className={`overflow-y-auto rounded border border-slate-700 bg-slate-950 p-3 text-xs ${floating ? 'w-[36rem] shrink-0 lg:max-h-[calc(100vh-6rem)] max-lg:fixed max-lg:inset-x-0 max-lg:top-12 max-lg:bottom-0 max-lg:z-40 max-lg:w-auto max-lg:rounded-none max-lg:border-0' : ''}`}
     >
-      <div className="mb-2 flex items-center gap-2">
-        <h2 className="font-mono text-sm text-slate-100">
+      <div className={`mb-2 flex items-center gap-2 ${floating ? 'sticky -top-3 z-10 -mx-3 -mt-3 bg-slate-950 px-3 pt-3 pb-1' : ''}`}>
+        <h2 className="min-w-0 font-mono text-sm break-all text-slate-100">
           {node} → {peer}
           {props.peerNode ? <span className="text-slate-400"> ({props.peerNode})</span> : null}
         </h2>
         {props.onClose ? (
-          <button type="button" onClick={props.onClose} className="ml-auto rounded px-2 py-0.5 text-slate-400 hover:bg-slate-800" aria-label="Close detail">
+          <button type="button" onClick={props.onClose} className="ml-auto rounded px-3 py-1 text-base text-slate-300 hover:bg-slate-800" aria-label="Close detail">
             ✕
           </button>
         ) : null}
       </div>
+      {props.synthetic ? null : <CellAnswer node={node} peer={peer} at={at} />}
       <div className="mb-3 space-y-1">
-        <div className="flex items-center gap-2">
-          <span className="w-20 text-slate-400">{node} →</span> <VerdictBadge v={props.verdict} /> <span>{props.warnings} warnings</span>
+        <div className="flex flex-wrap items-center gap-2">
+          <span className="text-slate-400">{node} →</span> <VerdictBadge v={props.verdict} /> <span>{props.warnings} warnings</span>
         </div>
         {props.reverse && props.peerNode ? (
-          <div className="flex items-center gap-2">
-            <span className="w-20 text-slate-400">{props.peerNode} →</span> <VerdictBadge v={props.reverse.verdict} /> <span>{props.reverse.warnings} warnings</span>
+          <div className="flex flex-wrap items-center gap-2">
+            <span className="text-slate-400">{props.peerNode} →</span> <VerdictBadge v={props.reverse.verdict} /> <span>{props.reverse.warnings} warnings</span>
           </div>
         ) : null}
       </div>
@@ -61,7 +65,7 @@ export function PeerCellPane(props: {
         <p className="text-slate-400">Synthetic benchmark cell: there is no node behind it, so no evidence.</p>
       ) : (
         <>
-          <div className="mb-2 flex gap-3">
+          <div className="mb-2 flex flex-wrap gap-x-3 gap-y-1">
             <Link href={`/nodes/${encodeURIComponent(node)}${pin}`} className="text-sky-300 hover:underline">
               open {node}
             </Link>

@@ -24,29 +24,34 @@ const events = [
 ];
 
 describe('liveness events grouped', () => {
-  it('one group per level, message and session, counted, with first and last time and the newest error; newest group first', () => {
+  it('one group per level and message, counted over its sessions, newest group first', () => {
     const groups = groupEvents(events);
-    expect(groups.map((g) => [g.level, g.msg, g.peerIp, g.count])).toEqual([
-      ['INFO', 'manager starting', null, 1],
-      ['WARN', warn, '10.0.0.9', 3],
-      ['WARN', warn, '10.0.0.10', 1],
-      ['INFO', 'liveness: session up', '10.0.0.9', 1],
+    expect(groups.map((g) => [g.level, g.msg, g.count, g.sessions.length])).toEqual([
+      ['INFO', 'manager starting', 1, 1],
+      ['WARN', warn, 4, 2],
+      ['INFO', 'liveness: session up', 1, 1],
     ]);
-    const g = groups[1]!;
-    expect([g.first, g.last]).toEqual(['2026-12-01T12:00:05Z', '2026-12-01T12:00:20Z']);
-    expect(g.lastError).toBe('write udp 0.0.0.0:44880->10.0.0.9:44880: sendmsg: network is unreachable');
-    expect(g.events.map((e) => e.at)).toEqual(['2026-12-01T12:00:20Z', '2026-12-01T12:00:15Z', '2026-12-01T12:00:05Z']);
+    const w = groups[1]!;
+    expect([w.first, w.last]).toEqual(['2026-12-01T12:00:05Z', '2026-12-01T12:00:20Z']);
+    expect(w.lastError).toBe('write udp 0.0.0.0:44880->10.0.0.9:44880: sendmsg: network is unreachable');
   });
 
-  it('the same message from another local IP is another session, so another group', () => {
-    const groups = groupEvents([ev('00:05', '10.0.0.9'), ev('00:06', '10.0.0.9', { localIp: '198.18.0.2' })]);
-    expect(groups).toHaveLength(2);
+  it('inside a message, one group per session with its count, time span, newest error and lines newest first', () => {
+    const [s9, s10] = groupEvents(events)[1]!.sessions;
+    expect([s9!.peerIp, s9!.count, s9!.first, s9!.last]).toEqual(['10.0.0.9', 3, '2026-12-01T12:00:05Z', '2026-12-01T12:00:20Z']);
+    expect(s9!.events.map((e) => e.at)).toEqual(['2026-12-01T12:00:20Z', '2026-12-01T12:00:15Z', '2026-12-01T12:00:05Z']);
+    expect([s10!.peerIp, s10!.count]).toEqual(['10.0.0.10', 1]);
+  });
+
+  it('the same message from another local IP is another session', () => {
+    const [g] = groupEvents([ev('00:05', '10.0.0.9'), ev('00:06', '10.0.0.9', { localIp: '198.18.0.2' })]);
+    expect(g!.sessions.map((s) => s.localIp)).toEqual(['198.18.0.2', '209.245.225.161']);
   });
 
   it('filters by peer and by level before grouping', () => {
-    expect(groupEvents(events, { peer: '10.0.0.9', level: '' }).map((g) => [g.level, g.count])).toEqual([
-      ['WARN', 3],
-      ['INFO', 1],
+    expect(groupEvents(events, { peer: '10.0.0.9', level: '' }).map((g) => [g.level, g.count, g.sessions.length])).toEqual([
+      ['WARN', 3, 1],
+      ['INFO', 1, 1],
     ]);
     expect(groupEvents(events, { peer: '', level: 'INFO' }).map((g) => g.msg)).toEqual(['manager starting', 'liveness: session up']);
     expect(groupEvents(events, { peer: '10.0.0.10', level: 'INFO' })).toEqual([]);

@@ -1,23 +1,32 @@
 import type { LivenessEventRow } from './node';
 
-// The node page's liveness events, grouped: a failing node logs the same send warning for the same
-// session every few seconds, so the readable unit is "this message, this session, N times, from … to …",
-// expandable to its lines. Pure, so the grouping and the filters are unit-tested.
+// The node page's liveness events, grouped: a failing node logs the same send warning for each of its
+// sessions every few seconds, so the readable unit is "this message, N times, over these sessions, from
+// … to …", each session expandable to its lines. Pure, so the grouping and the filters are unit-tested.
 
-export interface EventGroup {
+interface Span {
   key: string;
-  level: string;
-  msg: string;
-  interface: string | null;
-  localIp: string | null;
-  peerIp: string | null;
   count: number;
   first: string;
   last: string;
   /** the error of the newest line that has one */
   lastError: string | null;
+}
+
+/** One session's lines of one message: (interface, local IP, peer). */
+export interface SessionGroup extends Span {
+  interface: string | null;
+  localIp: string | null;
+  peerIp: string | null;
   /** newest first */
   events: LivenessEventRow[];
+}
+
+/** One message at one level, over all its sessions (the session with the newest line first). */
+export interface MessageGroup extends Span {
+  level: string;
+  msg: string;
+  sessions: SessionGroup[];
 }
 
 export interface EventFilter {
@@ -31,27 +40,50 @@ export function filterEvents(events: readonly LivenessEventRow[], filter: EventF
   return events.filter((e) => (!filter.peer || e.peerIp === filter.peer) && (!filter.level || e.level === filter.level));
 }
 
-/** Groups by level, message and session (interface, local IP, peer); the group with the newest line first. */
-export function groupEvents(events: readonly LivenessEventRow[], filter: EventFilter = { peer: '', level: '' }): EventGroup[] {
-  const groups = new Map<string, EventGroup>();
+const newestFirst = (a: { last: string; key: string }, b: { last: string; key: string }) => (a.last < b.last ? 1 : a.last > b.last ? -1 : a.key.localeCompare(b.key));
+
+/** Groups by level and message, then by session; the group with the newest line first at both levels. */
+export function groupEvents(events: readonly LivenessEventRow[], filter: EventFilter = { peer: '', level: '' }): MessageGroup[] {
+  const messages = new Map<string, { level: string; msg: string; sessions: Map<string, SessionGroup> }>();
   for (const e of filterEvents(events, filter)) {
-    const key = JSON.stringify([e.level, e.msg, e.interface, e.localIp, e.peerIp]);
-    let g = groups.get(key);
-    if (!g) {
-      g = { key, level: e.level, msg: e.msg, interface: e.interface, localIp: e.localIp, peerIp: e.peerIp, count: 0, first: e.at, last: e.at, lastError: null, events: [] };
-      groups.set(key, g);
+    const mkey = JSON.stringify([e.level, e.msg]);
+    let m = messages.get(mkey);
+    if (!m) {
+      m = { level: e.level, msg: e.msg, sessions: new Map() };
+      messages.set(mkey, m);
     }
-    g.count++;
-    g.events.push(e);
-    if (e.at < g.first) g.first = e.at;
-    if (e.at > g.last) g.last = e.at;
+    const skey = JSON.stringify([e.interface, e.localIp, e.peerIp]);
+    let s = m.sessions.get(skey);
+    if (!s) {
+      s = { key: skey, interface: e.interface, localIp: e.localIp, peerIp: e.peerIp, count: 0, first: e.at, last: e.at, lastError: null, events: [] };
+      m.sessions.set(skey, s);
+    }
+    s.count++;
+    s.events.push(e);
+    if (e.at < s.first) s.first = e.at;
+    if (e.at > s.last) s.last = e.at;
   }
-  const out = [...groups.values()];
-  for (const g of out) {
-    g.events.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-    g.lastError = g.events.find((e) => e.error !== null)?.error ?? null;
+  const out: MessageGroup[] = [];
+  for (const [key, m] of messages) {
+    const sessions = [...m.sessions.values()];
+    for (const s of sessions) {
+      s.events.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+      s.lastError = s.events.find((e) => e.error !== null)?.error ?? null;
+    }
+    sessions.sort(newestFirst);
+    const newest = sessions[0]!;
+    out.push({
+      key,
+      level: m.level,
+      msg: m.msg,
+      sessions,
+      count: sessions.reduce((n, s) => n + s.count, 0),
+      first: sessions.reduce((t, s) => (s.first < t ? s.first : t), newest.first),
+      last: newest.last,
+      lastError: sessions.find((s) => s.lastError !== null)?.lastError ?? null,
+    });
   }
-  return out.sort((a, b) => (a.last < b.last ? 1 : a.last > b.last ? -1 : a.key.localeCompare(b.key)));
+  return out.sort(newestFirst);
 }
 
 /** The peers and levels the filters offer: every value present, sorted. */
