@@ -8,7 +8,7 @@ import { auditPageRows } from '@/lib/services/audit-page';
 
 export const dynamic = 'force-dynamic';
 
-const input = 'rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700';
+const input = 'w-full min-w-0 rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700 sm:w-auto';
 
 /** `/audit`: the append-only audit log with filters (in the URL) and CSV/JSON export of the same filter. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -22,7 +22,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <div>
       <h1 className="mb-3 text-lg font-semibold text-slate-100">Audit log</h1>
-      <form method="get" className="mb-3 flex flex-wrap items-end gap-3" aria-label="Audit filters">
+      <form method="get" className="mb-3 grid grid-cols-2 items-end gap-2 sm:flex sm:flex-wrap sm:gap-3" aria-label="Audit filters">
         <label className="flex flex-col gap-1 text-slate-300">
           Node
           <input name="node" defaultValue={query.node} className={input} />
@@ -60,34 +60,36 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Export JSON
         </a>
       </form>
-      <table className="w-full text-left" aria-label="Audit records">
-        <thead className="text-slate-400">
-          <tr>
-            <th className="py-1">#</th>
-            <th>When</th>
-            <th>Who</th>
-            <th>Type</th>
-            <th>Node</th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.seq} className="border-t border-slate-800 align-top" data-type={r.record?.entry.type}>
-              <td className="py-1 font-mono text-xs" title={r.hash}>
-                {r.seq}
-              </td>
-              <td className="font-mono text-xs">{r.record?.at}</td>
-              <td>
-                {r.record?.actor.username} <span className="text-slate-500">({r.record?.actor.role})</span>
-              </td>
-              <td className="font-mono text-xs">{r.record?.entry.type ?? 'unreadable record'}</td>
-              <td className="font-mono">{r.record?.node}</td>
-              <td>{r.record ? <AuditDetails record={r.record} /> : null}</td>
+      <div className="overflow-x-auto">
+        <table className="w-full min-w-[40rem] text-left" aria-label="Audit records">
+          <thead className="text-slate-400">
+            <tr>
+              <th className="py-1">#</th>
+              <th>When</th>
+              <th>Who</th>
+              <th>Type</th>
+              <th>Node</th>
+              <th>Details</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.seq} className="border-t border-slate-800 align-top" data-type={r.record?.entry.type}>
+                <td className="py-1 font-mono text-xs" title={r.hash}>
+                  {r.seq}
+                </td>
+                <td className="font-mono text-xs whitespace-nowrap">{r.record?.at}</td>
+                <td>
+                  {r.record?.actor.username} <span className="text-slate-500">({r.record?.actor.role})</span>
+                </td>
+                <td className="font-mono text-xs">{r.record?.entry.type ?? 'unreadable record'}</td>
+                <td className="font-mono">{r.record?.node}</td>
+                <td>{r.record ? <AuditDetails record={r.record} /> : null}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {rows.length > 0 && rows.length >= 100 ? (
         <a href={`/audit?${new URLSearchParams({ ...query, before: String(rows[rows.length - 1]!.seq) }).toString()}`} className="mt-2 inline-block text-sky-300 hover:underline">
           Older records

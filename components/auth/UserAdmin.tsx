@@ -80,23 +80,26 @@ export function UserAdmin({ me }: { me: string }) {
         </p>
       ) : null}
       {users.error ? <p role="alert">{users.error.message}</p> : null}
-      <table className="w-full max-w-4xl text-left">
-        <thead className="text-slate-400">
-          <tr>
-            <th className="py-1">Account</th>
-            <th>Sign-in</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th>New password</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(users.data?.users ?? []).map((u) => (
-            <UserRowView key={u.username} user={u} self={u.username === me} busy={busy} path={path(u)} act={act} />
-          ))}
-        </tbody>
-      </table>
+      {/* wide on a phone: the table scrolls inside its box, never the page */}
+      <div className="max-w-4xl overflow-x-auto">
+        <table className="w-full text-left">
+          <thead className="text-slate-400">
+            <tr>
+              <th className="py-1">Account</th>
+              <th>Sign-in</th>
+              <th>Role</th>
+              <th>Status</th>
+              <th>New password</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(users.data?.users ?? []).map((u) => (
+              <UserRowView key={u.username} user={u} self={u.username === me} busy={busy} path={path(u)} act={act} />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

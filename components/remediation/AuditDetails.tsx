@@ -17,7 +17,7 @@ export function AuditDetails({ record }: { record: AuditRecord }) {
               </>
             ) : null}
           </p>
-          <pre className="font-mono text-xs text-slate-300">{e.commands.join('\n')}</pre>
+          <pre className="font-mono text-xs break-all whitespace-pre-wrap text-slate-300">{e.commands.join('\n')}</pre>
           {e.type === 'remediation.intent' ? <p className="text-slate-400">before: {e.evidenceBefore.verdicts.map((v) => `${v.peer} ${v.verdict}`).join(', ') || 'no peers'}</p> : null}
         </div>
       );
