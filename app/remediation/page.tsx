@@ -12,7 +12,7 @@ function one(v: string | string[] | undefined): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-/** `/remediation?node=&peer=&verdict=&alert=`: act on one node (linked from the node page and alerts). */
+/** `/remediation?node=&peer=&verdict=&action=&alert=`: act on one node (linked from the answer on the node, cell and triage pages). */
 export default async function RemediationPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
   const token = (await cookies()).get(sessionCookieName)?.value;
@@ -24,7 +24,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
   const alert = one(sp.alert);
   return (
     <div>
-      <h1 className="mb-3 text-lg font-semibold text-slate-100">
+      <h1 className="mb-3 text-lg font-semibold break-words text-slate-100">
         Remediation{node ? <span className="ml-2 font-mono">{node}</span> : null}
         <span className="ml-3 text-sm font-normal text-slate-400">
           signed in as {access.user.username} ({access.user.role})
@@ -32,7 +32,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
       </h1>
       {node ? (
         <RemediationPanel
-          target={{ node, peer: one(sp.peer), verdict: one(sp.verdict), alertUrl: alert && /^https?:\/\//.test(alert) ? alert : null }}
+          target={{ node, peer: one(sp.peer), verdict: one(sp.verdict), action: one(sp.action), alertUrl: alert && /^https?:\/\//.test(alert) ? alert : null }}
           canRun={can(access.user.role, 'remediation.request')}
         />
       ) : (

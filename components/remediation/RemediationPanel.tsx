@@ -12,6 +12,8 @@ export interface RemediationTarget {
   peer: string | null;
   verdict: string | null;
   alertUrl: string | null;
+  /** the action to preselect (the answer's fitting action); the user can still choose another */
+  action?: string | null;
 }
 
 function newIdempotencyKey(): string {
@@ -36,7 +38,7 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
   const catalog = useQuery({ queryKey: ['action-catalog'], queryFn: () => fetchJson('/api/actions', catalogSchema), staleTime: Infinity });
   const actions = useMemo(() => catalog.data?.actions ?? [], [catalog.data]);
   const fitting = target.verdict ? actions.filter((a) => a.fitsVerdicts.includes(target.verdict!)) : actions;
-  const [actionId, setActionId] = useState<string | null>(null);
+  const [actionId, setActionId] = useState<string | null>(target.action ?? null);
   const action = actions.find((a) => a.id === actionId) ?? fitting[0] ?? actions[0];
   const [params, setParams] = useState<Record<string, string> | null>(null);
   const values = params ?? defaultParams(action, target);
@@ -88,7 +90,7 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
   return (
     <section aria-label="Remediation" className="max-w-3xl">
       <div className="flex flex-wrap items-end gap-3">
-        <label className="flex flex-col gap-1 text-slate-300">
+        <label className="flex max-w-full flex-col gap-1 text-slate-300">
           Action
           <select
             value={action.id}
@@ -97,7 +99,7 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
               setParams(null);
               setPreview(null);
             }}
-            className="rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700"
+            className="max-w-full rounded bg-slate-900 px-2 py-1.5 text-slate-100 ring-1 ring-slate-700"
           >
             {actions.map((a) => (
               <option key={a.id} value={a.id}>
@@ -121,11 +123,23 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
             />
           </label>
         ))}
-        <button type="button" onClick={doPreview} disabled={busy} className="rounded bg-slate-700 px-3 py-1 text-white hover:bg-slate-600 disabled:opacity-50">
+        <button type="button" onClick={doPreview} disabled={busy} className="rounded bg-slate-700 px-4 py-1.5 text-white hover:bg-slate-600 disabled:opacity-50">
           Preview
         </button>
       </div>
       <p className="mt-2 text-slate-400">{action.description}</p>
+      {target.verdict ? (
+        <p className="mt-1 text-slate-300" data-testid="remediation-for">
+          For <span className="font-semibold">{target.verdict}</span> on <span className="font-mono">{target.node}</span>
+          {target.peer ? (
+            <>
+              {' '}
+              to <span className="font-mono">{target.peer}</span>
+            </>
+          ) : null}
+          .
+        </p>
+      ) : null}
 
       {preview ? (
         <div className="mt-3 rounded border border-slate-800 p-3">
@@ -146,21 +160,18 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
                       Read from the node: {n.chosenBecause}
                     </p>
                   ) : null}
-                  <pre data-testid="preview-commands" className="rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
+                  <pre data-testid="preview-commands" className="rounded bg-slate-900 p-2 font-mono text-xs break-all whitespace-pre-wrap text-slate-100">
                     {n.commands.join('\n')}
                   </pre>
                 </>
               )}
-              <p className="mt-1 text-slate-400">
-                Evidence now{n.evidence?.collectedAt ? ` (polled ${n.evidence.collectedAt})` : ''}:{' '}
-                {n.evidence ? (n.evidence.verdicts.length ? n.evidence.verdicts.map((v) => `${v.peer}: ${v.verdict}`).join(', ') : 'no peers') : n.evidenceError}
-              </p>
+              <EvidenceNow evidence={n.evidence} error={n.evidenceError} />
             </div>
           ))}
           <p className="mt-2 text-slate-400">Verified when: {preview.action.check}.</p>
           {preview.action.needsApproval ? <p className="text-amber-300">Needs approval by a second person (approver role).</p> : null}
           {target.alertUrl ? (
-            <p className="text-slate-400">
+            <p className="break-all text-slate-400">
               Alert: <a href={target.alertUrl} className="text-sky-300 hover:underline" rel="noreferrer noopener" target="_blank">{target.alertUrl}</a>
             </p>
           ) : null}
@@ -174,7 +185,7 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
                 type="button"
                 onClick={doRun}
                 disabled={busy || reason.trim().length < 3 || run !== null}
-                className="self-start rounded bg-red-700 px-3 py-1 font-semibold text-white hover:bg-red-600 disabled:opacity-50"
+                className="self-start rounded bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-600 disabled:opacity-50"
               >
                 {preview.action.needsApproval ? 'Request approval' : 'Confirm and run'}
               </button>
@@ -197,5 +208,26 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
       ) : null}
       {run ? <RunStatus key={run.batch.id} initial={run} /> : null}
     </section>
+  );
+}
+
+/** The node's verdicts at preview time: a tally first (45 peers are a wall of text on a phone), the list folded. */
+function EvidenceNow({ evidence, error }: { evidence: PreviewResponse['nodes'][number]['evidence']; error?: string }) {
+  if (!evidence) return <p className="mt-1 text-slate-400">Evidence now: {error ?? 'not available'}</p>;
+  const tally = new Map<string, number>();
+  for (const v of evidence.verdicts) tally.set(v.verdict, (tally.get(v.verdict) ?? 0) + 1);
+  return (
+    <div className="mt-1 text-slate-400">
+      <p>
+        Evidence now{evidence.collectedAt ? ` (polled ${evidence.collectedAt})` : ''}:{' '}
+        {evidence.verdicts.length ? [...tally].map(([verdict, n]) => `${verdict} ${n}`).join(', ') : 'no peers'}
+      </p>
+      {evidence.verdicts.length ? (
+        <details>
+          <summary className="cursor-pointer">by peer</summary>
+          <p className="break-words">{evidence.verdicts.map((v) => `${v.peer}: ${v.verdict}`).join(', ')}</p>
+        </details>
+      ) : null}
+    </div>
   );
 }

@@ -31,49 +31,56 @@ export function RunList({ node, me, canApprove }: { node: string | null; me: str
     <section aria-label="Recent remediations" className="mt-6">
       <h2 className="mb-2 font-semibold text-slate-200">Recent remediations</h2>
       {error ? <p role="alert" className="text-red-300">{error}</p> : null}
-      {canApprove ? (
-        <label className="mb-2 flex items-center gap-2 text-slate-300">
-          Reason for a rejection
-          <input value={why} onChange={(e) => setWhy(e.target.value)} className="rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700" />
-        </label>
+      {q.data.batches.length === 0 ? <p className="text-slate-500">None yet{node ? ` on ${node}` : ''}.</p> : null}
+      {q.data.batches.length ? (
+        <>
+          {canApprove ? (
+            <label className="mb-2 flex items-center gap-2 text-slate-300">
+              Reason for a rejection
+              <input value={why} onChange={(e) => setWhy(e.target.value)} className="rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700" />
+            </label>
+          ) : null}
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[36rem] text-left">
+              <thead className="text-slate-400">
+                <tr>
+                  <th className="py-1">When</th>
+                  <th>Action</th>
+                  <th>Nodes</th>
+                  <th>By</th>
+                  <th>Reason</th>
+                  <th>State</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {q.data.batches.map((b) => (
+                  <tr key={b.batch.id} className="border-t border-slate-800" data-testid={`batch-${b.batch.id}`}>
+                    <td className="py-1 font-mono text-xs">{b.batch.created_at}</td>
+                    <td>{b.batch.action}</td>
+                    <td className="font-mono">{b.runs.map((r) => `${r.node} (${r.state})`).join(', ')}</td>
+                    <td>{b.batch.requested_by}</td>
+                    <td>{b.batch.reason}</td>
+                    <td>{b.batch.state}</td>
+                    <td>
+                      {canApprove && b.batch.state === 'awaiting-approval' && b.batch.requested_by !== me ? (
+                        <span className="flex gap-2">
+                          <button type="button" onClick={() => decide(b, 'approve')} className="rounded bg-emerald-700 px-2 text-white hover:bg-emerald-600">
+                            Approve
+                          </button>
+                          <button type="button" onClick={() => decide(b, 'reject')} className="rounded bg-slate-700 px-2 text-white hover:bg-slate-600">
+                            Reject
+                          </button>
+                        </span>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       ) : null}
-      <table className="w-full text-left">
-        <thead className="text-slate-400">
-          <tr>
-            <th className="py-1">When</th>
-            <th>Action</th>
-            <th>Nodes</th>
-            <th>By</th>
-            <th>Reason</th>
-            <th>State</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {q.data.batches.map((b) => (
-            <tr key={b.batch.id} className="border-t border-slate-800" data-testid={`batch-${b.batch.id}`}>
-              <td className="py-1 font-mono text-xs">{b.batch.created_at}</td>
-              <td>{b.batch.action}</td>
-              <td className="font-mono">{b.runs.map((r) => `${r.node} (${r.state})`).join(', ')}</td>
-              <td>{b.batch.requested_by}</td>
-              <td>{b.batch.reason}</td>
-              <td>{b.batch.state}</td>
-              <td>
-                {canApprove && b.batch.state === 'awaiting-approval' && b.batch.requested_by !== me ? (
-                  <span className="flex gap-2">
-                    <button type="button" onClick={() => decide(b, 'approve')} className="rounded bg-emerald-700 px-2 text-white hover:bg-emerald-600">
-                      Approve
-                    </button>
-                    <button type="button" onClick={() => decide(b, 'reject')} className="rounded bg-slate-700 px-2 text-white hover:bg-slate-600">
-                      Reject
-                    </button>
-                  </span>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { batchFinished, batchSchema, type BatchView, type RunView } from '@/lib/actions/api';
 import { fetchJson } from '@/components/ui/fetch-json';
 
@@ -37,8 +38,11 @@ export function RunStatus({ initial }: { initial: BatchView }) {
     refetchInterval: (query) => (query.state.data && batchFinished(query.state.data) ? false : 1000),
   });
   const b = q.data;
+  // On a phone the run's live output starts below the fold: bring it into view once, when the run starts.
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }), []);
   return (
-    <section aria-label="Remediation status" className="mt-4 rounded border border-slate-800 p-3">
+    <section ref={ref} aria-label="Remediation status" className="mt-4 rounded border border-slate-800 p-3">
       <p className="text-slate-300">
         {b.batch.action} by {b.batch.requested_by}
         {b.batch.state === 'awaiting-approval' ? <span className="ml-2 font-semibold text-amber-300">awaiting approval by a second person</span> : null}
@@ -51,17 +55,17 @@ export function RunStatus({ initial }: { initial: BatchView }) {
             <strong role="status" className={stateClass[r.state]} data-state={r.state}>
               {stateText[r.state]}
             </strong>
-            {r.summary ? <span className="ml-2 text-slate-400">{r.summary}</span> : null}
+            {r.summary ? <span className="ml-2 break-words text-slate-400">{r.summary}</span> : null}
           </p>
           {(r.results ?? []).map((res, i) => (
             <div key={i} className="mt-1">
-              <p className="font-mono text-xs text-slate-400">
+              <p className="font-mono text-xs break-all text-slate-400">
                 $ {res.command} → exit {res.exitCode ?? (res.timedOut ? 'timeout' : 'none')}
                 {res.truncated ? ' (output cut)' : ''}
                 {res.error ? ` (${res.error})` : ''}
               </p>
               {res.stdout || res.stderr ? (
-                <pre className="max-h-48 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-xs text-slate-200">
+                <pre className="max-h-48 overflow-auto rounded bg-slate-900 p-2 text-xs break-all whitespace-pre-wrap text-slate-200">
                   {res.stdout}
                   {res.stderr}
                 </pre>
