@@ -73,6 +73,8 @@ describe('parsePrefix and formatPrefix', () => {
     ['10.0.0.0/', undefined, undefined],
     ['10.0.0.0/1000', undefined, undefined],
     ['10.0.0.0/-1', undefined, undefined],
+    ['10.0.0.0/+8', undefined, undefined],
+    ['10.0.0.0/ 8', undefined, undefined],
     ['10.0.0.0/8/8', undefined, undefined],
     ['x/8', undefined, undefined],
     ['2001:db8::/128', undefined, { family: 'inet6', addr: '2001:db8::', len: 128 }],

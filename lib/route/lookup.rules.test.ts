@@ -44,6 +44,8 @@ describe('lookupRoute: tables', () => {
     ['nothing of the other family', [route('::/0', { text: 'v6default' })], 'no-route'],
     ['nothing from a route whose address does not parse', [{ ...host, dst: { family: 'inet' as const, addr: 'x.y', len: 32 } }], 'no-route'],
     ['nothing from a route whose address is of the other family', [{ ...host, dst: { family: 'inet' as const, addr: '::1', len: 32 } }], 'no-route'],
+    // ::d8ee:6e37 has the value of 216.238.110.55: only its family tells them apart
+    ['nothing from an IPv6 address filed as IPv4, even one of the same value', [{ ...host, dst: { family: 'inet' as const, addr: '::d8ee:6e37', len: 32 } }], 'no-route'],
   ])('picks %s', (_name, routes, expected) => {
     expect(answer(lookupRoute(routes, [], liveness))).toBe(expected);
   });
@@ -219,6 +221,12 @@ describe('lookupRoute: rules', () => {
       const r = lookupRoute(routes, [rule(5, { table: '8', oif: 'doublezero1' }), rule(10, { action: 'goto', goto: 5, table: undefined }), rule(20, { table: '7' }), main], liveness);
       expect(answer(r)).toBe('7: seven-host [doublezero0]');
       expect(r.steps).toContain('rule 10: goto 5 (no such rule, ignored)');
+    });
+
+    it('ignores a goto to its own priority when no later rule has it (no loop)', () => {
+      const r = lookupRoute(routes, [rule(10, { action: 'goto', goto: 10, table: undefined }), rule(20, { table: '7' }), main], liveness);
+      expect(answer(r)).toBe('7: seven-host [doublezero0]');
+      expect(r.steps[0]).toBe('rule 10: goto 10 (no such rule, ignored)');
     });
 
     it('applies only when its selectors match', () => {
