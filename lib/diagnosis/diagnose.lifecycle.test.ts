@@ -219,6 +219,25 @@ describe('diagnose: peers', () => {
     expect(d.peers[0]?.evidence.at(-1)).toBe(`other session doublezero0 203.0.113.10 -> ${PEER}: unknown`);
   });
 
+  it("takes a peer's last warning from all its sessions, whichever was seen first", () => {
+    const events = [
+      livenessEvent('liveness: session up', before(500), { localIP: '203.0.113.10' }),
+      sendWarning(before(1), { localIP: '203.0.113.10', error: 'x' }),
+      ...throttledWarnings([PEER], 30, 10),
+    ];
+    const d = run({ ...unassigned, addresses: [address('doublezero0', '203.0.113.10')], events });
+    expect(d.peers[0]).toMatchObject({ verdict: 'stale-session', lastWarningAt: before(1), warnings: 6 });
+    expect(d.peers[0]?.details.warnings.lastError).toBe('x');
+  });
+
+  it('says in the evidence how many sessions the throttled log named failing', () => {
+    const peers = ['198.51.100.1', '198.51.100.2', '198.51.100.3'];
+    const d = run({ ...unassigned, events: throttledWarnings(peers, 60, 0) });
+    expect(d.peers[0]?.evidence.at(-1)).toContain('with ≥ 3 failing sessions a peer appears about every 15 s');
+    const one = run({ ...unassigned, events: throttledWarnings([PEER], 60, 0) });
+    expect(one.peers[0]?.evidence.at(-1)).toContain('with 1 failing session a peer appears about every 5 s');
+  });
+
   it('names a session without a logged local IP as such among the others', () => {
     const events = [...throttledWarnings([PEER], 20, 0), livenessEvent('liveness: session up', before(30), { localIP: undefined })];
     const d = run({ ...unassigned, events });
