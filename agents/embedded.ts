@@ -8,6 +8,7 @@ import { DEFAULT_BYTE_BUDGET, MiB } from './ssh/byte-budget';
 import { DEFAULT_LEASE_MS } from './lease/lease-keeper';
 import { leaseOptionsFor, parseAgentId, parseLeaseMode } from './lease/lease-mode';
 import { wireAgentRemediation } from './remediation/wire';
+import { currentRetention } from '../lib/services/retention-settings';
 
 // The agent inside the Next.js server (the embedded default). Route handlers and server actions reach
 // the running agent (its SSH pool for remediation, pollNow for re-polls) through getRunningAgent().
@@ -53,6 +54,8 @@ async function start(): Promise<RunningAgent | undefined> {
       leaseMs: envInt('FNH_LEASE_MS', DEFAULT_LEASE_MS),
       ...(agentId ? { agentId } : {}),
     }),
+    // Retention (FNH_RETENTION, FNH_RETAIN_*) and, on PGlite, VACUUM and CHECKPOINT on a schedule.
+    maintenance: { retention: currentRetention() },
   });
   console.log(
     agent.lease

@@ -8,6 +8,7 @@ export const errorCodes = [
   'conflict',
   'rate_limited',
   'unprocessable',
+  'gone',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -20,6 +21,8 @@ export const statusForCode: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   unprocessable: 422,
+  // a moment older than what the store keeps (retention)
+  gone: 410,
   internal: 500,
 };
 

@@ -7,6 +7,7 @@ import { getDb } from '../lib/db';
 import { InventoryError } from '../lib/inventory/errors';
 import { importInventoryFile, loadInventoryFile, renderImportedInventory, type ImportFormat } from '../agents/inventory-file';
 import { startAgent } from '../agents/poller/start-agent';
+import { currentRetention } from '../lib/services/retention-settings';
 import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from '../agents/poller/poller';
 import { DEFAULT_BYTE_BUDGET, MiB } from '../agents/ssh/byte-budget';
 import { DEFAULT_LEASE_MS } from '../agents/lease/lease-keeper';
@@ -79,6 +80,8 @@ async function main(): Promise<number> {
       pollTimeoutMs: positiveInt('timeout', args.timeout),
     },
     lease,
+    // Retention (FNH_RETENTION, FNH_RETAIN_*) and, on PGlite, VACUUM and CHECKPOINT on a schedule.
+    maintenance: { retention: currentRetention() },
   });
   // With leases: runs the actions any dashboard stored for the nodes this agent holds (agents/remediation).
   await wireAgentRemediation(agent, db);

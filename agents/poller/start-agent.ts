@@ -6,6 +6,8 @@ import { IngestCache, ingestPoll } from '../../lib/services/ingest-poll';
 import { syncInventory } from '../../lib/services/sync-inventory';
 import { SshPool, type PoolOptions } from '../ssh/pool';
 import { LeaseKeeper, type LeaseOptions } from '../lease/lease-keeper';
+import { startMaintenance, type MaintenanceSchedule, type RunningMaintenance } from '../../lib/services/maintenance';
+import type { Retention } from '../../lib/storage/retention-config';
 import { Poller, type PollerOptions, type PollResult } from './poller';
 
 // Wires the collection path: inventory -> nodes table, one SSH pool, the poller writing every
@@ -16,6 +18,8 @@ export interface RunningAgent {
   poller: Poller;
   /** present in lease mode: the nodes this agent polls come from it */
   lease?: LeaseKeeper;
+  /** present when this agent maintains the store (retention, VACUUM/CHECKPOINT on PGlite) */
+  maintenance?: RunningMaintenance;
   stop(): Promise<void>;
 }
 
@@ -33,6 +37,11 @@ export interface StartAgentOptions {
    * Off: this agent polls every node (the embedded agent on PGlite, one process by construction).
    */
   lease?: LeaseOptions | false;
+  /**
+   * Retention and store maintenance in this process (lib/services/maintenance.ts): `npm run agent` and the
+   * embedded agent run it; with several agents each task is claimed, so one of them runs it per period.
+   */
+  maintenance?: { retention: Retention; schedule?: Partial<MaintenanceSchedule> } | false;
 }
 
 export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
@@ -66,18 +75,20 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
     await lease.start();
   }
   poller.start();
+  const maintenance = opts.maintenance ? startMaintenance({ db: opts.db, ...opts.maintenance }) : undefined;
   let unregister: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       unregister?.();
+      await maintenance?.stop();
       await lease?.stop();
       await poller.stop();
       await pool.close();
     })());
   // Registered after the store's own hook, so it runs before the store closes (hooks run newest first).
   if (opts.registerShutdown !== false) unregister = onShutdown(stop);
-  return { pool, poller, ...(lease ? { lease } : {}), stop };
+  return { pool, poller, ...(lease ? { lease } : {}), ...(maintenance ? { maintenance } : {}), stop };
 }
 
 async function storeResult(db: Db, r: PollResult, normalizeCache: NormalizeCache, ingestCache: IngestCache): Promise<void> {

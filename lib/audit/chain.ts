@@ -45,14 +45,20 @@ export type ChainVerdict =
  * alone: pass the head hash recorded earlier (audit:verify prints it) to detect one.
  */
 export class ChainVerifier {
-  private prevHash = genesisHash;
-  private expectedSeq = 1;
+  private prevHash: string;
+  private expectedSeq: number;
   private count = 0;
   private sawExpectedHead: boolean;
   private failed: ChainVerdict | undefined;
 
-  constructor(private readonly opts: { expectedHeadHash?: string } = {}) {
+  /**
+   * `start`: where the chain begins when its prefix was archived (an audit anchor): the first record
+   * expected and the hash it must link to (the last archived record's). Default: seq 1, the genesis link.
+   */
+  constructor(private readonly opts: { expectedHeadHash?: string; start?: { seq: number; prevHash: string } } = {}) {
     this.sawExpectedHead = opts.expectedHeadHash === undefined;
+    this.prevHash = opts.start?.prevHash ?? genesisHash;
+    this.expectedSeq = opts.start?.seq ?? 1;
   }
 
   /** Returns the failure at the first bad row, undefined while the chain holds. */
@@ -94,7 +100,7 @@ export class ChainVerifier {
   }
 }
 
-export function verifyChain(rows: Iterable<StoredAuditRow>, opts: { expectedHeadHash?: string } = {}): ChainVerdict {
+export function verifyChain(rows: Iterable<StoredAuditRow>, opts: { expectedHeadHash?: string; start?: { seq: number; prevHash: string } } = {}): ChainVerdict {
   const verifier = new ChainVerifier(opts);
   for (const row of rows) if (verifier.push(row)) break;
   return verifier.finish();

@@ -86,6 +86,8 @@ export const auditEntrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('remediation.skipped'), ...runRef, why: z.string() }),
   /** a request no agent could take (no live agent holds the node's lease): nothing was recorded to run */
   z.object({ type: z.literal('remediation.refused'), action: z.string(), params: runRef.params, reason: z.string(), alertUrl: z.string().nullable(), why: z.string() }),
+  /** records 1..throughSeq (or from the previous anchor) were exported to a file and removed: npm run audit:archive */
+  z.object({ type: z.literal('audit.archived'), fromSeq: z.number().int().positive(), throughSeq: z.number().int().positive(), throughHash: z.string(), archiveSha256: z.string() }),
 ]);
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type AuditType = AuditEntry['type'];

@@ -68,7 +68,11 @@ export async function ingestPoll(db: Pick<Db, 'transaction' | 'query' | 'exec'>,
   // Node text may hold NUL bytes, which the store refuses: without this a node could never be stored.
   // (The journal parse is cleaned too; normalization still uses it, as its text was cleaned alike.)
   const outcome = withoutNul(raw);
-  if (!outcome.ok) return db.transaction((tx) => ingestFailure(tx, outcome));
+  if (!outcome.ok) {
+    // The next success reads what the store holds: while a node fails, retention may prune its raw output.
+    opts.ingestCache?.forget(outcome.node);
+    return db.transaction((tx) => ingestFailure(tx, outcome));
+  }
   return ingestSuccess(db, outcome, opts);
 }
 

@@ -1,6 +1,5 @@
 import 'server-only';
-import { loadSessionEvents } from './session-events';
-import { knownIssueMatchSchema } from '@/lib/known-issues';
+import { loadSessionEvents, SESSION_MEMORY_MS } from './session-events';
 import type { EventLike } from '@/lib/diagnosis/sessions';
 import { z } from 'zod';
 import { getDb, type Queryable } from '@/lib/db';
@@ -9,13 +8,18 @@ import { restateAt } from '@/lib/storage/verdict-row';
 import { loadLatestBundles } from './raw-sections';
 import { diagnose, DEFAULT_WINDOW_MS } from '@/lib/diagnosis/diagnose';
 import { pollFreshness } from '@/lib/diagnosis/freshness';
-import { verdicts, worstVerdict, type NodeDiagnosis, type PeerVerdict, type StructuredEvidence } from '@/lib/diagnosis/types';
+import { worstVerdict, type NodeDiagnosis, type PeerVerdict } from '@/lib/diagnosis/types';
 import type { NodeState, StableNodeState } from '@/lib/model/node-state';
 import { normalizeBundle } from '@/lib/model/normalize';
 import { defaultStaleAfterMs } from '@/lib/api/poll-freshness';
 import { tunnelLinkState } from '@/lib/api/summarize-state';
 import { loadNodeStateAt } from './load-node-state-at';
 import type { StoredPollState } from '@/lib/diagnosis/freshness';
+import { AppError } from '@/lib/errors';
+import { formatDuration, pinnedSource, type Retention } from '@/lib/storage/retention-config';
+import { currentRetention } from './retention-settings';
+import { loadRecordedVerdictsAt } from './load-verdict-changes';
+import { peerVerdictOf, recordedPeerRowSchema, storedNodeLevelSchema } from './recorded-diagnosis-rows';
 
 export interface NodeDiagnosisView {
   /** the normalized state the diagnosis read; null when there is none for this moment */
@@ -33,10 +37,23 @@ export interface NodeDiagnosisView {
 // The diagnosis (lib/diagnosis) of every node, live or at a past moment:
 // - live: the diagnosis the poll recorded with its latest bundle (node_summary, peer_verdicts, restated at that
 //   poll's moment), or the latest raw bundle normalized and diagnosed with the stored log when none was recorded;
-// - pinned (`at`): the change-only state history in effect at `at` with the events of the window before it.
-export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string; db?: Queryable }): Promise<Map<string, NodeDiagnosisView>> {
+// - pinned (`at`): the change-only state history in effect at `at` with the events of the window before it;
+//   when the log of that time is past its retention, the verdicts recorded when they last changed before `at`;
+//   older than the kept history: a 410 that says how far back the store keeps.
+export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string; db?: Queryable; retention?: Retention }): Promise<Map<string, NodeDiagnosisView>> {
   const db = opts.db ?? (await getDb());
   const asOf = opts.at ?? opts.now;
+  const retention = opts.retention ?? currentRetention();
+  // The log a pinned diagnosis reads reaches back the session memory and the window before the moment.
+  const source = opts.at ? pinnedSource(retention, opts.at, opts.now, SESSION_MEMORY_MS + DEFAULT_WINDOW_MS) : null;
+  if (source?.kind === 'gone') {
+    throw new AppError(
+      'gone',
+      `${opts.at!.toISOString()} is older than what this store keeps: state history and verdicts are kept for ${formatDuration(retention.history)} (FNH_RETAIN_HISTORY), from ${source.keptFrom.toISOString()}`,
+      { keptFrom: source.keptFrom.toISOString() },
+    );
+  }
+  const recordedAt = opts.at && source?.kind === 'recorded' ? await loadRecordedVerdictsAt(db, opts.at, opts.only) : null;
   const { rows } = await db.query<{
     name: string;
     state: StoredPollState | null;
@@ -84,6 +101,20 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
         sections: { ...Object.fromEntries(requiredSections.map((s) => [s, 'ok' as const])), nft: past.state.firewall ? 'ok' : 'missing', journal: 'ok' },
         issues: [],
       };
+      if (recordedAt) {
+        // The log of that time is no longer kept: the verdicts as recorded when they last changed before it.
+        const r = recordedAt.get(row.name);
+        out.set(row.name, {
+          state: past.state,
+          issues: [],
+          diagnosis: r
+            ? { node: row.name, collectedAt: opts.at.toISOString(), ...r, doublezero0: tunnelLinkState(past.state), warningsInWindow: r.peers.reduce((n, p) => n + p.warnings, 0) }
+            : null,
+          stateSince: past.since.toISOString(),
+          missing: r ? null : 'no verdict recorded at or before this moment (the log of that time is past its retention)',
+        });
+        continue;
+      }
       out.set(row.name, { state: past.state, issues: [], diagnosis: diagnose(state, { earlierEvents: await eventsOf(row.name) }), stateSince: past.since.toISOString(), missing: null });
       continue;
     }
@@ -136,28 +167,11 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
   return out;
 }
 
-const recordedRowSchema = z.object({
+const recordedRowSchema = recordedPeerRowSchema.extend({
   node: z.string(),
-  peer: z.string(),
-  interface: z.string(),
-  local_ip: z.string(),
-  verdict: z.enum(verdicts),
-  warnings: z.number().int(),
-  last_warning_at: z.date().nullable(),
-  evidence: z.array(z.string()),
-  details: z.record(z.string(), z.unknown()),
-  since: z.date().nullable(),
   /** the window end the stored evidence names (null: rows written before it was stored, see diagnosed_at) */
   window_end: z.date().nullable(),
   diagnosed_at: z.date(),
-});
-
-// node_summary.diagnosis, written by recordDiagnosis from the same NodeDiagnosis (shapes: lib/diagnosis/types.ts)
-const storedNodeLevelSchema = z.object({
-  findings: z.array(z.looseObject({ kind: z.string(), verdict: z.enum(verdicts), summary: z.string(), evidence: z.array(z.string()) })).transform((f) => f as unknown as NodeDiagnosis['findings']),
-  tunnels: z.array(z.looseObject({ interface: z.string(), state: z.string() })).transform((t) => t as unknown as NodeDiagnosis['tunnels']),
-  daemon: z.looseObject({ version: z.string().nullable() }).transform((d) => d as unknown as NodeDiagnosis['daemon']),
-  knownIssues: z.array(knownIssueMatchSchema).default([]),
 });
 
 // Each node's recorded verdicts, restated at the moment of its latest poll (`momentOf`, ISO): a row is
@@ -174,18 +188,7 @@ async function loadRecordedVerdicts(db: Queryable, momentOf: ReadonlyMap<string,
     const r = recordedRowSchema.parse(raw);
     const list = out.get(r.node) ?? [];
     const moment = momentOf.get(r.node)!;
-    list.push(restateAt({
-      peer: r.peer,
-      interface: r.interface,
-      localIP: r.local_ip,
-      verdict: r.verdict,
-      warnings: r.warnings,
-      lastWarningAt: r.last_warning_at?.toISOString() ?? null,
-      evidence: r.evidence,
-      // written by recordDiagnosis from a StructuredEvidence; the API re-validates the parts it shows
-      details: r.details as unknown as StructuredEvidence,
-      since: r.since?.toISOString() ?? null,
-    }, (r.window_end ?? r.diagnosed_at).toISOString(), moment));
+    list.push(restateAt(peerVerdictOf(r), (r.window_end ?? r.diagnosed_at).toISOString(), moment));
     out.set(r.node, list);
   }
   return out;

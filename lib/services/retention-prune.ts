@@ -1,0 +1,185 @@
+import 'server-only';
+import type { Queryable } from '@/lib/db';
+import { keptFrom, type Retention, type RetentionKind } from '@/lib/storage/retention-config';
+
+// Retention (issue 17): deletes what is past each kind's window, in small batches. Every batch is one
+// statement (its own transaction) that deletes only rows past the window, so a store stopped or killed
+// mid-prune has lost nothing it should keep, and the next sweep goes on where this one stopped. Between
+// batches the caller yields (maintenance.ts), so polls and page reads get the store in between.
+// The change-only tables (state history, verdict changes) keep the row in effect at the cutoff: every
+// moment from the cutoff on still rebuilds. The audit log is never touched here.
+
+export interface PruneStep {
+  kind: RetentionKind | 'housekeeping';
+  table: string;
+  /** deletes at most `limit` rows past `cutoff`; resolves with how many it deleted */
+  batch(q: Queryable, cutoff: Date, limit: number): Promise<number>;
+}
+
+const count = async (q: Queryable, sql: string, params: readonly unknown[]): Promise<number> => (await q.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0;
+
+const steps: PruneStep[] = [
+  {
+    kind: 'events',
+    table: 'liveness_events',
+    batch: (q, cutoff, limit) =>
+      count(q, `with gone as (delete from liveness_events where id in (select id from liveness_events where at < $1 limit $2) returning 1) select count(*)::int as n from gone`, [cutoff, limit]),
+  },
+  {
+    kind: 'raw',
+    table: 'node_raw_sections',
+    // the latest output of nodes not polled successfully since the cutoff (a node still polled keeps it)
+    batch: (q, cutoff, limit) =>
+      count(
+        q,
+        `with gone as (
+           delete from node_raw_sections r where (r.node, r.section) in (
+             select r2.node, r2.section from node_raw_sections r2 left join node_status s on s.node = r2.node
+              where r2.collected_at < $1 and (s.last_success_at is null or s.last_success_at < $1) limit $2)
+           returning 1)
+         select count(*)::int as n from gone`,
+        [cutoff, limit],
+      ),
+  },
+  {
+    kind: 'history',
+    table: 'node_state_history',
+    // a row before the cutoff goes when a later row at or before the cutoff replaced it
+    batch: (q, cutoff, limit) =>
+      count(
+        q,
+        `with gone as (
+           delete from node_state_history where id in (
+             select x.id from node_state_history x
+              where x.at < $1 and exists (
+                select 1 from node_state_history y where y.node = x.node and y.at <= $1 and (y.at > x.at or (y.at = x.at and y.id > x.id)))
+              limit $2)
+           returning 1)
+         select count(*)::int as n from gone`,
+        [cutoff, limit],
+      ),
+  },
+  {
+    kind: 'history',
+    table: 'peer_verdict_changes',
+    // the same per (node, peer); a peer's last change before the cutoff saying it was gone goes too
+    batch: (q, cutoff, limit) =>
+      count(
+        q,
+        `with gone as (
+           delete from peer_verdict_changes where id in (
+             select x.id from peer_verdict_changes x
+              where x.at < $1 and (x.verdict is null or exists (
+                select 1 from peer_verdict_changes y where y.node = x.node and y.peer = x.peer and y.at <= $1 and (y.at > x.at or (y.at = x.at and y.id > x.id))))
+              limit $2)
+           returning 1)
+         select count(*)::int as n from gone`,
+        [cutoff, limit],
+      ),
+  },
+  {
+    kind: 'history',
+    table: 'node_verdict_changes',
+    batch: (q, cutoff, limit) =>
+      count(
+        q,
+        `with gone as (
+           delete from node_verdict_changes where id in (
+             select x.id from node_verdict_changes x
+              where x.at < $1 and exists (
+                select 1 from node_verdict_changes y where y.node = x.node and y.at <= $1 and (y.at > x.at or (y.at = x.at and y.id > x.id)))
+              limit $2)
+           returning 1)
+         select count(*)::int as n from gone`,
+        [cutoff, limit],
+      ),
+  },
+  {
+    kind: 'alerts',
+    table: 'alerts',
+    batch: (q, cutoff, limit) =>
+      count(
+        q,
+        `with gone as (
+           delete from alerts where (fingerprint, starts_at) in (
+             select fingerprint, starts_at from alerts where status = 'resolved' and last_received_at < $1 limit $2)
+           returning 1)
+         select count(*)::int as n from gone`,
+        [cutoff, limit],
+      ),
+  },
+  {
+    kind: 'remediation',
+    table: 'remediation_runs',
+    // finished runs (and the dispatch rows that carried them, where dispatch exists), then requests left empty
+    batch: async (q, cutoff, limit) => {
+      const dispatch = (await q.query<{ t: string | null }>(`select to_regclass('remediation_dispatch')::text as t`)).rows[0]?.t;
+      const runs = await count(
+        q,
+        `with victims as (
+           select id from remediation_runs
+            where state not in ('pending', 'running') and coalesce(finished_at, started_at) < $1 limit $2),
+         ${dispatch ? `undispatched as (delete from remediation_dispatch d using victims v where d.run_id = v.id and d.closed_at is not null),` : ''}
+         gone as (delete from remediation_runs r using victims v where r.id = v.id
+           ${dispatch ? `and not exists (select 1 from remediation_dispatch d where d.run_id = r.id and d.closed_at is null)` : ''} returning 1)
+         select count(*)::int as n from gone`,
+        [cutoff, limit],
+      );
+      const batches = await count(
+        q,
+        `with gone as (
+           delete from remediation_batches b where b.id in (
+             select id from remediation_batches x where x.state in ('done', 'rejected') and x.created_at < $1
+                and not exists (select 1 from remediation_runs r where r.batch_id = x.id) limit $2)
+           returning 1)
+         select count(*)::int as n from gone`,
+        [cutoff, limit],
+      );
+      return runs + batches;
+    },
+  },
+  {
+    kind: 'housekeeping',
+    table: 'sessions',
+    // expired sign-in sessions are refused anyway; the cutoff is "now"
+    batch: (q, cutoff, limit) =>
+      count(q, `with gone as (delete from sessions where token_hash in (select token_hash from sessions where expires_at < $1 limit $2) returning 1) select count(*)::int as n from gone`, [cutoff, limit]),
+  },
+];
+
+export interface PruneReport {
+  /** rows deleted per table */
+  deleted: Record<string, number>;
+  batches: number;
+  ms: number;
+}
+
+export interface PruneOptions {
+  now?: Date;
+  /** rows per statement (default 2,000: a batch holds the embedded store for a few milliseconds) */
+  batchSize?: number;
+  /** called between batches: maintenance yields to polls and reads here; a rejection stops the sweep */
+  between?: () => Promise<void>;
+}
+
+/** One sweep over every kind: batches until each table has nothing past its window. */
+export async function pruneExpired(q: Queryable, retention: Retention, opts: PruneOptions = {}): Promise<PruneReport> {
+  const started = Date.now();
+  const now = opts.now ?? new Date();
+  const limit = opts.batchSize ?? 2_000;
+  const report: PruneReport = { deleted: {}, batches: 0, ms: 0 };
+  for (const step of steps) {
+    const cutoff = step.kind === 'housekeeping' ? now : keptFrom(retention, step.kind, now);
+    if (!cutoff) continue;
+    for (;;) {
+      const n = await step.batch(q, cutoff, limit);
+      report.batches++;
+      report.deleted[step.table] = (report.deleted[step.table] ?? 0) + n;
+      if (n < limit) break;
+      await opts.between?.();
+    }
+    await opts.between?.();
+  }
+  report.ms = Date.now() - started;
+  return report;
+}
