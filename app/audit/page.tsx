@@ -61,7 +61,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </a>
       </form>
       <div className="overflow-x-auto">
-        <table className="w-full min-w-[40rem] text-left" aria-label="Audit records">
+        <table className="w-full min-w-[40rem] text-left [&_td]:pr-3 [&_th]:pr-3" aria-label="Audit records">
           <thead className="text-slate-400">
             <tr>
               <th className="py-1">#</th>

@@ -36,7 +36,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
           canRun={can(access.user.role, 'remediation.request')}
         />
       ) : (
-        <p className="text-slate-400">Open a node and choose “Remediate”, or add ?node=NAME.</p>
+        <p className="text-slate-400">Open a node and choose its action (or “All actions”), or add ?node=NAME.</p>
       )}
       <RunList node={node} me={access.user.username} canApprove={can(access.user.role, 'remediation.approve')} />
     </div>

@@ -82,12 +82,13 @@ export function NodeView({ name }: { name: string }) {
           liveness warnings (15 min): <strong className={s.warnings15m > 0 ? 'text-orange-300' : ''}>{s.warnings15m}</strong>
         </span>
         <span>
-          poll <strong data-testid="poll-state">{s.poll.state}</strong>, data {formatAge(s.poll.dataAgeMs)} old
+          poll <strong data-testid="poll-state">{s.poll.state}</strong>, {s.poll.dataAgeMs === null ? 'no data yet' : `data ${formatAge(s.poll.dataAgeMs)} old`}
           {s.poll.pollMs !== null ? `, ${s.poll.pollMs} ms` : ''}
         </span>
         {phone ? null : facts}
       </div>
-      {s.poll.error ? (
+      {/* an unknown node's answer already leads with the poll error */}
+      {s.poll.error && s.worstVerdict !== 'unknown' ? (
         <p className="mb-2 rounded bg-red-950/60 px-2 py-1 break-words text-red-200 ring-1 ring-red-800" role="alert">
           last poll failed ({s.poll.error.kind}): {s.poll.error.message}
         </p>

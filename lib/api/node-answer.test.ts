@@ -101,6 +101,8 @@ describe('nodeAnswer: what is wrong, since when, why, what to do', () => {
     );
     expect(a).toMatchObject({ verdict: 'unknown', headline: 'poll failing: connect ECONNREFUSED', evidence: ['last poll failed (connect-refused): connect ECONNREFUSED 127.0.0.1:22'], action: null });
     expect(a.advice).toMatch(/SSH/);
+    // never polled successfully: there is no diagnosis, and the page says why
+    expect(nodeAnswer(input({ summary: summary('unknown', { worstSince: null }), missing: 'nothing collected from this node yet' })).headline).toBe('nothing collected from this node yet');
   });
 
   it('recovering is not a fault: no action, and the advice says it clears by itself', () => {

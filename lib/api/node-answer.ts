@@ -77,7 +77,7 @@ export function nodeAnswer(d: NodeAnswerInput): Answer {
       ...base,
       verdict,
       since: d.summary.worstSince,
-      headline: d.nodeUnknown ?? 'No fresh data from this node.',
+      headline: d.nodeUnknown ?? d.missing ?? 'No fresh data from this node.',
       evidence: err ? [`last poll failed (${err.kind}): ${err.message}`] : [],
       advice: adviceFor.unknown ?? null,
     };
