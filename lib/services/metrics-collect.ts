@@ -5,6 +5,9 @@ import { buildMetricFamilies, type MetricsSnapshot } from '@/lib/metrics/fleet-m
 import { buildVerdictFamilies } from '@/lib/metrics/verdict-series';
 import { readLeaseHolders } from './lease-holders';
 import { collectVerdictSnapshot } from './metrics-verdicts';
+import { buildStorageFamilies } from '@/lib/metrics/storage-metrics';
+import { collectStorageSnapshot } from './storage-stats';
+import { currentRetention } from './retention-settings';
 
 // /metrics reads everything from the store, so every dashboard instance reports the whole fleet
 // (all agents' polls), not what one process happened to see.
@@ -45,8 +48,10 @@ export async function collectMetricsSnapshot(db: Queryable): Promise<MetricsSnap
 }
 
 /** The /metrics body in Prometheus text format; `verdictSeries` adds the per-node and per-peer series (token only). */
-export async function renderMetrics(db: Queryable, opts: { verdictSeries?: { now: Date; maxPeerSeries: number } } = {}): Promise<string> {
+export async function renderMetrics(db: Queryable & { kind?: 'pglite' | 'postgres' }, opts: { verdictSeries?: { now: Date; maxPeerSeries: number } } = {}): Promise<string> {
   const families = buildMetricFamilies(await collectMetricsSnapshot(db));
+  // the store's size and health (issue 17)
+  families.push(...buildStorageFamilies(await collectStorageSnapshot(db, { kind: db.kind ?? 'postgres' }), currentRetention()));
   if (opts.verdictSeries) families.push(...buildVerdictFamilies(await collectVerdictSnapshot(db, opts.verdictSeries)));
   return renderExposition(families);
 }
