@@ -4,20 +4,25 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { buildPeerMatrix, peerGridResponseSchema, syntheticPeerMatrix, type PeerMatrix } from '@/lib/api/peer-matrix';
 import { fetchJson } from '@/components/ui/fetch-json';
+import { liveRefetchMs, useLiveConnected } from '@/components/live/live-status';
+import { fetchJsonRevalidating } from '@/components/live/revalidate';
 
 export type PeerMatrixState =
   | { status: 'loading' }
   | { status: 'error'; message: string }
   | { status: 'ready'; matrix: PeerMatrix; synthetic: boolean; asOf: string | null };
 
-// The peer grid's data: the live fleet from /api/peers (every 2 s, once when pinned), or a synthetic
-// matrix built in the browser for the 1,000 × 1,000 benchmark (never mixed with real data).
+// The peer grid's data: the live fleet from /api/peers, kept current by the changed rows of /api/events
+// (useLiveInvalidation) and revalidated with its ETag now and then (every 2 s while the stream is closed;
+// read once when pinned), or a synthetic matrix built in the browser for the 1,000 × 1,000 benchmark
+// (never mixed with real data).
 export function usePeerMatrix(opts: { at: string | null; synthetic: { rows: number; cols: number } | null }): PeerMatrixState {
   const { at, synthetic } = opts;
+  const streamOpen = useLiveConnected();
   const live = useQuery({
     queryKey: ['peers', at],
-    queryFn: () => fetchJson(at ? `/api/peers?at=${encodeURIComponent(at)}` : '/api/peers', peerGridResponseSchema),
-    refetchInterval: at ? false : 2_000,
+    queryFn: () => (at ? fetchJson(`/api/peers?at=${encodeURIComponent(at)}`, peerGridResponseSchema) : fetchJsonRevalidating('/api/peers', peerGridResponseSchema)),
+    refetchInterval: at ? false : liveRefetchMs(streamOpen),
     enabled: synthetic === null,
   });
   const synthRows = synthetic?.rows ?? 0;

@@ -1,0 +1,172 @@
+// `npm run bench:read [-- --nodes 1000 --viewers 5 --requests 20 --port 3210 --rebuild]`
+// Starts the demo (`npm run demo -- --nodes N`: simulated fleet, Next.js server with the embedded agent
+// polling, PGlite store) in a fresh data folder, waits until every node has been polled and every reachable
+// one has a recorded verdict (the first full poll), lets it settle, then measures the dashboard's reads as
+// a signed-in browser makes them: each read alone, then under V viewers reading at once. Prints p50/p95,
+// the time from start to the first full poll, the server's memory (dashboard + agent + store in one
+// process) and the load average beside each number; writes bench-results/read-<time>.json.
+// Not part of `npm test`: timings are printed, never asserted.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureBuilt, load1, percentile, root, rssMb, signIn, startDemo } from './demo-process';
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '1000' },
+    viewers: { type: 'string', default: '5' },
+    requests: { type: 'string', default: '20' },
+    port: { type: 'string', default: '3210' },
+    'settle-s': { type: 'string', default: '30' },
+    rebuild: { type: 'boolean', default: false },
+  },
+});
+const nodes = Number(values.nodes);
+const viewers = Number(values.viewers);
+const requests = Number(values.requests);
+
+interface Timing {
+  read: string;
+  p50: number;
+  p95: number;
+  max: number;
+  bytes: number;
+  status: Record<number, number>;
+  load: { before: number; after: number };
+}
+
+type Client = Awaited<ReturnType<typeof signIn>>;
+
+async function timeRead(client: Client, pathname: string, init?: RequestInit): Promise<{ ms: number; bytes: number; status: number; etag: string | null }> {
+  for (let attempt = 1; ; attempt++) {
+    const t = performance.now();
+    try {
+      const res = await client(pathname, init);
+      const body = await res.arrayBuffer();
+      return { ms: performance.now() - t, bytes: body.byteLength, status: res.status, etag: res.headers.get('etag') };
+    } catch (err) {
+      // a kept-alive connection the server closed while idle: the browser would open a new one too
+      if (attempt >= 2) throw err;
+    }
+  }
+}
+
+function summarize(read: string, samples: Array<{ ms: number; bytes: number; status: number }>, loadBefore: number): Timing {
+  const status: Record<number, number> = {};
+  for (const s of samples) status[s.status] = (status[s.status] ?? 0) + 1;
+  const ms = samples.map((s) => s.ms);
+  return {
+    read,
+    p50: Math.round(percentile(ms, 50)),
+    p95: Math.round(percentile(ms, 95)),
+    max: Math.round(Math.max(...ms)),
+    bytes: Math.max(...samples.map((s) => s.bytes)),
+    status,
+    load: { before: loadBefore, after: load1() },
+  };
+}
+
+/** `reads` in turn, `requests` times, by `concurrent` viewers at once; each viewer keeps its own ETags like a browser tab. */
+async function measure(client: Client, reads: readonly string[], concurrent: number, revalidate: boolean): Promise<Timing[]> {
+  const loadBefore = load1();
+  const samples = new Map(reads.map((r) => [r, [] as Array<{ ms: number; bytes: number; status: number }>]));
+  await Promise.all(
+    Array.from({ length: concurrent }, async () => {
+      const etags = new Map<string, string>();
+      for (let i = 0; i < requests; i++) {
+        for (const read of reads) {
+          const etag = revalidate ? etags.get(read) : undefined;
+          const r = await timeRead(client, read, etag ? { headers: { 'if-none-match': etag } } : undefined);
+          if (r.etag) etags.set(read, r.etag);
+          samples.get(read)!.push(r);
+        }
+      }
+    }),
+  );
+  return reads.map((r) => summarize(`${r}${concurrent > 1 ? ` × ${concurrent} viewers` : ' alone'}${revalidate ? ' (revalidating: If-None-Match)' : ''}`, samples.get(r)!, loadBefore));
+}
+
+interface FleetRowLite {
+  poll: { state: string };
+  collectedAt: string | null;
+}
+
+async function main(): Promise<void> {
+  ensureBuilt(values.rebuild);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'fnh-bench-read-'));
+  const demo = startDemo({ nodes, port: Number(values.port), dataDir });
+  const rss: Array<{ at: number; rss: number; peak: number }> = [];
+  const sampler = setInterval(() => {
+    const m = rssMb(demo.serverPid());
+    if (m) rss.push({ at: Date.now(), ...m });
+  }, 1_000);
+  try {
+    const client = await signIn(demo.base, Date.now() + 300_000);
+    const signedInAt = Date.now();
+    // The first full poll: no node pending any more, and every node that answered has its diagnosis recorded.
+    let firstFullPollMs = NaN;
+    let progress = '';
+    for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
+      const res = await client('/api/fleet');
+      if (res.ok) {
+        const fleet = (await res.json()) as { nodes: FleetRowLite[] };
+        const pending = fleet.nodes.filter((n) => n.poll.state === 'pending').length;
+        const undiagnosed = fleet.nodes.filter((n) => n.poll.state === 'ok' && n.collectedAt === null).length;
+        const line = `${fleet.nodes.length - pending}/${fleet.nodes.length} polled, ${undiagnosed} without a verdict`;
+        if (line !== progress) console.log(`  ${Math.round((Date.now() - demo.startedAt) / 1000)} s: ${line}`);
+        progress = line;
+        if (fleet.nodes.length === nodes && pending === 0 && undiagnosed === 0) {
+          firstFullPollMs = Date.now() - demo.startedAt;
+          break;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (Number.isNaN(firstFullPollMs)) throw new Error('no full poll within 10 minutes');
+    const firstPoll = { ms: firstFullPollMs, load: load1(), signInMs: signedInAt - demo.startedAt };
+    console.log(`first full poll after ${(firstFullPollMs / 1000).toFixed(1)} s (load ${firstPoll.load}); settling ${values['settle-s']} s…`);
+    await new Promise((r) => setTimeout(r, Number(values['settle-s']) * 1000));
+
+    const reads = ['/api/fleet', '/api/peers'];
+    const results: Timing[] = [];
+    for (const read of reads) results.push(...(await measure(client, [read], 1, false)));
+    results.push(...(await measure(client, reads, viewers, false)));
+    results.push(...(await measure(client, ['/api/peers'], viewers, true)));
+    const steady = rss.filter((s) => s.at >= signedInAt + firstFullPollMs);
+    const server = rssMb(demo.serverPid());
+    const memory = {
+      serverRssMb: server?.rss ?? NaN,
+      serverPeakRssMb: server?.peak ?? NaN,
+      steadyRssMaxMb: Math.max(...steady.map((s) => s.rss)),
+      steadyRssMedianMb: percentile(
+        steady.map((s) => s.rss),
+        50,
+      ),
+    };
+
+    console.log('');
+    console.log(`dashboard reads at ${nodes} simulated nodes, embedded agent polling, PGlite (${cpus().length} cores, load average = 1-min, before → after)`);
+    console.log(`${'read'.padEnd(64)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)} ${'bytes'.padStart(9)}  load`);
+    for (const t of results) {
+      console.log(`${t.read.padEnd(64)} ${`${t.p50} ms`.padStart(7)} ${`${t.p95} ms`.padStart(7)} ${`${t.max} ms`.padStart(7)} ${String(t.bytes).padStart(9)}  ${t.load.before} → ${t.load.after}  ${JSON.stringify(t.status)}`);
+    }
+    console.log(`start → first full poll: ${(firstPoll.ms / 1000).toFixed(1)} s (load ${firstPoll.load})`);
+    console.log(`server RSS (dashboard + embedded agent + PGlite): now ${memory.serverRssMb} MB, steady median ${memory.steadyRssMedianMb} MB, steady max ${memory.steadyRssMaxMb} MB, peak ${memory.serverPeakRssMb} MB`);
+
+    const out = path.join(root, 'bench-results');
+    mkdirSync(out, { recursive: true });
+    const file = path.join(out, `read-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), nodes, viewers, requests, cores: cpus().length, firstPoll, reads: results, memory, rssSamples: rss }, null, 2));
+    console.log(`written to ${path.relative(root, file)}`);
+  } finally {
+    clearInterval(sampler);
+    await demo.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
