@@ -90,6 +90,15 @@ describe('the stale local IP finding', () => {
     const quietPeer = livenessEvent('liveness: session up', before(500), { peerIP: '198.51.100.9' });
     const f = staleFinding({ events: [...events, quietPeer] });
     expect(f).toMatchObject({ sessionsFailing: 4, peersSampled: 3 });
+    // failures of the process before the restart, of another local IP or another interface are not this finding's
+    const daemon = { unitState: 'active' as const, sessions: null, version: null, unit: { mainPid: null, activeSince: before(200), mainStartedAt: null, argv: null }, status: null };
+    const mixed = [...events, ...throttledWarnings(['198.51.100.20'], 400, 300), ...throttledWarnings(['198.51.100.21'], 30, 20, { localIP: '203.0.113.77' }), ...throttledWarnings(['198.51.100.22'], 30, 20, { interface: 'doublezero1' })];
+    const d = diagnose(nodeState({ ...unassigned, links: [link('doublezero0'), link('doublezero1')], events: mixed, daemon }));
+    expect(d.findings.filter((x) => x.kind === 'stale-local-ip').map((x) => [x.interface, x.localIP, x.peersSampled, x.sessionsFailing])).toEqual([
+      ['doublezero0', LOCAL_IP, 3, 3],
+      ['doublezero0', '203.0.113.77', 1, 1],
+      ['doublezero1', LOCAL_IP, 1, 1],
+    ]);
   });
 });
 

@@ -73,6 +73,12 @@ describe('parseJournal: carriers', () => {
     expect(r.events[0]?.raw).toBe(rec());
   });
 
+  it('reads a line of exactly 64 KiB, and calls one character more too long', () => {
+    const line = (n: number) => 'x'.repeat(n);
+    expect(parseJournalDetailed(line(64 * 1024)).issues[0]?.message).toMatch(/^not a journal record: /);
+    expect(parseJournalDetailed(line(64 * 1024 + 1)).issues[0]?.message).toMatch(/^line too long: /);
+  });
+
   it('keeps at most 50 issues however much garbage there is', () => {
     const r = parseJournalDetailed(Array.from({ length: 60 }, () => 'garbage').join('\n'));
     expect(r.skipped).toBe(60);

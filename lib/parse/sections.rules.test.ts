@@ -180,6 +180,10 @@ describe('parseDaemonStatus', () => {
     expect(parseDaemonStatus(JSON.stringify([{ user_type: 'IBRL', multicast_groups: { subscriber: ['b'] } }])).value?.services[0]).toMatchObject({ multicastGroups: { publisher: [], subscriber: ['b'] }, sessionStatus: null, lastSessionUpdate: null });
   });
 
+  it('reports at most 50 unreadable services', () => {
+    expect(parseDaemonStatus(JSON.stringify(Array.from({ length: 60 }, () => 'x'))).issues).toHaveLength(50);
+  });
+
   it('drops what is not a service and says why', () => {
     const r = parseDaemonStatus(JSON.stringify([null, 'x', { user_type: 'IBRL' }, [1], { doublezero_status: { session_status: 'disconnected' }, user_type: 'IBRL' }]));
     expect(r.value?.services.map((s) => s.userType)).toEqual(['IBRL', 'IBRL']);
