@@ -13,7 +13,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`${what} did not finish in ${ms} ms`)), ms))]);
 }
 
-describe('embedded store restart', () => {
+// Each test opens the store in child processes, every migration applied: tens of seconds on a loaded 2-core machine.
+describe('embedded store restart', { timeout: 180_000 }, () => {
   it('keeps data across a clean close and reopen', async () => {
     const dataDir = path.join(dir, 'clean');
     const db = await openDb({ dataDir, databaseUrl: '' });
