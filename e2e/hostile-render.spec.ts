@@ -44,7 +44,7 @@ test.beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-e2e-hostile-'));
   fleet = await startSimFleet({ count: 7, dir: path.join(dir, 'sim') });
   makeHostile(fleet.node(hostileNode).state, Date.now());
-  server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/server.ts'), '--port', String(port), '--host', '127.0.0.1'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FNH_INVENTORY: fleet.inventoryPath, FNH_FLEET_SOURCE: 'simulated', FNH_DATA_DIR: path.join(dir, 'pglite'), DATABASE_URL: '', FNH_POLL_INTERVAL_MS: '1000', FNH_ADMIN_USER: admin.username, FNH_ADMIN_PASSWORD: admin.password, FNH_PUBLIC_ORIGIN: base },

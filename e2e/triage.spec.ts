@@ -45,7 +45,8 @@ test('find the seed node from the fleet grid, open its stale-session cell and se
   await expect(evidence).toHaveAttribute('data-verdict', 'stale-session');
   // The proof of the seed bug: the session's local IP is not on doublezero0 any more.
   await expect(evidence).toContainText(`missing ${peer.details.missingAddress ?? peer.localIP}`);
-  await expect(evidence).toContainText('network is unreachable');
+  // No "network is unreachable" here: the daemon names one failing session per 5 s for the whole process,
+  // so right after the incident a stale peer may not have been sampled yet (docs/doublezerod-model.md).
   await expect(evidence.locator('[data-slot="remediation"]')).toContainText('Remediate stale-session');
 
   // The same pair in the peer grid: the cell opens the same verdict.
