@@ -1,5 +1,6 @@
 import 'server-only';
 import type { RawSection, SectionName } from '@/lib/bundle/types';
+import type { EventLike } from '@/lib/diagnosis/sessions';
 import type { RecordedPrior } from './record-diagnosis';
 import { rawSectionKey } from './raw-sections';
 
@@ -10,6 +11,11 @@ export interface NodeIngestMemory {
   stateHash: string | null;
   /** each stored section with its content key (section null: only the key is known, read from the store) */
   sections: Map<SectionName, { section: RawSection | null; key: string }>;
+  /**
+   * the node's log as the diagnosis reads it at the last stored poll, plus later events (selectSessionEvents
+   * `keepLater`): the next poll selects from it and its own events instead of reading the log again
+   */
+  events: readonly EventLike[];
 }
 
 /**

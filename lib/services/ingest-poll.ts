@@ -12,7 +12,7 @@ import { selectSessionEvents } from '@/lib/storage/session-event-selection';
 import { loadRecordedPrior, writeDiagnosis } from './record-diagnosis';
 import { recordNodeState, stateHashBefore } from './record-node-state';
 import { loadRawSectionKeys, rawSectionKey, writeChangedSections } from './raw-sections';
-import { loadSessionEvents, SESSION_MEMORY_MS } from './session-events';
+import { loadSessionEventBase, SESSION_MEMORY_MS } from './session-events';
 import { IngestCache, type NodeIngestMemory } from './ingest-cache';
 import { countAndAnnouncePoll } from './metrics-record-poll';
 
@@ -97,16 +97,22 @@ async function ingestSuccess(db: Pick<Db, 'transaction' | 'query' | 'exec'>, o: 
     const state = normalizeBundle(o.bundle, { journal: o.journal, cache: opts.normalizeCache });
     const snapshot = opts.normalizeCache?.stableSnapshot(o.node, state);
     const hash = snapshot?.hash ?? stateHash(state);
-    // The stored log as loadSessionEvents reads it, before this poll's events are in it, then the same
-    // selection over both: the diagnosis reads exactly what it would read after the insert.
-    const stored = await loadSessionEvents(db, o.node, collected, windowMs);
-    const earlierEvents = selectSessionEvents([...stored, ...o.events], { at: collected, windowMs, memoryMs: SESSION_MEMORY_MS });
+    // The stored log as loadSessionEvents reads it (kept by the agent from the last poll, or read), then the
+    // same selection over it and this poll's events: the diagnosis reads exactly what it would read after the
+    // insert (lib/storage/session-event-selection.ts).
+    const base = memory.events ?? (await loadSessionEventBase(db, o.node, collected, windowMs));
+    const all = [...base, ...o.events];
+    const earlierEvents = selectSessionEvents(all, { at: collected, windowMs, memoryMs: SESSION_MEMORY_MS });
+    const nextBase = selectSessionEvents(all, { at: collected, windowMs, memoryMs: SESSION_MEMORY_MS, keepLater: true });
+    // Lines of the overlapping journal window that the base holds are stored already: not sent again.
+    const stored = new Set(base.map((e) => e.dedupeKey));
+    const fresh = o.events.filter((e) => !stored.has(e.dedupeKey));
     const diagnosis = diagnose(state, { windowMs, earlierEvents });
     const facts = summarizeState(state);
     try {
       const result = await db.transaction(async (tx) => {
         await writeStatus(tx, o, memory.prior.diagnosedAt, collected);
-        const newEvents = await insertEvents(tx, o.node, o.events);
+        const newEvents = await insertEvents(tx, o.node, fresh);
         const raw = await writeChangedSections(tx, o.node, o.at, o.bundle.sections, keysOf(memory), (name, s) => cache?.sectionKey(o.node, name, s) ?? rawSectionKey(s));
         const history = await recordNodeState(tx, o.node, collected, state, snapshot, memory.stateHash);
         const recorded = await writeDiagnosis(tx, o.node, diagnosis, collected, facts, { prior: memory.prior, statusWritten: true });
@@ -116,6 +122,7 @@ async function ingestSuccess(db: Pick<Db, 'transaction' | 'query' | 'exec'>, o: 
           prior: recorded.prior,
           stateHash: hash,
           sections: new Map([...raw.keys].map(([name, key]) => [name, { section: o.bundle.sections[name]!, key }])),
+          events: nextBase,
         };
         return { newEvents, rowsWritten, next };
       });
@@ -129,13 +136,13 @@ async function ingestSuccess(db: Pick<Db, 'transaction' | 'query' | 'exec'>, o: 
   }
 }
 
-async function readMemory(q: Queryable, node: string, at: Date): Promise<NodeIngestMemory> {
+async function readMemory(q: Queryable, node: string, at: Date): Promise<Omit<NodeIngestMemory, 'events'> & { events?: undefined }> {
   const [prior, hash, keys] = await Promise.all([loadRecordedPrior(q, node), stateHashBefore(q, node, at), loadRawSectionKeys(q, node)]);
-  // Keys only: the write compares keys; the sections held afterwards are this poll's.
+  // Keys only: the write compares keys; the sections held afterwards are this poll's. The log is read later.
   return { prior, stateHash: hash, sections: new Map([...keys].map(([name, key]) => [name, { section: null, key }])) };
 }
 
-function keysOf(memory: NodeIngestMemory): Map<SectionName, string> {
+function keysOf(memory: Pick<NodeIngestMemory, 'sections'>): Map<SectionName, string> {
   return new Map([...memory.sections].map(([name, held]) => [name, held.key]));
 }
 

@@ -23,13 +23,8 @@ interface FleetSqlRow {
   last_success_at: Date | null;
   poll_ms: number | null;
   last_error: unknown;
-  /** live: the summary the latest poll recorded (null when it recorded none) */
-  worst_verdict: unknown;
-  node_unknown: unknown;
-  facts: unknown;
-  worst_since: unknown;
-  daemon_version: unknown;
-  known_issues: unknown;
+  /** live: the key of the summary the latest poll recorded (its facts and signals are read when it changed) */
+  content_key: string | null;
   recorded: boolean;
 }
 
@@ -46,8 +41,7 @@ export async function listFleet(opts: { now: Date; at?: Date; db?: Queryable; on
   const [{ rows }, warnings] = await Promise.all([
     db.query<FleetSqlRow>(
       `select n.name, n.site, n.tags, s.state, s.last_poll_at, s.last_success_at, s.poll_ms, s.last_error,
-              ns.worst_verdict, ns.node_unknown, ns.facts, ns.worst_since,
-              ns.diagnosis->'daemon'->>'version' as daemon_version, ns.diagnosis->'knownIssues' as known_issues,
+              ns.content_key,
               coalesce(s.diagnosed_at = s.last_success_at and ns.facts is not null, false) as recorded
          from nodes n
          left join node_status s on s.node = n.name
@@ -97,14 +91,15 @@ async function liveViews(db: Queryable, rows: readonly FleetSqlRow[], opts: { no
     [peerFaultVerdicts, opts.nodes],
   );
   const faultsOf = new Map(peerFaults.rows.map((r) => [r.node, r.peers]));
+  const summaries = await recordedSummaries(db, rows.filter((r) => r.recorded));
   for (const row of rows) {
-    if (!row.recorded) {
+    const r = summaries.get(row.name);
+    if (!row.recorded || !r || !row.last_success_at) {
       unrecorded.push(row.name);
       continue;
     }
-    const r = storedSummarySchema.parse(row);
     const signals = { daemonVersion: r.daemon_version, knownIssues: r.known_issues.map((k) => k.id), peerFaults: faultsOf.get(row.name) ?? [] };
-    out.set(row.name, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: r.last_success_at.toISOString(), worstSince: r.worst_since?.toISOString() ?? null, hasState: true, signals });
+    out.set(row.name, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: row.last_success_at.toISOString(), worstSince: r.worst_since?.toISOString() ?? null, hasState: true, signals });
   }
   if (unrecorded.length === 0) return out;
   const { rows: collected } = await db.query<{ node: string }>(`select distinct node from node_raw_sections where node = any($1::text[])`, [unrecorded]);
@@ -116,14 +111,46 @@ async function liveViews(db: Queryable, rows: readonly FleetSqlRow[], opts: { no
 }
 
 const storedSummarySchema = z.object({
+  node: z.string(),
   worst_verdict: verdictSchema.nullable(),
   node_unknown: z.string().nullable(),
   facts: nodeFactsSchema,
   worst_since: z.coerce.date().nullable(),
-  last_success_at: z.coerce.date(),
   daemon_version: z.string().nullable(),
   known_issues: z.array(z.object({ id: z.string() })).nullable().catch(null).transform((k) => k ?? []),
 });
+
+type StoredSummary = z.infer<typeof storedSummarySchema>;
+
+// Each node's recorded summary as this process last read it, by its content key: a summary is rewritten only
+// when it changed, so the fleet reads (and parses) the facts and signals of the nodes that changed, not all.
+const holder = globalThis as unknown as { __fnhFleetSummaries?: { db: Queryable; byNode: Map<string, { key: string; summary: StoredSummary }> } };
+
+async function recordedSummaries(db: Queryable, rows: readonly FleetSqlRow[]): Promise<Map<string, StoredSummary>> {
+  if (holder.__fnhFleetSummaries?.db !== db) holder.__fnhFleetSummaries = { db, byNode: new Map() };
+  const cache = holder.__fnhFleetSummaries.byNode;
+  const out = new Map<string, StoredSummary>();
+  const stale: string[] = [];
+  for (const row of rows) {
+    const hit = row.content_key !== null ? cache.get(row.name) : undefined;
+    if (hit && hit.key === row.content_key) out.set(row.name, hit.summary);
+    else stale.push(row.name);
+  }
+  if (stale.length === 0) return out;
+  const { rows: fresh } = await db.query(
+    `select node, worst_verdict, node_unknown, facts, worst_since, content_key,
+            diagnosis->'daemon'->>'version' as daemon_version, diagnosis->'knownIssues' as known_issues
+       from node_summary where node = any($1::text[]) and facts is not null`,
+    [stale],
+  );
+  for (const raw of fresh) {
+    const summary = storedSummarySchema.parse(raw);
+    out.set(summary.node, summary);
+    const key = (raw as { content_key: string | null }).content_key;
+    if (key !== null) cache.set(summary.node, { key, summary });
+  }
+  return out;
+}
 
 function fromDiagnosis(v: NodeDiagnosisView): RowView {
   return {

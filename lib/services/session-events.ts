@@ -33,3 +33,15 @@ export async function loadSessionEvents(tx: Queryable, node: string, at: Date, w
   );
   return rows.map((r) => eventFromRow(livenessEventRowSchema.parse(r)));
 }
+
+/**
+ * What an agent keeps of a node's log between polls (lib/storage/session-event-selection.ts `keepLater`): the
+ * selection at `at` plus the events stored with a time after it.
+ */
+export async function loadSessionEventBase(tx: Queryable, node: string, at: Date, windowMs: number, memoryMs = SESSION_MEMORY_MS): Promise<EventLike[]> {
+  const [selected, later] = await Promise.all([
+    loadSessionEvents(tx, node, at, windowMs, memoryMs),
+    tx.query(`select ${livenessEventColumns} from liveness_events where node = $1 and at > $2`, [node, at]),
+  ]);
+  return [...selected, ...later.rows.map((r) => eventFromRow(livenessEventRowSchema.parse(r)))];
+}

@@ -15,6 +15,13 @@ export interface SessionEventWindow {
   windowMs: number;
   /** how far back quiet sessions are remembered */
   memoryMs: number;
+  /**
+   * also keep events after `at` (a node clock ahead of the agent's): not read at this moment, but inside the
+   * window of a later one. An agent keeps this base between polls instead of reading the log again: the
+   * selection at a later moment of (base ∪ new events) is the selection of the whole log (the window only
+   * moves forward, and every event that can still be selected is in the base).
+   */
+  keepLater?: boolean;
 }
 
 /**
@@ -31,7 +38,7 @@ export function selectSessionEvents(events: Iterable<EventLike>, w: SessionEvent
   for (const e of events) {
     const t = Date.parse(e.at);
     if (Number.isNaN(t)) continue;
-    if (t > windowStart && t <= end) {
+    if ((t > windowStart && t <= end) || (w.keepLater && t > end)) {
       if (!inWindow.has(e.dedupeKey)) inWindow.set(e.dedupeKey, e);
       continue;
     }
