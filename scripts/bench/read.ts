@@ -38,21 +38,24 @@ interface Timing {
 
 type Client = Awaited<ReturnType<typeof signIn>>;
 
-async function timeRead(client: Client, pathname: string, init?: RequestInit): Promise<{ ms: number; bytes: number; status: number; etag: string | null }> {
+async function timeRead(client: Client, pathname: string, init?: RequestInit): Promise<{ ms: number; bytes: number; status: number; etag: string | null; error?: string }> {
+  const t = performance.now();
   for (let attempt = 1; ; attempt++) {
-    const t = performance.now();
     try {
       const res = await client(pathname, init);
       const body = await res.arrayBuffer();
       return { ms: performance.now() - t, bytes: body.byteLength, status: res.status, etag: res.headers.get('etag') };
     } catch (err) {
       // a kept-alive connection the server closed while idle: the browser would open a new one too
-      if (attempt >= 2) throw err;
+      if (attempt < 2) continue;
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+      return { ms: performance.now() - t, bytes: 0, status: 0, etag: null, error: cause };
     }
   }
 }
 
 function summarize(read: string, samples: Array<{ ms: number; bytes: number; status: number }>, loadBefore: number): Timing {
+  // status 0: the request failed (its error is in the JSON file)
   const status: Record<number, number> = {};
   for (const s of samples) status[s.status] = (status[s.status] ?? 0) + 1;
   const ms = samples.map((s) => s.ms);
