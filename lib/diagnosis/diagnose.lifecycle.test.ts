@@ -222,11 +222,12 @@ describe('diagnose: peers', () => {
   it("takes a peer's last warning from all its sessions, whichever was seen first", () => {
     const events = [
       livenessEvent('liveness: session up', before(500), { localIP: '203.0.113.10' }),
+      sendWarning(before(40), { localIP: '203.0.113.10', error: 'x' }),
       sendWarning(before(1), { localIP: '203.0.113.10', error: 'x' }),
       ...throttledWarnings([PEER], 30, 10),
     ];
     const d = run({ ...unassigned, addresses: [address('doublezero0', '203.0.113.10')], events });
-    expect(d.peers[0]).toMatchObject({ verdict: 'stale-session', lastWarningAt: before(1), warnings: 6 });
+    expect(d.peers[0]).toMatchObject({ verdict: 'stale-session', lastWarningAt: before(1), warnings: 7 });
     expect(d.peers[0]?.details.warnings.lastError).toBe('x');
   });
 
@@ -245,8 +246,9 @@ describe('diagnose: peers', () => {
   });
 
   it('puts the worst peers first, then orders peers by address as numbers', () => {
-    const peers = ['198.51.100.10', '198.51.100.9', '198.51.100.100'];
-    const events = [...peers.map((p) => livenessEvent('liveness: session up', before(500), { peerIP: p })), ...throttledWarnings(['198.51.100.10'], 20, 0, { localIP: '203.0.113.99' })];
+    // seen in the order .100, .9, .10: neither the order seen nor the text order is the answer
+    const peers = ['198.51.100.100', '198.51.100.9', '198.51.100.10'];
+    const events = [...peers.map((p, i) => livenessEvent('liveness: session up', before(500 - i), { peerIP: p })), ...throttledWarnings(['198.51.100.10'], 20, 0, { localIP: '203.0.113.99' })];
     const d = run({ events });
     expect(d.peers.map((p) => [p.peer, p.verdict])).toEqual([
       ['198.51.100.10', 'stale-session'],

@@ -68,6 +68,8 @@ describe('evaluateOutput: what a match says about the liveness packet', () => {
     ['ip daddr past a range', [match('ip daddr', [{ kind: 'range', from: '216.238.110.0', to: '216.238.110.54' }])], 'accept'],
     ['ip daddr before a range', [match('ip daddr', [{ kind: 'range', from: '216.238.110.56', to: '216.238.110.99' }])], 'accept'],
     ['ip6 daddr on an IPv4 packet', [match('ip6 daddr', ['2001:db8::2'])], 'accept'],
+    ['ip6 daddr != anything on an IPv4 packet (no such header)', [match('ip6 daddr', ['2001:db8::2'], '!=')], 'accept'],
+    ['ip6 saddr != anything on an IPv4 packet (no such header)', [match('ip6 saddr', ['2001:db8::1'], '!=')], 'accept'],
     ['ip saddr of the DZ IP', [match('ip saddr', ['209.245.225.161'])], 'drop by out#rule'],
     ['ip saddr of another address', [match('ip saddr', ['209.245.225.162'])], 'accept'],
     ['ip6 saddr on an IPv4 packet', [match('ip6 saddr', ['2001:db8::1'])], 'accept'],
@@ -134,6 +136,8 @@ describe('evaluateOutput: what a match says about the liveness packet', () => {
     expect(judged([match('ip6 daddr', ['2001:db8::2'])], v6packet)).toBe('drop by out#rule');
     expect(judged([match('ip6 saddr', ['2001:db8::1'])], v6packet)).toBe('drop by out#rule');
     expect(judged([match('ip daddr', ['216.238.110.55'])], v6packet)).toBe('accept');
+    expect(judged([match('ip daddr', ['216.238.110.55'], '!=')], v6packet)).toBe('accept');
+    expect(judged([match('ip saddr', ['209.245.225.161'], '!=')], v6packet)).toBe('accept');
     expect(judged([match('ip saddr', ['209.245.225.161'])], v6packet)).toBe('accept');
     expect(judged([match('meta nfproto', ['ipv6'])], v6packet)).toBe('drop by out#rule');
     expect(judged([match('ip6 daddr', [{ kind: 'range', from: '0.0.0.0', to: '255.255.255.255' }])], v6packet)).toBe('accept');
@@ -221,6 +225,11 @@ describe('evaluateOutput: chains', () => {
   it('gives up on a jump loop instead of running forever', () => {
     const state: FirewallState = { chains: [chain('out'), regular('loop')], rules: [rule('out', [], 'jump', { target: 'loop' }), rule('loop', [], 'jump', { target: 'loop' })] };
     expect(outcome(evaluateOutput(state, packet))).toBe('accept');
+  });
+
+  it('gives up on a goto loop too', () => {
+    const state: FirewallState = { chains: [chain('out', { policy: 'drop' }), regular('loop')], rules: [rule('out', [], 'goto', { target: 'loop' }), rule('loop', [], 'goto', { target: 'loop' })] };
+    expect(outcome(evaluateOutput(state, packet))).toBe('drop by policy of out');
   });
 
   it('follows sixteen nested jumps, and stops at the seventeenth', () => {
