@@ -16,5 +16,7 @@ export default defineConfig({
     ...unit.test,
     name: undefined,
     include: mutatedFolders.map((folder) => `lib/${folder}/**/*.test.ts`),
+    // instrumented code on a shared 2-core machine is several times slower: the property tests' 5 s default is too tight
+    testTimeout: 60_000,
   },
 });
