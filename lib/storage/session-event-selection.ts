@@ -25,6 +25,14 @@ export interface SessionEventWindow {
 }
 
 /**
+ * The later of two events; at the same time, the greater dedupe key by code unit, as the SQL's
+ * `order by at desc, dedupe_key collate "C" desc` (two lines of one session can share a timestamp).
+ */
+function isLater(t: number, e: EventLike, than: { t: number; e: EventLike }): boolean {
+  return t > than.t || (t === than.t && e.dedupeKey > than.e.dedupeKey);
+}
+
+/**
  * Every event inside (at − windowMs, at]; the latest event of each (interface, localIP, peer) session in
  * (at − memory, at − windowMs]; the latest daemon start in that same span. Duplicates (same dedupe key) once.
  */
@@ -46,9 +54,9 @@ export function selectSessionEvents(events: Iterable<EventLike>, w: SessionEvent
     if (e.peerIP !== undefined && e.peerIP !== null) {
       const key = `${e.interface ?? ''}\u0000${e.localIP ?? ''}\u0000${e.peerIP}`;
       const prev = lastOfSession.get(key);
-      if (!prev || t > prev.t) lastOfSession.set(key, { t, e });
+      if (!prev || isLater(t, e, prev)) lastOfSession.set(key, { t, e });
     }
-    if (DAEMON_START_MESSAGES.includes(e.msg) && (!lastStart || t > lastStart.t)) lastStart = { t, e };
+    if (DAEMON_START_MESSAGES.includes(e.msg) && (!lastStart || isLater(t, e, lastStart))) lastStart = { t, e };
   }
   const out = new Map(inWindow);
   for (const { e } of lastOfSession.values()) if (!out.has(e.dedupeKey)) out.set(e.dedupeKey, e);
