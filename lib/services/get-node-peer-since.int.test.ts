@@ -55,3 +55,41 @@ it('the stale-local-ip finding names its local IP, the one the stale sessions se
   expect(finding?.localIP).toBeTruthy();
   expect(new Set(stale.map((p) => p.localIP))).toEqual(new Set([finding!.localIP]));
 });
+
+it('pinned to a moment, a verdict in effect carries the since recorded for it, also when its peer is not named inside the window', async () => {
+  // One stale peer keeps being named by the throttle, the other not for 16 minutes: the log of the window
+  // alone no longer says when the quiet one began failing, the change-only record does.
+  const node = 'n-pinned';
+  await syncInventory(db, { source: 't', nodes: [{ name: node, host: 'h', port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false }] });
+  const captured = await loadBundleFolder(path.resolve('fixtures/bundles/stale-session'));
+  const first = new Date(captured.meta.collectedAt);
+  const journal = captured.sections.journal!.stdout;
+  const poll = async (at: Date, journalText: string) => {
+    const b = { ...captured, meta: { node, collectedAt: at.toISOString() }, sections: { ...captured.sections, journal: { ...captured.sections.journal!, stdout: journalText } } };
+    await ingestPoll(db, { ok: true, node, at, pollMs: 5, bundle: b, events: parseJournal(journalText) });
+  };
+  await poll(first, journal);
+  const named = '198.18.7.55';
+  const quiet = '216.238.110.55';
+  const later = new Date(first.getTime() + 16 * 60_000);
+  // the named peer's last line, again every 5 s up to the second poll
+  const template = journal.split('\n').filter((l) => l.includes(named)).pop()!;
+  const lines = Array.from({ length: 12 }, (_, i) => {
+    const t = new Date(later.getTime() - (12 - i) * 5_000);
+    const rec = JSON.parse(template) as Record<string, string>;
+    const msg = JSON.parse(rec.MESSAGE!) as Record<string, string>;
+    msg.time = t.toISOString();
+    return JSON.stringify({ ...rec, __CURSOR: `${rec.__CURSOR}-${i}`, __REALTIME_TIMESTAMP: String(t.getTime() * 1000), MESSAGE: JSON.stringify(msg) });
+  });
+  await poll(later, lines.join('\n') + '\n');
+
+  const { rows } = await db.query<{ peer: string; verdict: string; since: Date }>('select peer, verdict, since from peer_verdicts where node = $1', [node]);
+  const stored = new Map(rows.map((r) => [r.peer, r]));
+  expect(stored.get(quiet)?.verdict).toBe('stale-session');
+  const pinned = await getNode({ name: node, now: new Date(later.getTime() + 2_000), at: new Date(later.getTime() + 1), db });
+  const quietPeer = pinned.peers.find((p) => p.peer === quiet);
+  expect(quietPeer?.verdict).toBe('stale-session');
+  expect(quietPeer?.warnings).toBe(0);
+  expect(quietPeer?.since).toBe(stored.get(quiet)!.since.toISOString());
+  expect(pinned.peers.find((p) => p.peer === named)?.since).toBe(stored.get(named)!.since.toISOString());
+});

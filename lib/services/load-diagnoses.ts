@@ -53,7 +53,10 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
       { keptFrom: source.keptFrom.toISOString() },
     );
   }
-  const recordedAt = opts.at && source?.kind === 'recorded' ? await loadRecordedVerdictsAt(db, opts.at, opts.only) : null;
+  // Pinned: the verdicts as recorded at that moment: all of them once the log is past its retention, and
+  // otherwise each verdict's "since" (when it began, from the change-only history, as live views show it).
+  const recordedAtMoment = opts.at ? await loadRecordedVerdictsAt(db, opts.at, opts.only) : null;
+  const recordedAt = source?.kind === 'recorded' ? recordedAtMoment : null;
   const { rows } = await db.query<{
     name: string;
     state: StoredPollState | null;
@@ -115,7 +118,8 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
         });
         continue;
       }
-      out.set(row.name, { state: past.state, issues: [], diagnosis: diagnose(state, { earlierEvents: await eventsOf(row.name) }), stateSince: past.since.toISOString(), missing: null });
+      const diagnosis = withRecordedSince(diagnose(state, { earlierEvents: await eventsOf(row.name) }), recordedAtMoment?.get(row.name)?.peers ?? []);
+      out.set(row.name, { state: past.state, issues: [], diagnosis, stateSince: past.since.toISOString(), missing: null });
       continue;
     }
     const bundle = bundles.get(row.name);
@@ -165,6 +169,16 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
   // Forget nodes that left the inventory.
   if (!opts.only) for (const node of normalized.keys()) if (!out.has(node)) normalized.delete(node);
   return out;
+}
+
+/**
+ * A verdict the ingest recorded as already in effect began when the record says, as in the live views; the
+ * log alone can only tell the first failure it still holds (none for a stale session the throttle has not
+ * named inside the window).
+ */
+function withRecordedSince(d: NodeDiagnosis, recorded: readonly PeerVerdict[]): NodeDiagnosis {
+  const sinceOf = new Map(recorded.filter((r) => r.since !== null).map((r) => [`${r.peer}\u0000${r.verdict}`, r.since]));
+  return { ...d, peers: d.peers.map((p) => ({ ...p, since: sinceOf.get(`${p.peer}\u0000${p.verdict}`) ?? p.since })) };
 }
 
 const recordedRowSchema = recordedPeerRowSchema.extend({
