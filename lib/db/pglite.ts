@@ -9,11 +9,18 @@ import type { Db, Queryable } from './types';
  */
 export const pgliteWalSettings = ['-c', 'max_wal_size=64MB', '-c', 'min_wal_size=32MB'];
 
+/** How every PGlite of ours starts: the default parameters plus the WAL bounds. */
+export const pgliteOptions = { startParams: [...PGlite.defaultStartParams, ...pgliteWalSettings] };
+
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const options = { startParams: [...PGlite.defaultStartParams, ...pgliteWalSettings] };
-  const pg = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
+  const pg = dataDir ? new PGlite(dataDir, pgliteOptions) : new PGlite(pgliteOptions);
   await pg.waitReady;
+  return wrapPglite(pg);
+}
+
+/** The store over an open PGlite (tests start one from a copied data directory). */
+export function wrapPglite(pg: PGlite): Db {
   // One connection: every statement or transaction takes its turn at the gate, page reads first.
   const gate = new PriorityGate();
   const asQueryable = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({

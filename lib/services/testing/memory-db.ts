@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
-import { migrate } from '../../db/migrate';
-import { openPglite } from '../../db/pglite';
+import { migrate, migrationsDir } from '../../db/migrate';
+import { pgliteOptions, wrapPglite } from '../../db/pglite';
 import { openPostgres } from '../../db/postgres';
 import type { Db } from '../../db/types';
 
@@ -12,11 +15,7 @@ import type { Db } from '../../db/types';
  */
 export async function openMemoryDb(): Promise<Db> {
   const url = process.env.FNH_TEST_DATABASE_URL;
-  if (!url) {
-    const db = await openPglite(undefined);
-    await migrate(db);
-    return db;
-  }
+  if (!url) return openMigratedPglite();
   const name = `fnh_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -27,4 +26,45 @@ export async function openMemoryDb(): Promise<Db> {
   const db = await openPostgres(target.href);
   await migrate(db);
   return db;
+}
+
+/**
+ * Starting PGlite (its initdb) costs seconds of CPU per test file; loading a data directory that already
+ * holds every migration costs about a third of that. The copy is made once per set of migration files (their
+ * hash names it) and kept under .data/, so a changed migration makes a new one.
+ */
+async function openMigratedPglite(): Promise<Db> {
+  const dir = migrationsDir();
+  // the data directory's format is PGlite's: its version is part of the name too
+  const pgliteVersion = readFileSync(path.join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json'));
+  const hash = createHash('sha256').update(pgliteVersion).update(`${pgliteOptions.startParams.join(' ')}\n`);
+  for (const file of readdirSync(dir).sort()) hash.update(`${file}\n`).update(readFileSync(path.join(dir, file)));
+  const cacheDir = path.join(process.cwd(), '.data', 'test-cache');
+  const template = path.join(cacheDir, `pglite-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
+  const saved = readIfPresent(template);
+  if (saved) {
+    const store = new PGlite({ ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(saved)]) });
+    await store.waitReady;
+    return wrapPglite(store);
+  }
+  const store = new PGlite(pgliteOptions);
+  await store.waitReady;
+  const db = wrapPglite(store);
+  await migrate(db);
+  const dump = Buffer.from(await (await store.dumpDataDir('none')).arrayBuffer());
+  mkdirSync(cacheDir, { recursive: true });
+  // written aside and renamed: a test file running beside this one never reads half a copy
+  const partial = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(partial, dump);
+  renameSync(partial, template);
+  return db;
+}
+
+function readIfPresent(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
