@@ -7,7 +7,7 @@ export const publicPaths: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^\/api\/auth\/oidc\/(login|callback)$/, why: 'OpenID Connect sign-in round trip' },
   { pattern: /^\/api\/health$/, why: 'load balancer and start-up probe; says only that the store is open' },
   { pattern: /^\/api\/alerts\/alertmanager$/, why: 'Alertmanager webhook, authenticated by its bearer token' },
-  { pattern: /^\/metrics$/, why: 'Prometheus scrape endpoint (aggregates only, no addresses)' },
+  { pattern: /^\/metrics$/, why: 'Prometheus scrape endpoint: aggregates only without FNH_METRICS_TOKEN; per-node and per-peer series need the token' },
 ];
 
 export function isPublicPath(pathname: string): boolean {

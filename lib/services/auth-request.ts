@@ -31,15 +31,6 @@ export function selfOrigins(_request?: Request): string[] {
   return currentOriginPolicy().origins;
 }
 
-/** The origin links handed to others (alert triage URLs) start with: FNH_PUBLIC_ORIGIN's first, else the Host the request came to. */
-export function publicOrigin(request: Request): string {
-  const configured = process.env.FNH_PUBLIC_ORIGIN;
-  if (configured) return configured.split(',')[0]!.trim().replace(/\/$/, '');
-  const url = new URL(request.url);
-  const host = request.headers.get('host');
-  return host ? `${url.protocol}//${host}` : url.origin;
-}
-
 export function isHttps(request: Request): boolean {
   return new URL(request.url).protocol === 'https:' || (process.env.FNH_PUBLIC_ORIGIN ?? '').startsWith('https:');
 }

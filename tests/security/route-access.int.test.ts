@@ -38,7 +38,7 @@ const publicMutations: Record<string, { why: string; crossSite: 'refused' | 'tok
 /** Reads that answer without a session, each with why. Every other read must answer 401 to anonymous callers. */
 const publicReads: Record<string, string> = {
   'GET /api/health': 'load balancers and the e2e runner wait on it; says only whether the store is open',
-  'GET /metrics': 'Prometheus scrapes it; aggregates only, no addresses (residual risk in SECURITY.md)',
+  'GET /metrics': 'Prometheus scrapes it; aggregates only without FNH_METRICS_TOKEN, per-node and per-peer series with it (residual risk in SECURITY.md)',
   'GET /api/auth/oidc/login': 'starts the OIDC sign-in redirect',
   'GET /api/auth/oidc/callback': 'the identity provider returns here; state and nonce are checked',
 };
