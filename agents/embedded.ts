@@ -3,7 +3,7 @@ import { getDb } from '../lib/db';
 import { InventoryError } from '../lib/inventory/errors';
 import { loadInventoryFile } from './inventory-file';
 import { startAgent, type RunningAgent } from './poller/start-agent';
-import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from './poller/poller';
+import { DEFAULT_MAX_POLL_OUTPUT_BYTES, DEFAULT_POLL_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from './poller/poller';
 import { DEFAULT_BYTE_BUDGET, MiB } from './ssh/byte-budget';
 import { DEFAULT_LEASE_MS } from './lease/lease-keeper';
 import { leaseOptionsFor, parseAgentId, parseLeaseMode } from './lease/lease-mode';
@@ -44,9 +44,9 @@ async function start(): Promise<RunningAgent | undefined> {
     // The same limits as `npm run agent` (--max-poll-mb, --output-budget-mb), from the environment.
     pool: { byteBudget: envInt('FNH_OUTPUT_BUDGET_MB', DEFAULT_BYTE_BUDGET / MiB) * MiB },
     poller: {
-      intervalMs: envInt('FNH_POLL_INTERVAL_MS', 5000),
-      concurrency: envInt('FNH_POLL_CONCURRENCY', 32),
-      pollTimeoutMs: envInt('FNH_POLL_TIMEOUT_MS', 20000),
+      intervalMs: envInt('FNH_POLL_INTERVAL_MS', DEFAULT_POLL_INTERVAL_MS),
+      concurrency: envInt('FNH_POLL_CONCURRENCY', DEFAULT_POLL_CONCURRENCY),
+      pollTimeoutMs: envInt('FNH_POLL_TIMEOUT_MS', DEFAULT_POLL_TIMEOUT_MS),
       maxOutputBytes: envInt('FNH_MAX_POLL_OUTPUT_MB', DEFAULT_MAX_POLL_OUTPUT_BYTES / MiB) * MiB,
     },
     // On PostgreSQL the embedded agent shares the fleet with `npm run agent` processes; on PGlite it polls all.

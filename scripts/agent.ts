@@ -8,7 +8,7 @@ import { InventoryError } from '../lib/inventory/errors';
 import { importInventoryFile, loadInventoryFile, renderImportedInventory, type ImportFormat } from '../agents/inventory-file';
 import { startAgent } from '../agents/poller/start-agent';
 import { currentRetention } from '../lib/services/retention-settings';
-import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from '../agents/poller/poller';
+import { DEFAULT_MAX_POLL_OUTPUT_BYTES, DEFAULT_POLL_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from '../agents/poller/poller';
 import { DEFAULT_BYTE_BUDGET, MiB } from '../agents/ssh/byte-budget';
 import { DEFAULT_LEASE_MS } from '../agents/lease/lease-keeper';
 import { leaseOptionsFor, parseAgentId, parseLeaseMode } from '../agents/lease/lease-mode';
@@ -21,9 +21,9 @@ const { values: args } = parseArgs({
     'import-ansible-ini': { type: 'string' },
     'import-ansible-yaml': { type: 'string' },
     'import-ssh-config': { type: 'string' },
-    interval: { type: 'string', default: process.env.FNH_POLL_INTERVAL_MS ?? '5000' },
-    concurrency: { type: 'string', default: process.env.FNH_POLL_CONCURRENCY ?? '16' },
-    timeout: { type: 'string', default: process.env.FNH_POLL_TIMEOUT_MS ?? '20000' },
+    interval: { type: 'string', default: process.env.FNH_POLL_INTERVAL_MS ?? String(DEFAULT_POLL_INTERVAL_MS) },
+    concurrency: { type: 'string', default: process.env.FNH_POLL_CONCURRENCY ?? String(DEFAULT_POLL_CONCURRENCY) },
+    timeout: { type: 'string', default: process.env.FNH_POLL_TIMEOUT_MS ?? String(DEFAULT_POLL_TIMEOUT_MS) },
     // memory: one poll's reply cap, and the ceiling on reply bytes held across all polls at once
     'max-poll-mb': { type: 'string', default: process.env.FNH_MAX_POLL_OUTPUT_MB ?? String(DEFAULT_MAX_POLL_OUTPUT_BYTES / MiB) },
     'output-budget-mb': { type: 'string', default: process.env.FNH_OUTPUT_BUDGET_MB ?? String(DEFAULT_BYTE_BUDGET / MiB) },

@@ -17,6 +17,10 @@ import type { StoredPollState } from '../../lib/diagnosis/freshness';
  * is bounded separately by the pool's ByteBudget.
  */
 export const DEFAULT_MAX_POLL_OUTPUT_BYTES = 320 * 1024 * 1024;
+/** Poll cadence, parallel polls and per-node deadline when no setting names them (embedded and `npm run agent`). */
+export const DEFAULT_POLL_INTERVAL_MS = 5_000;
+export const DEFAULT_POLL_CONCURRENCY = 32;
+export const DEFAULT_POLL_TIMEOUT_MS = 20_000;
 
 export type NodePollState = StoredPollState;
 
