@@ -1,16 +1,20 @@
 // @ts-check
 // Mutation testing of the pure core that decides verdicts and renders commands (issue 18).
 // `npm run test:mutation`; see README "Tests" for the scores and how it is run.
+// FNH_MUTATE_FOLDER=parse (one of the folders below) runs one folder with its own incremental file: the
+// score of a folder does not depend on the others being mutated in the same run (each mutant runs alone).
+const allFolders = ['diagnosis', 'route', 'parse', 'actions', 'audit'];
+const only = process.env.FNH_MUTATE_FOLDER;
+if (only !== undefined && !allFolders.includes(only)) throw new Error(`FNH_MUTATE_FOLDER: one of ${allFolders.join(', ')}`);
+const folders = only ? [only] : allFolders;
+const runName = only ?? 'all';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts', related: true },
   mutate: [
-    'lib/diagnosis/**/*.ts',
-    'lib/route/**/*.ts',
-    'lib/parse/**/*.ts',
-    'lib/actions/**/*.ts',
-    'lib/audit/**/*.ts',
+    ...folders.map((folder) => `lib/${folder}/**/*.ts`),
     '!**/*.test.ts',
     // test support (the real captures read from disk, states built field by field), not product logic
     '!lib/parse/testdata.ts',
@@ -26,14 +30,14 @@ const config = {
   // Incremental: a re-run tests only the mutants whose code or covering tests changed. The file is per
   // checkout (.data/ is ignored by git): committing it would conflict on every parallel change.
   incremental: true,
-  incrementalFile: '.data/stryker/incremental.json',
+  incrementalFile: `.data/stryker/incremental-${runName}.json`,
   // The sandbox copy needs the sources, fixtures and node_modules, not runtime data or build output.
   ignorePatterns: ['.data', '.next', 'test-results', 'playwright-report', 'bench-results', 'tmp', 'reports', 'lab/.run'],
-  tempDirName: '.data/stryker/tmp',
+  tempDirName: `.data/stryker/tmp-${runName}`,
   cleanTempDir: 'always',
   reporters: ['clear-text', 'progress', 'json', 'html'],
-  jsonReporter: { fileName: '.data/stryker/mutation.json' },
-  htmlReporter: { fileName: '.data/stryker/mutation.html' },
+  jsonReporter: { fileName: `.data/stryker/mutation-${runName}.json` },
+  htmlReporter: { fileName: `.data/stryker/mutation-${runName}.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: false },
   thresholds: { high: 85, low: 70, break: null },
   timeoutMS: 10_000,
