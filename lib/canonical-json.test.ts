@@ -15,7 +15,13 @@ describe('canonicalJson', () => {
         expect(canonicalJson(reordered)).toBe(canonicalJson(v));
         expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
       }),
+      { numRuns: 1000 },
     );
+  });
+  it('keeps a member named __proto__ as a member, so it counts in the text and the hash', () => {
+    const withProto = JSON.parse('{"__proto__":{"x":1},"a":2}') as unknown;
+    expect(canonicalJson(withProto)).toBe('{"__proto__":{"x":1},"a":2}');
+    expect(canonicalJson(withProto)).not.toBe(canonicalJson({ a: 2 }));
   });
   it('refuses what is not JSON data', () => {
     expect(() => canonicalJson({ n: NaN })).toThrow('non-finite');

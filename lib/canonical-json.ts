@@ -1,4 +1,5 @@
-// Canonical JSON: object keys sorted by code unit, no whitespace, undefined members dropped (in arrays: null).
+// Canonical JSON: object keys sorted by code unit (except that JavaScript writes integer-like keys first, in
+// numeric order: still one text per value), no whitespace, undefined members dropped (in arrays: null).
 // The same value always gives the same text, so a hash over it is stable across processes, drivers and key
 // orders. The one definition for the audit chain's bodies and the node state's hash. Only JSON data is
 // accepted: a NaN, an Infinity or a Date here is a programming error and throws. The keys are sorted in one
@@ -21,7 +22,9 @@ function sortKeys(value: unknown): unknown {
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) throw new TypeError('canonicalJson: only plain objects');
       const obj = value as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
+      // No prototype: a member named "__proto__" (a node can print any key) stays a member instead of
+      // replacing the prototype and vanishing from the text.
+      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const key of Object.keys(obj).sort()) {
         if (obj[key] !== undefined) out[key] = sortKeys(obj[key]);
       }
