@@ -1,5 +1,6 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { seedNode } from './auth-helpers';
+import { expectInFirstScreen, keepScreenshot } from './screen';
 
 // Issue 13 point 4: at 1440 × 900 (a NOC wall screen or a laptop) the first screen answers. The fleet page
 // opens with counts by verdict, the problems new in the last 15 minutes and the fleet-wide patterns, each
@@ -8,23 +9,6 @@ import { seedNode } from './auth-helpers';
 
 const screen = { width: 1440, height: 900 };
 test.use({ viewport: screen });
-
-/** The element is laid out entirely inside the first screen, and the page has not been scrolled. */
-async function expectInFirstScreen(page: Page, locator: Locator, what: string) {
-  await expect(locator, what).toBeVisible();
-  expect(await page.evaluate(() => window.scrollY), `${what}: the page must not have scrolled`).toBe(0);
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${what} has no box`);
-  expect(box.y, `${what} top`).toBeGreaterThanOrEqual(0);
-  expect(box.x, `${what} left`).toBeGreaterThanOrEqual(0);
-  expect(box.y + box.height, `${what} bottom`).toBeLessThanOrEqual(screen.height);
-  expect(box.x + box.width, `${what} right`).toBeLessThanOrEqual(screen.width);
-}
-
-async function keepScreenshot(page: Page, name: string) {
-  const path = test.info().outputPath(name);
-  await page.screenshot({ path });
-}
 
 interface NodeApi {
   peers: { peer: string; verdict: string }[];

@@ -1,6 +1,7 @@
 import { devices, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { e2eAlertmanagerToken } from './alertmanager-token';
 import { apiAs, baseUrl, credentials, ensureUsers, expect, seedNode, test, type Who } from './auth-helpers';
+import { expectInFirstScreen, keepScreenshot } from './screen';
 import { reproduceSeedIncident } from './seed-incident';
 
 // Issue 16: on-call from a phone. Playwright's iPhone 13 profile (390 × 664 CSS px, scale 3, touch, mobile,
@@ -52,26 +53,9 @@ async function phoneAs(browser: Browser, who: Who): Promise<{ context: BrowserCo
   return { context, page: await context.newPage() };
 }
 
-async function keepScreenshot(page: Page, name: string) {
-  const path = test.info().outputPath(`${name}.png`);
-  await page.screenshot({ path });
-}
-
 /** Nothing on the page lays out wider than the phone (the browser would zoom out and shrink the text). */
 async function expectFitsThePhone(page: Page, what: string) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth), `${what}: layout width`).toBeLessThanOrEqual(phone.width);
-}
-
-/** Entirely inside the first screen, without scrolling. */
-async function expectInFirstScreen(page: Page, locator: Locator, what: string) {
-  await expect(locator, what).toBeVisible();
-  expect(await page.evaluate(() => window.scrollY), `${what}: the page must not have scrolled`).toBe(0);
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${what} has no box`);
-  expect(box.y, `${what} top`).toBeGreaterThanOrEqual(0);
-  expect(box.x, `${what} left`).toBeGreaterThanOrEqual(0);
-  expect(box.y + box.height, `${what} bottom`).toBeLessThanOrEqual(phone.height);
-  expect(box.x + box.width, `${what} right`).toBeLessThanOrEqual(phone.width);
 }
 
 async function postAlert(peer: string, startsAt: string): Promise<string> {
@@ -131,7 +115,7 @@ test('no page lays out wider than the phone; the menu opens and closes; the Simu
     await expect(ready()).toBeVisible();
     await expect(page.getByText('Simulated fleet'), name).toBeVisible();
     await expectFitsThePhone(page, name);
-    await keepScreenshot(page, `page-${name}`);
+    await keepScreenshot(page, `page-${name}.png`);
   }
 
   // The navigation is one "Menu" button; it opens, follows a link and closes.
@@ -143,7 +127,7 @@ test('no page lays out wider than the phone; the menu opens and closes; the Simu
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav).toBeVisible();
   for (const label of ['Fleet', 'Peers', 'Alerts', 'Remediation', 'Audit', 'Accounts']) await expectInFirstScreen(page, nav.getByRole('link', { name: label }), `menu ${label}`);
-  await keepScreenshot(page, 'menu-open');
+  await keepScreenshot(page, 'menu-open.png');
   await nav.getByRole('link', { name: 'Alerts' }).tap();
   await expect(page).toHaveURL(/\/alerts$/);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
@@ -175,12 +159,12 @@ test('the fleet grid on a phone: node, worst verdict and warning rate first, the
   const scroller = page.getByTestId('fleet-grid-scroll');
   expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
   await expectFitsThePhone(page, 'fleet grid');
-  await keepScreenshot(page, 'fleet-grid');
+  await keepScreenshot(page, 'fleet-grid.png');
   await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
   await expect(row.locator('[data-check="link"]')).toBeInViewport();
   // the node column stays pinned while the checks scroll
   await expect(row.getByRole('link', { name: seedNode })).toBeInViewport();
-  await keepScreenshot(page, 'fleet-grid-scrolled');
+  await keepScreenshot(page, 'fleet-grid-scrolled.png');
 
   // A tap on the verdict opens the node's answer over the grid, under the header, with the answer first.
   await scroller.evaluate((el) => el.scrollTo({ left: 0 }));
@@ -189,7 +173,7 @@ test('the fleet grid on a phone: node, worst verdict and warning rate first, the
   await expect(pane.getByTestId('answer')).toHaveAttribute('data-verdict', 'stale-session');
   await expectInFirstScreen(page, pane.getByTestId('answer-action'), 'the pane’s action');
   await expect(page.getByText('Simulated fleet')).toBeInViewport();
-  await keepScreenshot(page, 'fleet-pane');
+  await keepScreenshot(page, 'fleet-pane.png');
   await pane.getByRole('button', { name: 'Close detail' }).tap();
   await expect(pane).toHaveCount(0);
   await context.close();
@@ -208,7 +192,7 @@ test('the node page on a phone: the answer first, the details folded below it', 
   for (const id of ['node-facts', 'evidence-section', 'events-section', 'state-section']) {
     await expect(page.getByTestId(id), `${id} folded`).not.toHaveAttribute('open');
   }
-  await keepScreenshot(page, 'node');
+  await keepScreenshot(page, 'node.png');
   // Unfolded on demand, and still no wider than the phone.
   await page.getByTestId('state-section').locator('summary').first().tap();
   await expect(page.getByTestId('interfaces').getByRole('cell', { name: 'doublezero0', exact: true })).toBeVisible();
@@ -225,7 +209,7 @@ test('from an Alertmanager triage link, signed out, to the answer in the first s
   await expect(page).toHaveURL(/\/login\?next=/);
   await expect(page.getByText('Simulated fleet')).toBeVisible();
   await expectFitsThePhone(page, 'sign-in');
-  await keepScreenshot(page, '1-sign-in');
+  await keepScreenshot(page, '1-sign-in.png');
   await page.getByLabel('Username').fill(credentials('operator').username);
   await page.getByLabel('Password').fill(credentials('operator').password);
   await page.getByRole('button', { name: 'Sign in' }).tap();
@@ -243,7 +227,7 @@ test('from an Alertmanager triage link, signed out, to the answer in the first s
   await expectInFirstScreen(page, action, 'the action');
   await expect(page.getByText('Simulated fleet')).toBeVisible();
   await expectFitsThePhone(page, 'triage');
-  await keepScreenshot(page, '2-triage-answer');
+  await keepScreenshot(page, '2-triage-answer.png');
 
   // The fitting action: preview, reason, confirm, live output, verified.
   await action.tap();
@@ -253,15 +237,15 @@ test('from an Alertmanager triage link, signed out, to the answer in the first s
   const commands = page.getByTestId('preview-commands');
   await expect(commands).toHaveText('sudo -n systemctl restart doublezerod');
   await expectFitsThePhone(page, 'preview');
-  await keepScreenshot(page, '3-preview');
+  await keepScreenshot(page, '3-preview.png');
   await page.getByLabel('Reason').fill('paged: stale sessions after a reconnect without -a');
   const confirm = page.getByRole('button', { name: 'Confirm and run' });
   await confirm.scrollIntoViewIfNeeded();
-  await keepScreenshot(page, '4-reason');
+  await keepScreenshot(page, '4-reason.png');
   await confirm.tap();
   const run = page.getByTestId(`run-${seedNode}`);
   await expect(run.getByRole('status')).toHaveAttribute('data-state', /running|verified/);
-  await keepScreenshot(page, '5-running');
+  await keepScreenshot(page, '5-running.png');
   await expect(run.getByRole('status')).toHaveAttribute('data-state', 'verified', { timeout: 45_000 });
   await expect(run).toContainText('$ sudo -n systemctl restart doublezerod → exit 0');
   await run.scrollIntoViewIfNeeded();
@@ -269,5 +253,5 @@ test('from an Alertmanager triage link, signed out, to the answer in the first s
   const box = (await run.boundingBox())!;
   expect(box.x + box.width).toBeLessThanOrEqual(phone.width);
   await expectFitsThePhone(page, 'verified');
-  await keepScreenshot(page, '6-verified');
+  await keepScreenshot(page, '6-verified.png');
 });
