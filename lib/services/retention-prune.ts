@@ -18,6 +18,24 @@ export interface PruneStep {
 
 const count = async (q: Queryable, sql: string, params: readonly unknown[]): Promise<number> => (await q.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0;
 
+/**
+ * A change-only table's batch: a row before the cutoff goes when a later row of the same key (at or before the
+ * cutoff) replaced it, or when `goneWhen` says its own change was a removal. Table and columns are constants.
+ */
+function supersededBefore(table: string, key: readonly string[], goneWhen?: string): PruneStep['batch'] {
+  const sameKey = key.map((k) => `y.${k} = x.${k}`).join(' and ');
+  const replaced = `exists (
+                select 1 from ${table} y where ${sameKey} and y.at <= $1 and (y.at > x.at or (y.at = x.at and y.id > x.id)))`;
+  const sql = `with gone as (
+           delete from ${table} where id in (
+             select x.id from ${table} x
+              where x.at < $1 and ${goneWhen ? `(${goneWhen} or ${replaced})` : replaced}
+              limit $2)
+           returning 1)
+         select count(*)::int as n from gone`;
+  return (q, cutoff, limit) => count(q, sql, [cutoff, limit]);
+}
+
 const steps: PruneStep[] = [
   {
     kind: 'events',
@@ -45,54 +63,18 @@ const steps: PruneStep[] = [
     kind: 'history',
     table: 'node_state_history',
     // a row before the cutoff goes when a later row at or before the cutoff replaced it
-    batch: (q, cutoff, limit) =>
-      count(
-        q,
-        `with gone as (
-           delete from node_state_history where id in (
-             select x.id from node_state_history x
-              where x.at < $1 and exists (
-                select 1 from node_state_history y where y.node = x.node and y.at <= $1 and (y.at > x.at or (y.at = x.at and y.id > x.id)))
-              limit $2)
-           returning 1)
-         select count(*)::int as n from gone`,
-        [cutoff, limit],
-      ),
+    batch: supersededBefore('node_state_history', ['node']),
   },
   {
     kind: 'history',
     table: 'peer_verdict_changes',
     // the same per (node, peer); a peer's last change before the cutoff saying it was gone goes too
-    batch: (q, cutoff, limit) =>
-      count(
-        q,
-        `with gone as (
-           delete from peer_verdict_changes where id in (
-             select x.id from peer_verdict_changes x
-              where x.at < $1 and (x.verdict is null or exists (
-                select 1 from peer_verdict_changes y where y.node = x.node and y.peer = x.peer and y.at <= $1 and (y.at > x.at or (y.at = x.at and y.id > x.id))))
-              limit $2)
-           returning 1)
-         select count(*)::int as n from gone`,
-        [cutoff, limit],
-      ),
+    batch: supersededBefore('peer_verdict_changes', ['node', 'peer'], 'x.verdict is null'),
   },
   {
     kind: 'history',
     table: 'node_verdict_changes',
-    batch: (q, cutoff, limit) =>
-      count(
-        q,
-        `with gone as (
-           delete from node_verdict_changes where id in (
-             select x.id from node_verdict_changes x
-              where x.at < $1 and exists (
-                select 1 from node_verdict_changes y where y.node = x.node and y.at <= $1 and (y.at > x.at or (y.at = x.at and y.id > x.id)))
-              limit $2)
-           returning 1)
-         select count(*)::int as n from gone`,
-        [cutoff, limit],
-      ),
+    batch: supersededBefore('node_verdict_changes', ['node']),
   },
   {
     kind: 'alerts',
