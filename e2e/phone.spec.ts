@@ -1,4 +1,5 @@
 import { devices, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { fingerprintOf, notification } from '../tests/alerting/testing/alertmanager-payload';
 import { e2eAlertmanagerToken } from './alertmanager-token';
 import { apiAs, baseUrl, credentials, ensureUsers, expect, seedNode, test, type Who } from './auth-helpers';
 import { expectInFirstScreen, keepScreenshot } from './screen';
@@ -60,31 +61,11 @@ async function expectFitsThePhone(page: Page, what: string) {
 
 async function postAlert(peer: string, startsAt: string): Promise<string> {
   const api = await apiAs('viewer');
-  const fingerprint = `phone${Date.now().toString(16)}`;
   const res = await api.post('/api/alerts/alertmanager', {
     headers: { authorization: `Bearer ${e2eAlertmanagerToken}` },
-    data: {
-      version: '4',
-      groupKey: '{}:{alertname="FnhPeerFailing"}',
-      truncatedAlerts: 0,
-      status: 'firing',
-      receiver: 'fleet-network-health',
-      groupLabels: { alertname: 'FnhPeerFailing' },
-      commonLabels: { alertname: 'FnhPeerFailing', severity: 'warning' },
-      commonAnnotations: {},
-      externalURL: 'http://alertmanager.example:9093',
-      alerts: [
-        {
-          status: 'firing',
-          labels: { alertname: 'FnhPeerFailing', severity: 'warning', node: seedNode, peer },
-          annotations: { summary: `${seedNode} cannot reach ${peer}: stale-session` },
-          startsAt,
-          endsAt: '0001-01-01T00:00:00Z',
-          generatorURL: 'http://prometheus.example:9090/graph',
-          fingerprint,
-        },
-      ],
-    },
+    data: notification([
+      { fingerprint: fingerprintOf(Date.now()), labels: { node: seedNode, peer }, annotations: { summary: `${seedNode} cannot reach ${peer}: stale-session` }, startsAt },
+    ]),
   });
   expect(res.status()).toBe(200);
   const answer = (await res.json()) as { alerts: { triageUrl: string | null }[] };
