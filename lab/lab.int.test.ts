@@ -236,8 +236,14 @@ if (!isRoot) {
         expect(w.peer).toMatch(new RegExp(`^interface: doublezero0, localIP: ${node.allocatedIp.replace(/\./g, '\\.')}, peerIP: `));
       }
       // the throttle is the daemon's, not the peer's: any two warnings at least 5 s apart, naming different sessions
-      const times = warnings.map((w) => Date.parse(w.time));
-      for (let k = 1; k < times.length; k++) expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual(WRITE_ERR_WARN_EVERY_MS);
+      // at the log's own nanosecond precision: each time cut to milliseconds can make 5 s read as 4,999 ms
+      const nanos = (t: string): bigint => {
+        const m = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(t);
+        if (!m) throw new Error(`not an RFC3339Nano UTC time: ${t}`);
+        return BigInt(Date.parse(`${m[1]}Z`)) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+      };
+      const times = warnings.map((w) => nanos(w.time));
+      for (let k = 1; k < times.length; k++) expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual(BigInt(WRITE_ERR_WARN_EVERY_MS) * 1_000_000n);
       expect(new Set(warnings.map((w) => w.peer)).size).toBeGreaterThan(1);
       // The kernel counted the failed route lookups (IPSTATS OutNoRoutes, bumped on ENETUNREACH in udp_sendmsg).
       await waitFor('the kernel to count a failed route lookup', async () => ((await outNoRoutes(node)) > before ? true : undefined));
