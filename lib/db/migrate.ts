@@ -7,9 +7,17 @@ export function migrationsDir(): string {
   return path.join(process.cwd(), 'lib', 'db', 'migrations');
 }
 
-/** Applies every lib/db/migrations/NNN_name.sql not applied yet, in order, each in its own transaction. */
+/** The migration files that apply to a store of this kind, in order: NNN_name.postgres.sql only on PostgreSQL. */
+export function migrationFiles(names: readonly string[], kind: Db['kind']): string[] {
+  return names.filter((f) => /^\d{3}_[a-z0-9_]+(\.postgres)?\.sql$/.test(f) && (kind === 'postgres' || !f.endsWith('.postgres.sql'))).sort();
+}
+
+/**
+ * Applies every lib/db/migrations/NNN_name.sql not applied yet, in order, each in its own transaction. A file
+ * named NNN_name.postgres.sql applies to PostgreSQL only (what the embedded store does without, e.g. partitions).
+ */
 export async function migrate(db: Db, dir = migrationsDir()): Promise<string[]> {
-  const files = readdirSync(/*turbopackIgnore: true*/ dir).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const files = migrationFiles(readdirSync(/*turbopackIgnore: true*/ dir), db.kind);
   const applied: string[] = [];
   // Under the same lock as the migrations: agents started together on a new database would otherwise race
   // on `create table if not exists` (a duplicate pg_type key error for all but one of them).

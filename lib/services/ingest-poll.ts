@@ -174,7 +174,9 @@ async function insertEvents(tx: Queryable, node: string, events: readonly Livene
          select $1, u.* from unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
            as u(at, level, msg, interface, local_ip, peer_ip, error, dedupe_key, pid)
           where not exists (select 1 from liveness_events e where e.node = $1 and e.dedupe_key = u.dedupe_key)
-         on conflict (node, dedupe_key) do nothing
+         -- no conflict target: the key is (node, dedupe_key) here and (node, dedupe_key, at) in PostgreSQL's
+         -- partitioned table (migration 052); the not-exists above already skips lines stored in any partition
+         on conflict do nothing
          returning 1)
        select count(*)::int as n from ins`,
       [node, col('at'), col('level'), col('msg'), col('interface'), col('localIP'), col('peerIP'), col('error'), col('dedupeKey'), col('pid')],

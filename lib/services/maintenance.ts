@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Db, Queryable } from '@/lib/db';
 import { formatDuration, type Retention } from '@/lib/storage/retention-config';
+import { ensureEventPartitions } from './event-partitions';
 import { pruneExpired, type PruneReport } from './retention-prune';
 
 // Maintenance that runs itself (issue 17), in every agent process: retention sweeps in small batches, and
@@ -12,6 +13,8 @@ import { pruneExpired, type PruneReport } from './retention-prune';
 export const churnedTables = ['node_status', 'node_summary', 'peer_verdicts', 'node_raw_sections', 'poll_counters', 'poll_duration_buckets', 'liveness_events', 'node_state_history', 'peer_verdict_changes', 'node_verdict_changes', 'node_leases', 'agent_heartbeats', 'sign_in_throttle', 'sessions', 'alerts'];
 
 export interface MaintenanceSchedule {
+  /** PostgreSQL: liveness_events partitions for today and the days ahead (first run at start) */
+  partitionsEveryMs: number;
   pruneEveryMs: number;
   vacuumEveryMs: number;
   checkpointEveryMs: number;
@@ -23,6 +26,7 @@ export interface MaintenanceSchedule {
 }
 
 export const defaultMaintenanceSchedule: MaintenanceSchedule = {
+  partitionsEveryMs: 60 * 60_000,
   pruneEveryMs: 10 * 60_000,
   vacuumEveryMs: 5 * 60_000,
   checkpointEveryMs: 2 * 60_000,
@@ -32,12 +36,13 @@ export const defaultMaintenanceSchedule: MaintenanceSchedule = {
 };
 
 export interface MaintenanceReport {
+  partitions?: { created: string[] };
   prune?: PruneReport;
   vacuum?: { tables: number; ms: number };
   checkpoint?: { ms: number };
 }
 
-type Task = 'prune' | 'vacuum' | 'checkpoint';
+type Task = 'partitions' | 'prune' | 'vacuum' | 'checkpoint';
 
 export interface RunningMaintenance {
   /** runs every task now (claims ignored); resolves with what was done */
@@ -88,12 +93,14 @@ export function startMaintenance(opts: MaintenanceOptions): RunningMaintenance {
   const log = opts.log ?? ((m: string) => console.log(m));
   const embedded = db.kind === 'pglite';
   let stopped = false;
-  const last: Record<Task, { at: Date; ms: number; error?: string } | undefined> = { prune: undefined, vacuum: undefined, checkpoint: undefined };
+  const last: Record<Task, { at: Date; ms: number; error?: string } | undefined> = { partitions: undefined, prune: undefined, vacuum: undefined, checkpoint: undefined };
   const between = async () => {
     if (stopped) throw new Error('maintenance stopped');
     await sleep(s.pauseMs);
   };
-  const tasks: Record<Task, { everyMs: number; enabled: boolean; run: () => Promise<Partial<MaintenanceReport>> }> = {
+  const tasks: Record<Task, { everyMs: number; enabled: boolean; firstAfterMs?: number; run: () => Promise<Partial<MaintenanceReport>> }> = {
+    // at start, not after firstRunAfterMs: until today's partition exists, polled lines go to the default one
+    partitions: { everyMs: s.partitionsEveryMs, enabled: !embedded, firstAfterMs: 0, run: async () => ({ partitions: { created: await ensureEventPartitions(db) } }) },
     prune: { everyMs: s.pruneEveryMs, enabled: true, run: async () => ({ prune: await pruneExpired(db, opts.retention, { batchSize: s.batchSize, between }) }) },
     // PostgreSQL's autovacuum and checkpointer do these; the embedded store has neither.
     vacuum: { everyMs: s.vacuumEveryMs, enabled: embedded, run: async () => ({ vacuum: await vacuumChurned(db) }) },
@@ -108,9 +115,11 @@ export function startMaintenance(opts: MaintenanceOptions): RunningMaintenance {
         if (claimFirst && !(await claim(db, task, tasks[task].everyMs))) return {};
         const out = await tasks[task].run();
         last[task] = { at: new Date(), ms: Date.now() - t };
+        if (out.partitions?.created.length) log(`maintenance: created partitions ${out.partitions.created.join(', ')}`);
         if (task === 'prune' && out.prune) {
           const deleted = Object.entries(out.prune.deleted).filter(([, n]) => n > 0);
           if (deleted.length) log(`maintenance: retention deleted ${deleted.map(([t, n]) => `${n} ${t}`).join(', ')} in ${out.prune.batches} batches, ${out.prune.ms} ms`);
+          if (out.prune.droppedPartitions.length) log(`maintenance: retention dropped partitions ${out.prune.droppedPartitions.join(', ')}`);
         }
         return out;
       } catch (err) {
@@ -133,7 +142,7 @@ export function startMaintenance(opts: MaintenanceOptions): RunningMaintenance {
         if (!stopped) timers.push(setTimeout(tick, tasks[task].everyMs));
       });
     };
-    timers.push(setTimeout(tick, s.firstRunAfterMs));
+    timers.push(setTimeout(tick, tasks[task].firstAfterMs ?? s.firstRunAfterMs));
   }
   log(
     `maintenance: retention ${Object.entries(opts.retention)

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Queryable } from '@/lib/db';
 import { keptFrom, type Retention, type RetentionKind } from '@/lib/storage/retention-config';
+import { dropEventPartitionsBefore } from './event-partitions';
 
 // Retention (issue 17): deletes what is past each kind's window, in small batches. Every batch is one
 // statement (its own transaction) that deletes only rows past the window, so a store stopped or killed
@@ -14,6 +15,8 @@ export interface PruneStep {
   table: string;
   /** deletes at most `limit` rows past `cutoff`; resolves with how many it deleted */
   batch(q: Queryable, cutoff: Date, limit: number): Promise<number>;
+  /** before the batches: drops whole partitions past the cutoff (PostgreSQL); resolves with their names */
+  dropWhole?(q: Queryable, cutoff: Date): Promise<string[]>;
 }
 
 const count = async (q: Queryable, sql: string, params: readonly unknown[]): Promise<number> => (await q.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0;
@@ -40,8 +43,15 @@ const steps: PruneStep[] = [
   {
     kind: 'events',
     table: 'liveness_events',
+    // on PostgreSQL the days wholly past the window go as partitions first; the rest (the cutoff's own day,
+    // the default partition) by row. `at < $1` twice: the delete then visits only partitions before the cutoff.
+    dropWhole: dropEventPartitionsBefore,
     batch: (q, cutoff, limit) =>
-      count(q, `with gone as (delete from liveness_events where id in (select id from liveness_events where at < $1 limit $2) returning 1) select count(*)::int as n from gone`, [cutoff, limit]),
+      count(
+        q,
+        `with gone as (delete from liveness_events where at < $1 and id in (select id from liveness_events where at < $1 limit $2) returning 1) select count(*)::int as n from gone`,
+        [cutoff, limit],
+      ),
   },
   {
     kind: 'raw',
@@ -132,6 +142,8 @@ const steps: PruneStep[] = [
 export interface PruneReport {
   /** rows deleted per table */
   deleted: Record<string, number>;
+  /** whole partitions dropped (PostgreSQL's daily liveness_events partitions); their rows are not counted */
+  droppedPartitions: string[];
   batches: number;
   ms: number;
 }
@@ -149,10 +161,14 @@ export async function pruneExpired(q: Queryable, retention: Retention, opts: Pru
   const started = Date.now();
   const now = opts.now ?? new Date();
   const limit = opts.batchSize ?? 2_000;
-  const report: PruneReport = { deleted: {}, batches: 0, ms: 0 };
+  const report: PruneReport = { deleted: {}, droppedPartitions: [], batches: 0, ms: 0 };
   for (const step of steps) {
     const cutoff = step.kind === 'housekeeping' ? now : keptFrom(retention, step.kind, now);
     if (!cutoff) continue;
+    if (step.dropWhole) {
+      report.droppedPartitions.push(...(await step.dropWhole(q, cutoff)));
+      await opts.between?.();
+    }
     for (;;) {
       const n = await step.batch(q, cutoff, limit);
       report.batches++;

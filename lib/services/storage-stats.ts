@@ -16,12 +16,16 @@ export async function collectStorageSnapshot(q: Queryable, opts: { kind: 'pglite
     // needs superuser or pg_monitor on PostgreSQL: unknown without it
     q.query<{ bytes: string | null }>(`select sum(size)::text as bytes from pg_ls_waldir()`).catch(() => ({ rows: [{ bytes: null }] })),
     q.query<{ table: string; bytes: string; rows: string; dead: string }>(
-      `select c.relname as table, pg_total_relation_size(c.oid)::text as bytes,
-              coalesce(s.n_live_tup, 0)::text as rows, coalesce(s.n_dead_tup, 0)::text as dead
+      // a partitioned table (liveness_events on PostgreSQL) holds nothing itself: its partitions are summed
+      // (pg_partition_tree lists none for a plain table, hence the union with the table itself)
+      `select c.relname as table, sum(pg_total_relation_size(t.relid))::text as bytes,
+              coalesce(sum(s.n_live_tup), 0)::text as rows, coalesce(sum(s.n_dead_tup), 0)::text as dead
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
-         left join pg_stat_user_tables s on s.relid = c.oid
-        where n.nspname = current_schema() and c.relkind = 'r' and c.relname = any($1::text[])
-        order by pg_total_relation_size(c.oid) desc`,
+         cross join lateral (select relid from pg_partition_tree(c.oid) union select c.oid) t
+         left join pg_stat_user_tables s on s.relid = t.relid
+        where n.nspname = current_schema() and c.relkind in ('r', 'p') and c.relname = any($1::text[])
+        group by c.relname
+        order by sum(pg_total_relation_size(t.relid)) desc`,
       [reportedTables],
     ),
     // per node on the (node, at) indexes: a handful of index probes instead of a scan of the whole log
