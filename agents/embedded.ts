@@ -9,6 +9,7 @@ import { DEFAULT_LEASE_MS } from './lease/lease-keeper';
 import { leaseOptionsFor, parseAgentId, parseLeaseMode } from './lease/lease-mode';
 import { wireAgentRemediation } from './remediation/wire';
 import { currentRetention } from '../lib/services/retention-settings';
+import { errorMessage } from '../lib/errors';
 
 // The agent inside the Next.js server (the embedded default). Route handlers and server actions reach
 // the running agent (its SSH pool for remediation, pollNow for re-polls) through getRunningAgent().
@@ -33,7 +34,7 @@ async function start(): Promise<RunningAgent | undefined> {
     inventory = loadInventoryFile(inventoryPath);
   } catch (err) {
     // A bad inventory stops start-up with file, line and field.
-    console.error(err instanceof InventoryError || err instanceof Error ? err.message : String(err));
+    console.error(err instanceof InventoryError || errorMessage(err));
     process.exit(2);
   }
   const db = await getDb();

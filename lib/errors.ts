@@ -50,3 +50,8 @@ export function toHttpError(err: unknown): { status: number; body: HttpErrorBody
   }
   return { status: 500, body: { error: { code: 'internal', message: 'Internal server error' } } };
 }
+
+/** The message of anything thrown, for logs and error records (a non-Error value is stringified). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -13,6 +13,7 @@ import { DEFAULT_BYTE_BUDGET, MiB } from '../agents/ssh/byte-budget';
 import { DEFAULT_LEASE_MS } from '../agents/lease/lease-keeper';
 import { leaseOptionsFor, parseAgentId, parseLeaseMode } from '../agents/lease/lease-mode';
 import { wireAgentRemediation } from '../agents/remediation/wire';
+import { errorMessage } from '../lib/errors';
 
 const { values: args } = parseArgs({
   options: {
@@ -97,7 +98,7 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     // A bad inventory stops start-up with file, line and field; anything else with its message.
-    console.error(err instanceof InventoryError ? err.message : err instanceof Error ? err.message : String(err));
+    console.error(err instanceof InventoryError ? err.message : errorMessage(err));
     process.exit(err instanceof InventoryError ? 2 : 1);
   },
 );

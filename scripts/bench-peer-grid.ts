@@ -3,6 +3,7 @@
 // long the first render takes and how long scroll frames take. Reports only; nothing here asserts a timing.
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { errorMessage } from '../lib/errors';
 
 const { values } = parseArgs({
   options: {
@@ -64,6 +65,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(errorMessage(err));
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { startSimFleet } from '../agents/sim/fleet';
 import { loadInventoryFile } from '../agents/inventory-file';
 import { demoStartEnv, realStartDecision } from '../lib/auth/first-admin';
 import { inspectAccounts } from './first-admin-check';
+import { errorMessage } from '../lib/errors';
 
 const root = path.resolve(import.meta.dirname, '..');
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   try {
     loadInventoryFile(inventoryPath);
   } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
+    console.error(errorMessage(err));
     await stopSim?.();
     process.exit(1);
   }

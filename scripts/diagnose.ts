@@ -4,6 +4,7 @@
 import { BundleFolderError, loadBundleFolder } from '../lib/bundle/folder';
 import { diagnose } from '../lib/diagnosis/diagnose';
 import { normalizeBundle } from '../lib/model/normalize';
+import { errorMessage } from '../lib/errors';
 
 const USAGE = 'usage: diagnose <bundle-folder> [--window-minutes N]';
 
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
       process.stderr.write(`diagnose: malformed bundle: ${err.message}\n`);
       return 2;
     }
-    process.stderr.write(`diagnose: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`diagnose: ${errorMessage(err)}\n`);
     return 1;
   }
 }

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { clientAddress, clientAddressHeader, clientAddressHeaderIsTrusted, parseTrustedProxies } from '../lib/auth/client-address';
 import { listenAddressKey, parsePublicOrigins, type ListenAddress } from '../lib/auth/origin-policy';
 import { onShutdown } from '../lib/shutdown';
+import { errorMessage } from '../lib/errors';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -35,7 +36,7 @@ let trustedProxies: ReturnType<typeof parseTrustedProxies>;
 try {
   trustedProxies = parseTrustedProxies(process.env.FNH_TRUSTED_PROXIES);
 } catch (err) {
-  fail(err instanceof Error ? err.message : String(err));
+  fail(errorMessage(err));
 }
 const publicOrigins = parsePublicOrigins(process.env.FNH_PUBLIC_ORIGIN);
 if (publicOrigins.invalid.length > 0) fail(`FNH_PUBLIC_ORIGIN: not an http(s) origin: ${publicOrigins.invalid.join(', ')}`);

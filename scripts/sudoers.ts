@@ -6,6 +6,7 @@ import { actionCatalog } from '../lib/actions/catalog';
 import { renderSudoers } from '../lib/actions/sudoers';
 import type { ActionDefinition } from '../lib/actions/types';
 import { sectionCommands } from '../lib/probe/commands';
+import { errorMessage } from '../lib/errors';
 
 const { values } = parseArgs({ options: { user: { type: 'string', default: 'fnh' }, path: { type: 'string', multiple: true, default: [] }, noexec: { type: 'boolean', default: false } } });
 const binaryPaths: Record<string, string> = {};
@@ -28,6 +29,6 @@ try {
     }),
   );
 } catch (err) {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(errorMessage(err));
   process.exit(2);
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../lib/db/types';
 import { leaseTick } from '../../lib/services/lease-tick';
 import { releaseLeases } from '../../lib/services/lease-release';
+import { errorMessage } from '../../lib/errors';
 
 // Keeps this agent's share of the fleet leased: a lease tick every `renewEveryMs` (a third of the
 // lease period by default, so two ticks can fail before a lease lapses). The agent polls only the
@@ -125,5 +126,5 @@ export class LeaseKeeper {
 }
 
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

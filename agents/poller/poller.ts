@@ -4,6 +4,7 @@ import { defaultJournalWindow, journalSince, type JournalWindowPolicy } from './
 import { pollNode, type PolledNode } from './poll-node';
 import { Semaphore } from './semaphore';
 import type { StoredPollState } from '../../lib/diagnosis/freshness';
+import { errorMessage } from '../../lib/errors';
 
 // Polls every node every `intervalMs`, at most `concurrency` at once, each poll bounded by
 // `pollTimeoutMs`: a node that hangs holds one slot for at most that long and never delays
@@ -221,7 +222,7 @@ export class Poller {
       result = { ok: true, node: name, at, pollMs: this.opts.now() - startedMs, polled };
       slot.status = { state: 'ok', lastPollAt: at, lastSuccessAt: at, pollMs: result.pollMs, consecutiveFailures: 0 };
     } catch (err) {
-      const error = err instanceof SshError ? err : new SshError('protocol', `${name}: ${err instanceof Error ? err.message : String(err)}`, { host: this.pool.address(name) });
+      const error = err instanceof SshError ? err : new SshError('protocol', `${name}: ${errorMessage(err)}`, { host: this.pool.address(name) });
       const state = this.pool.state(name).status === 'host-key-changed' ? 'host-key-changed' : 'error';
       result = { ok: false, node: name, at, pollMs: this.opts.now() - startedMs, state, error };
       slot.status = {
@@ -237,7 +238,7 @@ export class Poller {
     try {
       await this.sink(result);
     } catch (err) {
-      this.opts.log(`${name}: storing the poll failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.opts.log(`${name}: storing the poll failed: ${errorMessage(err)}`);
     }
     return { ...slot.status };
   }

@@ -20,6 +20,7 @@ import { closeOrphanedIntents } from '../../lib/services/remediation-recover';
 import { closeUnpickedDispatch, continueRelayedBatch, expireStaleDispatches } from '../../lib/services/remediation-relay-batch';
 import type { RemediationRuntime } from '../../lib/services/remediation-runtime';
 import { checkStoredCommands } from './stored-commands';
+import { errorMessage } from '../../lib/errors';
 
 // The agent's side of actions from any dashboard: work stored for the nodes whose lease this agent holds
 // is taken and done here, over this agent's SSH connections, with the claim, intent, outcome and audit of
@@ -182,5 +183,5 @@ export class RemediationWorker {
 }
 
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startSimFleet } from './fleet';
+import { errorMessage } from '../../lib/errors';
 
 const argsSchema = z.object({
   nodes: z.coerce.number().int().min(1).max(16_000),
@@ -64,6 +65,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(errorMessage(err));
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { catalogSchema, previewSchema, type BatchView, type CatalogEntry, type PreviewResponse } from '@/lib/actions/api';
 import { fetchJson } from '@/components/ui/fetch-json';
+import { errorMessage } from '@/lib/errors';
 import { parseBatch, postJson } from './api';
 import { RunStatus } from './RunStatus';
 
@@ -65,7 +66,7 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
       // A new key per confirmed intent: double clicks and retries of THIS confirmation run once.
       setKey(newIdempotencyKey());
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -80,7 +81,7 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
       setRun(parseBatch(res.body));
       if (res.status === 409) setError('Another remediation is running on this node; nothing was run.');
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }

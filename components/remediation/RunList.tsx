@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { batchListSchema, type BatchView } from '@/lib/actions/api';
 import { fetchJson } from '@/components/ui/fetch-json';
+import { errorMessage } from '@/lib/errors';
 import { postJson } from './api';
 
 /** Recent remediations; approvers see Approve/Reject on requests of other people awaiting approval. */
@@ -20,7 +21,7 @@ export function RunList({ node, me, canApprove }: { node: string | null; me: str
       const res = await postJson(`/api/actions/runs/${encodeURIComponent(b.batch.id)}/decision`, { decision, why });
       if (res.status === 409) setError('Approved, but another remediation is running on that node.');
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     }
     await qc.invalidateQueries({ queryKey: ['remediations'] });
   }

@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { daemonBehaviour, metricsServerStarted, parseClientVersion, systemctlShow, versionOutput } from '../../lib/doublezerod';
+import { errorMessage } from '../../lib/errors';
 import { serveApi } from './api';
 import { buildInfoFor } from './build-info';
 import { nowInstant } from './clock';
@@ -79,6 +80,6 @@ async function runDaemon(): Promise<void> {
 
 runDaemon().catch((err: unknown) => {
   // flag.Parse prints the problem and exits 2; anything else is a failed start
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${errorMessage(err)}\n`);
   process.exit(err instanceof FlagError ? 2 : 1);
 });

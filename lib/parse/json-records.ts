@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { clip, type Parsed, type ParseIssue } from './issues';
+import { errorMessage } from '../errors';
 
 /** JSON.parse that reports instead of throwing. */
 export function parseJsonText(text: string, what: string): { value?: unknown; issue?: ParseIssue } {
@@ -7,7 +8,7 @@ export function parseJsonText(text: string, what: string): { value?: unknown; is
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (err) {
-    return { issue: { message: `${what}: invalid JSON (${clip(err instanceof Error ? err.message : String(err))})` } };
+    return { issue: { message: `${what}: invalid JSON (${clip(errorMessage(err))})` } };
   }
 }
 

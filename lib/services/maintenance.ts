@@ -3,6 +3,7 @@ import type { Db, Queryable } from '@/lib/db';
 import { formatDuration, type Retention } from '@/lib/storage/retention-config';
 import { ensureEventPartitions } from './event-partitions';
 import { pruneExpired, type PruneReport } from './retention-prune';
+import { errorMessage } from '@/lib/errors';
 
 // Maintenance that runs itself (issue 17), in every agent process: retention sweeps in small batches, and
 // on the embedded PGlite store (which runs neither autovacuum nor a checkpointer) VACUUM and CHECKPOINT on
@@ -124,7 +125,7 @@ export function startMaintenance(opts: MaintenanceOptions): RunningMaintenance {
         return out;
       } catch (err) {
         if (!stopped) {
-          last[task] = { at: new Date(), ms: Date.now() - t, error: err instanceof Error ? err.message : String(err) };
+          last[task] = { at: new Date(), ms: Date.now() - t, error: errorMessage(err) };
           log(`maintenance: ${task} failed: ${last[task]!.error}`);
         }
         return {};

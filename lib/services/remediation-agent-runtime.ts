@@ -2,6 +2,7 @@ import 'server-only';
 import type { NodeEvidence, RemoteRunResult } from '../actions/ports';
 import type { Queryable } from '../db';
 import type { RemediationRuntime } from './remediation-runtime';
+import { errorMessage } from '../errors';
 
 // Adapts the running agent (agents/poller startAgent: its SshPool and Poller) to the remediation ports.
 // Typed structurally so lib/ does not import agents/.
@@ -30,7 +31,7 @@ export function remediationRuntimeForAgent(agent: AgentForRemediation, db: Query
           // SshError kinds (agents/ssh/errors.ts): a timeout or an oversized output still ran the command.
           const kind = typeof err === 'object' && err !== null ? (err as { kind?: unknown }).kind : undefined;
           if (kind === 'command-timeout' || kind === 'output-too-large') {
-            return { exitCode: null, stdout: '', stderr: err instanceof Error ? err.message : String(err), truncated: kind === 'output-too-large', timedOut: kind === 'command-timeout' };
+            return { exitCode: null, stdout: '', stderr: errorMessage(err), truncated: kind === 'output-too-large', timedOut: kind === 'command-timeout' };
           }
           throw err;
         }

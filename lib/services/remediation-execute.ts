@@ -6,7 +6,7 @@ import type { NodeEvidence } from '../actions/ports';
 import type { ActionDefinition } from '../actions/types';
 import { judgeVerification, type Verification } from '../actions/verify';
 import type { Db, Queryable } from '../db';
-import { AppError } from '../errors';
+import { AppError, errorMessage } from '../errors';
 import { appendAudit } from './audit-append';
 import type { RemediationRuntime } from './remediation-runtime';
 import { isUniqueViolation, runColumns, runRef, type BatchRow, type RunRow } from './remediation-rows';
@@ -97,7 +97,7 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
   for (const cmd of run.commands) {
     const result = await rt.executor.run(run.node, cmd.argv, { timeoutMs: action.timeoutMs, maxBytes: executorMaxBytes }).then(
       (r) => capResult(cmd.line, r),
-      (err: unknown) => capResult(cmd.line, { error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) => capResult(cmd.line, { error: errorMessage(err) }),
     );
     results.push(result);
     // Progress for the page that follows the run: each command's output as soon as it is back.
@@ -114,7 +114,7 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
   if (succeeded && action.check.kind === 'verdicts-cleared') {
     if (action.settleMs > 0) await (rt.sleep ?? defaultSleep)(action.settleMs);
     await rt.health.pollNow(run.node).catch((err: unknown) => {
-      pollNote = `re-poll failed: ${err instanceof Error ? err.message : String(err)}`;
+      pollNote = `re-poll failed: ${errorMessage(err)}`;
     });
   }
   const after = succeeded ? await readEvidence(rt, run.node, commandsDoneAt) : { collectedAt: null, verdicts: [], note: stoppedBecause ?? 'not re-polled: a command failed' };
@@ -152,7 +152,7 @@ async function readEvidence(rt: RemediationRuntime, node: string, since?: Date):
     const e = await rt.health.evidence(node, since ? { since } : undefined);
     return { collectedAt: e.collectedAt, verdicts: e.verdicts.map((v) => ({ peer: v.peer, verdict: v.verdict })) };
   } catch (err) {
-    return { collectedAt: null, verdicts: [], note: `evidence unavailable: ${err instanceof Error ? err.message : String(err)}` };
+    return { collectedAt: null, verdicts: [], note: `evidence unavailable: ${errorMessage(err)}` };
   }
 }
 

@@ -4,6 +4,7 @@ import type { ParamValue } from '../actions/params';
 import { dependsOnUnicastMode, renderAction, type RenderedCommand } from '../actions/render';
 import type { ActionDefinition } from '../actions/types';
 import type { RemediationRuntime } from './remediation-runtime';
+import { errorMessage } from '../errors';
 
 // The exact commands of an action on one node. Most actions render from their parameters alone; an
 // action that depends on the node's connection mode (reconnect-daemon) reads it from the node first,
@@ -28,7 +29,7 @@ export async function commandsForNode(rt: RemediationRuntime, action: ActionDefi
     const result = await rt.executor.run(node, connectionStatusArgv, { timeoutMs: statusReadTimeoutMs, maxBytes: statusReadMaxBytes });
     reading = readUnicastMode(result);
   } catch (err) {
-    reading = { ok: false as const, reason: `could not read the daemon's status: ${err instanceof Error ? err.message : String(err)}` };
+    reading = { ok: false as const, reason: `could not read the daemon's status: ${errorMessage(err)}` };
   }
   if (!reading.ok) return { ok: false, refusal: `${action.title} refused: ${reading.reason}` };
   const r = renderAction(action, params, { unicastMode: reading.mode });

@@ -5,7 +5,7 @@ import { validateParams } from '../actions/render';
 import { commandsForNode } from './remediation-node-commands';
 import { remediationTargetSchema } from '../actions/request';
 import { hasRole } from '../auth/roles';
-import { AppError } from '../errors';
+import { AppError, errorMessage } from '../errors';
 import type { UserRow } from './auth-users';
 import type { RemediationRuntime } from './remediation-runtime';
 
@@ -51,7 +51,7 @@ export async function previewRemediation(rt: RemediationRuntime, user: UserRow, 
     try {
       nodes.push({ node, ...plan, evidence: await rt.health.evidence(node) });
     } catch (err) {
-      nodes.push({ node, ...plan, evidence: null, evidenceError: err instanceof Error ? err.message : String(err) });
+      nodes.push({ node, ...plan, evidence: null, evidenceError: errorMessage(err) });
     }
   }
   const check = action.check.kind === 'verdicts-cleared' ? `after a fresh poll, no ${action.check.verdicts.join('/')} remains` : 'every command exits 0';

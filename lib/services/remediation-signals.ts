@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Db } from '../db';
 import { REMEDIATION_DONE_CHANNEL } from './remediation-dispatch';
+import { errorMessage } from '../errors';
 
 // A dashboard waiting for a lease holder (to take a run, or to answer a status read) wakes on the agent's
 // NOTIFY, and checks the store on a short timer as well: a NOTIFY lost with its connection, or never
@@ -84,7 +85,7 @@ export class DispatchSignals {
         else this.unlisten = unlisten;
       })
       .catch((err: unknown) => {
-        console.error(`remediation: LISTEN ${REMEDIATION_DONE_CHANNEL} failed, checking the store on a timer instead: ${err instanceof Error ? err.message : String(err)}`);
+        console.error(`remediation: LISTEN ${REMEDIATION_DONE_CHANNEL} failed, checking the store on a timer instead: ${errorMessage(err)}`);
         this.listening = undefined;
       });
     return this.listening;

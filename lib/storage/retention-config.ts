@@ -4,6 +4,7 @@
 // by an admin: npm run audit:archive). Pure: the environment comes in as a record.
 
 export const retentionKinds = ['events', 'raw', 'history', 'alerts', 'remediation'] as const;
+import { errorMessage } from '../errors';
 export type RetentionKind = (typeof retentionKinds)[number];
 
 const DAY = 24 * 3600_000;
@@ -72,7 +73,7 @@ function parseDurationFor(name: string, value: string): number | null {
   try {
     return parseDuration(value);
   } catch (err) {
-    throw new RetentionConfigError(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new RetentionConfigError(`${name}: ${errorMessage(err)}`);
   }
 }
 

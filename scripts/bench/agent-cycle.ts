@@ -13,6 +13,7 @@ import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { Semaphore } from '../../agents/poller/semaphore';
 import { SshPool } from '../../agents/ssh/pool';
 import { diagnoseBundles, type DiagnoseBundlesOptions } from './diagnose-bundles';
+import { errorMessage } from '../../lib/errors';
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +48,7 @@ async function forAll<T>(names: string[], concurrency: number, fn: (name: string
         try {
           ok.push(await fn(name));
         } catch (err) {
-          failed.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+          failed.push(`${name}: ${errorMessage(err)}`);
         }
       }),
     ),

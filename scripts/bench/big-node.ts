@@ -14,6 +14,7 @@ import { pollNode } from '../../agents/poller/poll-node';
 import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from '../../agents/poller/poller';
 import { SshPool } from '../../agents/ssh/pool';
 import { parseIpRoute } from '../../lib/parse/ip-route';
+import { errorMessage } from '../../lib/errors';
 
 // Index 6 of the simulated fleet: a healthy node with its tunnel up (the bulk routes go through it).
 const NODE = 'tyo-mn-bm1';
@@ -82,7 +83,7 @@ main().then(
     process.exit(0);
   },
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
+    console.error(errorMessage(err));
     process.exit(1);
   },
 );

@@ -16,6 +16,7 @@ import { journalSince } from '../../agents/poller/journal-window';
 import { buildProbeCommand } from '../../lib/probe/script';
 import type { BigNodeResult } from './big-node';
 import { routeTableBench } from './route-table';
+import { errorMessage } from '../../lib/errors';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -182,6 +183,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(errorMessage(err));
   process.exit(1);
 });

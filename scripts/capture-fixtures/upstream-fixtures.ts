@@ -12,6 +12,7 @@ import { kernelFiles, type KernelFile, type KernelSections } from './upstream/ke
 import { captureFromLab } from './upstream/lab-capture';
 import { captureSeedStates } from './upstream/seed-namespaces';
 import { buildVerdictFixture, firewalledSendCount, verdictFixtureSpecs, type SeedCapture } from './upstream/verdict-fixtures';
+import { errorMessage } from '../../lib/errors';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'fixtures/bundles' }, 'kernel-from': { type: 'string' }, family: { type: 'string' } } });
 const out = values.out;
@@ -53,6 +54,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`upstream-fixtures: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`upstream-fixtures: ${errorMessage(err)}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '../../ssh/testing/free-port';
+import { errorMessage } from '../../../lib/errors';
 
 // A throwaway PostgreSQL server for integration tests: Debian's binaries, a fresh cluster made with
 // initdb as the unprivileged `postgres` account (the server refuses to run as root), listening on a
@@ -48,7 +49,7 @@ export async function startTempPostgres(opts: { durable?: boolean } = {}): Promi
       execFileSync(path.join(BIN, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '120', '-o', serverOpts, 'start'], asPostgres);
     } catch (err) {
       const tail = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '';
-      throw new Error(`test PostgreSQL did not start: ${err instanceof Error ? err.message : String(err)}\n${tail}`);
+      throw new Error(`test PostgreSQL did not start: ${errorMessage(err)}\n${tail}`);
     }
   };
   const crash = () => {

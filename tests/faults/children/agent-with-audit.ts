@@ -9,6 +9,7 @@ import { leaseOptionsFor, parseLeaseMode } from '../../../agents/lease/lease-mod
 import { startAgent } from '../../../agents/poller/start-agent';
 import { getDb } from '../../../lib/db';
 import { appendAudit } from '../../../lib/services/audit-append';
+import { errorMessage } from '../../../lib/errors';
 
 const [inventoryPath, label = 'run'] = process.argv.slice(2);
 if (!inventoryPath) throw new Error('usage: agent-with-audit.ts <inventory> [label]');
@@ -32,7 +33,7 @@ for (;;) {
     console.log(`AUDIT ${username}`);
   } catch (err) {
     // Not acknowledged: the parent must not count it, and it may or may not exist.
-    console.error(`audit write failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`audit write failed: ${errorMessage(err)}`);
   }
   await new Promise((r) => setTimeout(r, 100));
 }
