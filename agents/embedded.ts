@@ -1,6 +1,5 @@
 import 'server-only';
 import { getDb } from '../lib/db';
-import { InventoryError } from '../lib/inventory/errors';
 import { loadInventoryFile } from './inventory-file';
 import { startAgent, type RunningAgent } from './poller/start-agent';
 import { DEFAULT_MAX_POLL_OUTPUT_BYTES, DEFAULT_POLL_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from './poller/poller';
@@ -34,7 +33,7 @@ async function start(): Promise<RunningAgent | undefined> {
     inventory = loadInventoryFile(inventoryPath);
   } catch (err) {
     // A bad inventory stops start-up with file, line and field.
-    console.error(err instanceof InventoryError || errorMessage(err));
+    console.error(errorMessage(err));
     process.exit(2);
   }
   const db = await getDb();

@@ -98,7 +98,7 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     // A bad inventory stops start-up with file, line and field; anything else with its message.
-    console.error(err instanceof InventoryError ? err.message : errorMessage(err));
+    console.error(errorMessage(err));
     process.exit(err instanceof InventoryError ? 2 : 1);
   },
 );
