@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadBundleFolder } from '@/lib/bundle/folder';
-import { openDb, type Db } from '@/lib/db';
+import type { Db } from '@/lib/db';
 import { parseJournal } from '@/lib/parse/journal';
 import { getNode } from './get-node';
 import { ingestPoll } from './ingest-poll';
 import { syncInventory } from './sync-inventory';
+import { openMigratedPgliteAt } from './testing/memory-db';
 
 // The node page says since when each peer's verdict holds (the `since` the ingest stored, kept across polls),
 // and which local IP a stale-local-ip finding is about.
@@ -17,7 +18,7 @@ let db: Db;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-node-since-'));
-  db = await openDb({ dataDir: path.join(dir, 'pglite') });
+  db = await openMigratedPgliteAt(path.join(dir, 'pglite'));
 });
 
 afterAll(async () => {

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundleFolder } from '@/lib/bundle/folder';
 import type { Bundle } from '@/lib/bundle/types';
-import { openDb, type Db } from '@/lib/db';
+import type { Db } from '@/lib/db';
 import { canonicalJson } from '@/lib/canonical-json';
 import { journalReferenceYear, normalizeBundle } from '@/lib/model/normalize';
 import { NormalizeCache } from '@/lib/model/normalize-cache';
 import { stableState } from '@/lib/model/state-hash';
 import { parseJournalDetailed } from '@/lib/parse/journal';
 import { ingestPoll } from './ingest-poll';
+import { openMigratedPgliteAt } from './testing/memory-db';
 
 // The agent's ingest (poller's journal parse + its NormalizeCache) must store exactly what the plain
 // ingest stores: the same change-only history rows, verdicts and summary, poll after poll.
@@ -20,7 +21,7 @@ let db: Db;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-ingest-cache-'));
-  db = await openDb({ dataDir: path.join(dir, 'pglite') });
+  db = await openMigratedPgliteAt(path.join(dir, 'pglite'));
 });
 
 afterAll(async () => {

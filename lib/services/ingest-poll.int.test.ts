@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '@/lib/db';
+import type { Db } from '@/lib/db';
 import type { Inventory, InventoryNode } from '@/lib/inventory/schema';
 import { parseJournal } from '@/lib/parse/journal';
 import type { Bundle } from '@/lib/bundle/types';
 import { ingestPoll } from './ingest-poll';
 import { syncInventory } from './sync-inventory';
+import { openMigratedPgliteAt } from './testing/memory-db';
 
 // Inventory sync and poll ingest against real PGlite with the real migrations.
 
@@ -20,7 +21,7 @@ let db: Db;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-ingest-'));
-  db = await openDb({ dataDir: path.join(dir, 'pglite') });
+  db = await openMigratedPgliteAt(path.join(dir, 'pglite'));
 });
 
 afterAll(async () => {

@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundleFolder } from '@/lib/bundle/folder';
-import { openDb, type Db } from '@/lib/db';
+import type { Db } from '@/lib/db';
 import type { Inventory } from '@/lib/inventory/schema';
 import { parseJournal } from '@/lib/parse/journal';
 import { ingestPoll } from './ingest-poll';
 import { listFleet } from './list-fleet';
 import { syncInventory } from './sync-inventory';
+import { openMigratedPgliteAt } from './testing/memory-db';
 
 // The fleet row's `signals` (what the fleet header's patterns read), from real-capture bundles ingested into
 // real PGlite: the live path (stored summary + peer_verdicts) and the diagnose-on-read path must agree.
@@ -18,7 +19,7 @@ let db: Db;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-fleet-signals-'));
-  db = await openDb({ dataDir: path.join(dir, 'pglite') });
+  db = await openMigratedPgliteAt(path.join(dir, 'pglite'));
   const base = { port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false };
   const inventory: Inventory = { source: 't', nodes: ['no-route', 'stale-session', 'healthy'].map((f) => ({ ...base, name: `n-${f}`, host: `h-${f}` })) };
   await syncInventory(db, inventory);

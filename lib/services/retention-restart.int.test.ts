@@ -7,6 +7,7 @@ import { openDb, type Db } from '@/lib/db';
 import { retentionFromEnv } from '@/lib/storage/retention-config';
 import { loadNodeStateAt } from './load-node-state-at';
 import { pruneExpired } from './retention-prune';
+import { openMigratedPgliteAt } from './testing/memory-db';
 
 // The store restarted mid-prune loses nothing: a process pruning the embedded store in small batches is
 // SIGKILLed between two of them; the reopened store still holds every row inside its window (and the
@@ -54,7 +55,7 @@ async function kept(db: Db) {
 describe('a store killed mid-prune', () => {
   it('keeps every row inside its window, and the next sweep finishes', { timeout: 300_000 }, async () => {
     const dataDir = path.join(dir, 'pglite');
-    let db = await openDb({ dataDir, databaseUrl: '' });
+    let db = await openMigratedPgliteAt(dataDir);
     await fill(db);
     const before = await kept(db);
     expect(before).toMatchObject({ events: KEPT_EVENTS, old: OLD_EVENTS });

@@ -7,7 +7,8 @@ import { nodeName } from '../../agents/sim/scenarios';
 import { loadInventoryFile } from '../../agents/inventory-file';
 import type { PollResult } from '../../agents/poller/poller';
 import { startAgent, type RunningAgent } from '../../agents/poller/start-agent';
-import { openDb, type Db } from '../../lib/db';
+import type { Db } from '../../lib/db';
+import { openMigratedPgliteAt } from '../../lib/services/testing/memory-db';
 
 // Faults on a simulated fleet of real SSH servers, polled by the real agent into real PGlite:
 // more than 10 % of the nodes fail in different ways (nothing listens, accepts TCP and never speaks,
@@ -61,7 +62,7 @@ beforeAll(async () => {
     dir: path.join(dir, 'sim'),
     scenarioOverrides: { [silentNode]: 'silent', [slowNode]: { behavior: 'slow', delayMs: 60_000 } },
   });
-  db = await openDb({ dataDir: path.join(dir, 'pglite'), databaseUrl: '' });
+  db = await openMigratedPgliteAt(path.join(dir, 'pglite'));
   agent = await startAgent({
     db,
     inventory: loadInventoryFile(fleet.inventoryPath),

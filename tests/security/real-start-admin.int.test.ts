@@ -6,10 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoAdmin, demoStartEnv } from '../../lib/auth/first-admin';
-import { migrate } from '../../lib/db/migrate';
-import { openPglite } from '../../lib/db/pglite';
 import { bootstrapAdminFromEnv } from '../../lib/services/auth-bootstrap-admin';
-import { openMemoryDb } from '../../lib/services/testing/memory-db';
+import { openMemoryDb, openMigratedPgliteAt } from '../../lib/services/testing/memory-db';
 
 // Issue 14, finding 2: `npm start -- --inventory fleet.yaml` (a real fleet) ran the demo script with the
 // demo's defaults and created admin / admin-demo-password. Only the simulated demo may use that
@@ -87,8 +85,7 @@ describe('a real start never gets the demo admin', () => {
 
   it('refuses a store where an earlier demo left an account with the demo password', async () => {
     const dataDir = path.join(dir, 'after-demo');
-    const db = await openPglite(path.join(dataDir, 'pglite'));
-    await migrate(db);
+    const db = await openMigratedPgliteAt(path.join(dataDir, 'pglite'));
     await db.query(`insert into users (id, username, password_hash, role, source) values ($1, 'admin', $2, 'admin', 'local')`, [randomUUID(), await hash(demoAdmin.password)]);
     await db.close();
     const run = await realStart(dataDir, { FNH_ADMIN_USER: 'ops', FNH_ADMIN_PASSWORD: 'a-real-admin-passphrase' });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, startTempPostgres, type TempPostgres } from '../../agents/lease/testing/temp-postgres';
 import { signInLimits, signInWindowMs } from '../../lib/auth/sign-in-limits';
 import { migrate } from '../../lib/db/migrate';
-import { openPglite } from '../../lib/db/pglite';
+import { openMemoryDb } from '../../lib/services/testing/memory-db';
 import { openPostgres } from '../../lib/db/postgres';
 import type { Db } from '../../lib/db/types';
 import { AppError } from '../../lib/errors';
@@ -52,8 +52,7 @@ const stores: Array<[string, () => Promise<Store>]> = [
   [
     'PGlite',
     async () => {
-      const db = await openPglite(undefined);
-      await migrate(db);
+      const db = await openMemoryDb();
       return { db, close: () => db.close() };
     },
   ],

@@ -33,31 +33,42 @@ export async function openMemoryDb(): Promise<Db> {
  * holds every migration costs about a third of that. The copy is made once per set of migration files (their
  * hash names it) and kept under .data/, so a changed migration makes a new one.
  */
-async function openMigratedPglite(): Promise<Db> {
-  const dir = migrationsDir();
-  // the data directory's format is PGlite's: its version is part of the name too
-  const pgliteVersion = readFileSync(path.join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json'));
-  const hash = createHash('sha256').update(pgliteVersion).update(`${pgliteOptions.startParams.join(' ')}\n`);
-  for (const file of readdirSync(dir).sort()) hash.update(`${file}\n`).update(readFileSync(path.join(dir, file)));
-  const cacheDir = path.join(process.cwd(), '.data', 'test-cache');
-  const template = path.join(cacheDir, `pglite-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
+async function openMigratedPglite(dataDir?: string): Promise<Db> {
+  const template = migratedTemplatePath();
   const saved = readIfPresent(template);
   if (saved) {
-    const store = new PGlite({ ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(saved)]) });
+    const options = { ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(saved)]) };
+    const store = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
     await store.waitReady;
     return wrapPglite(store);
   }
-  const store = new PGlite(pgliteOptions);
+  const store = dataDir ? new PGlite(dataDir, pgliteOptions) : new PGlite(pgliteOptions);
   await store.waitReady;
   const db = wrapPglite(store);
   await migrate(db);
   const dump = Buffer.from(await (await store.dumpDataDir('none')).arrayBuffer());
+  const cacheDir = path.dirname(template);
   mkdirSync(cacheDir, { recursive: true });
   // written aside and renamed: a test file running beside this one never reads half a copy
   const partial = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`;
   writeFileSync(partial, dump);
   renameSync(partial, template);
   return db;
+}
+
+/** An embedded store in a folder, as `npm start` would open it, with every migration applied (from the same copy). */
+export async function openMigratedPgliteAt(dataDir: string): Promise<Db> {
+  mkdirSync(dataDir, { recursive: true });
+  return openMigratedPglite(dataDir);
+}
+
+function migratedTemplatePath(): string {
+  const dir = migrationsDir();
+  // the data directory's format is PGlite's: its version is part of the name too
+  const pgliteVersion = readFileSync(path.join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json'));
+  const hash = createHash('sha256').update(pgliteVersion).update(`${pgliteOptions.startParams.join(' ')}\n`);
+  for (const file of readdirSync(dir).sort()) hash.update(`${file}\n`).update(readFileSync(path.join(dir, file)));
+  return path.join(process.cwd(), '.data', 'test-cache', `pglite-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
 }
 
 function readIfPresent(file: string): Buffer | null {
