@@ -79,7 +79,9 @@ async function main(): Promise<void> {
 
   // scripts/server.ts, not `next start`: it knows each request's client address and its own listening
   // address, which sign-in limits and the Host check need.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', serverScript, '--port', args.port, '--host', args.host, ...(args.dev ? ['--dev'] : [])], {
+  // FNH_SERVER_CPU_PROF_DIR (bench:read --cpu-prof): the server writes a V8 CPU profile there when it stops
+  const profile = process.env.FNH_SERVER_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.FNH_SERVER_CPU_PROF_DIR)}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', serverScript, '--port', args.port, '--host', args.host, ...(args.dev ? ['--dev'] : [])], {
     cwd: root,
     stdio: 'inherit',
     env: {

@@ -1,4 +1,4 @@
-// `npm run bench:read [-- --nodes 1000 --viewers 5 --requests 20 --port 3210 --rebuild]`
+// `npm run bench:read [-- --nodes 1000 --viewers 5 --requests 20 --port 3210 --rebuild --cpu-prof DIR]`
 // Starts the demo (`npm run demo -- --nodes N`: simulated fleet, Next.js server with the embedded agent
 // polling, PGlite store) in a fresh data folder, waits until every node has been polled and every reachable
 // one has a recorded verdict (the first full poll), lets it settle, then measures the dashboard's reads as
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '3210' },
     'settle-s': { type: 'string', default: '30' },
     rebuild: { type: 'boolean', default: false },
+    // writes the server's V8 CPU profile (dashboard + agent + store) to this folder when it stops
+    'cpu-prof': { type: 'string' },
   },
 });
 const nodes = Number(values.nodes);
@@ -98,7 +100,7 @@ interface FleetRowLite {
 async function main(): Promise<void> {
   ensureBuilt(values.rebuild);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fnh-bench-read-'));
-  const demo = startDemo({ nodes, port: Number(values.port), dataDir });
+  const demo = startDemo({ nodes, port: Number(values.port), dataDir, ...(values['cpu-prof'] ? { cpuProfileDir: path.resolve(values['cpu-prof']) } : {}) });
   const rss: Array<{ at: number; rss: number; peak: number }> = [];
   const sampler = setInterval(() => {
     const m = rssMb(demo.serverPid());
