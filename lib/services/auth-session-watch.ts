@@ -3,8 +3,15 @@ import { sseEvent } from '../live/sse-format';
 import { getDb, type Db } from '../db';
 import { userForSession } from './auth-session';
 
-/** How often a long-lived response checks that its session still exists. */
-export const sessionRecheckMs = 10_000;
+/** How often a long-lived response checks that its session still exists: FNH_SESSION_RECHECK_MS, default 10 s. */
+export const sessionRecheckMs = recheckMsFrom(process.env.FNH_SESSION_RECHECK_MS);
+
+export function recheckMsFrom(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 10_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) throw new Error(`FNH_SESSION_RECHECK_MS must be a whole number of milliseconds from 100 to 600000 (got ${JSON.stringify(raw)})`);
+  return ms;
+}
 
 /**
  * Passes an event stream through while the session that opened it lasts. proxy.ts checks the session
