@@ -15,6 +15,7 @@ import { clientAddress, clientAddressHeader, clientAddressHeaderIsTrusted, parse
 import { listenAddressKey, parsePublicOrigins, type ListenAddress } from '../lib/auth/origin-policy';
 import { onShutdown } from '../lib/shutdown';
 import { errorMessage } from '../lib/errors';
+import { foregroundActivity, isForegroundRequest } from '../lib/foreground-activity';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -62,6 +63,8 @@ const server = createServer((req, res) => {
   // not a server error: without a listener Node would raise it as an uncaught exception.
   req.on('error', () => undefined);
   stampClientAddress(req);
+  // the embedded agent steps aside while someone waits for this (lib/foreground-activity.ts)
+  if (isForegroundRequest(req.method, req.url)) res.once('close', foregroundActivity.begin());
   void handle(req, res);
 });
 server.on('upgrade', (req: IncomingMessage, socket, head) => {

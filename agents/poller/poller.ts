@@ -52,6 +52,8 @@ export interface PollerOptions {
   log?: (message: string) => void;
   /** last successful poll per node from the store, so a restarted agent reads only the journal it missed */
   lastSuccess?: ReadonlyMap<string, Date>;
+  /** awaited before each poll starts (the embedded agent yields to page reads here); not part of pollMs */
+  beforePoll?: () => Promise<void>;
 }
 
 interface NodeSlot {
@@ -85,6 +87,7 @@ export class Poller {
       now: opts.now ?? Date.now,
       log: opts.log ?? ((m) => console.error(m)),
       lastSuccess: opts.lastSuccess ?? new Map(),
+      beforePoll: opts.beforePoll ?? (() => Promise.resolve()),
     };
     this.semaphore = new Semaphore(this.opts.concurrency);
     this.setNodes(nodes);
@@ -203,6 +206,7 @@ export class Poller {
   }
 
   private async pollOnce(name: string, slot: NodeSlot): Promise<NodePollStatus> {
+    await this.opts.beforePoll();
     const startedMs = this.opts.now();
     const at = new Date(startedMs);
     let result: PollResult;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventoryFile } from '../inventory-file';
 import { startSimFleet, type SimFleet } from '../sim/fleet';
 import { SshPool } from '../ssh/pool';
+import { ForegroundActivity } from '../../lib/foreground-activity';
 import { Poller } from './poller';
 
 // Lease mode narrows the poller's schedule to the nodes the agent holds (Poller.setScheduled), against
@@ -16,6 +17,8 @@ let fleet: SimFleet;
 let pool: SshPool;
 let poller: Poller;
 const polls = new Map<string, number>();
+// the embedded agent's yield point, with a bound longer than this test: polls start only when it is idle
+const activity = new ForegroundActivity();
 const count = (n: string) => polls.get(n) ?? 0;
 
 async function until(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -37,7 +40,7 @@ beforeAll(async () => {
     async (r) => {
       polls.set(r.node, count(r.node) + 1);
     },
-    { intervalMs: 300, pollTimeoutMs: 10_000 },
+    { intervalMs: 300, pollTimeoutMs: 10_000, beforePoll: () => activity.idle(60_000) },
   );
 });
 
@@ -72,5 +75,21 @@ describe('Poller.setScheduled', () => {
     poller.setScheduled(undefined); // lease mode off: everything
     const before = { a: count(a), c: count(c) };
     await until('every node polled again', () => count(a) > before.a + 1 && count(c) > before.c + 1);
+  });
+});
+
+describe('Poller beforePoll', () => {
+  it('starts no poll while a request is answered, and resumes when it ends', async () => {
+    const all = fleet.nodes.map((n) => n.name);
+    const total = () => all.reduce((sum, n) => sum + count(n), 0);
+    await until('polling', () => total() > 0);
+    const endRequest = activity.begin();
+    // polls already started may finish; then nothing starts
+    await new Promise((r) => setTimeout(r, 1_000));
+    const held = total();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(total()).toBe(held);
+    endRequest();
+    await until('polling again', () => total() >= held + all.length);
   });
 });

@@ -9,6 +9,7 @@ import { LeaseKeeper, type LeaseOptions } from '../lease/lease-keeper';
 import { startMaintenance, type MaintenanceSchedule, type RunningMaintenance } from '../../lib/services/maintenance';
 import type { Retention } from '../../lib/storage/retention-config';
 import { Poller, type PollerOptions, type PollResult } from './poller';
+import { yieldToForeground } from '../../lib/foreground-activity';
 
 // Wires the collection path: inventory -> nodes table, one SSH pool, the poller writing every
 // poll to the store. Used by scripts/agent.ts and by the agent embedded in the Next.js server.
@@ -60,12 +61,14 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
     opts.inventory.nodes.map((n) => n.name),
     async (r) => {
       try {
+        // normalizing and diagnosing is the agent's heaviest step: pages being answered go first (bounded)
+        await yieldToForeground();
         await storeResult(ingestDb, r, normalizeCache, ingestCache);
       } finally {
         opts.observe?.(r);
       }
     },
-    { lastSuccess, ...opts.poller },
+    { lastSuccess, beforePoll: yieldToForeground, ...opts.poller },
   );
   let lease: LeaseKeeper | undefined;
   if (opts.lease) {

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
+import { yieldToForeground } from '../foreground-activity';
 import { PriorityGate, type Priority } from './priority-gate';
 import type { Db, Queryable } from './types';
 
@@ -22,7 +23,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
 /** The store over an open PGlite (tests start one from a copied data directory). */
 export function wrapPglite(pg: PGlite): Db {
   // One connection: every statement or transaction takes its turn at the gate, page reads first.
-  const gate = new PriorityGate();
+  const gate = new PriorityGate(8, yieldToForeground);
   const asQueryable = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async exec(sql: string) {
       await q.exec(sql);

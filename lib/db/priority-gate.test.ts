@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ForegroundActivity } from '../foreground-activity';
 import { PriorityGate } from './priority-gate';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
@@ -38,5 +39,19 @@ describe('PriorityGate', () => {
     await expect(gate.run('foreground', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await gate.run('background', async () => 'next')).toBe('next');
     expect(gate.queued).toEqual({ foreground: 0, background: 0 });
+  });
+
+  it('holds background work while a page is being answered, foreground work not', async () => {
+    const activity = new ForegroundActivity();
+    const gate = new PriorityGate(8, () => activity.idle(10_000));
+    const order: string[] = [];
+    const endRequest = activity.begin();
+    const write = gate.run('background', async () => void order.push('write'));
+    await gate.run('foreground', async () => void order.push('read'));
+    await tick();
+    expect(order).toEqual(['read']);
+    endRequest();
+    await write;
+    expect(order).toEqual(['read', 'write']);
   });
 });

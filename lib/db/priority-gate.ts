@@ -10,9 +10,17 @@ export class PriorityGate {
   private readonly waiting: Record<Priority, Array<() => void>> = { foreground: [], background: [] };
   private foregroundInARow = 0;
 
-  constructor(private readonly fairness = 8) {}
+  /**
+   * `yieldBackground`: awaited by background work before it queues (the embedded agent's writes wait, bounded,
+   * while pages are being answered: lib/foreground-activity.ts).
+   */
+  constructor(
+    private readonly fairness = 8,
+    private readonly yieldBackground?: () => Promise<void>,
+  ) {}
 
   async run<T>(priority: Priority, fn: () => Promise<T>): Promise<T> {
+    if (priority === 'background' && this.yieldBackground) await this.yieldBackground();
     if (this.busy) await new Promise<void>((resolve) => this.waiting[priority].push(resolve));
     else this.busy = true;
     try {
