@@ -4,6 +4,7 @@ import type { Db } from '../../lib/db/types';
 import { leaseTick } from '../../lib/services/lease-tick';
 import { releaseLeases } from '../../lib/services/lease-release';
 import { errorMessage } from '../../lib/errors';
+import { DEFAULT_LEASE_MS } from '../../lib/settings/settings';
 
 // Keeps this agent's share of the fleet leased: a lease tick every `renewEveryMs` (a third of the
 // lease period by default, so two ticks can fail before a lease lapses). The agent polls only the
@@ -26,7 +27,7 @@ export interface LeaseKeeperOptions extends LeaseOptions {
   now?: () => number;
 }
 
-export const DEFAULT_LEASE_MS = 15_000;
+export { DEFAULT_LEASE_MS };
 
 export function defaultAgentId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

@@ -5,23 +5,16 @@ import { pollNode, type PolledNode } from './poll-node';
 import { Semaphore } from './semaphore';
 import type { StoredPollState } from '../../lib/diagnosis/freshness';
 import { errorMessage } from '../../lib/errors';
+import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from '../../lib/settings/settings';
 
 // Polls every node every `intervalMs`, at most `concurrency` at once, each poll bounded by
 // `pollTimeoutMs`: a node that hangs holds one slot for at most that long and never delays
 // the schedule of the others. Each node has its own timer; a poll that overruns its interval
 // is followed directly by the next one, never by two at once.
 
-/**
- * One poll's reply cap: a 1,000,000-route node sends ~190 MB (the ip-route section, base64), and the
- * probe lets that section carry up to 256 MiB of JSON (~341 MiB as base64), so 320 MiB takes every
- * realistic table while a node printing without end is cut off. What many such polls may hold at once
- * is bounded separately by the pool's ByteBudget.
- */
-export const DEFAULT_MAX_POLL_OUTPUT_BYTES = 320 * 1024 * 1024;
-/** Poll cadence, parallel polls and per-node deadline when no setting names them (embedded and `npm run agent`). */
-export const DEFAULT_POLL_INTERVAL_MS = 5_000;
-export const DEFAULT_POLL_CONCURRENCY = 32;
-export const DEFAULT_POLL_TIMEOUT_MS = 20_000;
+// The defaults (poll cadence, parallel polls, per-node deadline, one poll's reply cap) are the settings
+// schema's (lib/settings/settings.ts), where both agents read them.
+export { DEFAULT_MAX_POLL_OUTPUT_BYTES, DEFAULT_POLL_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from '../../lib/settings/settings';
 
 export type NodePollState = StoredPollState;
 

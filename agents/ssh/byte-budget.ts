@@ -1,4 +1,5 @@
 import { SshError } from './errors';
+import { DEFAULT_BYTE_BUDGET } from '../../lib/settings/settings';
 
 // The agent's ceiling on reply bytes held in memory at once, across every node and every poll.
 // The per-poll cap alone is not enough: concurrency × cap could all arrive together (a node
@@ -6,14 +7,8 @@ import { SshError } from './errors';
 // charges its bytes as they arrive and gives them back when its output is handed to the caller
 // or thrown away; a chunk that would take the total over the limit fails that reply instead.
 
-export const MiB = 1024 * 1024;
-/**
- * Default ceiling: a 1,000,000-route node sends ~190 MB of base64 (the ip-route section is ~140 MB of
- * JSON), so 512 MiB lets one such node (plus everything else the fleet sends meanwhile, a few MB per
- * cycle) or two of them at once be collected, while the agent's resident memory stays well under 2 GB
- * (the decoded copies pollNode makes are a small multiple of what was charged, for one poll at a time).
- */
-export const DEFAULT_BYTE_BUDGET = 512 * MiB;
+// The default ceiling (512 MiB, and why) is the settings schema's: lib/settings/settings.ts.
+export { DEFAULT_BYTE_BUDGET, MiB } from '../../lib/settings/settings';
 
 export class ByteBudget {
   private held = 0;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseRoleMap, type OidcRoleMapping } from './oidc-claims';
+import { DEFAULT_OIDC_ROLE_CLAIM, DEFAULT_OIDC_SCOPES } from '../settings/settings';
 
 // OpenID Connect sign-in is configured by environment; without FNH_OIDC_ISSUER only local accounts work.
 export interface OidcConfig {
@@ -16,8 +17,8 @@ const envSchema = z.object({
   FNH_OIDC_CLIENT_ID: z.string().min(1),
   FNH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   FNH_OIDC_REDIRECT_URI: z.url(),
-  FNH_OIDC_SCOPES: z.string().default('openid profile email groups'),
-  FNH_OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+  FNH_OIDC_SCOPES: z.string().default(DEFAULT_OIDC_SCOPES),
+  FNH_OIDC_ROLE_CLAIM: z.string().min(1).default(DEFAULT_OIDC_ROLE_CLAIM),
   FNH_OIDC_ROLE_MAP: z.string().min(1),
 });
 

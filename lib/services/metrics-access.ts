@@ -1,7 +1,6 @@
 import 'server-only';
-import { z } from 'zod';
 import { bearerTokenMatches } from './bearer-token';
-import { defaultMaxPeerSeries } from './metrics-verdicts';
+import { readSetting } from '@/lib/settings/settings';
 
 // Who gets which /metrics. Without an Authorization header: the public fleet aggregates (counts only).
 // With `Bearer <FNH_METRICS_TOKEN>`: also the per-node and per-peer verdict series (node names, peer
@@ -10,12 +9,10 @@ import { defaultMaxPeerSeries } from './metrics-verdicts';
 
 export type MetricsAccess = { kind: 'public' } | { kind: 'verdicts'; maxPeerSeries: number } | { kind: 'refused'; message: string };
 
-const maxPeerSeriesSchema = z.coerce.number().int().positive().max(1_000_000).catch(defaultMaxPeerSeries);
-
 export function checkMetricsAccess(authorization: string | null, env: Readonly<Record<string, string | undefined>> = process.env): MetricsAccess {
   if (authorization === null) return { kind: 'public' };
   const token = env.FNH_METRICS_TOKEN;
   if (!token) return { kind: 'refused', message: 'FNH_METRICS_TOKEN is not set on the dashboard: per-node series are off' };
   if (!bearerTokenMatches(authorization, token)) return { kind: 'refused', message: 'wrong bearer token' };
-  return { kind: 'verdicts', maxPeerSeries: maxPeerSeriesSchema.parse(env.FNH_METRICS_MAX_PEER_SERIES ?? defaultMaxPeerSeries) };
+  return { kind: 'verdicts', maxPeerSeries: readSetting('FNH_METRICS_MAX_PEER_SERIES', env.FNH_METRICS_MAX_PEER_SERIES) };
 }

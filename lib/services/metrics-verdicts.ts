@@ -9,7 +9,7 @@ import { currentNodeVerdict, type VerdictSnapshot } from '@/lib/metrics/verdict-
 // /metrics series read them. Freshness as the grids judge it: a node whose poll is not fresh is unknown,
 // and its cells are not reported (its node series says unknown instead).
 
-export const defaultMaxPeerSeries = 5_000;
+export { defaultMaxPeerSeries } from '@/lib/settings/settings';
 
 const nodeRowSchema = z.object({
   name: z.string(),

@@ -9,6 +9,7 @@ import { remediationRequestSchema, type RemediationRequestInput } from '../actio
 import { hasRole } from '../auth/roles';
 import type { Db } from '../db';
 import { AppError } from '../errors';
+import { readSetting } from '../settings/settings';
 import { appendAudit } from './audit-append';
 import type { UserRow } from './auth-users';
 import { getBatch, type BatchWithRuns } from './remediation-get';
@@ -17,7 +18,7 @@ import type { RemediationRuntime } from './remediation-runtime';
 import { batchColumns, type BatchRow } from './remediation-rows';
 
 /** Per user: at most this many remediation requests per minute (a stuck mouse or a script gone wrong). */
-export const requestsPerMinute = Number(process.env.FNH_REMEDIATION_RATE_PER_MIN ?? 10);
+export const requestsPerMinute = readSetting('FNH_REMEDIATION_RATE_PER_MIN', process.env.FNH_REMEDIATION_RATE_PER_MIN);
 
 export interface RequestOutcome extends BatchWithRuns {
   /** true when the idempotency key was seen before: nothing new was created or run */
