@@ -4,6 +4,7 @@
 import { rfc3339, type GoInstant } from './go-format';
 import type { BfdState, DownReason } from './records';
 import { daemonBehaviour, type ClientVersion } from './version';
+import type { DaemonRouteRecord } from '../parse/daemon-routes';
 
 export const NOT_FOUND_BODY = '404 page not found\n';
 
@@ -79,7 +80,7 @@ export function routesBody(version: ClientVersion, input: RoutesInput): string {
   const svcFor = (src: string, nextHop: string) =>
     input.services.find((s) => (v080 ? s.tunnelSrc : s.doubleZeroIp) === src && s.overlayPeer === nextHop);
 
-  type Row = Record<string, string>;
+  type Row = DaemonRouteRecord;
   const kernel = new Map<string, Row>();
   for (const r of input.kernelRoutes) {
     const svc = svcFor(r.src, r.nextHop);

@@ -3,11 +3,12 @@ import type { DaemonRoute } from '../parse/daemon-routes';
 import type { LivenessEvent } from '../parse/journal';
 import type { MetricSample } from '../parse/metrics';
 import type { Rule } from '../parse/ip-rule';
+import type { Nexthop, Route } from '../parse/ip-route';
 import type { FirewallChain, FirewallRule } from '../parse/nft';
 import type { UnitState } from '../parse/systemctl';
 import type { DaemonUnit } from '../parse/systemctl-show';
 import type { DaemonStatus } from '../parse/daemon-status';
-import type { Family, Prefix } from '../route/ip';
+import type { Family } from '../route/ip';
 
 // The normalized state of one node: what the diagnosis reads and what history stores. Only the
 // `StableNodeState` part is hashed and stored change-only; events, metrics and counters move on
@@ -33,26 +34,15 @@ export interface AddressState {
   dadfailed: boolean;
 }
 
-export interface NexthopState {
-  gateway?: string;
-  dev?: string;
-  weight?: number;
-}
+/** A parsed next hop without its flags. */
+export type NexthopState = Omit<Nexthop, 'flags'>;
 
-export interface RouteState {
-  table: string;
-  type: string;
-  dst: Prefix;
-  protocol?: string;
-  scope: string;
-  metric: number;
-  prefsrc?: string;
-  gateway?: string;
-  dev?: string;
+/** A parsed route without its raw record, printed form and flags, plus its `ip route` text. */
+export type RouteState = Omit<Route, 'raw' | 'dstText' | 'flags' | 'nexthops'> & {
   nexthops: NexthopState[];
   /** the route as `ip route` prints it */
   text: string;
-}
+};
 
 /** A parsed rule (every selector the lookup evaluates) without its raw record, plus its `ip rule` text. */
 export type RuleState = Omit<Rule, 'raw'> & {

@@ -24,18 +24,30 @@ export interface DaemonRoute {
 const ip = z.union([z.ipv4(), z.ipv6()]);
 const text = z.string().max(200).optional();
 
-const routeSchema = z.looseObject({
+/**
+ * The record as the daemon writes it (internal/api/routes.go), in its field order: v0.8.0 also writes
+ * `user_type` and always `kernel_state`; the `liveness_*` fields only with a session; v0.8.1+ adds the
+ * expected kernel state, the peer's mode and client version. The simulator and the lab daemon print
+ * this type (lib/doublezerod/api.ts); this parser reads it, and keeps fields it does not know in `raw`.
+ */
+const recordShape = {
   network: text,
+  user_type: text,
   local_ip: ip,
   peer_ip: ip,
   kernel_state: text,
+  liveness_last_updated: text,
   liveness_state: text,
   liveness_state_reason: text,
   liveness_expected_kernel_state: text,
   liveness_peer_mode: text,
-  liveness_last_updated: text,
   peer_client_version: text,
-});
+};
+export type DaemonRouteRecord = z.output<z.ZodObject<typeof recordShape>>;
+/** The fields of the record, in the order the daemon writes them. */
+export const daemonRouteFields = Object.keys(recordShape) as Array<keyof DaemonRouteRecord>;
+
+const routeSchema = z.looseObject(recordShape);
 
 export function parseDaemonRoutes(body: string): Parsed<DaemonRoute> {
   // The daemon encodes `null` for an empty list when it has no routes at all.
