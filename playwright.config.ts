@@ -1,8 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { e2eAlertmanagerToken } from './e2e/alertmanager-token';
+import { e2eDataDir, e2eOrigin, e2ePort as port } from './e2e/port';
 import { viewerStatePath } from './e2e/state-paths';
-
-const port = Number(process.env.E2E_PORT ?? 3100);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -19,7 +18,7 @@ export default defineConfig({
     { name: 'chromium', dependencies: ['setup'], testIgnore: /\.setup\.ts$/, use: { storageState: viewerStatePath } },
   ],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: e2eOrigin,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -28,10 +27,10 @@ export default defineConfig({
   },
   webServer: {
     // The e2e server is the real demo stack: simulated SSH fleet + agent + PGlite in a throwaway folder.
-    command: `npx tsx scripts/demo.ts --port ${port} --data-dir .data/e2e-${port} --fresh`,
+    command: `npx tsx scripts/demo.ts --port ${port} --data-dir ${e2eDataDir} --fresh`,
     // The webhook is off without a token; triage links in its reply need the public origin.
-    env: { FNH_ALERTMANAGER_TOKEN: e2eAlertmanagerToken, FNH_PUBLIC_ORIGIN: `http://127.0.0.1:${port}` },
-    url: `http://127.0.0.1:${port}/api/health`,
+    env: { FNH_ALERTMANAGER_TOKEN: e2eAlertmanagerToken, FNH_PUBLIC_ORIGIN: e2eOrigin },
+    url: `${e2eOrigin}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',

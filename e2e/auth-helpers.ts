@@ -1,4 +1,5 @@
 import { test as base, request as playwrightRequest, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { e2eOrigin } from './port';
 
 // Signed-in pages and API clients per role, for the auth and remediation specs.
 // Users are created through the product's own API by the admin that scripts/demo.ts creates from
@@ -17,7 +18,7 @@ export function credentials(who: Who): { username: string; password: string } {
 }
 
 export function baseUrl(): string {
-  return `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+  return e2eOrigin;
 }
 
 /** An API client with a session; it sends Origin like a browser would (the server refuses mutations without it). */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { e2eDataDir } from './port';
 
 // Secrets never reach the browser. This runs after `next build` (npm test builds before the e2e
 // project): every file the browser can download from `.next/static` is searched for key material and
@@ -9,7 +10,6 @@ import { expect, test } from '@playwright/test';
 // actually load (as a signed-in viewer) is checked too, as served.
 
 const root = path.resolve(import.meta.dirname, '..');
-const port = Number(process.env.E2E_PORT ?? 3100);
 
 function filesUnder(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -31,7 +31,7 @@ function secretValues(): Map<string, string> {
     if (url?.password && url.password.length >= 4) secrets.set(`${name} password`, decodeURIComponent(url.password));
   }
   // The SSH client key the e2e demo's agent uses (scripts/demo.ts writes it into the data folder).
-  const keyPath = path.join(root, '.data', `e2e-${port}`, 'sim', 'id_ed25519');
+  const keyPath = path.join(root, e2eDataDir, 'sim', 'id_ed25519');
   if (existsSync(keyPath)) {
     readFileSync(keyPath, 'utf8')
       .split('\n')

@@ -2,12 +2,12 @@ import { chromium, request } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { baseUrl, credentials, ensureUsers, expect, test } from './auth-helpers';
+import { e2ePort } from './port';
 
 // Issue 14 against the real server (scripts/demo.ts → scripts/server.ts) in Debian Chromium: DNS
 // rebinding, the open redirect after sign-in, sign-in limits per real source address, no-store on the
 // API reads, and the account admin page.
 
-const port = Number(process.env.E2E_PORT ?? 3100);
 const rebound = 'rebind.attacker.example';
 
 test.beforeAll(async () => {
@@ -27,7 +27,7 @@ test.describe('signed out', () => {
     try {
       const page = await browser.newPage();
       for (const path of ['/', '/login', `/nodes/dfw-mn-bm1`]) {
-        const res = await page.goto(`http://${rebound}:${port}${path}`);
+        const res = await page.goto(`http://${rebound}:${e2ePort}${path}`);
         expect(res?.status(), path).toBe(421);
       }
       expect(await page.content()).not.toContain('dfw-mn-bm1</');
@@ -65,7 +65,7 @@ interface Reply {
 function signInFrom(from: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, localAddress: from, path: '/api/auth/login', method: 'POST', agent: false, headers: { 'content-type': 'application/json', origin: baseUrl(), ...extraHeaders } },
+      { host: '127.0.0.1', port: e2ePort, localAddress: from, path: '/api/auth/login', method: 'POST', agent: false, headers: { 'content-type': 'application/json', origin: baseUrl(), ...extraHeaders } },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0 }));

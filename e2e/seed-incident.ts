@@ -2,8 +2,8 @@ import path from 'node:path';
 import { loadInventoryFile } from '../agents/inventory-file';
 import { SshPool } from '../agents/ssh/pool';
 import { apiAs, expect } from './auth-helpers';
+import { e2eDataDir } from './port';
 
-const port = Number(process.env.E2E_PORT ?? 3100);
 
 /**
  * Puts a simulated node back into the seed incident the way it happened on the real fleet: connect with
@@ -13,7 +13,7 @@ const port = Number(process.env.E2E_PORT ?? 3100);
  * It goes over real SSH with the demo fleet's own inventory and pinned host keys.
  */
 export async function reproduceSeedIncident(node: string): Promise<void> {
-  const inventory = loadInventoryFile(path.resolve(`.data/e2e-${port}/sim/inventory.yaml`));
+  const inventory = loadInventoryFile(path.resolve(e2eDataDir, 'sim', 'inventory.yaml'));
   const pool = new SshPool(inventory);
   try {
     const run = (...argv: string[]) => pool.runCommand(node, ['sudo', '-n', 'doublezero', ...argv], { timeoutMs: 15_000, maxBytes: 64 * 1024 });
