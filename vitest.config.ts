@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const alias = {
   '@': path.resolve(import.meta.dirname),
   // server-only throws outside React Server Components; tests run the same modules in plain Node.
-  'server-only': path.resolve(import.meta.dirname, 'test/server-only-stub.ts'),
+  'server-only': path.resolve(import.meta.dirname, 'tests/support/server-only-stub.ts'),
 };
 
 export default defineConfig({
