@@ -5,14 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 source ./topology.sh
-[ "$(id -u)" -eq 0 ] || { echo "lab/down.sh: must run as root" >&2; exit 1; }
-# One lab per machine: wait for whoever holds the lab (a test run holds it for its whole life and
-# tells us with FNH_LAB_LOCK_HELD=1).
-if [ -z "${FNH_LAB_LOCK_HELD:-}" ]; then
-  mkdir -p "$(dirname "$LAB_LOCK")"
-  exec 9>"$LAB_LOCK"
-  flock -w 300 9 || { echo "lab/down.sh: another lab run holds $LAB_LOCK" >&2; exit 1; }
-fi
+lab_take_lock lab/down.sh
 
 lab_namespaces() { ip netns list | awk '{print $1}' | grep "^${LAB_NS_PREFIX}" || true; }
 

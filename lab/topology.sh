@@ -21,6 +21,18 @@ LAB_MONIKER=testnet
 LAB_MULTICAST_GROUP=233.84.178.1
 LAB_LOCK=/run/lock/fnh-lab.lock
 
+# How up.sh and down.sh start: as root, and one lab per machine: wait for whoever holds the lab (a test
+# run holds it for its whole life and tells us with FNH_LAB_LOCK_HELD=1). $1 names the script in errors.
+lab_take_lock() {
+  local me=$1
+  [ "$(id -u)" -eq 0 ] || { echo "$me: must run as root" >&2; exit 1; }
+  if [ -z "${FNH_LAB_LOCK_HELD:-}" ]; then
+    mkdir -p "$(dirname "$LAB_LOCK")"
+    exec 9>"$LAB_LOCK"
+    flock -w 300 9 || { echo "$me: another lab run holds $LAB_LOCK" >&2; exit 1; }
+  fi
+}
+
 # scenario for node index i (what up.sh does to it after the daemon is connected)
 lab_scenario() {
   case $1 in

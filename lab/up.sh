@@ -10,14 +10,7 @@ LAB_DIR=$(pwd)
 REPO=$(cd .. && pwd)
 RUN=$LAB_DIR/.run
 source ./topology.sh
-[ "$(id -u)" -eq 0 ] || { echo "lab/up.sh: must run as root" >&2; exit 1; }
-# One lab per machine: wait for whoever holds the lab (a test run holds it for its whole life and
-# tells us with FNH_LAB_LOCK_HELD=1).
-if [ -z "${FNH_LAB_LOCK_HELD:-}" ]; then
-  mkdir -p "$(dirname "$LAB_LOCK")"
-  exec 9>"$LAB_LOCK"
-  flock -w 300 9 || { echo "lab/up.sh: another lab run holds $LAB_LOCK" >&2; exit 1; }
-fi
+lab_take_lock lab/up.sh
 NODE_BIN=$(command -v node)
 for tool in ip nft unshare nsenter sshd sudo visudo ssh-keygen useradd curl; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "lab/up.sh: missing $tool" >&2; exit 1; }
