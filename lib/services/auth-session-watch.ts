@@ -2,15 +2,13 @@ import 'server-only';
 import { sseEvent } from '../live/sse-format';
 import { getDb, type Db } from '../db';
 import { userForSession } from './auth-session';
+import { readSetting } from '../settings/settings';
 
 /** How often a long-lived response checks that its session still exists: FNH_SESSION_RECHECK_MS, default 10 s. */
 export const sessionRecheckMs = recheckMsFrom(process.env.FNH_SESSION_RECHECK_MS);
 
 export function recheckMsFrom(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return 10_000;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) throw new Error(`FNH_SESSION_RECHECK_MS must be a whole number of milliseconds from 100 to 600000 (got ${JSON.stringify(raw)})`);
-  return ms;
+  return readSetting('FNH_SESSION_RECHECK_MS', raw);
 }
 
 /**

@@ -33,6 +33,8 @@ export const DEFAULT_LEASE_MS = 15_000;
 /** Most `fnh_peer_verdict` series per scrape. */
 export const defaultMaxPeerSeries = 5_000;
 export const DEFAULT_REMEDIATION_RATE_PER_MIN = 10;
+/** How often a long-lived response (the live event stream) checks that its session still exists. */
+export const DEFAULT_SESSION_RECHECK_MS = 10_000;
 export const DEFAULT_OIDC_SCOPES = 'openid profile email groups';
 export const DEFAULT_OIDC_ROLE_CLAIM = 'groups';
 /** PGlite's folder, relative to the working directory (lib/db `defaultDataDir`). */
@@ -52,6 +54,20 @@ function positiveInt(fallback: number) {
       const n = Number(raw);
       if (Number.isInteger(n) && n > 0) return n;
       ctx.addIssue({ code: 'custom', message: 'must be a positive integer' });
+      return z.NEVER;
+    });
+}
+
+/** A whole number of milliseconds in [min, max]; blank is unset. */
+function millis(fallback: number, min: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const n = Number(raw);
+      if (Number.isInteger(n) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: 'custom', message: `must be a whole number of milliseconds from ${min} to ${max}` });
       return z.NEVER;
     });
 }
@@ -112,6 +128,7 @@ export const settingsSchema = z.object({
   FNH_OIDC_ROLE_MAP: optionalText,
   FNH_OIDC_ROLE_CLAIM: z.string().default(DEFAULT_OIDC_ROLE_CLAIM),
   FNH_OIDC_SCOPES: z.string().default(DEFAULT_OIDC_SCOPES),
+  FNH_SESSION_RECHECK_MS: millis(DEFAULT_SESSION_RECHECK_MS, 100, 600_000),
   // the names it answers to
   FNH_PUBLIC_ORIGIN: optionalText,
   FNH_TRUSTED_PROXIES: optionalText,
