@@ -5,7 +5,7 @@ import { pollNode, type PolledNode } from './poll-node';
 import { Semaphore } from './semaphore';
 import type { StoredPollState } from '../../lib/diagnosis/freshness';
 import { errorMessage } from '../../lib/errors';
-import { DEFAULT_MAX_POLL_OUTPUT_BYTES } from '../../lib/settings/settings';
+import { DEFAULT_MAX_POLL_OUTPUT_BYTES, DEFAULT_POLL_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from '../../lib/settings/settings';
 
 // Polls every node every `intervalMs`, at most `concurrency` at once, each poll bounded by
 // `pollTimeoutMs`: a node that hangs holds one slot for at most that long and never delays
@@ -72,9 +72,9 @@ export class Poller {
     opts: PollerOptions = {},
   ) {
     this.opts = {
-      intervalMs: opts.intervalMs ?? 5_000,
-      concurrency: opts.concurrency ?? 16,
-      pollTimeoutMs: opts.pollTimeoutMs ?? 20_000,
+      intervalMs: opts.intervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      concurrency: opts.concurrency ?? DEFAULT_POLL_CONCURRENCY,
+      pollTimeoutMs: opts.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS,
       maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_POLL_OUTPUT_BYTES,
       journal: opts.journal ?? defaultJournalWindow,
       now: opts.now ?? Date.now,
