@@ -8,6 +8,7 @@ import { summarizeState } from '@/lib/api/summarize-state';
 import { nodeFactsSchema, type NodeFacts } from '@/lib/api/node-facts';
 import { verdictSchema, type Verdict } from '@/lib/api/verdict';
 import { pollFreshness } from '@/lib/diagnosis/freshness';
+import { SingleFlight } from '@/lib/single-flight';
 import { getFleetSource } from './get-fleet-source';
 import { loadDiagnoses, type NodeDiagnosisView } from './load-diagnoses';
 import type { StoredPollState } from '@/lib/diagnosis/freshness';
@@ -34,7 +35,18 @@ const tagsSchema = z.array(z.string()).catch([]);
 // of the 15 minutes before the view's moment. Live, the facts and verdict each poll recorded (node_summary):
 // one query over small rows, no bundle read. Pinned (`at`): the state from history at that moment.
 // `nodes` narrows the rows to those nodes (live updates send the rows of the nodes just polled).
-export async function listFleet(opts: { now: Date; at?: Date; db?: Queryable; only?: string; nodes?: readonly string[] }): Promise<FleetResponse> {
+type ListFleetOptions = { now: Date; at?: Date; db?: Queryable; only?: string; nodes?: readonly string[] };
+
+// Viewers reading the whole live fleet at the same moment share one read (a wall screen and the on-call
+// engineers who opened it from an alert).
+const liveFleetReads = new SingleFlight<FleetResponse>();
+
+export function listFleet(opts: ListFleetOptions): Promise<FleetResponse> {
+  const wholeLiveFleet = opts.at === undefined && opts.only === undefined && opts.nodes === undefined && opts.db === undefined;
+  return wholeLiveFleet ? liveFleetReads.run('live', () => readFleet(opts)) : readFleet(opts);
+}
+
+async function readFleet(opts: ListFleetOptions): Promise<FleetResponse> {
   const db = opts.db ?? (await getDb());
   const asOf = opts.at ?? opts.now;
   const names = opts.only !== undefined ? [opts.only] : (opts.nodes ?? null);

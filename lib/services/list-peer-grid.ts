@@ -7,6 +7,7 @@ import { nodeFactsSchema } from '@/lib/api/node-facts';
 import { derivePollFreshness } from '@/lib/api/poll-freshness';
 import type { PeerGridResponse } from '@/lib/api/peer-matrix';
 import { verdictSchema } from '@/lib/api/verdict';
+import { SingleFlight } from '@/lib/single-flight';
 import { loadDiagnoses } from './load-diagnoses';
 
 // GET /api/peers: node × liveness peer with verdict and warnings, live or at a past moment.
@@ -59,7 +60,14 @@ const holder = globalThis as unknown as { __fnhPeerGrid?: BuiltGrid & { db: Quer
  */
 export async function livePeerGrid(opts: { now: Date; db?: Queryable }): Promise<LivePeerGrid>;
 export async function livePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }>;
-export async function livePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch?: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }> {
+export function livePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch?: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }> {
+  // viewers asking at the same moment (with the same ETag, if any) share one read
+  return opts.db === undefined ? livePeerGridReads.run(`etag:${opts.ifNoneMatch ?? ''}`, () => readLivePeerGrid(opts)) : readLivePeerGrid(opts);
+}
+
+const livePeerGridReads = new SingleFlight<{ version: string; grid: PeerGridResponse | null }>();
+
+async function readLivePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch?: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }> {
   const db = opts.db ?? (await getDb());
   const { rows } = await db.query(
     `select n.name, s.state, s.last_poll_at, s.last_success_at, ns.verdicts_version, ns.content_key,

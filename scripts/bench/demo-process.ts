@@ -36,7 +36,8 @@ export function startDemo(opts: { nodes: number; port: number; dataDir: string; 
     base: `http://127.0.0.1:${opts.port}`,
     startedAt,
     child,
-    serverPid: () => (child.pid ? childPids(child.pid)[0] : undefined),
+    // the demo's child running scripts/server.ts (it has other children: tsx's esbuild service)
+    serverPid: () => (child.pid ? childPids(child.pid).find((pid) => commandLine(pid).includes('scripts/server.ts')) : undefined),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -44,6 +45,14 @@ export function startDemo(opts: { nodes: number; port: number; dataDir: string; 
         child.kill('SIGINT');
       }),
   };
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
 }
 
 function childPids(pid: number): number[] {
