@@ -1,4 +1,6 @@
-// `npm run bench:read [-- --nodes 1000 --viewers 5 --requests 20 --port 3210 --rebuild --cpu-prof DIR]`
+// `npm run bench:read [-- --nodes 1000 --viewers 5 --requests 20 --port 3210 --rebuild --cpu-prof DIR --postgres N]`
+// --postgres N: the "many machines" set-up instead (README): a throwaway PostgreSQL server (Debian's, as root), the
+// dashboard with FNH_AGENT=off, and N `npm run agent` processes sharing the simulated fleet through leases.
 // Starts the demo (`npm run demo -- --nodes N`: simulated fleet, Next.js server with the embedded agent
 // polling, PGlite store) in a fresh data folder, waits until every node has been polled and every reachable
 // one has a recorded verdict (the first full poll), lets it settle, then measures the dashboard's reads as
@@ -10,6 +12,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { postgresAvailable, startTempPostgres, type TempPostgres } from '../../agents/lease/testing/temp-postgres';
 import { ensureBuilt, load1, percentile, root, rssMb, signIn, startDemo } from './demo-process';
 
 const { values } = parseArgs({
@@ -22,11 +26,23 @@ const { values } = parseArgs({
     rebuild: { type: 'boolean', default: false },
     // writes the server's V8 CPU profile (dashboard + agent + store) to this folder when it stops
     'cpu-prof': { type: 'string' },
+    postgres: { type: 'string' },
   },
 });
 const nodes = Number(values.nodes);
 const viewers = Number(values.viewers);
 const requests = Number(values.requests);
+const agents = values.postgres === undefined ? 0 : Number(values.postgres);
+if (!Number.isInteger(agents) || agents < 0) throw new Error('--postgres takes the number of agent processes (e.g. 2)');
+
+/** `npm run agent` as the README's "Many machines" runs it: the simulated fleet's inventory, leases on. */
+function startAgentProcess(id: string, inventory: string, databaseUrl: string): ChildProcess {
+  return spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', inventory, '--leases', 'on', '--agent-id', id], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DATABASE_URL: databaseUrl, FNH_DATA_DIR: '' },
+  });
+}
 
 interface Timing {
   read: string;
@@ -100,14 +116,30 @@ interface FleetRowLite {
 async function main(): Promise<void> {
   ensureBuilt(values.rebuild);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fnh-bench-read-'));
-  const demo = startDemo({ nodes, port: Number(values.port), dataDir, ...(values['cpu-prof'] ? { cpuProfileDir: path.resolve(values['cpu-prof']) } : {}) });
-  const rss: Array<{ at: number; rss: number; peak: number }> = [];
+  let pg: TempPostgres | undefined;
+  if (agents > 0) {
+    if (!postgresAvailable()) throw new Error('--postgres needs Debian postgresql installed and root (it starts a throwaway server)');
+    pg = await startTempPostgres();
+  }
+  const demo = startDemo({
+    nodes,
+    port: Number(values.port),
+    dataDir,
+    ...(values['cpu-prof'] ? { cpuProfileDir: path.resolve(values['cpu-prof']) } : {}),
+    ...(pg ? { env: { DATABASE_URL: pg.url, FNH_AGENT: 'off' } } : {}),
+  });
+  const agentProcs: ChildProcess[] = [];
+  const rss: Array<{ at: number; rss: number; peak: number; agents: number[] }> = [];
   const sampler = setInterval(() => {
     const m = rssMb(demo.serverPid());
-    if (m) rss.push({ at: Date.now(), ...m });
+    if (m) rss.push({ at: Date.now(), ...m, agents: agentProcs.map((a) => rssMb(a.pid)?.rss ?? NaN) });
   }, 1_000);
   try {
     const client = await signIn(demo.base, Date.now() + 300_000);
+    if (pg) {
+      // the demo wrote the simulated fleet's inventory before it started the dashboard
+      for (let i = 1; i <= agents; i++) agentProcs.push(startAgentProcess(`bench-agent-${i}`, path.join(dataDir, 'sim', 'inventory.yaml'), pg.url));
+    }
     const signedInAt = Date.now();
     // The first full poll: no node pending any more, and every node that answered has its diagnosis recorded.
     let firstFullPollMs = NaN;
@@ -148,25 +180,33 @@ async function main(): Promise<void> {
         steady.map((s) => s.rss),
         50,
       ),
+      // per agent process (--postgres): the largest of them at each sample
+      agentSteadyRssMedianMb: agents > 0 ? percentile(steady.map((s) => Math.max(...s.agents)), 50) : null,
+      agentSteadyRssMaxMb: agents > 0 ? Math.max(...steady.map((s) => Math.max(...s.agents))) : null,
+      agentPeakRssMb: agents > 0 ? Math.max(...agentProcs.map((a) => rssMb(a.pid)?.peak ?? NaN)) : null,
     };
 
     console.log('');
-    console.log(`dashboard reads at ${nodes} simulated nodes, embedded agent polling, PGlite (${cpus().length} cores, load average = 1-min, before → after)`);
+    const setUp = pg ? `${agents} npm run agent processes on PostgreSQL, dashboard with FNH_AGENT=off` : 'embedded agent polling, PGlite';
+    console.log(`dashboard reads at ${nodes} simulated nodes, ${setUp} (${cpus().length} cores, load average = 1-min, before → after)`);
     console.log(`${'read'.padEnd(64)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)} ${'bytes'.padStart(9)}  load`);
     for (const t of results) {
       console.log(`${t.read.padEnd(64)} ${`${t.p50} ms`.padStart(7)} ${`${t.p95} ms`.padStart(7)} ${`${t.max} ms`.padStart(7)} ${String(t.bytes).padStart(9)}  ${t.load.before} → ${t.load.after}  ${JSON.stringify(t.status)}`);
     }
     console.log(`start → first full poll: ${(firstPoll.ms / 1000).toFixed(1)} s (load ${firstPoll.load})`);
-    console.log(`server RSS (dashboard + embedded agent + PGlite): now ${memory.serverRssMb} MB, steady median ${memory.steadyRssMedianMb} MB, steady max ${memory.steadyRssMaxMb} MB, peak ${memory.serverPeakRssMb} MB`);
+    console.log(`server RSS (${pg ? 'dashboard' : 'dashboard + embedded agent + PGlite'}): now ${memory.serverRssMb} MB, steady median ${memory.steadyRssMedianMb} MB, steady max ${memory.steadyRssMaxMb} MB, peak ${memory.serverPeakRssMb} MB`);
+    if (pg) console.log(`agent RSS (largest of ${agents} processes): steady median ${memory.agentSteadyRssMedianMb} MB, steady max ${memory.agentSteadyRssMaxMb} MB, peak ${memory.agentPeakRssMb} MB`);
 
     const out = path.join(root, 'bench-results');
     mkdirSync(out, { recursive: true });
     const file = path.join(out, `read-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), nodes, viewers, requests, cores: cpus().length, firstPoll, reads: results, memory, rssSamples: rss }, null, 2));
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), setUp, nodes, viewers, requests, cores: cpus().length, firstPoll, reads: results, memory, rssSamples: rss }, null, 2));
     console.log(`written to ${path.relative(root, file)}`);
   } finally {
     clearInterval(sampler);
+    await Promise.all(agentProcs.map((a) => new Promise<void>((resolve) => (a.exitCode !== null ? resolve() : (a.once('exit', () => resolve()), a.kill('SIGTERM'))))));
     await demo.stop();
+    await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
