@@ -30,9 +30,18 @@ const config = [
   },
   {
     // Domain code and agents stay framework-free.
-    files: ['lib/**/*.ts', 'agents/**/*.ts'],
+    files: ['lib/**/*.{ts,tsx}', 'agents/**/*.{ts,tsx}'],
+    ignores: ['lib/http/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['next', 'next/*', 'react', 'react-dom'], message: 'lib/ and agents/ never import Next.js or React.' }] }],
+    },
+  },
+  {
+    // lib/http is the one adapter between Next.js and lib: route() and page() (the gate, parsing, errors).
+    // It may read cookies and redirect; nothing else in lib/ may, and it never reaches into agents/.
+    files: ['lib/http/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@/agents/*', '**/agents/*'], message: 'The HTTP adapter never talks to agents directly.' }] }],
     },
   },
 ];

@@ -3,7 +3,7 @@ import { hostAllowed } from './lib/auth/origin-policy';
 import { isPublicPath, signInRedirect } from './lib/auth/public-paths';
 import { sessionCookieName } from './lib/auth/session-token';
 import { userForSession } from './lib/services/auth-session';
-import { isHttps } from './lib/services/auth-request';
+import { isHttps } from './lib/http/request-gate';
 import { currentOriginPolicy } from './lib/services/origin-policy';
 import { getDb } from './lib/db';
 
@@ -11,7 +11,7 @@ import { getDb } from './lib/db';
 // refused whatever it asks for (DNS rebinding: an attacker's page on its own name resolving to our
 // address would otherwise read the fleet with the victim's browser). Then every page and API read
 // needs a valid session (viewer or above); mutations check their own role and CSRF in their handlers
-// (lib/services/auth-request.ts). Signed-out pages go to sign-in and come back; API calls get a 401.
+// (lib/http/route.ts). Signed-out pages go to sign-in and come back; API calls get a 401.
 
 /** Build output and the icon: no fleet data, no session needed (the Host check still applies). */
 function isStaticAsset(pathname: string): boolean {

@@ -9,7 +9,9 @@ export const errorCodes = [
   'rate_limited',
   'unprocessable',
   'gone',
+  'payload_too_large',
   'internal',
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -23,7 +25,11 @@ export const statusForCode: Record<ErrorCode, number> = {
   unprocessable: 422,
   // a moment older than what the store keeps (retention)
   gone: 410,
+  // a body past what the route reads at all (the Alertmanager webhook: 32 MiB)
+  payload_too_large: 413,
   internal: 500,
+  // not switched on yet, try again later (the webhook without its token: Alertmanager retries 5xx)
+  unavailable: 503,
 };
 
 export class AppError extends Error {

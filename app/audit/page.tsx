@@ -1,9 +1,6 @@
-import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
 import { AuditDetails } from '@/components/remediation/AuditDetails';
 import { auditTypes } from '@/lib/audit/entry';
-import { sessionCookieName } from '@/lib/auth/session-token';
-import { pageAccess } from '@/lib/services/auth-page';
+import { page } from '@/lib/http/page';
 import { auditPageRows } from '@/lib/services/audit-page';
 
 export const dynamic = 'force-dynamic';
@@ -11,12 +8,8 @@ export const dynamic = 'force-dynamic';
 const input = 'w-full min-w-0 rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700 sm:w-auto';
 
 /** `/audit`: the append-only audit log with filters (in the URL) and CSV/JSON export of the same filter. */
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const sp = await searchParams;
-  const query = Object.fromEntries(Object.entries(sp).flatMap(([k, v]) => (typeof v === 'string' && v !== '' ? [[k, v]] : [])));
-  const access = await pageAccess((await cookies()).get(sessionCookieName)?.value, 'audit.view');
-  if (access.kind === 'sign-in') redirect(`/login?next=${encodeURIComponent(`/audit?${new URLSearchParams(query).toString()}`)}`);
-  if (access.kind === 'forbidden') return <p role="alert">Your role cannot see the audit log.</p>;
+export default page({ path: '/audit', permission: 'audit.view', forbidden: 'Your role cannot see the audit log.' }, async ({ searchParams }) => {
+  const query = Object.fromEntries(Object.entries(searchParams).flatMap(([k, v]) => (typeof v === 'string' && v !== '' ? [[k, v]] : [])));
   const { rows } = await auditPageRows(query);
   const exportQuery = new URLSearchParams(Object.entries(query).filter(([k]) => k !== 'before' && k !== 'limit'));
   return (
@@ -97,4 +90,4 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       ) : null}
     </div>
   );
-}
+});

@@ -1,10 +1,8 @@
 import { LoginForm } from '@/components/auth/LoginForm';
 import { safeNextPath } from '@/lib/auth/public-paths';
+import { page } from '@/lib/http/page';
 import { oidcEnabled } from '@/lib/services/auth-oidc';
 
 export const dynamic = 'force-dynamic';
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const sp = await searchParams;
-  return <LoginForm next={safeNextPath(sp.next)} oidc={oidcEnabled()} />;
-}
+export default page({ path: '/login', permission: 'public' }, ({ searchParams }) => <LoginForm next={safeNextPath(searchParams.next)} oidc={oidcEnabled()} />);

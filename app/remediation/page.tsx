@@ -1,10 +1,7 @@
-import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
 import { RemediationPanel } from '@/components/remediation/RemediationPanel';
 import { RunList } from '@/components/remediation/RunList';
 import { can } from '@/lib/auth/permissions';
-import { sessionCookieName } from '@/lib/auth/session-token';
-import { pageAccess } from '@/lib/services/auth-page';
+import { page } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,13 +10,7 @@ function one(v: string | string[] | undefined): string | null {
 }
 
 /** `/remediation?node=&peer=&verdict=&action=&alert=`: act on one node (linked from the answer on the node, cell and triage pages). */
-export default async function RemediationPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const sp = await searchParams;
-  const token = (await cookies()).get(sessionCookieName)?.value;
-  const access = await pageAccess(token, 'remediation.preview');
-  const here = `/remediation?${new URLSearchParams(Object.entries(sp).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : []))).toString()}`;
-  if (access.kind === 'sign-in') redirect(`/login?next=${encodeURIComponent(here)}`);
-  if (access.kind === 'forbidden') return <p role="alert">Your role cannot see remediations.</p>;
+export default page({ path: '/remediation', permission: 'remediation.preview', forbidden: 'Your role cannot see remediations.' }, ({ user, searchParams: sp }) => {
   const node = one(sp.node);
   const alert = one(sp.alert);
   return (
@@ -27,18 +18,18 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
       <h1 className="mb-3 text-lg font-semibold break-words text-slate-100">
         Remediation{node ? <span className="ml-2 font-mono">{node}</span> : null}
         <span className="ml-3 text-sm font-normal text-slate-400">
-          signed in as {access.user.username} ({access.user.role})
+          signed in as {user.username} ({user.role})
         </span>
       </h1>
       {node ? (
         <RemediationPanel
           target={{ node, peer: one(sp.peer), verdict: one(sp.verdict), action: one(sp.action), alertUrl: alert && /^https?:\/\//.test(alert) ? alert : null }}
-          canRun={can(access.user.role, 'remediation.request')}
+          canRun={can(user.role, 'remediation.request')}
         />
       ) : (
         <p className="text-slate-400">Open a node and choose its action (or “All actions”), or add ?node=NAME.</p>
       )}
-      <RunList node={node} me={access.user.username} canApprove={can(access.user.role, 'remediation.approve')} />
+      <RunList node={node} me={user.username} canApprove={can(user.role, 'remediation.approve')} />
     </div>
   );
-}
+});

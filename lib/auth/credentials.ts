@@ -11,3 +11,4 @@ export const loginInputSchema = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(1024),
 });
+export type LoginInput = z.infer<typeof loginInputSchema>;

@@ -39,7 +39,7 @@ const refusalText: Record<Reservation['scope'], string> = {
 
 /**
  * Checks a password within the limits of lib/auth/sign-in-limits.ts. `clientAddress` is the request's
- * source (lib/services/auth-client-address.ts). Each attempt is counted before its password is checked,
+ * source (lib/http/client-address.ts). Each attempt is counted before its password is checked,
  * by source, by account and source, and (for addresses the account never signed in from) by account.
  */
 export async function signInWithPassword(db: Db, rawInput: unknown, now: Date, clientAddress: string): Promise<SignedIn> {

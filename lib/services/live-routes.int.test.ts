@@ -8,12 +8,14 @@ import { getDb } from '@/lib/db';
 import { runShutdown } from '@/lib/shutdown';
 import { sseReader } from '@/lib/live/sse-read';
 import { ingestPoll } from './ingest-poll';
+import { signedInCookie } from './testing/session';
 
 // The two route handlers as Next.js calls them, over the process store (PGlite here): the event stream
 // answers 200 with the hello already queued and carries a poll stored afterwards; /metrics answers in
 // Prometheus text format.
 
 let dir: string;
+let cookie: string;
 const previousDataDir = process.env.FNH_DATA_DIR;
 
 beforeAll(async () => {
@@ -22,6 +24,7 @@ beforeAll(async () => {
   delete process.env.DATABASE_URL;
   const db = await getDb();
   await db.query(`insert into nodes (name, host, port, ssh_user) values ('route-node', '127.0.0.1', 22, 'fnh')`);
+  cookie = await signedInCookie();
 });
 
 afterAll(async () => {
@@ -34,7 +37,7 @@ afterAll(async () => {
 describe('GET /api/events', () => {
   it('answers 200 as an event stream starting with the hello, then a poll event after a poll is stored', async () => {
     const abort = new AbortController();
-    const res = await getEvents(new Request('http://127.0.0.1/api/events', { signal: abort.signal }));
+    const res = await getEvents(new Request('http://127.0.0.1/api/events', { signal: abort.signal, headers: { cookie } }));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = sseReader(res.body as ReadableStream<Uint8Array>);

@@ -1,9 +1,10 @@
 import 'server-only';
+import { z } from 'zod';
+import { remediationRequestSchema, remediationTargetSchema, type RemediationRequestInput } from '../actions/request';
 import { getDb, type Db } from '../db';
 import { AppError } from '../errors';
-import { authorize } from './auth-request';
 import type { UserRow } from './auth-users';
-import { decideBatch } from './remediation-decide';
+import { decideBatch, decisionSchema } from './remediation-decide';
 import type { Clock } from './remediation-execute';
 import { getBatch, listBatches, type BatchWithRuns } from './remediation-get';
 import { previewRemediation, type Preview } from './remediation-preview';
@@ -16,7 +17,8 @@ import { findRemediationRuntime, type RemediationRuntime } from './remediation-r
 import type { DispatchSignals } from './remediation-signals';
 import { startBatch, type Started } from './remediation-start';
 
-// What the /api/actions route handlers call. Every entry point authorizes on the server first.
+// What the /api/actions route handlers call, after lib/http/route.ts checked CSRF, the session and the
+// role the route names: the user and the parsed body, never the request.
 // A process whose agent registered a runtime (the embedded single-process default) runs actions over its
 // own SSH connections; any other (FNH_AGENT=off, or an embedded agent sharing the fleet by leases)
 // relays them to the agent holding each node's lease (remediation-relay.ts).
@@ -27,9 +29,27 @@ function runtimeFor(db: Db): RemediationRuntime {
   return findRemediationRuntime() ?? relayRuntime(db, { signals: processDispatchSignals() });
 }
 
-export async function previewRequest(request: Request, body: unknown): Promise<Preview> {
-  const user = await authorize(request, 'remediation.preview');
-  return previewRemediation(runtimeFor(await getDb()), user, body);
+type Issues = ReadonlyArray<{ path: PropertyKey[]; message: string }>;
+const named = (issues: Issues) => issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+
+/** The bodies of the /api/actions routes, each with the refusal the page has always shown. */
+export const remediationBodies = {
+  preview: { schema: remediationTargetSchema, invalid: (issues: Issues) => new AppError('bad_request', 'invalid preview request', named(issues)) },
+  request: { schema: remediationRequestSchema, invalid: (issues: Issues) => new AppError('bad_request', 'invalid remediation request', named(issues)) },
+  decision: { schema: decisionSchema, invalid: () => new AppError('bad_request', 'decision must be approve or reject') },
+};
+export type RemediationTarget = z.infer<typeof remediationTargetSchema>;
+export type Decision = z.infer<typeof decisionSchema>;
+
+/** `?node=&awaiting=1&limit=` of the run list (a limit that is not a number is the default 50). */
+export const listQuerySchema = z.object({
+  node: z.string().optional(),
+  awaiting: z.string().optional(),
+  limit: z.string().optional(),
+});
+
+export async function preview(user: UserRow, target: RemediationTarget): Promise<Preview> {
+  return previewRemediation(runtimeFor(await getDb()), user, target);
 }
 
 export interface Submitted {
@@ -41,8 +61,7 @@ export interface Submitted {
 }
 
 /** Records the request; when it needs no approval, starts it and reports the first node's claim at once. */
-export async function submitRequest(request: Request, body: unknown): Promise<Submitted> {
-  const user = await authorize(request, 'remediation.request');
+export async function submit(user: UserRow, body: RemediationRequestInput): Promise<Submitted> {
   const db = await getDb();
   return submitAs(db, runtimeFor(db), user, body, { clock, signals: processDispatchSignals() });
 }
@@ -54,7 +73,7 @@ export interface SubmitContext {
   pickupMs?: number;
 }
 
-/** submitRequest after authorization: the whole path of a request, embedded or relayed (tests call it directly). */
+/** submit with its store and runtime chosen: the whole path of a request, embedded or relayed (tests call it directly). */
 export async function submitAs(db: Db, rt: RemediationRuntime, user: UserRow, body: unknown, ctx: SubmitContext): Promise<Submitted> {
   await sweepRemediation(db, ctx.clock());
   const req = await requestRemediation(db, rt, user, body, ctx.clock());
@@ -71,8 +90,7 @@ export async function submitAs(db: Db, rt: RemediationRuntime, user: UserRow, bo
   return { result: { ...(await getBatch(db, req.batch.id)), replayed: req.replayed }, completion, conflict };
 }
 
-export async function decideRequest(request: Request, batchId: string, body: unknown): Promise<Submitted> {
-  const user = await authorize(request, 'remediation.approve');
+export async function decide(user: UserRow, batchId: string, body: Decision): Promise<Submitted> {
   const db = await getDb();
   return decideAs(db, runtimeFor(db), user, batchId, body, { clock, signals: processDispatchSignals() });
 }
@@ -96,14 +114,12 @@ async function sweepRemediation(db: Db, now: Date): Promise<void> {
   await expireStaleDispatches(db, now);
 }
 
-export async function listRequest(request: Request, filter: { node?: string; awaitingApproval?: boolean; limit?: number }): Promise<BatchWithRuns[]> {
-  await authorize(request, 'fleet.view');
+export async function listRemediations(filter: { node?: string; awaitingApproval?: boolean; limit?: number }): Promise<BatchWithRuns[]> {
   const db = await getDb();
   await sweepRemediation(db, clock());
   return listBatches(db, { limit: filter.limit ?? 50, node: filter.node, awaitingApproval: filter.awaitingApproval });
 }
 
-export async function getRequest(request: Request, batchId: string): Promise<BatchWithRuns> {
-  await authorize(request, 'fleet.view');
+export async function getRemediation(batchId: string): Promise<BatchWithRuns> {
   return getBatch(await getDb(), batchId);
 }

@@ -177,9 +177,12 @@ describe('never a 4xx for a well-formed v4 notification', () => {
 
 describe('the episode link', () => {
   type Get = (req: Request, ctx: { params: Promise<{ fingerprint: string; startsAt: string }> }) => Promise<Response>;
+  let viewerCookie: string | undefined;
   const open = async (fingerprint: string, startsAt: string) => {
     const { GET } = (await import('../../app/api/alerts/[fingerprint]/[startsAt]/route')) as { GET: Get };
-    return GET(new Request(`http://127.0.0.1:3100/api/alerts/${fingerprint}/${startsAt}`), { params: Promise.resolve({ fingerprint, startsAt }) });
+    // The handler checks the session itself (lib/http/route.ts): a signed-in viewer opens the link.
+    viewerCookie ??= await (await import('../../lib/services/testing/session')).signedInCookie();
+    return GET(new Request(`http://127.0.0.1:3100/api/alerts/${fingerprint}/${startsAt}`, { headers: { cookie: viewerCookie } }), { params: Promise.resolve({ fingerprint, startsAt }) });
   };
 
   it('opens its episode by start in milliseconds or ISO 8601, and answers 404 (never 500) to anything else', async () => {

@@ -11,6 +11,7 @@ const origin = 'http://127.0.0.1:3100';
 let dataDir: string;
 const savedEnv = { ...process.env };
 const routes: Record<string, { get: Get; path: string; params: Record<string, string> }> = {};
+let cookie: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'fnh-at-'));
@@ -19,6 +20,8 @@ beforeAll(async () => {
   routes.fleet = { get: ((await import('../../app/api/fleet/route')) as { GET: Get }).GET, path: '/api/fleet', params: {} };
   routes.peers = { get: ((await import('../../app/api/peers/route')) as { GET: Get }).GET, path: '/api/peers', params: {} };
   routes.node = { get: ((await import('../../app/api/nodes/[name]/route')) as unknown as { GET: Get }).GET, path: '/api/nodes/dfw-mn-bm1', params: { name: 'dfw-mn-bm1' } };
+  // The handlers check the session themselves (lib/http/route.ts): a signed-in viewer asks.
+  cookie = await (await import('../../lib/services/testing/session')).signedInCookie();
 }, 120_000);
 
 afterAll(async () => {
@@ -32,7 +35,7 @@ afterAll(async () => {
 async function get(route: string, at: string): Promise<Response> {
   const { NextRequest } = await import('next/server');
   const r = routes[route]!;
-  return r.get(new NextRequest(new URL(`${r.path}?at=${encodeURIComponent(at)}`, origin)), { params: Promise.resolve(r.params) });
+  return r.get(new NextRequest(new URL(`${r.path}?at=${encodeURIComponent(at)}`, origin), { headers: { cookie } }), { params: Promise.resolve(r.params) });
 }
 
 describe('?at= outside any moment a fleet could have', () => {

@@ -1,7 +1,4 @@
-import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
-import { sessionCookieName } from '@/lib/auth/session-token';
-import { pageAccess } from '@/lib/services/auth-page';
+import { page } from '@/lib/http/page';
 import { storagePageData } from '@/lib/services/storage-page';
 
 export const dynamic = 'force-dynamic';
@@ -9,10 +6,7 @@ export const dynamic = 'force-dynamic';
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** `/admin/storage`: how big the store is, which tables carry dead rows, what is kept and from when (issue 17). */
-export default async function StoragePage() {
-  const access = await pageAccess((await cookies()).get(sessionCookieName)?.value, 'user.manage');
-  if (access.kind === 'sign-in') redirect('/login?next=%2Fadmin%2Fstorage');
-  if (access.kind === 'forbidden') return <p role="alert">Only admins see the store&apos;s storage.</p>;
+export default page({ path: '/admin/storage', permission: 'user.manage', forbidden: "Only admins see the store's storage." }, async () => {
   const { kind, snapshot: s, retention } = await storagePageData();
   return (
     <main className="space-y-6 p-4 text-sm">
@@ -84,4 +78,4 @@ export default async function StoragePage() {
       </section>
     </main>
   );
-}
+});

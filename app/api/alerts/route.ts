@@ -1,14 +1,6 @@
-import { NextResponse } from 'next/server';
-import { toHttpError } from '@/lib/errors';
+import { route } from '@/lib/http/route';
 import { listAlerts } from '@/lib/services/list-alerts';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(): Promise<NextResponse> {
-  try {
-    return NextResponse.json({ alerts: await listAlerts() }, { headers: { 'cache-control': 'no-store' } });
-  } catch (err) {
-    const { status, body } = toHttpError(err);
-    return NextResponse.json(body, { status, headers: { 'cache-control': 'no-store' } });
-  }
-}
+export const GET = route({ method: 'GET', path: '/api/alerts', permission: 'fleet.view' }, async () => ({ alerts: await listAlerts() }));

@@ -1,22 +1,15 @@
-import { NextResponse, type NextRequest } from 'next/server';
 import { fleetQuerySchema } from '@/lib/api/fleet';
-import { AppError, toHttpError } from '@/lib/errors';
+import { json } from '@/lib/http/json';
+import { route } from '@/lib/http/route';
 import { listPeerGrid, livePeerGrid } from '@/lib/services/list-peer-grid';
 
 export const dynamic = 'force-dynamic';
 
 // The live grid carries a version (also its ETag): a browser that sends it back in If-None-Match gets a
 // 304 without the grid being read or built, until a verdict, a node's addresses or its freshness change.
-export async function GET(req: NextRequest): Promise<NextResponse> {
-  try {
-    const query = fleetQuerySchema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
-    if (!query.success) throw new AppError('bad_request', 'invalid query', query.error.issues);
-    if (query.data.at) return NextResponse.json(await listPeerGrid({ now: new Date(), at: query.data.at }));
-    const { version, grid } = await livePeerGrid({ now: new Date(), ifNoneMatch: req.headers.get('if-none-match') });
-    if (!grid) return new NextResponse(null, { status: 304, headers: { etag: version } });
-    return NextResponse.json(grid, { headers: { etag: version } });
-  } catch (err) {
-    const { status, body } = toHttpError(err);
-    return NextResponse.json(body, { status });
-  }
-}
+export const GET = route({ method: 'GET', path: '/api/peers', permission: 'fleet.view', query: fleetQuerySchema }, async ({ query, http }) => {
+  if (query.at) return listPeerGrid({ now: new Date(), at: query.at });
+  const { version, grid } = await livePeerGrid({ now: new Date(), ifNoneMatch: http.header('if-none-match') });
+  if (!grid) return new Response(null, { status: 304, headers: { etag: version } });
+  return json(grid, { headers: { etag: version } });
+});

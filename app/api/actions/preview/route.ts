@@ -1,9 +1,7 @@
-import { json, readJson, respond } from '@/lib/services/http-respond';
-import { previewRequest } from '@/lib/services/remediation-api';
+import { route } from '@/lib/http/route';
+import { preview, remediationBodies } from '@/lib/services/remediation-api';
 
 export const dynamic = 'force-dynamic';
 
 /** Dry run: { action, nodes, params, targetPeer } -> exact command lines per node and current evidence. */
-export function POST(request: Request): Promise<Response> {
-  return respond(async () => json(await previewRequest(request, await readJson(request))));
-}
+export const POST = route({ method: 'POST', path: '/api/actions/preview', permission: 'remediation.preview', body: remediationBodies.preview }, ({ user, body }) => preview(user, body));

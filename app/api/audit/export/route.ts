@@ -1,17 +1,14 @@
 import { auditRowsToCsv } from '@/lib/audit/export';
-import { listAuditRequest } from '@/lib/services/audit-api';
-import { respond } from '@/lib/services/http-respond';
+import { route } from '@/lib/http/route';
+import { auditExportQuerySchema, invalidAuditFilter, listAuditRecords } from '@/lib/services/audit-api';
 
 export const dynamic = 'force-dynamic';
 
 /** The filtered records as a download: ?format=csv|json plus the filters of /api/audit (limit up to 10000). */
-export function GET(request: Request): Promise<Response> {
-  return respond(async () => {
-    const query = new URL(request.url).searchParams;
-    const format = query.get('format') === 'csv' ? 'csv' : 'json';
-    query.delete('format');
-    if (!query.has('limit')) query.set('limit', '10000');
-    const rows = await listAuditRequest(request, query, 10_000);
+export const GET = route(
+  { method: 'GET', path: '/api/audit/export', permission: 'audit.view', query: { schema: auditExportQuerySchema, invalid: invalidAuditFilter } },
+  async ({ query: { format, ...filter } }) => {
+    const rows = await listAuditRecords(filter, 10_000);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const body =
       format === 'csv'
@@ -25,5 +22,5 @@ export function GET(request: Request): Promise<Response> {
         'x-content-type-options': 'nosniff',
       },
     });
-  });
-}
+  },
+);

@@ -1,8 +1,6 @@
-import { verifyAuditRequest } from '@/lib/services/audit-api';
-import { json, respond } from '@/lib/services/http-respond';
+import { route } from '@/lib/http/route';
+import { verifyAudit } from '@/lib/services/audit-api';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(request: Request): Promise<Response> {
-  return respond(async () => json(await verifyAuditRequest(request)));
-}
+export const GET = route({ method: 'GET', path: '/api/audit/verify', permission: 'audit.view' }, () => verifyAudit());

@@ -1,16 +1,18 @@
 import { NextResponse } from 'next/server';
+import { loginInputSchema } from '@/lib/auth/credentials';
 import { sessionCookieName, sessionCookieOptions } from '@/lib/auth/session-token';
-import { signInRequest } from '@/lib/services/auth-api';
-import { isHttps } from '@/lib/services/auth-request';
-import { readJson, respond } from '@/lib/services/http-respond';
+import { route } from '@/lib/http/route';
+import { signIn, userInputRefusals } from '@/lib/services/auth-api';
 
 export const dynamic = 'force-dynamic';
 
-export function POST(request: Request): Promise<Response> {
-  return respond(async () => {
-    const signedIn = await signInRequest(request, await readJson(request));
-    const res = NextResponse.json({ user: { username: signedIn.user.username, role: signedIn.user.role } }, { headers: { 'cache-control': 'no-store' } });
-    res.cookies.set(sessionCookieName, signedIn.token, sessionCookieOptions(isHttps(request)));
+// Public, and still same-origin only: signing in is a mutation (login CSRF).
+export const POST = route(
+  { method: 'POST', path: '/api/auth/login', permission: 'public', body: { schema: loginInputSchema, invalid: userInputRefusals.login } },
+  async ({ body, http }) => {
+    const signedIn = await signIn(body, http.clientAddress());
+    const res = NextResponse.json({ user: { username: signedIn.user.username, role: signedIn.user.role } });
+    res.cookies.set(sessionCookieName, signedIn.token, sessionCookieOptions(http.https));
     return res;
-  });
-}
+  },
+);

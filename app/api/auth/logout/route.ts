@@ -1,15 +1,14 @@
 import { NextResponse } from 'next/server';
 import { sessionCookieName } from '@/lib/auth/session-token';
-import { signOutRequest } from '@/lib/services/auth-api';
-import { respond } from '@/lib/services/http-respond';
+import { route, sessionToken } from '@/lib/http/route';
+import { signOutSession } from '@/lib/services/auth-api';
 
 export const dynamic = 'force-dynamic';
 
-export function POST(request: Request): Promise<Response> {
-  return respond(async () => {
-    await signOutRequest(request);
-    const res = NextResponse.json({ ok: true });
-    res.cookies.delete(sessionCookieName);
-    return res;
-  });
-}
+/** Ends the session the cookie names (public: at most the caller's own; same-origin only). */
+export const POST = route({ method: 'POST', path: '/api/auth/logout', permission: 'public' }, async ({ http }) => {
+  await signOutSession(sessionToken(http));
+  const res = NextResponse.json({ ok: true });
+  res.cookies.delete(sessionCookieName);
+  return res;
+});

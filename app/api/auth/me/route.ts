@@ -1,11 +1,5 @@
-import { whoAmI } from '@/lib/services/auth-api';
-import { json, respond } from '@/lib/services/http-respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(request: Request): Promise<Response> {
-  return respond(async () => {
-    const user = await whoAmI(request);
-    return json({ user: { username: user.username, role: user.role } });
-  });
-}
+export const GET = route({ method: 'GET', path: '/api/auth/me', permission: 'fleet.view' }, ({ user }) => ({ user: { username: user.username, role: user.role } }));

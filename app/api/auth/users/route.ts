@@ -1,17 +1,19 @@
-import { createUserRequest, listUsersRequest } from '@/lib/services/auth-api';
-import { json, readJson, respond } from '@/lib/services/http-respond';
+import { json } from '@/lib/http/json';
+import { route } from '@/lib/http/route';
+import { createUser, createUserSchema, listAccounts, userInputRefusals } from '@/lib/services/auth-api';
 
 export const dynamic = 'force-dynamic';
 
 /** Admins list accounts. */
-export function GET(request: Request): Promise<Response> {
-  return respond(async () => json({ users: (await listUsersRequest(request)).map(({ username, role, source, disabled }) => ({ username, role, source, disabled })) }));
-}
+export const GET = route({ method: 'GET', path: '/api/auth/users', permission: 'user.manage' }, async () => ({
+  users: (await listAccounts()).map(({ username, role, source, disabled }) => ({ username, role, source, disabled })),
+}));
 
 /** Admins create local accounts: { username, password, role }. */
-export function POST(request: Request): Promise<Response> {
-  return respond(async () => {
-    const user = await createUserRequest(request, await readJson(request));
-    return json({ user: { username: user.username, role: user.role } }, { status: 201 });
-  });
-}
+export const POST = route(
+  { method: 'POST', path: '/api/auth/users', permission: 'user.manage', body: { schema: createUserSchema, invalid: userInputRefusals.create } },
+  async ({ user, body }) => {
+    const created = await createUser(user, body);
+    return json({ user: { username: created.username, role: created.role } }, { status: 201 });
+  },
+);

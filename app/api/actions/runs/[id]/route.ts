@@ -1,8 +1,7 @@
-import { json, respond } from '@/lib/services/http-respond';
-import { getRequest } from '@/lib/services/remediation-api';
+import { z } from 'zod';
+import { route } from '@/lib/http/route';
+import { getRemediation } from '@/lib/services/remediation-api';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(request: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  return respond(async () => json(await getRequest(request, (await ctx.params).id)));
-}
+export const GET = route({ method: 'GET', path: '/api/actions/runs/[id]', permission: 'fleet.view', params: z.object({ id: z.string() }) }, ({ params }) => getRemediation(params.id));

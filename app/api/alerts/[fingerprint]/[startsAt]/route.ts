@@ -1,20 +1,28 @@
-import { NextResponse } from 'next/server';
+import { z } from 'zod';
 import { decodeSegment, episodeStartSchema, fingerprintSchema } from '@/lib/api/alerts';
-import { AppError, toHttpError } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
+import { route } from '@/lib/http/route';
 import { getAlertTriage } from '@/lib/services/get-alert-triage';
 
 export const dynamic = 'force-dynamic';
 
+/** The segments of an episode link: any start that is not a real moment is no episode at all (404, never 500). */
+const episodeParams = z.object({
+  fingerprint: fingerprintSchema,
+  startsAt: z
+    .string()
+    .transform(decodeSegment)
+    .pipe(episodeStartSchema)
+    .refine((d) => !Number.isNaN(d.getTime())),
+});
+
 // An episode triage link (`/triage/<fingerprint>/<startsAt>`): that episode and no other.
-export async function GET(_req: Request, ctx: { params: Promise<{ fingerprint: string; startsAt: string }> }): Promise<NextResponse> {
-  try {
-    const params = await ctx.params;
-    const fp = fingerprintSchema.safeParse(params.fingerprint);
-    const startsAt = episodeStartSchema.safeParse(decodeSegment(params.startsAt));
-    if (!fp.success || !startsAt.success || Number.isNaN(startsAt.data.getTime())) throw new AppError('not_found', 'no such alert episode');
-    return NextResponse.json(await getAlertTriage({ fingerprint: fp.data, startsAt: startsAt.data }), { headers: { 'cache-control': 'no-store' } });
-  } catch (err) {
-    const { status, body } = toHttpError(err);
-    return NextResponse.json(body, { status, headers: { 'cache-control': 'no-store' } });
-  }
-}
+export const GET = route(
+  {
+    method: 'GET',
+    path: '/api/alerts/[fingerprint]/[startsAt]',
+    permission: 'fleet.view',
+    params: { schema: episodeParams, invalid: () => new AppError('not_found', 'no such alert episode') },
+  },
+  ({ params }) => getAlertTriage(params),
+);

@@ -1,22 +1,21 @@
-import { deleteUserRequest, updateUserRequest } from '@/lib/services/auth-api';
-import { json, readJson, respond } from '@/lib/services/http-respond';
+import { route } from '@/lib/http/route';
+import { removeUser, updateUser, updateUserSchema, userInputRefusals, usernameParamsSchema } from '@/lib/services/auth-api';
 
 export const dynamic = 'force-dynamic';
 
-type Ctx = { params: Promise<{ username: string }> };
+const params = { schema: usernameParamsSchema, invalid: userInputRefusals.noSuchUser };
 
 /** Admins disable/enable an account or change its role: { disabled?, role? }. Ends its sessions. */
-export function PATCH(request: Request, ctx: Ctx): Promise<Response> {
-  return respond(async () => {
-    const user = await updateUserRequest(request, (await ctx.params).username, await readJson(request));
-    return json({ user: { username: user.username, role: user.role, source: user.source, disabled: user.disabled } });
-  });
-}
+export const PATCH = route(
+  { method: 'PATCH', path: '/api/auth/users/[username]', permission: 'user.manage', params, body: { schema: updateUserSchema, invalid: userInputRefusals.update } },
+  async ({ user, params, body }) => {
+    const changed = await updateUser(user, params.username, body);
+    return { user: { username: changed.username, role: changed.role, source: changed.source, disabled: changed.disabled } };
+  },
+);
 
 /** Admins delete a local account. Ends its sessions. */
-export function DELETE(request: Request, ctx: Ctx): Promise<Response> {
-  return respond(async () => {
-    await deleteUserRequest(request, (await ctx.params).username);
-    return json({ ok: true });
-  });
-}
+export const DELETE = route({ method: 'DELETE', path: '/api/auth/users/[username]', permission: 'user.manage', params }, async ({ user, params }) => {
+  await removeUser(user, params.username);
+  return { ok: true };
+});

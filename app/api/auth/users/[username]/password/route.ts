@@ -1,12 +1,16 @@
-import { resetPasswordRequest } from '@/lib/services/auth-api';
-import { json, readJson, respond } from '@/lib/services/http-respond';
+import { route } from '@/lib/http/route';
+import { resetPassword, resetPasswordSchema, userInputRefusals, usernameParamsSchema } from '@/lib/services/auth-api';
 
 export const dynamic = 'force-dynamic';
 
 /** Admins set a new password for a local account: { password }. Ends its sessions. */
-export function POST(request: Request, ctx: { params: Promise<{ username: string }> }): Promise<Response> {
-  return respond(async () => {
-    const user = await resetPasswordRequest(request, (await ctx.params).username, await readJson(request));
-    return json({ user: { username: user.username } });
-  });
-}
+export const POST = route(
+  {
+    method: 'POST',
+    path: '/api/auth/users/[username]/password',
+    permission: 'user.manage',
+    params: { schema: usernameParamsSchema, invalid: userInputRefusals.noSuchUser },
+    body: { schema: resetPasswordSchema, invalid: userInputRefusals.password },
+  },
+  async ({ user, params, body }) => ({ user: { username: (await resetPassword(user, params.username, body.password)).username } }),
+);

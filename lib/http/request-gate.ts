@@ -5,12 +5,13 @@ import { can, permissions, type Permission } from '../auth/permissions';
 import { sessionCookieName } from '../auth/session-token';
 import { getDb } from '../db';
 import { AppError } from '../errors';
-import { userForSession } from './auth-session';
-import { currentOriginPolicy } from './origin-policy';
-import type { UserRow } from './auth-users';
+import { userForSession } from '../services/auth-session';
+import { currentOriginPolicy } from '../services/origin-policy';
+import type { UserRow } from '../services/auth-users';
 
-// The server-side gate of every route handler: CSRF first (before touching the session), then the
-// session, then the role. Pages and buttons hide what a role cannot do, but only this decides.
+// The gate in front of every route handler (lib/http/route.ts runs it): the Host, CSRF on mutations
+// (before touching the session), then the session, then the role. Pages and buttons hide what a role
+// cannot do, but only this decides. The only code that reads a Request's cookies and headers for access.
 
 export function readCookie(request: Request, name: string): string | undefined {
   const header = request.headers.get('cookie');
@@ -22,33 +23,31 @@ export function readCookie(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-/**
- * The exact origins this server answers as (FNH_PUBLIC_ORIGIN and the address it listens on; see
- * lib/auth/origin-policy.ts). Never derived from the request: its Host header is the sender's choice.
- * The request parameter is kept for callers written when it was.
- */
-export function selfOrigins(_request?: Request): string[] {
-  return currentOriginPolicy().origins;
-}
-
 export function isHttps(request: Request): boolean {
   return new URL(request.url).protocol === 'https:' || (process.env.FNH_PUBLIC_ORIGIN ?? '').startsWith('https:');
 }
 
+/** Refuses a request for a Host that is not this dashboard. Never derived from the request: its Host is the sender's choice. */
+function checkHost(request: Request): void {
+  // proxy.ts refuses unknown Hosts first; checked again here because this is what each handler relies on.
+  if (!hostAllowed(currentOriginPolicy(), request.headers.get('host') ?? new URL(request.url).host)) {
+    throw new AppError('forbidden', 'request refused: its Host is not this dashboard');
+  }
+}
+
 /** Refuses a request for a Host that is not this dashboard, and a mutation from anywhere else. */
 export function checkCsrf(request: Request): void {
-  const policy = currentOriginPolicy();
-  // proxy.ts refuses unknown Hosts first; checked again here because this is what each handler relies on.
-  if (!hostAllowed(policy, request.headers.get('host') ?? new URL(request.url).host)) throw new AppError('forbidden', 'request refused: its Host is not this dashboard');
+  checkHost(request);
   const refusal = csrfRefusal({
     method: request.method,
-    isOwnOrigin: (origin) => originAllowed(policy, origin),
+    isOwnOrigin: (origin) => originAllowed(currentOriginPolicy(), origin),
     origin: request.headers.get('origin'),
     secFetchSite: request.headers.get('sec-fetch-site'),
   });
   if (refusal) throw new AppError('forbidden', refusal);
 }
 
+/** CSRF, then the session cookie, then the role: the signed-in user allowed `permission`, or an AppError (401/403). */
 export async function authorize(request: Request, permission: Permission, now = new Date()): Promise<UserRow> {
   checkCsrf(request);
   const user = await userForSession(await getDb(), readCookie(request, sessionCookieName), now);
