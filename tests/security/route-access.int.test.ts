@@ -2,49 +2,32 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permissions, type Permission } from '../../lib/auth/permissions';
+import { isPublicPath, publicPaths } from '../../lib/auth/public-paths';
 import { roles, type Role } from '../../lib/auth/roles';
 import { sessionCookieName } from '../../lib/auth/session-token';
+import { pageEntryOf, registeredRoutes, routeEntryOf, type RouteEntry } from '../../lib/http/registry';
 
 // Access control, proven by enumeration: every route handler under app/ (found on the filesystem, not
-// listed by hand) is imported and each exported HTTP method is called in-process with real Request
-// objects against a real PGlite store. A mutating handler must refuse anonymous callers (401), every
-// role below the one it needs (403) and cross-site requests even with an admin session (403). A new
-// handler that is not in the tables below fails the test, so protection is a decision, not an accident.
+// listed by hand) is imported; each exported HTTP method must be built with route() (lib/http/route.ts),
+// which registered its method, path and permission. Each handler is then called in-process with real
+// Request objects against a real PGlite store and must behave as its registered permission says: a
+// permission refuses anonymous callers (401), every role below it (403) and cross-site mutations even
+// with an admin session (403); a public route must be on proxy.ts's allowlist with its reason
+// (lib/auth/public-paths.ts); token routes refuse a missing or wrong token. Every page must be built
+// with page() (lib/http/page.tsx), so no page can forget its gate either.
 
 const root = path.resolve(import.meta.dirname, '../..');
 const origin = 'http://127.0.0.1:3100';
 const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 type HttpMethod = (typeof httpMethods)[number];
 const mutating = new Set<HttpMethod>(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Mutating handlers and the least role that may call them (lib/auth/permissions.ts). */
-const protectedMutations: Record<string, Role> = {
-  'POST /api/actions/preview': 'viewer',
-  'POST /api/actions/runs': 'operator',
-  'POST /api/actions/runs/[id]/decision': 'approver',
-  'POST /api/auth/users': 'admin',
-  'PATCH /api/auth/users/[username]': 'admin',
-  'DELETE /api/auth/users/[username]': 'admin',
-  'POST /api/auth/users/[username]/password': 'admin',
-};
-
-/** Mutating handlers that take no session, each with why that is safe. They still refuse cross-site calls unless noted. */
-const publicMutations: Record<string, { why: string; crossSite: 'refused' | 'token' }> = {
-  'POST /api/auth/login': { why: 'signing in is how a session starts; same-origin only (login CSRF)', crossSite: 'refused' },
-  'POST /api/auth/logout': { why: 'ends the caller’s own session at most; same-origin only', crossSite: 'refused' },
-  'POST /api/alerts/alertmanager': { why: 'machine-to-machine: Alertmanager authenticates with a bearer token (FNH_ALERTMANAGER_TOKEN)', crossSite: 'token' },
-};
-
-/** Reads that answer without a session, each with why. Every other read must answer 401 to anonymous callers. */
-const publicReads: Record<string, string> = {
-  'GET /api/health': 'load balancers and the e2e runner wait on it; says only whether the store is open',
-  'GET /metrics': 'Prometheus scrapes it; aggregates only without FNH_METRICS_TOKEN, per-node and per-peer series with it (residual risk in SECURITY.md)',
-  'GET /api/auth/oidc/login': 'starts the OIDC sign-in redirect',
-  'GET /api/auth/oidc/callback': 'the identity provider returns here; state and nonce are checked',
-};
+const webhookToken = 'webhook-token-for-the-access-test';
 
 /** `'use server'` modules (server actions). None exist; one appearing must be added here with its checks. */
 const knownServerActionFiles: string[] = [];
+
+const isPermission = (p: string): p is Permission => p in permissions;
 
 interface Handler {
   key: string;
@@ -52,6 +35,8 @@ interface Handler {
   urlPath: string;
   params: Record<string, string>;
   fn: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+  /** what route() registered for it; undefined when the export was not built with route() */
+  entry: RouteEntry | undefined;
 }
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -66,6 +51,10 @@ function walk(dir: string, out: string[] = []): string[] {
 
 function routeFiles(): string[] {
   return walk(path.join(root, 'app')).filter((f) => /[/\\]route\.(ts|tsx|js)$/.test(f));
+}
+
+function pageFiles(): string[] {
+  return walk(path.join(root, 'app')).filter((f) => /[/\\]page\.(ts|tsx|js)$/.test(f));
 }
 
 function routePattern(file: string): string {
@@ -86,7 +75,7 @@ async function loadHandlers(): Promise<Handler[]> {
     const mod = (await import(file)) as Record<string, unknown>;
     for (const method of httpMethods) {
       const fn = mod[method];
-      if (typeof fn === 'function') handlers.push({ key: `${method} ${pattern}`, method, urlPath, params, fn: fn as Handler['fn'] });
+      if (typeof fn === 'function') handlers.push({ key: `${method} ${pattern}`, method, urlPath, params, fn: fn as Handler['fn'], entry: routeEntryOf(fn) });
     }
   }
   return handlers;
@@ -140,7 +129,7 @@ beforeAll(async () => {
   delete process.env.FNH_PUBLIC_ORIGIN;
   delete process.env.FNH_ADMIN_USER;
   delete process.env.FNH_ADMIN_PASSWORD;
-  process.env.FNH_ALERTMANAGER_TOKEN = 'webhook-token-for-the-access-test';
+  process.env.FNH_ALERTMANAGER_TOKEN = webhookToken;
   const { getDb } = await import('../../lib/db');
   const { createLocalUser } = await import('../../lib/services/auth-users');
   const { openSession } = await import('../../lib/services/auth-sign-in');
@@ -175,18 +164,51 @@ function session(role: Role): string {
   return token;
 }
 
-describe('every route handler is accounted for', () => {
+/** The handlers whose registered permission is `p` (or satisfies the predicate). */
+const withPermission = (pred: (permission: string) => boolean) => handlers.filter((h) => h.entry !== undefined && pred(h.entry.permission));
+const needed = (h: Handler): Role => permissions[h.entry!.permission as Permission];
+
+describe('every route handler is built with route() and registered', () => {
   it('finds the handlers on disk (the enumeration itself works)', () => {
     expect(routeFiles().length).toBeGreaterThanOrEqual(20);
     expect(handlers.map((h) => h.key)).toEqual(expect.arrayContaining(['POST /api/actions/runs', 'GET /api/health']));
   });
 
-  it('each mutating handler is either protected with a role or public with a reason', () => {
-    const unlisted = handlers.filter((h) => mutating.has(h.method) && !(h.key in protectedMutations) && !(h.key in publicMutations)).map((h) => h.key);
-    expect(unlisted, 'new mutating handler: add it to protectedMutations (and protect it) or publicMutations with why').toEqual([]);
-    // A table entry without a handler is stale: the test would otherwise prove nothing about it.
-    const present = new Set(handlers.map((h) => h.key));
-    expect([...Object.keys(protectedMutations), ...Object.keys(publicMutations)].filter((k) => !present.has(k))).toEqual([]);
+  it('each exported method of each app/**/route.ts is a route() handler registered under its own method and path', () => {
+    const bare = handlers.filter((h) => h.entry === undefined).map((h) => h.key);
+    expect(bare, 'write these with route() from lib/http/route.ts').toEqual([]);
+    const misnamed = handlers.filter((h) => h.entry && `${h.entry.method} ${h.entry.path}` !== h.key).map((h) => `${h.key} registered as ${h.entry!.method} ${h.entry!.path}`);
+    expect(misnamed).toEqual([]);
+  });
+
+  it('the registry holds exactly the handlers on disk (nothing registered that is not served)', () => {
+    expect(registeredRoutes().map((r) => `${r.method} ${r.path}`).sort()).toEqual(handlers.map((h) => h.key).sort());
+  });
+
+  it('each registered permission is one of lib/auth/permissions.ts or a kind route() knows', () => {
+    const unknown = withPermission(() => true).filter((h) => !isPermission(h.entry!.permission) && !['public', 'webhook-token', 'metrics-token'].includes(h.entry!.permission));
+    expect(unknown.map((h) => `${h.key}: ${h.entry!.permission}`)).toEqual([]);
+  });
+
+  it('a route without a session is exactly one proxy.ts lets through, each with its reason, and the reverse', () => {
+    const open = withPermission((p) => !isPermission(p));
+    expect(open.filter((h) => !isPublicPath(h.urlPath)).map((h) => h.key), 'public in the handler but not in lib/auth/public-paths.ts').toEqual([]);
+    expect(withPermission(isPermission).filter((h) => isPublicPath(h.urlPath)).map((h) => h.key), 'needs a session but proxy.ts lets it through').toEqual([]);
+    // An allowlist entry that serves nothing public is stale: proxy.ts would let a future route through unseen.
+    const publicUrls = [...open.map((h) => h.urlPath), '/login'];
+    expect(publicPaths.filter((p) => !publicUrls.some((u) => p.pattern.test(u))).map((p) => String(p.pattern))).toEqual([]);
+  });
+
+  it('each app/**/page.tsx is built with page(), and only /login is public', async () => {
+    const pages: Array<{ path: string; permission: string | undefined }> = [];
+    for (const file of pageFiles()) {
+      const mod = (await import(file)) as { default?: unknown };
+      pages.push({ path: routePattern(file).replace(/\/page$/, ''), permission: pageEntryOf(mod.default)?.permission });
+    }
+    expect(pages.length).toBeGreaterThanOrEqual(10);
+    expect(pages.filter((p) => p.permission === undefined).map((p) => p.path), 'write these with page() from lib/http/page.tsx').toEqual([]);
+    expect(pages.filter((p) => p.permission === 'public').map((p) => p.path)).toEqual(['/login']);
+    expect(pages.filter((p) => p.permission !== 'public' && !isPermission(p.permission ?? '')).map((p) => p.path)).toEqual([]);
   });
 
   it('no server actions exist beyond the known ones', () => {
@@ -196,52 +218,77 @@ describe('every route handler is accounted for', () => {
   });
 });
 
-describe('mutating handlers with a role', () => {
-  it('refuse anonymous callers with 401', async () => {
-    for (const h of handlers.filter((x) => x.key in protectedMutations)) {
+describe('handlers that need a permission', () => {
+  it('refuse anonymous callers with 401, in the handler itself (not only behind proxy.ts)', async () => {
+    let checked = 0;
+    for (const h of withPermission(isPermission)) {
       expect((await call(h, { site: 'same-origin' })).status, h.key).toBe(401);
+      checked++;
     }
+    expect(checked).toBeGreaterThanOrEqual(15);
   });
 
   it('refuse every lower role with 403', async () => {
     let checked = 0;
-    for (const h of handlers.filter((x) => x.key in protectedMutations)) {
-      const needed = protectedMutations[h.key]!;
-      for (const role of roles.slice(0, roles.indexOf(needed))) {
+    for (const h of withPermission(isPermission)) {
+      for (const role of roles.slice(0, roles.indexOf(needed(h)))) {
         expect((await call(h, { site: 'same-origin', cookie: session(role) })).status, `${h.key} as ${role}`).toBe(403);
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(6);
+    expect(checked).toBeGreaterThanOrEqual(10);
   });
 
-  it('let the role they need past the gate (the table is the real policy, not a stricter guess)', async () => {
-    for (const h of handlers.filter((x) => x.key in protectedMutations)) {
-      const status = (await call(h, { site: 'same-origin', cookie: session(protectedMutations[h.key]!) }, {})).status;
-      // An empty body is refused by validation, or the probe id is not found, after the gate.
-      expect([400, 404, 422], `${h.key} as ${protectedMutations[h.key]}: ${status}`).toContain(status);
+  it('let the role they need past the gate (the permission is the real policy, not a stricter guess)', async () => {
+    for (const h of withPermission(isPermission)) {
+      const status = (await call(h, { site: 'same-origin', cookie: session(needed(h)) }, {})).status;
+      // A mutation: the empty body refused by validation, or the probe id not found, after the gate.
+      // A read: its answer, or the probe id or name not found.
+      const pastTheGate = mutating.has(h.method) ? [400, 404, 422] : [200, 404];
+      expect(pastTheGate, `${h.key} as ${needed(h)}: ${status}`).toContain(status);
     }
   });
 
-  it('refuse cross-site requests with 403 even with an admin session, and requests that carry no origin at all', async () => {
-    for (const h of handlers.filter((x) => x.key in protectedMutations)) {
+  it('mutations refuse cross-site requests with 403 even with an admin session, and requests that carry no origin at all', async () => {
+    let checked = 0;
+    for (const h of withPermission(isPermission).filter((x) => mutating.has(x.method))) {
       expect((await call(h, { site: 'cross-site', cookie: session('admin') })).status, `${h.key} cross-site`).toBe(403);
       expect((await call(h, { site: 'none', cookie: session('admin') })).status, `${h.key} without Origin`).toBe(403);
+      checked++;
     }
+    expect(checked).toBeGreaterThanOrEqual(7);
+  });
+
+  it('the policy reads as before: remediation by role, accounts by admins, every read by any signed-in user', () => {
+    const policy = Object.fromEntries(withPermission(isPermission).filter((h) => mutating.has(h.method)).map((h) => [h.key, needed(h)]));
+    expect(policy).toEqual({
+      'POST /api/actions/preview': 'viewer',
+      'POST /api/actions/runs': 'operator',
+      'POST /api/actions/runs/[id]/decision': 'approver',
+      'POST /api/auth/users': 'admin',
+      'PATCH /api/auth/users/[username]': 'admin',
+      'DELETE /api/auth/users/[username]': 'admin',
+      'POST /api/auth/users/[username]/password': 'admin',
+    });
   });
 });
 
 describe('public mutating handlers', () => {
-  it('refuse cross-site requests (or, for the webhook, a missing token)', async () => {
-    for (const h of handlers.filter((x) => x.key in publicMutations)) {
-      const rule = publicMutations[h.key]!;
-      if (rule.crossSite === 'refused') {
-        expect((await call(h, { site: 'cross-site' }, { username: 'access-admin', password: 'a-long-password-for-admin' })).status, h.key).toBe(403);
-      } else {
-        expect((await call(h, { site: 'cross-site' })).status, `${h.key} without token`).toBe(401);
-        expect((await call(h, { site: 'same-origin', authorization: 'Bearer wrong' })).status, `${h.key} wrong token`).toBe(401);
-        expect((await call(h, { site: 'none', authorization: 'Bearer webhook-token-for-the-access-test' }, {})).status, `${h.key} right token, bad body`).toBe(422);
-      }
+  it('refuse cross-site requests', async () => {
+    const open = withPermission((p) => p === 'public').filter((h) => mutating.has(h.method));
+    expect(open.map((h) => h.key).sort()).toEqual(['POST /api/auth/login', 'POST /api/auth/logout']);
+    for (const h of open) {
+      expect((await call(h, { site: 'cross-site' }, { username: 'access-admin', password: 'a-long-password-for-admin' })).status, h.key).toBe(403);
+    }
+  });
+
+  it('the webhook refuses a missing or wrong token, and takes the right one', async () => {
+    const hooks = withPermission((p) => p === 'webhook-token');
+    expect(hooks.map((h) => h.key)).toEqual(['POST /api/alerts/alertmanager']);
+    for (const h of hooks) {
+      expect((await call(h, { site: 'cross-site' })).status, `${h.key} without token`).toBe(401);
+      expect((await call(h, { site: 'same-origin', authorization: 'Bearer wrong' })).status, `${h.key} wrong token`).toBe(401);
+      expect((await call(h, { site: 'none', authorization: `Bearer ${webhookToken}` }, {})).status, `${h.key} right token, bad body`).toBe(422);
     }
   });
 
@@ -254,16 +301,26 @@ describe('public mutating handlers', () => {
 });
 
 describe('reads', () => {
-  it('every read is public with a reason, or refuses anonymous callers with 401 (proxy.ts, then the handler)', async () => {
-    const reads = handlers.filter((h) => !mutating.has(h.method));
-    const present = new Set(reads.map((h) => h.key));
-    expect(Object.keys(publicReads).filter((k) => !present.has(k)), 'stale publicReads entries').toEqual([]);
+  it('every read that needs a permission refuses anonymous callers with 401 through proxy.ts too', async () => {
     let checked = 0;
-    for (const h of reads.filter((x) => !(x.key in publicReads))) {
+    for (const h of withPermission(isPermission).filter((x) => !mutating.has(x.method))) {
       expect((await callThroughProxy(h, { site: 'none' })).status, `${h.key} anonymous`).toBe(401);
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(10);
+  });
+
+  it('public reads are the sign-in round trip, health and metrics', () => {
+    expect(withPermission((p) => p === 'public' || p === 'metrics-token').filter((h) => !mutating.has(h.method)).map((h) => h.key).sort()).toEqual(
+      ['GET /api/auth/oidc/callback', 'GET /api/auth/oidc/login', 'GET /api/health', 'GET /metrics'],
+    );
+  });
+
+  it('/metrics refuses a wrong bearer token', async () => {
+    const metrics = handlers.find((h) => h.key === 'GET /metrics')!;
+    const res = await call(metrics, { site: 'none', authorization: 'Bearer wrong' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
   });
 
   it('a signed-in viewer gets past the proxy to the reads', async () => {
