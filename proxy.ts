@@ -10,8 +10,9 @@ import { getDb } from './lib/db';
 // Runs before every request. First the Host: a request for a name that is not this dashboard is
 // refused whatever it asks for (DNS rebinding: an attacker's page on its own name resolving to our
 // address would otherwise read the fleet with the victim's browser). Then every page and API read
-// needs a valid session (viewer or above); mutations check their own role and CSRF in their handlers
-// (lib/http/route.ts). Signed-out pages go to sign-in and come back; API calls get a 401.
+// needs a valid session (viewer or above). Each handler and page checks the session, its role and CSRF
+// again where it runs (lib/http/route.ts, lib/http/page.tsx). Signed-out pages go to sign-in and come
+// back; API calls get a 401.
 
 /** Build output and the icon: no fleet data, no session needed (the Host check still applies). */
 function isStaticAsset(pathname: string): boolean {
