@@ -1,3 +1,4 @@
+import 'server-only';
 // Every route handler and server page built with route() / page() records here what it is and who may
 // call it. tests/security/route-access.int.test.ts imports every app/**/route.ts, refuses any export that
 // is not in this registry, and probes each entry according to its access: the policy lives in the
