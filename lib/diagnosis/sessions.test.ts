@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DaemonFacts } from './types';
 import { DAEMON_STARTED_MSG, SEND_FAILURE_MSG } from '../parse/journal';
 import { COLLECTED_AT, LOCAL_IP, PEER, before, bgpRoute, livenessEvent, nodeState, sendWarning } from './testing';
-import { DEFAULT_INTERFACE, MAX_ROUTE_PEERS, daemonFacts, isOfCurrentDaemon, isSendFailure, isWarning, sightings } from './sessions';
+import { DEFAULT_INTERFACE, MAX_ROUTE_PEERS, daemonFacts, isOfCurrentDaemon, isSendFailure, isWarning, sightings, toEventLike } from './sessions';
 
 const facts = (over: Partial<DaemonFacts> = {}): DaemonFacts => ({ version: null, pid: null, startedAt: null, startedAtSource: null, unitState: 'active', lastSendWarningAt: null, ...over });
 const unit = (over: { mainPid?: number | null; activeSince?: string | null } = {}) => ({ mainPid: null, activeSince: null, mainStartedAt: null, argv: null, ...over });
@@ -190,5 +190,36 @@ describe('sightings: the sessions of a node', () => {
     expect(list[0]!.sources).toEqual(['log', 'kernel-route']);
     expect(list[0]!.lastAt).toBe(before(10));
     expect(COLLECTED_AT > list[0]!.lastAt!).toBe(true);
+  });
+});
+
+describe('toEventLike', () => {
+  it('keeps exactly the fields the diagnosis reads, not the journal line or the daemon record', () => {
+    const parsed = {
+      at: '2026-11-26T04:51:08.446Z',
+      level: 'WARN',
+      msg: 'liveness.scheduler: error writing UDP packet',
+      interface: 'doublezero0',
+      localIP: '198.18.2.1',
+      peerIP: '198.18.7.55',
+      error: 'sendmsg: network is unreachable',
+      pid: 1027617,
+      dedupeKey: 'k1',
+      raw: 'x'.repeat(300),
+      fields: { time: '2026-11-26T04:51:08.446123456Z', msg: 'liveness.scheduler: error writing UDP packet' },
+      peerFrom: 'peer-field' as const,
+    };
+    expect(toEventLike(parsed)).toStrictEqual({
+      at: parsed.at,
+      level: 'WARN',
+      msg: parsed.msg,
+      interface: 'doublezero0',
+      localIP: '198.18.2.1',
+      peerIP: '198.18.7.55',
+      error: parsed.error,
+      pid: 1027617,
+      dedupeKey: 'k1',
+    });
+    expect(toEventLike({ at: parsed.at, level: 'INFO', msg: 'liveness: manager starting', dedupeKey: 'k2' })).toStrictEqual({ at: parsed.at, level: 'INFO', msg: 'liveness: manager starting', dedupeKey: 'k2' });
   });
 });

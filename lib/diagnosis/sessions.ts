@@ -6,6 +6,21 @@ export const DEFAULT_INTERFACE = 'doublezero0';
 
 export type EventLike = Pick<LivenessEvent, 'at' | 'level' | 'msg' | 'interface' | 'localIP' | 'peerIP' | 'error' | 'dedupeKey' | 'pid'>;
 
+/**
+ * Just the fields the diagnosis reads: a parsed event also carries its journal line and the whole daemon record,
+ * about 1 kB, and an agent keeps every node's last 15 minutes of log in memory (a stale session alone logs
+ * thousands of warnings there). The same shape as an event read back from the store.
+ */
+export function toEventLike(e: EventLike): EventLike {
+  const out: EventLike = { at: e.at, level: e.level, msg: e.msg, dedupeKey: e.dedupeKey };
+  if (e.interface !== undefined) out.interface = e.interface;
+  if (e.localIP !== undefined) out.localIP = e.localIP;
+  if (e.peerIP !== undefined) out.peerIP = e.peerIP;
+  if (e.error !== undefined) out.error = e.error;
+  if (e.pid !== undefined) out.pid = e.pid;
+  return out;
+}
+
 /** A failed send, the only warning that says a session cannot reach its peer (internal/liveness/scheduler.go). */
 export function isSendFailure(e: Pick<EventLike, 'msg'>): boolean {
   return e.msg === SEND_FAILURE_MSG;

@@ -4,6 +4,7 @@ import type { Bundle, SectionName } from '@/lib/bundle/types';
 import { withoutNul } from '@/lib/bundle/nul-free';
 import { summarizeState } from '@/lib/api/summarize-state';
 import { DEFAULT_WINDOW_MS, diagnose } from '@/lib/diagnosis/diagnose';
+import { toEventLike } from '@/lib/diagnosis/sessions';
 import { normalizeBundle, type ParsedJournal } from '@/lib/model/normalize';
 import type { NormalizeCache } from '@/lib/model/normalize-cache';
 import { stateHash } from '@/lib/model/state-hash';
@@ -101,7 +102,8 @@ async function ingestSuccess(db: Pick<Db, 'transaction' | 'query' | 'exec'>, o: 
     // same selection over it and this poll's events: the diagnosis reads exactly what it would read after the
     // insert (lib/storage/session-event-selection.ts).
     const base = memory.events ?? (await loadSessionEventBase(db, o.node, collected, windowMs));
-    const all = [...base, ...o.events];
+    // compact copies: what is selected here stays in the agent's memory until the node's next poll
+    const all = [...base, ...o.events.map(toEventLike)];
     const earlierEvents = selectSessionEvents(all, { at: collected, windowMs, memoryMs: SESSION_MEMORY_MS });
     const nextBase = selectSessionEvents(all, { at: collected, windowMs, memoryMs: SESSION_MEMORY_MS, keepLater: true });
     // Lines of the overlapping journal window that the base holds are stored already: not sent again.
