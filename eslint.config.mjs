@@ -33,7 +33,10 @@ const config = [
     files: ['lib/**/*.{ts,tsx}', 'agents/**/*.{ts,tsx}'],
     ignores: ['lib/http/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['next', 'next/*', 'react', 'react-dom'], message: 'lib/ and agents/ never import Next.js or React.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['next', 'next/*', 'react', 'react-dom'], message: 'lib/ and agents/ never import Next.js or React.' }] },
+      ],
     },
   },
   {

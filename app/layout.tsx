@@ -36,7 +36,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <BarNav links={navLinks} />
           {source === 'simulated' ? (
-            <div role="status" className="ml-auto shrink-0 rounded bg-amber-500/20 px-3 py-1 font-semibold whitespace-nowrap text-amber-300 ring-1 ring-amber-500/50">
+            <div
+              role="status"
+              className="ml-auto shrink-0 rounded bg-amber-500/20 px-3 py-1 font-semibold whitespace-nowrap text-amber-300 ring-1 ring-amber-500/50"
+            >
               Simulated fleet
             </div>
           ) : null}

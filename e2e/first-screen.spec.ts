@@ -17,7 +17,9 @@ interface NodeApi {
 test.beforeEach(async ({ request }) => {
   // The seed node in its incident: the agent has polled it and its diagnosis sees the stale sessions.
   await expect
-    .poll(async () => ((await (await request.get(`/api/nodes/${seedNode}`)).json()) as NodeApi).peers.some((p) => p.verdict === 'stale-session'), { timeout: 60_000 })
+    .poll(async () => ((await (await request.get(`/api/nodes/${seedNode}`)).json()) as NodeApi).peers.some((p) => p.verdict === 'stale-session'), {
+      timeout: 60_000,
+    })
     .toBe(true);
 });
 

@@ -28,7 +28,11 @@ const admin = { username: 'hostile-admin', password: `pw-${randomBytes(12).toStr
 let cookie = '';
 
 async function signIn(): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { origin: base, 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { origin: base, 'content-type': 'application/json' },
+    body: JSON.stringify(admin),
+  });
   if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const set = res.headers.get('set-cookie') ?? '';
   const m = /fnh_session=([^;]+)/.exec(set);
@@ -47,7 +51,17 @@ test.beforeAll(async () => {
   server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/server.ts'), '--port', String(port), '--host', '127.0.0.1'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FNH_INVENTORY: fleet.inventoryPath, FNH_FLEET_SOURCE: 'simulated', FNH_DATA_DIR: path.join(dir, 'pglite'), DATABASE_URL: '', FNH_POLL_INTERVAL_MS: '1000', FNH_ADMIN_USER: admin.username, FNH_ADMIN_PASSWORD: admin.password, FNH_PUBLIC_ORIGIN: base },
+    env: {
+      ...process.env,
+      FNH_INVENTORY: fleet.inventoryPath,
+      FNH_FLEET_SOURCE: 'simulated',
+      FNH_DATA_DIR: path.join(dir, 'pglite'),
+      DATABASE_URL: '',
+      FNH_POLL_INTERVAL_MS: '1000',
+      FNH_ADMIN_USER: admin.username,
+      FNH_ADMIN_PASSWORD: admin.password,
+      FNH_PUBLIC_ORIGIN: base,
+    },
   });
   server.stdout!.on('data', (b: Buffer) => serverLog.push(b.toString()));
   server.stderr!.on('data', (b: Buffer) => serverLog.push(b.toString()));
@@ -57,7 +71,12 @@ test.beforeAll(async () => {
   for (;;) {
     if (server.exitCode !== null) throw new Error(`dashboard exited: ${serverLog.join('').slice(-3000)}`);
     if (!cookie) cookie = await signIn().catch(() => '');
-    body = cookie ? await fetch(`${base}/api/nodes/${hostileNode}`, { headers: { cookie: `fnh_session=${cookie}` } }).then((r) => (r.ok ? r.text() : ''), () => '') : '';
+    body = cookie
+      ? await fetch(`${base}/api/nodes/${hostileNode}`, { headers: { cookie: `fnh_session=${cookie}` } }).then(
+          (r) => (r.ok ? r.text() : ''),
+          () => '',
+        )
+      : '';
     if (body.includes('fnh-xss-ifname') && body.includes('fnh-xss-msg')) break;
     if (Date.now() > deadline) throw new Error(`the hostile node was never stored: ${body.slice(0, 2000)}\n${serverLog.join('').slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 500));
@@ -103,7 +122,9 @@ test('the node page shows HTML in interface names and log messages as text and r
 
   // Never markup: no element the payloads would have created exists in the page.
   expect(await page.locator('img[src="x"], svg[onload], script:text("fnh-xss")').count()).toBe(0);
-  const injected = await page.evaluate(() => [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).map((el) => el.outerHTML.slice(0, 120)));
+  const injected = await page.evaluate(() =>
+    [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).map((el) => el.outerHTML.slice(0, 120)),
+  );
   expect(injected).toEqual([]);
 
   // Give any onerror/onload a moment to fire (a broken image fails at once), then check nothing ran.
@@ -123,12 +144,18 @@ test('the fleet and peer pages stay clean with the hostile node in the fleet', a
 
 test('the server log of this run holds neither the SSH private key nor the admin password', async () => {
   // A wrong password too, so the sign-in failure path has logged whatever it logs.
-  await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ ...admin, password: `${admin.password}-wrong` }) });
+  await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { origin: base, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...admin, password: `${admin.password}-wrong` }),
+  });
   const log = serverLog.join('');
   expect(log.length).toBeGreaterThan(0);
   expect(log).not.toContain(admin.password);
   expect(log).not.toMatch(/PRIVATE KEY/);
-  const keyLines = readFileSync(fleet.clientKeyPath, 'utf8').split('\n').filter((l) => l.length >= 20 && !l.startsWith('-----'));
+  const keyLines = readFileSync(fleet.clientKeyPath, 'utf8')
+    .split('\n')
+    .filter((l) => l.length >= 20 && !l.startsWith('-----'));
   expect(keyLines.length).toBeGreaterThan(0);
   for (const l of keyLines) expect(log).not.toContain(l);
 });

@@ -64,7 +64,12 @@ async function postAlert(peer: string, startsAt: string): Promise<string> {
   const res = await api.post('/api/alerts/alertmanager', {
     headers: { authorization: `Bearer ${e2eAlertmanagerToken}` },
     data: notification([
-      { fingerprint: fingerprintOf(Date.now()), labels: { node: seedNode, peer }, annotations: { summary: `${seedNode} cannot reach ${peer}: stale-session` }, startsAt },
+      {
+        fingerprint: fingerprintOf(Date.now()),
+        labels: { node: seedNode, peer },
+        annotations: { summary: `${seedNode} cannot reach ${peer}: stale-session` },
+        startsAt,
+      },
     ]),
   });
   expect(res.status()).toBe(200);
@@ -107,7 +112,8 @@ test('no page lays out wider than the phone; the menu opens and closes; the Simu
   await menu.tap();
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav).toBeVisible();
-  for (const label of ['Fleet', 'Peers', 'Alerts', 'Remediation', 'Audit', 'Accounts']) await expectInFirstScreen(page, nav.getByRole('link', { name: label }), `menu ${label}`);
+  for (const label of ['Fleet', 'Peers', 'Alerts', 'Remediation', 'Audit', 'Accounts'])
+    await expectInFirstScreen(page, nav.getByRole('link', { name: label }), `menu ${label}`);
   await keepScreenshot(page, 'menu-open.png');
   await nav.getByRole('link', { name: 'Alerts' }).tap();
   await expect(page).toHaveURL(/\/alerts$/);

@@ -17,7 +17,7 @@ test.beforeAll(async () => {
 test.describe('signed out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
-  test('DNS rebinding: a page on the attacker\'s name, resolved to our address, gets 421 for everything it asks', async () => {
+  test("DNS rebinding: a page on the attacker's name, resolved to our address, gets 421 for everything it asks", async () => {
     // The attacker's name resolves to 127.0.0.1, as after a rebinding. Whatever that name loads, and
     // every call a script on it makes (same-origin to the browser), must be refused by the server.
     const browser = await chromium.launch({
@@ -65,7 +65,15 @@ interface Reply {
 function signInFrom(from: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: e2ePort, localAddress: from, path: '/api/auth/login', method: 'POST', agent: false, headers: { 'content-type': 'application/json', origin: baseUrl(), ...extraHeaders } },
+      {
+        host: '127.0.0.1',
+        port: e2ePort,
+        localAddress: from,
+        path: '/api/auth/login',
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', origin: baseUrl(), ...extraHeaders },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
@@ -81,7 +89,13 @@ test('sign-in limits hold over HTTP: 40 parallel guesses from one address check 
   const octet = 20 + (Number.parseInt(randomBytes(1).toString('hex'), 16) % 200);
   const attacker = `127.0.0.${octet}`;
   const replies = await Promise.all(
-    Array.from({ length: 40 }, (_, i) => signInFrom(attacker, { username: account.username, password: `guess-${i}` }, { 'x-forwarded-for': `203.0.113.${i}`, 'x-fnh-client-address': `198.51.100.${i}` })),
+    Array.from({ length: 40 }, (_, i) =>
+      signInFrom(
+        attacker,
+        { username: account.username, password: `guess-${i}` },
+        { 'x-forwarded-for': `203.0.113.${i}`, 'x-fnh-client-address': `198.51.100.${i}` },
+      ),
+    ),
   );
   const counts = replies.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   expect(counts).toEqual({ 401: 5, 429: 35 });

@@ -4,7 +4,6 @@ import { SshPool } from '../agents/ssh/pool';
 import { apiAs, expect } from './auth-helpers';
 import { e2eDataDir } from './port';
 
-
 /**
  * Puts a simulated node back into the seed incident the way it happened on the real fleet: connect with
  * an allocated IP, disconnect, reconnect without it (the daemon keeps the allocated IP's sessions).

@@ -128,5 +128,7 @@ test('an Alertmanager alert links to the node × peer cell pinned to its start, 
 test('the webhook refuses posts without its token, and what is not an Alertmanager v4 payload', async ({ request }) => {
   expect((await request.post('/api/alerts/alertmanager', { data: { version: '3', alerts: [] } })).status()).toBe(401);
   expect((await request.post('/api/alerts/alertmanager', { data: { version: '3', alerts: [] }, headers: bearer })).status()).toBe(422);
-  expect((await request.post('/api/alerts/alertmanager', { headers: { 'content-type': 'application/json', ...bearer }, data: Buffer.from('not json') })).status()).toBe(400);
+  expect(
+    (await request.post('/api/alerts/alertmanager', { headers: { 'content-type': 'application/json', ...bearer }, data: Buffer.from('not json') })).status(),
+  ).toBe(400);
 });

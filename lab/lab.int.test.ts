@@ -12,7 +12,17 @@ import { findAction } from '../lib/actions/catalog';
 import { renderAction } from '../lib/actions/render';
 import { collectLab, diagnoseCollected, expectedVerdicts, polled, verdictsByPeer } from './test/agent';
 import { RUN_DIR, holdLabLock, inNodeNetns, labScript, nodeWith, outNoRoutes, readLab, sleep, sshNode, waitFor, type Lab, type LabNode } from './test/lab-env';
-import { daemonLogs, daemonRoutesSchema, ipAddrSchema, ipLinkSchema, ipRouteSchema, journalEntrySchema, sendWarnings, v2StatusSchema, type DaemonRoute } from './test/node-output';
+import {
+  daemonLogs,
+  daemonRoutesSchema,
+  ipAddrSchema,
+  ipLinkSchema,
+  ipRouteSchema,
+  journalEntrySchema,
+  sendWarnings,
+  v2StatusSchema,
+  type DaemonRoute,
+} from './test/node-output';
 
 // The lab against real Linux: namespaces, Debian's OpenSSH, the kernel's own errors (issue 4).
 // Needs root (namespaces, veths, sshd); CI runs as root.
@@ -34,7 +44,10 @@ const atLeast = (node: LabNode, version: string) => {
 async function journalEntries(node: LabNode, since: number) {
   const res = await sshNode(node, `journalctl -u doublezerod --no-pager -o json --since @${since}`);
   expect(res.code, res.stderr).toBe(0);
-  return res.stdout.split('\n').filter(Boolean).map((l) => journalEntrySchema.parse(JSON.parse(l)));
+  return res.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => journalEntrySchema.parse(JSON.parse(l)));
 }
 
 async function journal(node: LabNode, since: number) {
@@ -85,7 +98,9 @@ async function expectHealthy(node: LabNode, fixedFrom: number): Promise<Date> {
       const sessions = await daemonRoutes(node);
       return node.peers.every((p) => sessions.some((r) => r.peer_ip === p && r.liveness_state === 'up')) ? true : undefined;
     }
-    const up = new Set((await journal(node, fixedFrom)).filter((l) => l.msg === 'liveness: session up').map((l) => /peerIP: ([0-9.]+)/.exec(l.peer ?? '')?.[1]));
+    const up = new Set(
+      (await journal(node, fixedFrom)).filter((l) => l.msg === 'liveness: session up').map((l) => /peerIP: ([0-9.]+)/.exec(l.peer ?? '')?.[1]),
+    );
     return node.peers.every((p) => up.has(p)) ? true : undefined;
   });
   const settled = epochNow() + 1;
@@ -132,7 +147,19 @@ if (!isRoot) {
         expect(res.code, res.stderr).toBe(0);
         const sections = decodeProbeOutput(res.stdout);
         expect(sections.hostname?.stdout.trim()).toBe(node.name);
-        for (const name of ['ip-link', 'ip-addr', 'ip-route', 'ip-rule', 'nft', 'journal', 'systemctl', 'daemon-routes', 'daemon-status', 'daemon-version', 'systemctl-show'] as const) {
+        for (const name of [
+          'ip-link',
+          'ip-addr',
+          'ip-route',
+          'ip-rule',
+          'nft',
+          'journal',
+          'systemctl',
+          'daemon-routes',
+          'daemon-status',
+          'daemon-version',
+          'systemctl-show',
+        ] as const) {
           expect(sections[name]?.exitCode, `${node.name} ${name}: ${sections[name]?.stderr}`).toBe(0);
         }
         // nft through sudo -n: allowed by the sudoers file, and quiet (no resolver complaint)
@@ -170,7 +197,14 @@ if (!isRoot) {
         const statusBody = sections['daemon-status']?.stdout ?? '';
         if (atLeast(node, '0.10.0') >= 0) {
           const tunnels = v2StatusSchema.parse(JSON.parse(statusBody)).services.map((x) => [x.tunnel_name, x.user_type]);
-          expect(tunnels).toEqual(node.multicast ? [['doublezero0', 'IBRL'], ['doublezero1', 'Multicast']] : [['doublezero0', 'IBRL']]);
+          expect(tunnels).toEqual(
+            node.multicast
+              ? [
+                  ['doublezero0', 'IBRL'],
+                  ['doublezero1', 'Multicast'],
+                ]
+              : [['doublezero0', 'IBRL']],
+          );
         } else {
           expect(statusBody, node.name).toBe(NOT_FOUND_BODY);
         }
@@ -191,11 +225,17 @@ if (!isRoot) {
     it('journalctl honours --since and the json, cat and short output modes', async () => {
       const node = nodeWith(lab, 'healthy');
       const all = await sshNode(node, 'journalctl -u doublezerod --no-pager -o json --since @0');
-      const stamps = all.stdout.split('\n').filter(Boolean).map((l) => Number(journalEntrySchema.parse(JSON.parse(l)).__REALTIME_TIMESTAMP));
+      const stamps = all.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(journalEntrySchema.parse(JSON.parse(l)).__REALTIME_TIMESTAMP));
       expect(stamps.length).toBeGreaterThan(2);
       const cut = Math.floor((stamps.at(-1) ?? 0) / 1e6);
       const later = await sshNode(node, `journalctl -u doublezerod --no-pager -o json --since @${cut}`);
-      const laterStamps = later.stdout.split('\n').filter(Boolean).map((l) => Number(journalEntrySchema.parse(JSON.parse(l)).__REALTIME_TIMESTAMP));
+      const laterStamps = later.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(journalEntrySchema.parse(JSON.parse(l)).__REALTIME_TIMESTAMP));
       expect(laterStamps.length).toBeGreaterThan(0);
       expect(laterStamps.every((t) => t >= cut * 1e6)).toBe(true);
       expect(laterStamps.length).toBeLessThanOrEqual(stamps.length);
@@ -209,7 +249,10 @@ if (!isRoot) {
       // a match on the daemon's PID (how the probe finds the metrics start line)
       const pid = await mainPid(node);
       const byPid = await sshNode(node, `journalctl _PID=${pid} -o json --no-pager`);
-      const pids = byPid.stdout.split('\n').filter(Boolean).map((l) => journalEntrySchema.parse(JSON.parse(l))._PID);
+      const pids = byPid.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => journalEntrySchema.parse(JSON.parse(l))._PID);
       expect(pids.length).toBeGreaterThan(0);
       expect(new Set(pids)).toEqual(new Set([String(pid)]));
     });
@@ -225,12 +268,18 @@ if (!isRoot) {
       expect(routes.filter((r) => r.liveness_state === 'up')).toHaveLength(200);
 
       const before = await outNoRoutes(node);
-      const errorsBefore = (await scrapeMetrics(node)).items.find((m) => m.name === 'doublezero_liveness_write_socket_errors_total' && m.labels.local_ip === node.allocatedIp)?.value ?? 0;
+      const errorsBefore =
+        (await scrapeMetrics(node)).items.find((m) => m.name === 'doublezero_liveness_write_socket_errors_total' && m.labels.local_ip === node.allocatedIp)
+          ?.value ?? 0;
       const since = epochNow();
-      const warnings = await waitFor('four seed warnings', async () => {
-        const w = sendWarnings(await journal(node, since), node.allocatedIp);
-        return w.length >= 4 ? w : undefined;
-      }, 40_000);
+      const warnings = await waitFor(
+        'four seed warnings',
+        async () => {
+          const w = sendWarnings(await journal(node, since), node.allocatedIp);
+          return w.length >= 4 ? w : undefined;
+        },
+        40_000,
+      );
       for (const w of warnings) {
         expect(w.error).toMatch(/^write udp 0\.0\.0\.0:44880->[0-9.]+:44880: sendmsg: network is unreachable$/);
         expect(w.peer).toMatch(new RegExp(`^interface: doublezero0, localIP: ${node.allocatedIp.replace(/\./g, '\\.')}, peerIP: `));
@@ -253,7 +302,8 @@ if (!isRoot) {
       expect(metrics.code, metrics.stderr).toBe(0);
       const stale = metrics.items.filter((m) => m.name === 'doublezero_liveness_sessions' && m.labels.local_ip === node.allocatedIp);
       expect(Object.fromEntries(stale.map((m) => [m.labels.state, m.value]))).toMatchObject({ down: 200 });
-      const errors = metrics.items.find((m) => m.name === 'doublezero_liveness_write_socket_errors_total' && m.labels.local_ip === node.allocatedIp)?.value ?? 0;
+      const errors =
+        metrics.items.find((m) => m.name === 'doublezero_liveness_write_socket_errors_total' && m.labels.local_ip === node.allocatedIp)?.value ?? 0;
       expect(errors - errorsBefore).toBeGreaterThan(20 * warnings.length);
       const flags = (await sshNode(node, `tr '\\0' ' ' </proc/${await mainPid(node)}/cmdline`)).stdout;
       expect(flags).toContain('-metrics-enable -metrics-addr localhost:0');
@@ -300,7 +350,9 @@ if (!isRoot) {
       const links = ipLinkSchema.parse(JSON.parse((await sshNode(node, 'ip -j link show')).stdout));
       expect(links.find((l) => l.ifname === 'doublezero1')?.flags).not.toContain('UP');
       expect(links.find((l) => l.ifname === 'doublezero0')?.flags).toContain('UP');
-      const status = v2StatusSchema.parse(JSON.parse((await sshNode(node, 'curl -s --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status')).stdout));
+      const status = v2StatusSchema.parse(
+        JSON.parse((await sshNode(node, 'curl -s --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status')).stdout),
+      );
       expect(status.services.find((x) => x.tunnel_name === 'doublezero1')?.doublezero_status.session_status).toBe('BGP Session Down');
       const routes = await daemonRoutes(node);
       expect(routes.map((r) => [r.peer_ip, r.liveness_state])).toEqual(node.peers.map((p) => [p, 'up']));
@@ -333,7 +385,10 @@ if (!isRoot) {
       const cli = await sshNode(node, 'doublezero disconnect');
       expect(cli.code).toBe(1);
       expect(cli.stderr).toMatch(/permission denied/);
-      const post = await sshNode(node, 'curl -s -o /dev/null -w "%{http_code}" -X POST --unix-socket /run/doublezerod/doublezerod.sock http://localhost/remove');
+      const post = await sshNode(
+        node,
+        'curl -s -o /dev/null -w "%{http_code}" -X POST --unix-socket /run/doublezerod/doublezerod.sock http://localhost/remove',
+      );
       expect(post.stdout).toBe('403');
       expect((await daemonRoutes(node)).filter((r) => r.local_ip === node.publicIp)).toHaveLength(lab.peers.length);
     });
@@ -344,7 +399,9 @@ if (!isRoot) {
         const p = polled(results, node.name);
         expect(p.bundle.sections.hostname?.stdout.trim()).toBe(node.name);
         // the agent's journal parser sees the seed warning from the allocated IP on the seed node only
-        const fromAllocated = p.events.filter((e) => e.level === 'WARN' && e.localIP === node.allocatedIp && /sendmsg: network is unreachable$/.test(e.error ?? ''));
+        const fromAllocated = p.events.filter(
+          (e) => e.level === 'WARN' && e.localIP === node.allocatedIp && /sendmsg: network is unreachable$/.test(e.error ?? ''),
+        );
         if (node.scenario === 'stale-session') expect(fromAllocated.length).toBeGreaterThan(0);
         else expect(fromAllocated).toEqual([]);
 

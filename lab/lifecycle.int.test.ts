@@ -73,7 +73,8 @@ function nodeVerdict(body: string, node: string): string | undefined {
   return parseMetrics(body, 'fnh_').items.find((m) => m.name === 'fnh_node_verdict' && m.labels.node === node && m.value === 1)?.labels.verdict;
 }
 
-const byPeer = (list: readonly { peer: string; verdict: string }[]): PeerVerdicts => Object.fromEntries(list.map((p) => [p.peer, verdictSchema.parse(p.verdict)]));
+const byPeer = (list: readonly { peer: string; verdict: string }[]): PeerVerdicts =>
+  Object.fromEntries(list.map((p) => [p.peer, verdictSchema.parse(p.verdict)]));
 
 if (!isRoot) {
   describe('lab: one verdict lifecycle in every view', () => {
@@ -128,16 +129,19 @@ if (!isRoot) {
       for (let attempt = 0; ; attempt++) {
         const status = await agent.poller.pollNow(node.name);
         expect(status.state, status.lastError?.message).toBe('ok');
-        const warned = await db.query<{ peer_ip: string }>(
-          `select distinct peer_ip from liveness_events where node = $1 and msg = $2 and local_ip = $3`,
-          [node.name, SEND_WARNING, node.allocatedIp],
-        );
+        const warned = await db.query<{ peer_ip: string }>(`select distinct peer_ip from liveness_events where node = $1 and msg = $2 and local_ip = $3`, [
+          node.name,
+          SEND_WARNING,
+          node.allocatedIp,
+        ]);
         warnedBefore = new Set(warned.rows.map((r) => r.peer_ip));
         if (warnedBefore.size >= 3 || attempt >= 10) break;
         await new Promise((r) => setTimeout(r, 5_000));
       }
       expect(warnedBefore.size).toBeGreaterThanOrEqual(3);
-      const { rows } = await db.query<{ peer: string }>(`select peer from peer_verdicts where node = $1 and verdict = 'stale-session' order by peer`, [node.name]);
+      const { rows } = await db.query<{ peer: string }>(`select peer from peer_verdicts where node = $1 and verdict = 'stale-session' order by peer`, [
+        node.name,
+      ]);
       staleBefore = rows.map((r) => r.peer);
       for (const p of warnedBefore) expect(staleBefore).toContain(p);
       const fleet = await listFleet({ now: new Date(), db, only: node.name });
@@ -147,7 +151,13 @@ if (!isRoot) {
       alertPeer = [...warnedBefore].sort()[0]!;
       const answer = await recordAlerts({
         payload: alertmanagerPayloadSchema.parse(
-          notification([{ fingerprint: fingerprintOf(0x5eed), startsAt: new Date(Date.now() - 1_000).toISOString(), labels: { node: node.name, peer: alertPeer, verdict: 'stale-session' } }]),
+          notification([
+            {
+              fingerprint: fingerprintOf(0x5eed),
+              startsAt: new Date(Date.now() - 1_000).toISOString(),
+              labels: { node: node.name, peer: alertPeer, verdict: 'stale-session' },
+            },
+          ]),
         ),
         now: new Date(),
         publicOrigin: null,
@@ -158,7 +168,13 @@ if (!isRoot) {
 
     it('Restart doublezerod runs over SSH through sudo -n, and the verifying re-poll calls it verified', async () => {
       const rt = getRemediationRuntime();
-      const req = await requestRemediation(db, rt, operator, { action: 'restart-doublezerod', nodes: [node.name], reason: 'seed bug: stale sessions', idempotencyKey: 'lab-lifecycle-restart' }, new Date());
+      const req = await requestRemediation(
+        db,
+        rt,
+        operator,
+        { action: 'restart-doublezerod', nodes: [node.name], reason: 'seed bug: stale sessions', idempotencyKey: 'lab-lifecycle-restart' },
+        new Date(),
+      );
       const started = await startBatch(db, rt, req.batch.id, () => new Date());
       expect(started.first.kind).toBe('claimed');
       await started.completion;
@@ -219,7 +235,13 @@ if (!isRoot) {
       const laterStart = new Date(lastPoll.getTime() + 1);
       await recordAlerts({
         payload: alertmanagerPayloadSchema.parse(
-          notification([{ fingerprint: fingerprintOf(0x5eee), startsAt: laterStart.toISOString(), labels: { alertname: 'PeerProbeLatency', node: node.name, peer: alertPeer } }]),
+          notification([
+            {
+              fingerprint: fingerprintOf(0x5eee),
+              startsAt: laterStart.toISOString(),
+              labels: { alertname: 'PeerProbeLatency', node: node.name, peer: alertPeer },
+            },
+          ]),
         ),
         now,
         publicOrigin: null,
@@ -235,7 +257,13 @@ if (!isRoot) {
       const collected = polled(await collectLab([node.name]), node.name);
       await saveBundleFolder(bundleDir, collected.bundle);
       const { stdout } = await run('npm', ['run', '--silent', 'diagnose', '--', bundleDir], { cwd: repo, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-      const offline = z.object({ worst: z.string().nullable(), peers: z.array(z.object({ peer: z.string(), verdict: z.string() })), findings: z.array(z.object({ kind: z.string() })) }).parse(JSON.parse(stdout));
+      const offline = z
+        .object({
+          worst: z.string().nullable(),
+          peers: z.array(z.object({ peer: z.string(), verdict: z.string() })),
+          findings: z.array(z.object({ kind: z.string() })),
+        })
+        .parse(JSON.parse(stdout));
       expect(byPeer(offline.peers)).toEqual(expected);
       expect(offline.worst).toBe('recovering');
       expect(offline.findings.map((f) => f.kind)).not.toContain('stale-local-ip');

@@ -4,7 +4,9 @@ import { canonicalJson } from './canonical-json';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth, drops undefined members and writes no whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, undefined, { z: true, y: null }], c: 'x' }, u: undefined })).toBe('{"a":{"c":"x","d":[3,null,{"y":null,"z":true}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, undefined, { z: true, y: null }], c: 'x' }, u: undefined })).toBe(
+      '{"a":{"c":"x","d":[3,null,{"y":null,"z":true}]},"b":1}',
+    );
   });
   it('gives the same text for the same value whatever the key order (property)', () => {
     fc.assert(

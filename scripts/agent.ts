@@ -14,7 +14,10 @@ import { agentFlags, readAgentSettings, type AgentFlagValues } from '../lib/sett
 import { errorMessage } from '../lib/errors';
 
 // Each setting flag overrides its environment variable (lib/settings/agent-settings.ts `agentFlags`).
-const settingFlags = Object.fromEntries(Object.keys(agentFlags).map((flag) => [flag, { type: 'string' as const }])) as Record<keyof typeof agentFlags, { type: 'string' }>;
+const settingFlags = Object.fromEntries(Object.keys(agentFlags).map((flag) => [flag, { type: 'string' as const }])) as Record<
+  keyof typeof agentFlags,
+  { type: 'string' }
+>;
 
 const { values: args } = parseArgs({
   options: {
@@ -44,7 +47,9 @@ async function main(): Promise<number> {
   const flags: AgentFlagValues = Object.fromEntries(Object.keys(agentFlags).map((flag) => [flag, args[flag as keyof typeof agentFlags]]));
   const settings = readAgentSettings(process.env, flags);
   if (!settings.inventory) {
-    console.error('usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS] [--max-poll-mb N] [--output-budget-mb N] [--leases auto|on|off] [--lease-ms MS] [--agent-id ID]');
+    console.error(
+      'usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS] [--max-poll-mb N] [--output-budget-mb N] [--leases auto|on|off] [--lease-ms MS] [--agent-id ID]',
+    );
     return 2;
   }
   const inventoryPath = settings.inventory;

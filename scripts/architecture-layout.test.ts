@@ -6,7 +6,12 @@ import { expect, it } from 'vitest';
 const root = path.join(import.meta.dirname, '..');
 const layout = readFileSync(path.join(root, 'docs', 'ARCHITECTURE.md'), 'utf8');
 const table = layout.slice(layout.indexOf('## Layout'), layout.indexOf('## Contracts'));
-const rows = new Set(table.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.split('|')[1]!.trim()));
+const rows = new Set(
+  table
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .map((l) => l.split('|')[1]!.trim()),
+);
 
 it.each(['lib', 'agents'])('every top-level folder of %s/ has a row in the layout table', (top) => {
   const folders = readdirSync(path.join(root, top), { withFileTypes: true })

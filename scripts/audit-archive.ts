@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import { openDb } from '../lib/db';
 import { archiveAuditPrefix, AuditArchiveError } from '../lib/services/audit-archive';
 
-const { values } = parseArgs({ options: { 'through-seq': { type: 'string' }, out: { type: 'string' }, by: { type: 'string' }, 'data-dir': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { 'through-seq': { type: 'string' }, out: { type: 'string' }, by: { type: 'string' }, 'data-dir': { type: 'string' } },
+});
 const through = Number(values['through-seq']);
 if (!Number.isInteger(through) || through < 1 || !values.out || !values.by) {
   console.error('usage: npm run audit:archive -- --through-seq N --out <file> --by <admin username>');
@@ -35,7 +37,9 @@ try {
       }
     },
   });
-  console.log(`archived ${anchor.records} records through ${anchor.seq} to ${out} (sha256 ${anchor.archiveSha256}); the store verifies from record ${anchor.seq + 1}`);
+  console.log(
+    `archived ${anchor.records} records through ${anchor.seq} to ${out} (sha256 ${anchor.archiveSha256}); the store verifies from record ${anchor.seq + 1}`,
+  );
 } catch (err) {
   console.error(err instanceof AuditArchiveError ? `not archived: ${err.message}` : err);
   process.exitCode = 1;

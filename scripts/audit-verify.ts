@@ -25,15 +25,21 @@ try {
       console.error(`archive ${file} BROKEN at record seq ${verdict.firstBadSeq}: ${verdict.problem}`);
       process.exitCode = 1;
     } else if (verdict.anchorMatches === false) {
-      console.error(`archive ${file}: chain intact, but it is not the file the store's anchor at record ${verdict.through?.seq} names (hash or file sha256 differ)`);
+      console.error(
+        `archive ${file}: chain intact, but it is not the file the store's anchor at record ${verdict.through?.seq} names (hash or file sha256 differ)`,
+      );
       process.exitCode = 1;
     } else {
-      console.log(`archive ${file} OK: ${verdict.count} records through ${verdict.through?.seq}${verdict.anchorMatches ? ', matches the store\'s anchor' : ' (no anchor for it in this store)'}`);
+      console.log(
+        `archive ${file} OK: ${verdict.count} records through ${verdict.through?.seq}${verdict.anchorMatches ? ", matches the store's anchor" : ' (no anchor for it in this store)'}`,
+      );
     }
   }
   const verdict = await verifyAuditLog(db, { expectedHeadHash: expected });
   if (verdict.ok) {
-    const from = verdict.archived ? `from record ${verdict.archived.seq + 1} (records up to ${verdict.archived.seq} archived by ${verdict.archived.archivedBy} at ${verdict.archived.archivedAt}, anchor ${verdict.archived.hash})` : 'from genesis';
+    const from = verdict.archived
+      ? `from record ${verdict.archived.seq + 1} (records up to ${verdict.archived.seq} archived by ${verdict.archived.archivedBy} at ${verdict.archived.archivedAt}, anchor ${verdict.archived.hash})`
+      : 'from genesis';
     console.log(`audit log OK: ${verdict.count} records, chain intact ${from}`);
     console.log(`head ${verdict.headHash}`);
   } else {

@@ -54,7 +54,13 @@ async function main(): Promise<void> {
     const lastRow = await page.locator('[role="rowheader"]').last().textContent();
     console.log(
       JSON.stringify(
-        { size: values.size, url, render: { ...render, domCellsInView: domCells }, scroll: { steps: frames.length, frameMs: stats(frames) }, lastRowHeaderAfterScroll: lastRow },
+        {
+          size: values.size,
+          url,
+          render: { ...render, domCellsInView: domCells },
+          scroll: { steps: frames.length, frameMs: stats(frames) },
+          lastRowHeaderAfterScroll: lastRow,
+        },
         null,
         2,
       ),

@@ -19,7 +19,14 @@ if (!values.username || !role.success) {
 const password = process.env.FNH_NEW_PASSWORD ?? readFileSync(0, 'utf8').split('\n')[0] ?? '';
 const db = await openDb({ dataDir: values['data-dir'] });
 try {
-  const user = await createLocalUser(db, { username: values.username, password, role: role.data, via: 'cli', actor: { username: 'cli', role: 'system' }, now: new Date() });
+  const user = await createLocalUser(db, {
+    username: values.username,
+    password,
+    role: role.data,
+    via: 'cli',
+    actor: { username: 'cli', role: 'system' },
+    now: new Date(),
+  });
   console.log(`created ${user.username} (${user.role})`);
 } catch (err) {
   console.error(err instanceof AppError ? err.message : err);

@@ -81,18 +81,25 @@ async function main(): Promise<void> {
   // address, which sign-in limits and the Host check need.
   // FNH_SERVER_CPU_PROF_DIR (bench:read --cpu-prof): the server writes a V8 CPU profile there when it stops
   const profile = process.env.FNH_SERVER_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.FNH_SERVER_CPU_PROF_DIR)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', serverScript, '--port', args.port, '--host', args.host, ...(args.dev ? ['--dev'] : [])], {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      FNH_INVENTORY: inventoryPath,
-      FNH_FLEET_SOURCE: fleetSource,
-      FNH_DATA_DIR: process.env.DATABASE_URL ? undefined : pgliteDir,
-      ...adminEnv,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', serverScript, '--port', args.port, '--host', args.host, ...(args.dev ? ['--dev'] : [])],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        FNH_INVENTORY: inventoryPath,
+        FNH_FLEET_SOURCE: fleetSource,
+        FNH_DATA_DIR: process.env.DATABASE_URL ? undefined : pgliteDir,
+        ...adminEnv,
+      },
     },
-  });
-  const signIn = fleetSource === 'simulated' ? `sign in as ${adminEnv.FNH_ADMIN_USER} / ${process.env.FNH_ADMIN_PASSWORD ? '(FNH_ADMIN_PASSWORD)' : adminEnv.FNH_ADMIN_PASSWORD}` : 'sign in with your account';
+  );
+  const signIn =
+    fleetSource === 'simulated'
+      ? `sign in as ${adminEnv.FNH_ADMIN_USER} / ${process.env.FNH_ADMIN_PASSWORD ? '(FNH_ADMIN_PASSWORD)' : adminEnv.FNH_ADMIN_PASSWORD}`
+      : 'sign in with your account';
   console.log(`dashboard: http://${args.host}:${args.port}  (${signIn})`);
 
   let stopping = false;
@@ -110,6 +117,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);
 });

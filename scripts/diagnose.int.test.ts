@@ -32,7 +32,13 @@ describe('diagnose CLI', () => {
   it('prints the verdicts, node findings and section states of a stale-session capture as JSON and exits 0', async () => {
     const { code, stdout } = await diagnoseCli(path.join(fixtures, 'stale-session'));
     expect(code).toBe(0);
-    const out = JSON.parse(stdout) as { node: string; worst: string; peers: Record<string, unknown>[]; findings: Record<string, unknown>[]; sections: Record<string, string> };
+    const out = JSON.parse(stdout) as {
+      node: string;
+      worst: string;
+      peers: Record<string, unknown>[];
+      findings: Record<string, unknown>[];
+      sections: Record<string, string>;
+    };
     expect(out.worst).toBe('stale-session');
     expect(out.peers).toContainEqual(
       expect.objectContaining({
@@ -54,7 +60,9 @@ describe('diagnose CLI', () => {
     const { code, stdout } = await diagnoseCli(path.join(fixtures, 'seed-line'));
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as { peers: Record<string, unknown>[] };
-    expect(out.peers).toContainEqual(expect.objectContaining({ peer: '216.238.110.55', verdict: 'recovering', warnings: 1, lastWarningAt: '2025-11-30T19:36:22.662Z' }));
+    expect(out.peers).toContainEqual(
+      expect.objectContaining({ peer: '216.238.110.55', verdict: 'recovering', warnings: 1, lastWarningAt: '2025-11-30T19:36:22.662Z' }),
+    );
   });
 
   it('exits 2 naming the file for a missing required file, bad JSON and bad meta', async () => {

@@ -20,7 +20,12 @@ const dir = mkdtempSync(path.join(tmpdir(), 'fnh-sudoers-'));
 const standIn = path.join(dir, 'bin', 'doublezero');
 mkdirSync(path.dirname(standIn));
 writeFileSync(standIn, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-const text = renderSudoers({ user: 'nobody', actions, probeCommands: Object.values(sectionCommands({ journalSince: 0 })), binaryPaths: { doublezero: standIn } });
+const text = renderSudoers({
+  user: 'nobody',
+  actions,
+  probeCommands: Object.values(sectionCommands({ journalSince: 0 })),
+  binaryPaths: { doublezero: standIn },
+});
 mkdirSync(path.join(dir, 'sudoers.d'));
 writeFileSync(path.join(dir, 'sudoers.d', 'fnh'), text);
 chmodSync(path.join(dir, 'sudoers.d', 'fnh'), 0o440);
@@ -30,9 +35,15 @@ const canNamespace = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'tr
 
 /** Which of these command lines sudo would let `nobody` run (as sudo -n <line> would be resolved). */
 function sudoAllows(lines: string[]): boolean[] {
-  const script = [`mount --bind ${dir}/sudoers.d /etc/sudoers.d`, ...lines.map((l) => `if sudo -l -U nobody ${l} >/dev/null 2>&1; then echo yes; else echo no; fi`)].join('\n');
+  const script = [
+    `mount --bind ${dir}/sudoers.d /etc/sudoers.d`,
+    ...lines.map((l) => `if sudo -l -U nobody ${l} >/dev/null 2>&1; then echo yes; else echo no; fi`),
+  ].join('\n');
   const out = execFileSync('unshare', ['-m', 'sh', '-c', script], { encoding: 'utf8' });
-  return out.trim().split('\n').map((l) => l === 'yes');
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => l === 'yes');
 }
 
 describe('generated sudoers file', () => {
@@ -54,7 +65,14 @@ describe('generated sudoers file', () => {
       for (const node of dependsOnUnicastMode(a.commands) ? unicastModes.map((unicastMode) => ({ unicastMode })) : [undefined]) {
         const r = renderAction(a, samples[a.id] ?? {}, node);
         if (!r.ok) throw new Error(r.problems.join('; '));
-        for (const c of r.commands) if (c.argv[0] === 'sudo') lines.push(c.argv.slice(2).join(' ').replace(/^doublezero /, `${standIn} `));
+        for (const c of r.commands)
+          if (c.argv[0] === 'sudo')
+            lines.push(
+              c.argv
+                .slice(2)
+                .join(' ')
+                .replace(/^doublezero /, `${standIn} `),
+            );
       }
     }
     lines.push('nft -j list ruleset');

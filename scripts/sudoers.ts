@@ -8,7 +8,9 @@ import type { ActionDefinition } from '../lib/actions/types';
 import { sectionCommands } from '../lib/probe/commands';
 import { errorMessage } from '../lib/errors';
 
-const { values } = parseArgs({ options: { user: { type: 'string', default: 'fnh' }, path: { type: 'string', multiple: true, default: [] }, noexec: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { user: { type: 'string', default: 'fnh' }, path: { type: 'string', multiple: true, default: [] }, noexec: { type: 'boolean', default: false } },
+});
 const binaryPaths: Record<string, string> = {};
 for (const p of values.path) {
   const eq = p.indexOf('=');

@@ -21,7 +21,7 @@ finish() {
   echo "== $name: ok"
 }
 
-start lint npx eslint --max-warnings 0 .
+start lint npm run --silent lint
 echo "== typecheck"; npx tsc --noEmit
 finish lint
 echo "== unit"; npx vitest run --project unit

@@ -36,7 +36,14 @@ describe('LeaseKeeper', () => {
   it('stops polling when it cannot renew in time, resumes when the store is back, releases on stop', async () => {
     const held: string[][] = [];
     const logs: string[] = [];
-    const keeper = new LeaseKeeper({ db: flakyStore, agentId: 'keeper-1', leaseMs: 900, renewEveryMs: 300, onHeld: (n) => held.push([...n]), log: (m) => logs.push(m) });
+    const keeper = new LeaseKeeper({
+      db: flakyStore,
+      agentId: 'keeper-1',
+      leaseMs: 900,
+      renewEveryMs: 300,
+      onHeld: (n) => held.push([...n]),
+      log: (m) => logs.push(m),
+    });
     await keeper.start();
     expect(held.at(-1)).toEqual(NODES);
 

@@ -105,11 +105,14 @@ export class LeaseKeeper {
   /** Without a renewal before the leases run out, stop polling: another agent may have the nodes by then. */
   private armLapse(inMs: number): void {
     clearTimeout(this.lapseTimer);
-    this.lapseTimer = setTimeout(() => {
-      if (this.held.length === 0) return;
-      this.log(`lease: could not renew within ${this.leaseMs} ms; polling nothing until the store answers`);
-      this.setHeld([], new Map());
-    }, Math.max(0, inMs));
+    this.lapseTimer = setTimeout(
+      () => {
+        if (this.held.length === 0) return;
+        this.log(`lease: could not renew within ${this.leaseMs} ms; polling nothing until the store answers`);
+        this.setHeld([], new Map());
+      },
+      Math.max(0, inMs),
+    );
   }
 
   private setHeld(nodes: readonly string[], lastSuccess: ReadonlyMap<string, Date>): void {

@@ -47,7 +47,24 @@ function startAgentProcess(id: string): AgentProcess {
   // Exactly what `npm run agent` runs, without npm in between (so the pid is the agent's).
   const child = spawn(
     process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', fleet.inventoryPath, '--interval', String(INTERVAL_MS), '--timeout', '5000', '--leases', 'auto', '--lease-ms', String(LEASE_MS), '--agent-id', id],
+    [
+      '--conditions=react-server',
+      '--import',
+      'tsx',
+      'scripts/agent.ts',
+      '--inventory',
+      fleet.inventoryPath,
+      '--interval',
+      String(INTERVAL_MS),
+      '--timeout',
+      '5000',
+      '--leases',
+      'auto',
+      '--lease-ms',
+      String(LEASE_MS),
+      '--agent-id',
+      id,
+    ],
     { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];

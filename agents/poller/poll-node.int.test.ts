@@ -86,11 +86,29 @@ beforeEach(() => {
 function newPool(): SshPool {
   return new SshPool({
     source: 't',
-    nodes: [{ name: 'n', host: '127.0.0.1', port: node.port, user: 'u', tags: [], keyPath: path.join(dir, 'id'), knownHostsPath: path.join(dir, 'known_hosts'), useAgent: false, trustOnFirstUse: false }],
+    nodes: [
+      {
+        name: 'n',
+        host: '127.0.0.1',
+        port: node.port,
+        user: 'u',
+        tags: [],
+        keyPath: path.join(dir, 'id'),
+        knownHostsPath: path.join(dir, 'known_hosts'),
+        useAgent: false,
+        trustOnFirstUse: false,
+      },
+    ],
   });
 }
 
-const opts = (memo: SectionMemo) => ({ journalSince: Math.floor(TEST_NOW / 1000) - 900, timeoutMs: 10_000, maxBytes: 16 * 1024 * 1024, now: new Date(TEST_NOW), memo });
+const opts = (memo: SectionMemo) => ({
+  journalSince: Math.floor(TEST_NOW / 1000) - 900,
+  timeoutMs: 10_000,
+  maxBytes: 16 * 1024 * 1024,
+  now: new Date(TEST_NOW),
+  memo,
+});
 
 describe('pollNode with held sections', () => {
   it('gets unchanged sections as hashes and rebuilds the same bundle from what it holds', async () => {

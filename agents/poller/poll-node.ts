@@ -58,12 +58,19 @@ export async function pollNode(pool: SshPool, name: string, opts: PollNodeOption
     // The node named an output we do not hold (its claim or our memory is off): ask once for everything.
     memo.forget(name);
     held = resolveReply(await runProbe(pool, name, opts, {}, deadline, clock), memo, name);
-    if (!held) throw new SshError('protocol', `${name}: the probe claimed unchanged sections without being offered a hash`, { host: pool.address(name), command: PROBE_SUMMARY });
+    if (!held)
+      throw new SshError('protocol', `${name}: the probe claimed unchanged sections without being offered a hash`, {
+        host: pool.address(name),
+        command: PROBE_SUMMARY,
+      });
   }
   const sections: Partial<Record<SectionName, RawSection>> = {};
   for (const [section, { section: raw }] of held) sections[section] = raw;
   if (held.size === 0) {
-    throw new SshError('protocol', `${name}: the probe printed no sections (is the login shell POSIX? is base64 installed?)`, { host: pool.address(name), command: PROBE_SUMMARY });
+    throw new SshError('protocol', `${name}: the probe printed no sections (is the login shell POSIX? is base64 installed?)`, {
+      host: pool.address(name),
+      command: PROBE_SUMMARY,
+    });
   }
   const bundle = bundleSchema.parse({ meta: { node: name, collectedAt: opts.now.toISOString() }, sections });
   memo.remember(name, held);
@@ -79,7 +86,11 @@ async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, know
     const id = nextRequestId++;
     let reply: Buffer | undefined;
     try {
-      reply = await pool.converse(name, SERVE_COMMAND, buildServeRequest(id, opts.journalSince, known), serveEndLine(id), { timeoutMs: Math.max(1, deadline - clock()), maxBytes: opts.maxBytes, inspect: createReplyGuard() });
+      reply = await pool.converse(name, SERVE_COMMAND, buildServeRequest(id, opts.journalSince, known), serveEndLine(id), {
+        timeoutMs: Math.max(1, deadline - clock()),
+        maxBytes: opts.maxBytes,
+        inspect: createReplyGuard(),
+      });
     } catch (err) {
       // A timeout or an overflow is the node's answer. Anything else (no POSIX loop there, the loop
       // died, a garbled reply, another poll of this node in flight): one exec for this poll, and the
@@ -93,7 +104,12 @@ async function runProbe(pool: SshPool, name: string, opts: PollNodeOptions, know
   const host = pool.address(name);
   const stderr = res.stderr.toString('utf8');
   if (res.exitCode !== 0) {
-    throw new SshError('exit-nonzero', `${name}: the probe exited with ${res.exitCode ?? res.signal}`, { host, command: PROBE_SUMMARY, exitCode: res.exitCode, stderr });
+    throw new SshError('exit-nonzero', `${name}: the probe exited with ${res.exitCode ?? res.signal}`, {
+      host,
+      command: PROBE_SUMMARY,
+      exitCode: res.exitCode,
+      stderr,
+    });
   }
   return decode(res.stdout, name, host, stderr);
 }
@@ -102,7 +118,8 @@ function decode(stdout: Buffer, name: string, host: string, stderr: string): Pro
   try {
     return decodeProbeReply(stdout.toString('latin1'));
   } catch (err) {
-    if (err instanceof ProbeDecodeError) throw new SshError('protocol', `${name}: probe output is malformed: ${err.message}`, { host, command: PROBE_SUMMARY, stderr });
+    if (err instanceof ProbeDecodeError)
+      throw new SshError('protocol', `${name}: probe output is malformed: ${err.message}`, { host, command: PROBE_SUMMARY, stderr });
     throw err;
   }
 }

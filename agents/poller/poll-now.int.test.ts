@@ -50,7 +50,19 @@ describe('Poller.pollNow', () => {
   it('polls at once, and a request during a poll gets a fresh poll after it', async () => {
     const pool = new SshPool({
       source: 't',
-      nodes: [{ name: 'n', host: '127.0.0.1', port: node.port, user: 'u', tags: [], keyPath: path.join(dir, 'id'), knownHostsPath: path.join(dir, 'known_hosts'), useAgent: false, trustOnFirstUse: false }],
+      nodes: [
+        {
+          name: 'n',
+          host: '127.0.0.1',
+          port: node.port,
+          user: 'u',
+          tags: [],
+          keyPath: path.join(dir, 'id'),
+          knownHostsPath: path.join(dir, 'known_hosts'),
+          useAgent: false,
+          trustOnFirstUse: false,
+        },
+      ],
     });
     const results: PollResult[] = [];
     // A long interval: only the first scheduled poll runs by itself during this test.
@@ -81,7 +93,19 @@ describe('Poller.pollNow', () => {
   it('resumes the journal window from the last success the store remembers', async () => {
     const pool = new SshPool({
       source: 't',
-      nodes: [{ name: 'n', host: '127.0.0.1', port: node.port, user: 'u', tags: [], keyPath: path.join(dir, 'id'), knownHostsPath: path.join(dir, 'known_hosts'), useAgent: false, trustOnFirstUse: false }],
+      nodes: [
+        {
+          name: 'n',
+          host: '127.0.0.1',
+          port: node.port,
+          user: 'u',
+          tags: [],
+          keyPath: path.join(dir, 'id'),
+          knownHostsPath: path.join(dir, 'known_hosts'),
+          useAgent: false,
+          trustOnFirstUse: false,
+        },
+      ],
     });
     const lastSuccessAt = new Date(Date.now() - 120_000);
     const poller = new Poller(pool, ['n'], async () => undefined, { lastSuccess: new Map([['n', lastSuccessAt]]) });

@@ -113,10 +113,12 @@ afterAll(async () => {
 });
 
 async function status(node: string) {
-  const { rows } = await db.query<{ state: string; last_error: { kind: string; message: string } | null; consecutive_failures: number; poll_ms: number | null }>(
-    'select state, last_error, consecutive_failures, poll_ms from node_status where node = $1',
-    [node],
-  );
+  const { rows } = await db.query<{
+    state: string;
+    last_error: { kind: string; message: string } | null;
+    consecutive_failures: number;
+    poll_ms: number | null;
+  }>('select state, last_error, consecutive_failures, poll_ms from node_status where node = $1', [node]);
   return rows[0];
 }
 
@@ -167,7 +169,10 @@ describe('poller against real and hostile SSH servers', () => {
   });
 
   it('stores journal events once across overlapping windows, reading from the last success minus the overlap', async () => {
-    const { rows } = await db.query<{ msg: string; peer_ip: string; level: string }>('select msg, peer_ip, level from liveness_events where node = $1 order by at', ['journal-node']);
+    const { rows } = await db.query<{ msg: string; peer_ip: string; level: string }>(
+      'select msg, peer_ip, level from liveness_events where node = $1 order by at',
+      ['journal-node'],
+    );
     expect(rows).toEqual([
       { msg: 'liveness.scheduler: error writing UDP packet', peer_ip: '216.238.110.55', level: 'WARN' },
       { msg: 'liveness: session down', peer_ip: '216.238.110.55', level: 'INFO' },

@@ -27,7 +27,9 @@ export interface NodePollStatus {
   lastError?: SshError;
 }
 
-export type PollResult = { ok: true; node: string; at: Date; pollMs: number; polled: PolledNode } | { ok: false; node: string; at: Date; pollMs: number; state: 'error' | 'host-key-changed'; error: SshError };
+export type PollResult =
+  | { ok: true; node: string; at: Date; pollMs: number; polled: PolledNode }
+  | { ok: false; node: string; at: Date; pollMs: number; state: 'error' | 'host-key-changed'; error: SshError };
 
 export interface PollSink {
   /** Stores the outcome; a rejection is logged and does not stop the poller. */
@@ -191,9 +193,11 @@ export class Poller {
     const slot = this.slots.get(name);
     if (!slot) return Promise.reject(new Error(`unknown node ${JSON.stringify(name)}`));
     if (slot.running) return slot.running;
-    const run = this.semaphore.run(() => this.pollOnce(name, slot)).finally(() => {
-      slot.running = undefined;
-    });
+    const run = this.semaphore
+      .run(() => this.pollOnce(name, slot))
+      .finally(() => {
+        slot.running = undefined;
+      });
     slot.running = run;
     return run;
   }

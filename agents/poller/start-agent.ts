@@ -48,7 +48,9 @@ export interface StartAgentOptions {
 export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
   await syncInventory(opts.db, opts.inventory);
   const pool = new SshPool(opts.inventory, opts.pool);
-  const { rows } = await opts.db.query<{ node: string; last_success_at: Date }>('select node, last_success_at from node_status where last_success_at is not null');
+  const { rows } = await opts.db.query<{ node: string; last_success_at: Date }>(
+    'select node, last_success_at from node_status where last_success_at is not null',
+  );
   const lastSuccess = new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
   // Lives as long as the agent: each poll re-normalizes and re-hashes only the sections that changed.
   const normalizeCache = new NormalizeCache();

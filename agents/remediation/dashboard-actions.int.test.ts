@@ -60,7 +60,22 @@ function startAgentProcess(id: string): AgentProcess {
   // Exactly what `npm run agent` runs, without npm in between (so the pid is the agent's).
   const child = spawn(
     process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', fleet.inventoryPath, '--interval', String(INTERVAL_MS), '--timeout', '5000', '--lease-ms', String(LEASE_MS), '--agent-id', id],
+    [
+      '--conditions=react-server',
+      '--import',
+      'tsx',
+      'scripts/agent.ts',
+      '--inventory',
+      fleet.inventoryPath,
+      '--interval',
+      String(INTERVAL_MS),
+      '--timeout',
+      '5000',
+      '--lease-ms',
+      String(LEASE_MS),
+      '--agent-id',
+      id,
+    ],
     { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];
@@ -92,7 +107,9 @@ async function holderOf(node: string): Promise<string> {
 }
 
 async function auditOf(node: string): Promise<{ type: string; actor: string; entry: Record<string, unknown> }[]> {
-  const { rows } = await db.query<{ type: string; actor: string; body: string }>('select type, actor, body from audit_log where node = $1 order by seq', [node]);
+  const { rows } = await db.query<{ type: string; actor: string; body: string }>('select type, actor, body from audit_log where node = $1 order by seq', [
+    node,
+  ]);
   return rows.map((r) => ({ type: r.type, actor: r.actor, entry: parseAuditBody(r.body).entry as Record<string, unknown> }));
 }
 
@@ -114,7 +131,9 @@ describe.runIf(postgresAvailable())('actions from a dashboard without an agent, 
     await waitFor(
       'both agents to hold half of the fleet and every node to be polled',
       async () => {
-        const { rows } = await db.query<{ agent_id: string; n: number }>(`select agent_id, count(*)::int as n from node_leases where expires_at > now() group by agent_id`);
+        const { rows } = await db.query<{ agent_id: string; n: number }>(
+          `select agent_id, count(*)::int as n from node_leases where expires_at > now() group by agent_id`,
+        );
         const polled = await db.query<{ n: number }>('select count(*)::int as n from node_status where last_success_at is not null');
         return rows.length === 2 && rows.every((r) => r.n === NODES / 2) && polled.rows[0]!.n === NODES ? true : undefined;
       },
@@ -142,28 +161,43 @@ describe.runIf(postgresAvailable())('actions from a dashboard without an agent, 
     expect(result.runs[0]!.state).toBe('running');
     // The page follows the run by reading it (GET /api/actions/runs/<id> = getBatch): the command's output
     // shows up there as soon as the agent wrote it, before the outcome.
-    const progress = await waitFor('the command output in the store', async () => {
-      const b = await getBatch(db, result.batch.id);
-      return b.runs[0]!.results?.length ? b : undefined;
-    }, 30_000);
+    const progress = await waitFor(
+      'the command output in the store',
+      async () => {
+        const b = await getBatch(db, result.batch.id);
+        return b.runs[0]!.results?.length ? b : undefined;
+      },
+      30_000,
+    );
     expect(progress.runs[0]!.results![0]).toMatchObject({ command: 'sudo -n systemctl restart doublezerod', exitCode: 0 });
-    const done = await waitFor('the outcome', async () => {
-      const b = await getBatch(db, result.batch.id);
-      return finished(b) ? b : undefined;
-    }, 60_000);
+    const done = await waitFor(
+      'the outcome',
+      async () => {
+        const b = await getBatch(db, result.batch.id);
+        return finished(b) ? b : undefined;
+      },
+      60_000,
+    );
     expect(done.runs[0]).toMatchObject({ state: 'verified', summary: expect.stringMatching(/stale-session on the node before, none after/) });
     const { rows } = await db.query<{ picked_by: string }>('select picked_by from remediation_dispatch where run_id = $1', [done.runs[0]!.id]);
     expect(rows[0]!.picked_by).toBe(holder);
     expect(agents.get(holder)!.output.join('')).toContain(`running restart-doublezerod on ${seed}`);
     expect(agents.get(other)!.output.join('')).not.toContain(`running restart-doublezerod on ${seed}`);
-    expect((await auditOf(seed)).map((r) => `${r.type} ${r.actor}`)).toEqual(['remediation.requested olga', 'remediation.intent olga', 'remediation.outcome olga']);
+    expect((await auditOf(seed)).map((r) => `${r.type} ${r.actor}`)).toEqual([
+      'remediation.requested olga',
+      'remediation.intent olga',
+      'remediation.outcome olga',
+    ]);
   }, 120_000);
 
   it('reconnect reads the node mode through its lease holder: -a where the daemon reports an allocated IP', async () => {
     const p = await previewRemediation(dashboard, operator('olga'), { action: 'reconnect-daemon', nodes: [allocated] });
     expect(p.nodes[0]!.refusal).toBeUndefined();
     expect(p.nodes[0]!.chosenBecause).toMatch(/^connected as IBRL with allocated IP \(DZ IP [0-9.]+\): will run `doublezero connect ibrl -a`$/);
-    const { rows } = await db.query<{ picked_by: string; kind: string }>(`select picked_by, kind from remediation_dispatch where node = $1 and kind = 'status-read'`, [allocated]);
+    const { rows } = await db.query<{ picked_by: string; kind: string }>(
+      `select picked_by, kind from remediation_dispatch where node = $1 and kind = 'status-read'`,
+      [allocated],
+    );
     expect(rows).toEqual([{ picked_by: await holderOf(allocated), kind: 'status-read' }]);
   }, 60_000);
 
@@ -177,10 +211,14 @@ describe.runIf(postgresAvailable())('actions from a dashboard without an agent, 
     victim.child.kill('SIGKILL');
     await victim.exited;
     const killedAt = Date.now();
-    const closed = await waitFor('the run to be closed', async () => {
-      const b = await getBatch(db, result.batch.id);
-      return finished(b) ? b : undefined;
-    }, LEASE_MS + 30_000);
+    const closed = await waitFor(
+      'the run to be closed',
+      async () => {
+        const b = await getBatch(db, result.batch.id);
+        return finished(b) ? b : undefined;
+      },
+      LEASE_MS + 30_000,
+    );
     // once the dead agent's heartbeat lapsed (LEASE_MS), at the survivor's next check (2 s), with slack for a busy machine
     expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 2_000 + 6_000);
     expect(closed.runs[0]!.state).toBe('outcome-unknown');
@@ -193,10 +231,14 @@ describe.runIf(postgresAvailable())('actions from a dashboard without an agent, 
     // The survivor is the node's next lease holder, and the next action there runs on it.
     await waitFor('the survivor to hold the node', async () => ((await holderOf(node).catch(() => '')) === survivor.id ? true : undefined), LEASE_MS + 20_000);
     const again = await submitAs(db, dashboard, operator('pavel'), restart(node), ctx);
-    const done = await waitFor('the second run', async () => {
-      const b = await getBatch(db, again.result.batch.id);
-      return finished(b) ? b : undefined;
-    }, 60_000);
+    const done = await waitFor(
+      'the second run',
+      async () => {
+        const b = await getBatch(db, again.result.batch.id);
+        return finished(b) ? b : undefined;
+      },
+      60_000,
+    );
     expect(done.runs[0]!.state).toBe('verified');
   }, 180_000);
 

@@ -36,6 +36,9 @@ describe('checkStoredCommands: an agent runs only what the catalog renders', () 
 
   it('refuses an action the catalog does not have, and parameters that do not validate', () => {
     expect(checkStoredCommands('rm-rf', {}, [])).toEqual({ ok: false, why: 'action "rm-rf" is not in this agent\'s catalog' });
-    expect(checkStoredCommands('interface-up', { ifname: 'doublezero0; reboot' }, [])).toMatchObject({ ok: false, why: expect.stringMatching(/^the stored parameters do not render/) });
+    expect(checkStoredCommands('interface-up', { ifname: 'doublezero0; reboot' }, [])).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/^the stored parameters do not render/),
+    });
   });
 });

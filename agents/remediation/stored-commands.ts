@@ -13,7 +13,9 @@ export type StoredCommandsCheck = { ok: true } | { ok: false; why: string };
 export function checkStoredCommands(actionId: string, params: Record<string, ParamValue>, stored: readonly RenderedCommand[]): StoredCommandsCheck {
   const action = findAction(actionId);
   if (!action) return { ok: false, why: `action ${JSON.stringify(actionId)} is not in this agent's catalog` };
-  const renderings = dependsOnUnicastMode(action.commands) ? unicastModes.map((unicastMode) => renderAction(action, params, { unicastMode })) : [renderAction(action, params)];
+  const renderings = dependsOnUnicastMode(action.commands)
+    ? unicastModes.map((unicastMode) => renderAction(action, params, { unicastMode }))
+    : [renderAction(action, params)];
   const problems: string[] = [];
   const want = shape(stored);
   for (const r of renderings) {

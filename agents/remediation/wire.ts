@@ -19,7 +19,11 @@ export interface AgentRemediation {
   stop(): Promise<void>;
 }
 
-export async function wireAgentRemediation(agent: Pick<RunningAgent, 'pool' | 'poller' | 'lease'>, db: Db, opts: { registerShutdown?: boolean; log?: (m: string) => void } = {}): Promise<AgentRemediation> {
+export async function wireAgentRemediation(
+  agent: Pick<RunningAgent, 'pool' | 'poller' | 'lease'>,
+  db: Db,
+  opts: { registerShutdown?: boolean; log?: (m: string) => void } = {},
+): Promise<AgentRemediation> {
   if (!agent.lease) {
     await wireRemediation(agent, db);
     return { stop: async () => undefined };

@@ -81,7 +81,10 @@ async function finished(batchId: string) {
 }
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -128,7 +131,10 @@ describe('a dashboard without an agent hands actions to the lease holder', () =>
     expect(runs[0]!.results).toEqual([expect.objectContaining({ command: 'sudo -n systemctl restart doublezerod', exitCode: 0 })]);
     expect(fleet.ran.filter((r) => r.node === 'n1').map((r) => r.argv.join(' '))).toEqual(['sudo -n systemctl restart doublezerod']);
     expect(await auditTypes('n1')).toEqual(['remediation.requested', 'remediation.intent', 'remediation.outcome']);
-    const d = await db.query<{ picked_by: string; picked_pid: number; closed_at: Date | null }>(`select picked_by, picked_pid, closed_at from remediation_dispatch where run_id = $1`, [runs[0]!.id]);
+    const d = await db.query<{ picked_by: string; picked_pid: number; closed_at: Date | null }>(
+      `select picked_by, picked_pid, closed_at from remediation_dispatch where run_id = $1`,
+      [runs[0]!.id],
+    );
     expect(d.rows).toEqual([{ picked_by: 'agent-a', picked_pid: process.pid, closed_at: expect.any(Date) }]);
   });
 
@@ -165,11 +171,29 @@ describe('a dashboard without an agent hands actions to the lease holder', () =>
     fleet.release('n2');
     expect((await finished(a.result.batch.id)).runs[0]!.state).toBe('verified');
     const rows = await db.query<{ type: string; actor: string }>(`select type, actor from audit_log where node = 'n2' and seq > $1 order by seq`, [seqBefore]);
-    expect(rows.rows.map((r) => `${r.type} ${r.actor}`)).toEqual(['remediation.requested alice', 'remediation.intent alice', 'remediation.requested bob', 'remediation.conflict bob', 'remediation.outcome alice']);
+    expect(rows.rows.map((r) => `${r.type} ${r.actor}`)).toEqual([
+      'remediation.requested alice',
+      'remediation.intent alice',
+      'remediation.requested bob',
+      'remediation.conflict bob',
+      'remediation.outcome alice',
+    ]);
   });
 
   it('an action needing approval runs on the holder once a second person approves it', async () => {
-    const req = await submitAs(db, dashboard, dora, { action: 'add-route', nodes: ['n6'], params: { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero0', src: '209.245.225.161' }, reason: 'route missing', idempotencyKey: key() }, ctx);
+    const req = await submitAs(
+      db,
+      dashboard,
+      dora,
+      {
+        action: 'add-route',
+        nodes: ['n6'],
+        params: { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero0', src: '209.245.225.161' },
+        reason: 'route missing',
+        idempotencyKey: key(),
+      },
+      ctx,
+    );
     expect(req.result.batch.state).toBe('awaiting-approval');
     await decideAs(db, dashboard, carol, req.result.batch.id, { decision: 'approve' }, ctx);
     const { runs } = await finished(req.result.batch.id);
@@ -238,10 +262,16 @@ describe('refusals are fast, clear and audited', () => {
 
   it('the agent runs only what the catalog renders: a tampered stored command is refused there, audited', async () => {
     const req = await requestRemediation(db, dashboard, bob, restart(['n6']), new Date());
-    await db.query(`update remediation_runs set commands = $2::jsonb where id = $1`, [req.runs[0]!.id, JSON.stringify([{ argv: ['sudo', '-n', 'reboot'], line: 'sudo -n reboot' }])]);
+    await db.query(`update remediation_runs set commands = $2::jsonb where id = $1`, [
+      req.runs[0]!.id,
+      JSON.stringify([{ argv: ['sudo', '-n', 'reboot'], line: 'sudo -n reboot' }]),
+    ]);
     const ranBefore = fleet.ran.length;
     const started = await startRelayedBatch(db, req.batch.id, () => new Date(), { signals, pickupMs: PICKUP_MS });
-    expect(started.first).toMatchObject({ kind: 'refused', why: expect.stringMatching(/^refused by the agent agent-a: the stored commands are not what the catalog renders for restart-doublezerod/) });
+    expect(started.first).toMatchObject({
+      kind: 'refused',
+      why: expect.stringMatching(/^refused by the agent agent-a: the stored commands are not what the catalog renders for restart-doublezerod/),
+    });
     expect(fleet.ran.slice(ranBefore)).toEqual([]);
     expect((await auditTypes('n6')).slice(-2)).toEqual(['remediation.requested', 'remediation.skipped']);
   });

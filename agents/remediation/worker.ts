@@ -114,7 +114,9 @@ export class RemediationWorker {
         () => this.kick(),
         (err) => {
           this.unlisten = undefined;
-          this.log(`remediation: LISTEN ${REMEDIATION_WORK_CHANNEL} lost (${err.message}); checking the store every ${this.opts.pollEveryMs ?? 2_000} ms until it is back`);
+          this.log(
+            `remediation: LISTEN ${REMEDIATION_WORK_CHANNEL} lost (${err.message}); checking the store every ${this.opts.pollEveryMs ?? 2_000} ms until it is back`,
+          );
         },
       );
     } catch (err) {

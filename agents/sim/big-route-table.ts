@@ -61,7 +61,8 @@ function* base64Pieces(pieces: Iterable<Buffer>): Generator<Buffer> {
   for (const p of pieces) {
     carry = carry.length ? Buffer.concat([carry, p]) : p;
     const whole = carry.length - (carry.length % 3);
-    for (let at = 0; at < whole; at += B64_PIECE_BYTES) yield Buffer.from(carry.subarray(at, Math.min(whole, at + B64_PIECE_BYTES)).toString('base64'), 'latin1');
+    for (let at = 0; at < whole; at += B64_PIECE_BYTES)
+      yield Buffer.from(carry.subarray(at, Math.min(whole, at + B64_PIECE_BYTES)).toString('base64'), 'latin1');
     carry = carry.subarray(whole);
   }
   if (carry.length) yield Buffer.from(carry.toString('base64'), 'latin1');

@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   const ports = fleet.nodes.map((n) => n.port);
   console.log(`simulated fleet: ${fleet.nodes.length} nodes on ${args.host}, ports ${Math.min(...ports)}-${Math.max(...ports)}`);
   if (big) console.log(`  ${big.name.padEnd(14)} ${big.routes} routes in its table`);
-  for (const n of fleet.nodes) if (n.kind !== 'healthy' || n.behavior !== 'normal') console.log(`  ${n.name.padEnd(14)} :${n.port}  ${n.kind}${n.behavior === 'normal' ? '' : ` (${n.behavior})`}`);
+  for (const n of fleet.nodes)
+    if (n.kind !== 'healthy' || n.behavior !== 'normal')
+      console.log(`  ${n.name.padEnd(14)} :${n.port}  ${n.kind}${n.behavior === 'normal' ? '' : ` (${n.behavior})`}`);
   console.log(`inventory:   ${fleet.inventoryPath}`);
   console.log(`known_hosts: ${fleet.knownHostsPath}`);
   console.log(`client key:  ${fleet.clientKeyPath} (user fnh)`);

@@ -28,7 +28,10 @@ function flagOn(value: string | true | undefined, byDefault: boolean): boolean {
 /** Liveness runs when passive or active mode is enabled (cmd/doublezerod/main.go); passive defaults to on from v0.8.3. */
 export function livenessEnabled(state: SimNodeState): boolean {
   const { argv } = state.daemon;
-  return flagOn(daemonFlag(argv, 'route-liveness-enable-passive'), nodeBehaviour(state).livenessOnByDefault) || flagOn(daemonFlag(argv, 'route-liveness-enable-active'), false);
+  return (
+    flagOn(daemonFlag(argv, 'route-liveness-enable-passive'), nodeBehaviour(state).livenessOnByDefault) ||
+    flagOn(daemonFlag(argv, 'route-liveness-enable-active'), false)
+  );
 }
 
 /** The manager's PassiveMode = !active. */

@@ -63,7 +63,11 @@ describe('answerExec', () => {
 
   it('never evaluates shell: metacharacters are just part of an unknown command', () => {
     const { state } = testNode('dfw-mn-bm1');
-    expect(answerExec(state, 'hostname; sudo -n systemctl restart doublezerod', TEST_NOW)).toEqual({ stdout: '', stderr: 'bash: line 1: hostname;: command not found\n', exitCode: 127 });
+    expect(answerExec(state, 'hostname; sudo -n systemctl restart doublezerod', TEST_NOW)).toEqual({
+      stdout: '',
+      stderr: 'bash: line 1: hostname;: command not found\n',
+      exitCode: 127,
+    });
     expect(answerExec(state, '$(reboot)', TEST_NOW).exitCode).toBe(127);
     expect(answerExec(state, "echo 'unterminated", TEST_NOW).exitCode).toBe(2);
     expect(state.daemon.pid).toBe(testNode('dfw-mn-bm1').state.daemon.pid);

@@ -29,7 +29,9 @@ function sectionLine(state: SimNodeState, section: SectionName, known: string, r
     if (known !== NO_KNOWN_HASH && bigRouteTableHash(state, r.stdout) === known) return encodeUnchangedLine(section, known, r.exitCode, r.stderr);
     return bigRouteTableLine(state, r.stdout, r.exitCode, r.stderr);
   }
-  return known !== NO_KNOWN_HASH && probeStdoutHash(section, r.stdout) === known ? encodeUnchangedLine(section, known, r.exitCode, r.stderr) : encodeProbeLine(section, r.stdout, r.exitCode, r.stderr);
+  return known !== NO_KNOWN_HASH && probeStdoutHash(section, r.stdout) === known
+    ? encodeUnchangedLine(section, known, r.exitCode, r.stderr)
+    : encodeProbeLine(section, r.stdout, r.exitCode, r.stderr);
 }
 
 /**
@@ -56,7 +58,7 @@ export function scriptLines(script: string): string[] {
   return lines;
 }
 
-const UNPARSABLE: CommandResult = { stdout: '', stderr: 'bash: -c: line 1: unexpected EOF while looking for matching `\'\'\n', exitCode: 2 };
+const UNPARSABLE: CommandResult = { stdout: '', stderr: "bash: -c: line 1: unexpected EOF while looking for matching `''\n", exitCode: 2 };
 
 export function answerExec(state: SimNodeState, command: string, nowMs: number): CommandResult {
   const r = answerExecParts(state, command, nowMs);

@@ -144,7 +144,13 @@ function serveOverSsh(port: number, requests: ((previous: string[]) => string)[]
         stream.write(requests[0]!([]));
       });
     });
-    client.connect({ host: '127.0.0.1', port, username: 'fnh', privateKey: readFileSync(fleet.clientKeyPath, 'utf8'), hostVerifier: (key: Buffer) => key.toString('base64') === pin });
+    client.connect({
+      host: '127.0.0.1',
+      port,
+      username: 'fnh',
+      privateKey: readFileSync(fleet.clientKeyPath, 'utf8'),
+      hostVerifier: (key: Buffer) => key.toString('base64') === pin,
+    });
   });
 }
 
@@ -176,7 +182,8 @@ describe('the seed node over SSH', () => {
     // one warning per ~5 s for the whole daemon: ~180 in 15 min, whatever the number of stale sessions
     expect(events.length).toBeGreaterThanOrEqual(165);
     expect(events.length).toBeLessThanOrEqual(180);
-    for (const e of events) expect(e).toMatchObject({ interface: 'doublezero0', localIP: SEED_VANISHED_IP, error: expect.stringMatching(/sendmsg: network is unreachable$/) });
+    for (const e of events)
+      expect(e).toMatchObject({ interface: 'doublezero0', localIP: SEED_VANISHED_IP, error: expect.stringMatching(/sendmsg: network is unreachable$/) });
     expect([...new Set(events.map((e) => e.peerIP))]).toEqual(expect.arrayContaining(['216.238.110.55', '185.189.45.80', '86.54.153.247']));
     // GET /routes lists only the current DZ IP's sessions: the stale ones are not there
     const routes = parseDaemonRoutes(s['daemon-routes']!.stdout).items;
@@ -184,9 +191,15 @@ describe('the seed node over SSH', () => {
     expect(routes.filter((r) => r.localIP === SEED_VANISHED_IP)).toEqual([]);
     // the exact count is in the metrics, found on the daemon's random port
     expect(s.metrics?.exitCode).toBe(0);
-    expect(parseMetrics(s.metrics!.stdout).items.find((m) => m.name === 'doublezero_liveness_sessions' && m.labels.local_ip === SEED_VANISHED_IP && m.labels.state === 'down')?.value).toBe(SEED_STALE_SESSIONS);
+    expect(
+      parseMetrics(s.metrics!.stdout).items.find(
+        (m) => m.name === 'doublezero_liveness_sessions' && m.labels.local_ip === SEED_VANISHED_IP && m.labels.state === 'down',
+      )?.value,
+    ).toBe(SEED_STALE_SESSIONS);
     expect(s['daemon-version']?.stdout).toMatch(/^build: [0-9a-f]{7}\nversion: 0\.8\.0\n/);
-    expect(s['systemctl-show']?.stdout).toMatch(/^MainPID=\d+\nExecMainStartTimestamp=Sun 2025-11-30 18:55:00 UTC\nExecStart=\{ path=\/usr\/bin\/doublezerod ;/);
+    expect(s['systemctl-show']?.stdout).toMatch(
+      /^MainPID=\d+\nExecMainStartTimestamp=Sun 2025-11-30 18:55:00 UTC\nExecStart=\{ path=\/usr\/bin\/doublezerod ;/,
+    );
     expect(s['daemon-status']?.stdout).toBe('404 page not found\n');
     expect(s.systemctl).toMatchObject({ stdout: 'active\n', exitCode: 0 });
     expect(s.hostname?.stdout).toBe('dfw-mn-bm1\n');

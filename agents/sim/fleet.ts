@@ -2,7 +2,19 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderInventory, renderKnownHosts } from './files';
 import { loadOrCreateClientKey, loadOrCreateHostKeys, parsePublicKey } from './keys';
-import { behaviors, buildNodeState, incidentKinds, MAX_NODES, nodeName, peersOf, planNode, type Behavior, type IncidentKind, type NodePlan, type ScenarioOverride } from './scenarios';
+import {
+  behaviors,
+  buildNodeState,
+  incidentKinds,
+  MAX_NODES,
+  nodeName,
+  peersOf,
+  planNode,
+  type Behavior,
+  type IncidentKind,
+  type NodePlan,
+  type ScenarioOverride,
+} from './scenarios';
 import { reserveClosedPorts, SimNodeServer, SIM_USER } from './server';
 import type { SimNodeState } from './state';
 
@@ -88,7 +100,10 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
   const clientParsed = parsePublicKey(clientKey.publicKey);
 
   const plans = Array.from({ length: count }, (_, i) => planNode(i, normalizeOverride(overrides[nodeName(i)])));
-  const hostKeys = loadOrCreateHostKeys(path.join(dir, 'host-keys.json'), plans.map((p) => p.name));
+  const hostKeys = loadOrCreateHostKeys(
+    path.join(dir, 'host-keys.json'),
+    plans.map((p) => p.name),
+  );
   const startedAt = now();
   const servers = plans.map(
     (plan, i) =>

@@ -64,7 +64,15 @@ export function reconcile(state: SimNodeState, nowMs: number): void {
   const open = new Set(history.spans.filter((s) => s.toMs === null).map((s) => `${sessionKeyString(s)}|${s.error}`));
   for (const [key, f] of failing) {
     if (!open.has(`${key}|${f.error}`)) {
-      history.spans.push({ iface: f.session.iface, localIp: f.session.localIp, peerIp: f.session.peerIp, error: f.error, fromMs: nowMs, toMs: null, pid: daemon.pid });
+      history.spans.push({
+        iface: f.session.iface,
+        localIp: f.session.localIp,
+        peerIp: f.session.peerIp,
+        error: f.error,
+        fromMs: nowMs,
+        toMs: null,
+        pid: daemon.pid,
+      });
     }
   }
   if (daemon.active) {
@@ -110,7 +118,12 @@ function updateSessionState(state: SimNodeState, s: LivenessSession, cause: stri
   } else if (wasUp) {
     logRecord(
       state,
-      sessionDown(version, at, { peer: s, nextHop, convergenceNanos, downSince: at, downReason: 'timeout', peerClientVersion: s.peerClientVersion }, { globalPassive: passiveMode(state) }),
+      sessionDown(
+        version,
+        at,
+        { peer: s, nextHop, convergenceNanos, downSince: at, downReason: 'timeout', peerClientVersion: s.peerClientVersion },
+        { globalPassive: passiveMode(state) },
+      ),
     );
   }
 }
@@ -129,7 +142,8 @@ function prune(state: SimNodeState, nowMs: number): void {
     for (const c of cps) if (c.atMs <= horizon && c.atMs > best) best = c.atMs;
     return best;
   };
-  if (h.spans.some((s) => s.toMs !== null && s.toMs < horizon)) h.spans = h.spans.filter((s) => s.toMs === null || s.toMs >= Math.min(horizon, safeBefore(s.pid)));
+  if (h.spans.some((s) => s.toMs !== null && s.toMs < horizon))
+    h.spans = h.spans.filter((s) => s.toMs === null || s.toMs >= Math.min(horizon, safeBefore(s.pid)));
   if (h.infos.some((i) => i.atMs < horizon)) h.infos = h.infos.filter((i) => i.atMs >= horizon);
   for (const [key, cps] of Object.entries(h.throttle)) {
     const [kind, pid] = key.split('|');
@@ -185,7 +199,10 @@ function sendWarningRecords(state: SimNodeState, lowerMs: number, nowMs: number)
     out.push(
       ...throttled(state, `send|${pid}`, startMs, endMs, lowerMs, nowMs, (fromMs, toMs, lastWarnMs, emitFromMs) => {
         const r = sendWarnings({ version, sessions, fromMs, toMs, emitFromMs, lastWarnMs, seed });
-        return { records: r.warnings.map((w) => ({ atMs: w.at.epochMs, subMsNanos: w.at.subMsNanos ?? 0, pid, message: w.record.line })), lastWarnMs: r.lastWarnMs };
+        return {
+          records: r.warnings.map((w) => ({ atMs: w.at.epochMs, subMsNanos: w.at.subMsNanos ?? 0, pid, message: w.record.line })),
+          lastWarnMs: r.lastWarnMs,
+        };
       }),
     );
   }
@@ -195,7 +212,8 @@ function sendWarningRecords(state: SimNodeState, lowerMs: number, nowMs: number)
 /** Up to v0.8.0 a peer that sends for a session we lack is a WARN (throttled 5 s); later versions log it at DEBUG. */
 function unknownPeerRecords(state: SimNodeState, lowerMs: number, nowMs: number): JournalRecord[] {
   const { daemon } = state;
-  if (!daemon.active || !daemon.provision || daemon.unknownPeers.length === 0 || nodeBehaviour(state).unknownPeerLevel !== 'WARN' || !livenessEnabled(state)) return [];
+  if (!daemon.active || !daemon.provision || daemon.unknownPeers.length === 0 || nodeBehaviour(state).unknownPeerLevel !== 'WARN' || !livenessEnabled(state))
+    return [];
   const version = nodeVersion(state);
   const localIp = daemon.provision.dzIp;
   const streams = daemon.unknownPeers.map((u) => ({
@@ -208,7 +226,10 @@ function unknownPeerRecords(state: SimNodeState, lowerMs: number, nowMs: number)
   const pid = daemon.pid;
   return throttled(state, `unknown|${pid}`, startMs, Infinity, lowerMs, nowMs, (fromMs, toMs, lastWarnMs, emitFromMs) => {
     const r = unknownPeerWarnings({ version, streams, fromMs, toMs, emitFromMs, lastWarnMs, seed: `${state.name}|${pid}` });
-    return { records: r.records.map((x) => ({ atMs: x.record.at.epochMs, subMsNanos: x.record.at.subMsNanos ?? 0, pid, message: x.record.line })), lastWarnMs: r.lastWarnMs };
+    return {
+      records: r.records.map((x) => ({ atMs: x.record.at.epochMs, subMsNanos: x.record.at.subMsNanos ?? 0, pid, message: x.record.line })),
+      lastWarnMs: r.lastWarnMs,
+    };
   });
 }
 

@@ -164,7 +164,11 @@ describe('the seed node journal', () => {
 
   it('rejects a bad --since like journalctl', () => {
     const { state } = testNode('dfw-mn-bm1');
-    expect(runCommand(state, ['journalctl', '-u', 'doublezerod', '--since', '@x'], TEST_NOW)).toEqual({ stdout: '', stderr: 'Failed to parse timestamp: @x\n', exitCode: 1 });
+    expect(runCommand(state, ['journalctl', '-u', 'doublezerod', '--since', '@x'], TEST_NOW)).toEqual({
+      stdout: '',
+      stderr: 'Failed to parse timestamp: @x\n',
+      exitCode: 1,
+    });
   });
 });
 
@@ -174,7 +178,8 @@ describe('remediation stops the warnings', () => {
   it('sudo -n systemctl restart doublezerod clears the seed node stale sessions: new PID, new start time, start records', () => {
     const { state } = testNode('dfw-mn-bm1');
     const pidBefore = state.daemon.pid;
-    const show = () => runCommand(state, ['env', 'TZ=UTC', 'systemctl', 'show', 'doublezerod', '--no-pager', '-p', 'MainPID,ActiveEnterTimestamp'], later).stdout;
+    const show = () =>
+      runCommand(state, ['env', 'TZ=UTC', 'systemctl', 'show', 'doublezerod', '--no-pager', '-p', 'MainPID,ActiveEnterTimestamp'], later).stdout;
     expect(show()).toBe(`MainPID=${pidBefore}\nActiveEnterTimestamp=Sun 2025-11-30 18:55:00 UTC\n`);
     expect(runCommand(state, ['sudo', '-n', 'systemctl', 'restart', 'doublezerod'], TEST_NOW)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
     expect(state.daemon.pid).not.toBe(pidBefore);
@@ -205,7 +210,11 @@ describe('remediation stops the warnings', () => {
   it('sudo -n ip link set doublezero0 up fixes the link-down node', () => {
     const { state } = testNode('ams-mn-bm1');
     expect(warnings(state, TEST_NOW - 60_000, TEST_NOW).length).toBeGreaterThan(0);
-    expect(runCommand(state, ['ip', 'link', 'set', 'doublezero0', 'up'], TEST_NOW)).toEqual({ stdout: '', stderr: 'RTNETLINK answers: Operation not permitted\n', exitCode: 2 });
+    expect(runCommand(state, ['ip', 'link', 'set', 'doublezero0', 'up'], TEST_NOW)).toEqual({
+      stdout: '',
+      stderr: 'RTNETLINK answers: Operation not permitted\n',
+      exitCode: 2,
+    });
     expect(runCommand(state, ['sudo', '-n', 'ip', 'link', 'set', 'doublezero0', 'up'], TEST_NOW).exitCode).toBe(0);
     expect(warnings(state, TEST_NOW, later)).toEqual([]);
   });
@@ -248,6 +257,7 @@ describe('remediation stops the warnings', () => {
     const unknown = records(state, TEST_NOW - 60_000, TEST_NOW).filter((r) => r.msg === UNKNOWN_PEER_MSG);
     expect(unknown.length).toBeGreaterThanOrEqual(9);
     expect(unknown.length).toBeLessThanOrEqual(12);
-    for (const r of unknown) expect(r).toMatchObject({ level: 'WARN', peer: `interface: doublezero0, localIP: ${state.daemon.provision!.dzIp}, peerIP: ${UNKNOWN_PEER}` });
+    for (const r of unknown)
+      expect(r).toMatchObject({ level: 'WARN', peer: `interface: doublezero0, localIP: ${state.daemon.provision!.dzIp}, peerIP: ${UNKNOWN_PEER}` });
   });
 });

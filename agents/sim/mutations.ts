@@ -2,7 +2,17 @@ import { instant, managerStarting, metricsServerStarted, withdrawingRoute } from
 import { livenessEnabled, metricsEnabled, metricsListenAddress, metricsPortAtStart, nodeBehaviour, nodeVersion, passiveMode } from './daemon-model';
 import { fnv1a } from './hash';
 import { logRecord, nanosFor, reconcile } from './history';
-import { findLink, LIVENESS_PORT, MULTICAST_IFACE, TUNNEL_IFACE, type LivenessSession, type MulticastProvision, type Provision, type SimNodeState, type SimRoute } from './state';
+import {
+  findLink,
+  LIVENESS_PORT,
+  MULTICAST_IFACE,
+  TUNNEL_IFACE,
+  type LivenessSession,
+  type MulticastProvision,
+  type Provision,
+  type SimNodeState,
+  type SimRoute,
+} from './state';
 
 // Everything that changes a node: what `doublezero connect/disconnect` and the daemon do, and the
 // remediation commands an operator may run. Each takes the time it happens at and reconciles the
@@ -26,7 +36,9 @@ function bringUpTunnel(state: SimNodeState, p: Provision): void {
   if (p.allocated) state.addresses.push({ ifname: TUNNEL_IFACE, local: p.dzIp, prefixlen: 32 });
   state.installedRoutes = [
     ...state.installedRoutes.filter((r) => r.protocol !== 'bgp'),
-    ...p.peers.filter((peer) => !p.withheldRoutes.includes(peer)).map((peer) => ({ dst: peer, prefixlen: 32, gateway: p.overlayPeer, dev: TUNNEL_IFACE, src: p.dzIp, protocol: 'bgp' as const })),
+    ...p.peers
+      .filter((peer) => !p.withheldRoutes.includes(peer))
+      .map((peer) => ({ dst: peer, prefixlen: 32, gateway: p.overlayPeer, dev: TUNNEL_IFACE, src: p.dzIp, protocol: 'bgp' as const })),
   ];
   state.daemon.connected = true;
 }
@@ -49,7 +61,15 @@ function addSessionsFor(state: SimNodeState, p: Provision, nowMs: number): void 
 
 function bringUpMulticast(state: SimNodeState, m: MulticastProvision): void {
   if (!findLink(state, MULTICAST_IFACE)) {
-    state.links.push({ ifindex: state.nextIfindex++, name: MULTICAST_IFACE, kind: 'gre', up: true, mtu: 1476, address: m.tunnelLocal, greRemote: m.tunnelRemote });
+    state.links.push({
+      ifindex: state.nextIfindex++,
+      name: MULTICAST_IFACE,
+      kind: 'gre',
+      up: true,
+      mtu: 1476,
+      address: m.tunnelLocal,
+      greRemote: m.tunnelRemote,
+    });
   }
   if (!state.addresses.some((a) => a.ifname === MULTICAST_IFACE)) state.addresses.push({ ifname: MULTICAST_IFACE, local: m.overlayLocal, prefixlen: 31 });
   // internal/services/multicast.go: one static route per group through the multicast tunnel.
@@ -83,7 +103,8 @@ export function startDaemon(state: SimNodeState, nowMs: number): void {
   d.metricsPort = metricsEnabled(state) ? metricsPortAtStart(state, d.pid) : 0;
   // cmd/doublezerod/main.go: the metrics listener starts first, then the liveness manager.
   if (d.metricsPort) logRecord(state, metricsServerStarted(startRecordTime(state, nowMs, 3, 'metrics'), metricsListenAddress(state)));
-  if (livenessEnabled(state)) logRecord(state, managerStarting(nodeVersion(state), startRecordTime(state, nowMs, 5, 'manager'), { passiveMode: passiveMode(state) }));
+  if (livenessEnabled(state))
+    logRecord(state, managerStarting(nodeVersion(state), startRecordTime(state, nowMs, 5, 'manager'), { passiveMode: passiveMode(state) }));
   // The daemon re-applies its saved provision on start: the tunnel and routes come back and the
   // sessions are rebuilt from the current DZ IP, so sessions of an old address are gone (any version).
   if (d.provision) {
@@ -156,7 +177,6 @@ export function deleteNftRule(state: SimNodeState, handle: number, nowMs: number
   reconcile(state, nowMs);
   return true;
 }
-
 
 /** `ip route add` as root (validated by the caller). */
 export function addRoute(state: SimNodeState, route: SimRoute, nowMs: number): void {

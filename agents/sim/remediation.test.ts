@@ -73,7 +73,11 @@ describe('catalog actions on the simulated nodes', () => {
   it('reconnect-daemon keeps -a on an -a node, so a buggy v0.7.1 client strands no session', () => {
     const { state } = testNode('lax-mn-bm1');
     expect(state.daemon.provision?.allocated).toBe(true);
-    expect(commandsFor(state, 'reconnect-daemon').map((c) => c.line).at(-1)).toMatch(/doublezero connect ibrl -a$/);
+    expect(
+      commandsFor(state, 'reconnect-daemon')
+        .map((c) => c.line)
+        .at(-1),
+    ).toMatch(/doublezero connect ibrl -a$/);
     expectAllOk(state, 'reconnect-daemon');
     expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
   });
@@ -94,7 +98,9 @@ describe('catalog actions on the simulated nodes', () => {
     answerExec(state, 'sudo -n doublezero disconnect ibrl', TEST_NOW);
     answerExec(state, 'sudo -n doublezero connect ibrl', TEST_NOW);
     expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
-    const withdrawn = parseJournal(answerExec(state, `journalctl -u doublezerod --no-pager -o json --since @${Math.floor(TEST_NOW / 1000)}`, LATER).stdout).filter((e) => e.msg === 'liveness: withdrawing route');
+    const withdrawn = parseJournal(
+      answerExec(state, `journalctl -u doublezerod --no-pager -o json --since @${Math.floor(TEST_NOW / 1000)}`, LATER).stdout,
+    ).filter((e) => e.msg === 'liveness: withdrawing route');
     expect(withdrawn.length).toBe(state.daemon.provision!.peers.length);
   });
 
@@ -121,7 +127,9 @@ describe('catalog actions on the simulated nodes', () => {
     ]);
     expect(runAction(state, 'add-route', { prefix: `${peer}/32`, via: plan.overlayPeer, ifname: 'doublezero0', src: plan.dzIp })).toEqual([ok]);
     expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
-    const route = (JSON.parse(answerExec(state, 'ip -j route show table all', LATER).stdout) as { dst: string; prefsrc?: string; dev?: string }[]).find((r) => r.dst === peer);
+    const route = (JSON.parse(answerExec(state, 'ip -j route show table all', LATER).stdout) as { dst: string; prefsrc?: string; dev?: string }[]).find(
+      (r) => r.dst === peer,
+    );
     expect(route).toMatchObject({ dev: 'doublezero0', prefsrc: plan.dzIp });
   });
 
@@ -131,7 +139,9 @@ describe('catalog actions on the simulated nodes', () => {
     expect(runAction(state, 'delete-route', { prefix: `${peer}/32`, ifname: 'doublezero0' })).toEqual([ok]);
     expect((JSON.parse(answerExec(state, 'ip -j route show table all', LATER).stdout) as { dst: string }[]).some((r) => r.dst === peer)).toBe(false);
     expect(warningsBetween(state, TEST_NOW, LATER)).toEqual([]);
-    expect(runAction(state, 'delete-route', { prefix: `${peer}/32`, ifname: 'doublezero0' })).toEqual([{ exitCode: 2, stderr: 'RTNETLINK answers: No such process\n' }]);
+    expect(runAction(state, 'delete-route', { prefix: `${peer}/32`, ifname: 'doublezero0' })).toEqual([
+      { exitCode: 2, stderr: 'RTNETLINK answers: No such process\n' },
+    ]);
   });
 
   it('capture-bundle commands all succeed on a node with nftables', () => {
@@ -141,8 +151,14 @@ describe('catalog actions on the simulated nodes', () => {
 
   it('privileged commands fail without sudo, like on a node', () => {
     const { state } = testNode('lon-mn-bm1');
-    expect(answerExec(state, 'ip route del 216.238.110.55/32 dev doublezero0', TEST_NOW)).toEqual({ stdout: '', stderr: 'RTNETLINK answers: Operation not permitted\n', exitCode: 2 });
+    expect(answerExec(state, 'ip route del 216.238.110.55/32 dev doublezero0', TEST_NOW)).toEqual({
+      stdout: '',
+      stderr: 'RTNETLINK answers: Operation not permitted\n',
+      exitCode: 2,
+    });
     expect(answerExec(state, 'doublezero disconnect', TEST_NOW).exitCode).toBe(1);
-    expect(JSON.parse(answerExec(state, 'doublezero status --json', TEST_NOW).stdout)).toEqual([expect.objectContaining({ tunnel_name: 'doublezero0', user_type: 'IBRL' })]);
+    expect(JSON.parse(answerExec(state, 'doublezero status --json', TEST_NOW).stdout)).toEqual([
+      expect.objectContaining({ tunnel_name: 'doublezero0', user_type: 'IBRL' }),
+    ]);
   });
 });

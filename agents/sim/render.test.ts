@@ -102,7 +102,11 @@ describe('ip -j rule show', () => {
   it('lists the three default rules', () => {
     const parsed = parseIpRule(run('dfw-mn-bm1', 'ip -j rule show').stdout);
     expect(parsed.issues).toEqual([]);
-    expect(parsed.items.map((r) => [r.priority, r.table])).toEqual([[0, 'local'], [32766, 'main'], [32767, 'default']]);
+    expect(parsed.items.map((r) => [r.priority, r.table])).toEqual([
+      [0, 'local'],
+      [32766, 'main'],
+      [32767, 'default'],
+    ]);
   });
 });
 
@@ -148,13 +152,15 @@ describe('daemon API and metrics', () => {
     expect(routesOf('lax-mn-bm1').stdout).toBe('404 page not found\n');
   });
 
-  it('v0.8.0 matches /routes on the tunnel source: after a reconnect with -a it lists the public IP\'s (stale) sessions, not the allocated IP\'s', () => {
+  it("v0.8.0 matches /routes on the tunnel source: after a reconnect with -a it lists the public IP's (stale) sessions, not the allocated IP's", () => {
     const { state } = testNode('dfw-mn-bm1');
     runCommand(state, ['sudo', '-n', 'doublezero', 'disconnect', 'ibrl'], TEST_NOW);
     runCommand(state, ['sudo', '-n', 'doublezero', 'connect', 'ibrl', '-a'], TEST_NOW);
     const allocated = state.daemon.provision!.dzIp;
     expect(allocated).toBe(SEED_VANISHED_IP);
-    const listed = parseDaemonRoutes(runCommand(state, ['curl', '-s', '--unix-socket', '/run/doublezerod/doublezerod.sock', 'http://localhost/routes'], TEST_NOW + 60_000).stdout).items;
+    const listed = parseDaemonRoutes(
+      runCommand(state, ['curl', '-s', '--unix-socket', '/run/doublezerod/doublezerod.sock', 'http://localhost/routes'], TEST_NOW + 60_000).stdout,
+    ).items;
     expect(listed.length).toBeGreaterThan(0);
     expect(new Set(listed.map((x) => x.localIP))).toEqual(new Set(['198.18.0.2']));
     // Their source is still eth0's address, so their pinned sends work: up, without a kernel route of their own.
@@ -164,10 +170,20 @@ describe('daemon API and metrics', () => {
   it('exits 7 silently when the daemon socket is absent (daemon stopped)', () => {
     const { state } = testNode('par-mn-bm1');
     expect(runCommand(state, ['sudo', '-n', 'systemctl', 'stop', 'doublezerod'], TEST_NOW).exitCode).toBe(0);
-    expect(runCommand(state, ['curl', '-s', '--unix-socket', '/run/doublezerod/doublezerod.sock', 'http://localhost/routes'], TEST_NOW)).toEqual({ stdout: '', stderr: '', exitCode: 7 });
+    expect(runCommand(state, ['curl', '-s', '--unix-socket', '/run/doublezerod/doublezerod.sock', 'http://localhost/routes'], TEST_NOW)).toEqual({
+      stdout: '',
+      stderr: '',
+      exitCode: 7,
+    });
     expect(runCommand(state, ['systemctl', 'is-active', 'doublezerod'], TEST_NOW)).toEqual({ stdout: 'inactive\n', stderr: '', exitCode: 3 });
-    const show = runCommand(state, ['env', 'TZ=UTC', 'systemctl', 'show', 'doublezerod', '--no-pager', '-p', 'MainPID,ActiveEnterTimestamp,ExecMainStartTimestamp,ExecStart'], TEST_NOW).stdout;
-    expect(show).toMatch(/^MainPID=0\nExecMainStartTimestamp=\w{3} 2025-11-30 \d\d:\d\d:\d\d UTC\nExecStart=\{ path=\/usr\/bin\/doublezerod ; argv\[\]=\/usr\/bin\/doublezerod -sock-file .* code=exited ; status=0\/SUCCESS \}\nActiveEnterTimestamp=/);
+    const show = runCommand(
+      state,
+      ['env', 'TZ=UTC', 'systemctl', 'show', 'doublezerod', '--no-pager', '-p', 'MainPID,ActiveEnterTimestamp,ExecMainStartTimestamp,ExecStart'],
+      TEST_NOW,
+    ).stdout;
+    expect(show).toMatch(
+      /^MainPID=0\nExecMainStartTimestamp=\w{3} 2025-11-30 \d\d:\d\d:\d\d UTC\nExecStart=\{ path=\/usr\/bin\/doublezerod ; argv\[\]=\/usr\/bin\/doublezerod -sock-file .* code=exited ; status=0\/SUCCESS \}\nActiveEnterTimestamp=/,
+    );
   });
 
   it('the metrics script finds the random port from the start record and reads the exact stale count', () => {
@@ -176,14 +192,17 @@ describe('daemon API and metrics', () => {
     expect(out.exitCode).toBe(0);
     const parsed = parseMetrics(out.stdout);
     expect(parsed.issues).toEqual([]);
-    const sample = (name: string, labels: Record<string, string>) => parsed.items.find((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v));
+    const sample = (name: string, labels: Record<string, string>) =>
+      parsed.items.find((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v));
     expect(sample('doublezero_liveness_sessions', { local_ip: SEED_VANISHED_IP, state: 'down' })?.value).toBe(SEED_STALE_SESSIONS);
     expect(sample('doublezero_build_info', { version: '0.8.0' })?.value).toBe(1);
     // unthrottled: ~1 failed send per stale session per second for the last 20 min
     const errors = sample('doublezero_liveness_write_socket_errors_total', { iface: 'doublezero0', local_ip: SEED_VANISHED_IP })?.value ?? 0;
     expect(errors).toBeGreaterThan(SEED_STALE_SESSIONS * 1100);
     expect(errors).toBeLessThan(SEED_STALE_SESSIONS * 1300);
-    expect(new Set(parsed.items.map((m) => m.name))).toEqual(new Set(['doublezero_build_info', 'doublezero_liveness_sessions', 'doublezero_liveness_write_socket_errors_total']));
+    expect(new Set(parsed.items.map((m) => m.name))).toEqual(
+      new Set(['doublezero_build_info', 'doublezero_liveness_sessions', 'doublezero_liveness_write_socket_errors_total']),
+    );
   });
 
   it('a restart gets a new random metrics port, logged by the new PID as upstream logs it', () => {
@@ -196,11 +215,17 @@ describe('daemon API and metrics', () => {
     expect(state.daemon.metricsPort).not.toBe(before);
     expect(run('dfw-mn-bm1', `curl -s --max-time 2 http://localhost:${before}/metrics`).exitCode).toBe(0);
     expect(runCommand(state, ['curl', '-s', '--max-time', '2', `http://localhost:${before}/metrics`], TEST_NOW + 1_000).exitCode).toBe(7);
-    expect(runCommand(state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW + 1_000).stdout).toContain(`doublezero_liveness_sessions{iface="doublezero0",local_ip="198.18.0.2",state="up"}`);
+    expect(runCommand(state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW + 1_000).stdout).toContain(
+      `doublezero_liveness_sessions{iface="doublezero0",local_ip="198.18.0.2",state="up"}`,
+    );
   });
 
   it('the metrics script exits 4 on a node without -metrics-enable, and reads a fixed -metrics-addr', () => {
-    expect(runCommand(testNode('ams-mn-bm1').state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW)).toEqual({ stdout: '', stderr: 'metrics off: doublezerod runs without -metrics-enable\n', exitCode: 4 });
+    expect(runCommand(testNode('ams-mn-bm1').state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW)).toEqual({
+      stdout: '',
+      stderr: 'metrics off: doublezerod runs without -metrics-enable\n',
+      exitCode: 4,
+    });
     const fra = runCommand(testNode('fra-mn-bm1').state, ['sh', '-c', METRICS_SCRIPT], TEST_NOW);
     expect(fra.exitCode).toBe(0);
     expect(fra.stdout).toContain('doublezero_build_info{commit=');
@@ -223,8 +248,12 @@ describe('daemon API and metrics', () => {
       ['doublezero0', 'IBRL'],
       ['doublezero1', 'Multicast'],
     ]);
-    expect(run('par-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status').stdout).not.toBe('404 page not found\n');
-    expect(run('sea-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status').stdout).toBe('404 page not found\n');
+    expect(run('par-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status').stdout).not.toBe(
+      '404 page not found\n',
+    );
+    expect(run('sea-mn-bm1', 'curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/v2/status').stdout).toBe(
+      '404 page not found\n',
+    );
   });
 
   it('doublezero1 is down on the multicast-down node, doublezero0 up; its BGP session reads down', () => {

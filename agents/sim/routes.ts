@@ -36,10 +36,30 @@ export function deriveRoutes(state: SimNodeState): KernelRoute[] {
     }
     routes.push({ family: 4, table: 'local', type: 'local', dst: a.local, prefixlen: 32, dev: a.ifname, protocol: 'kernel', scope: 'host', prefsrc: a.local });
     if (a.prefixlen < 31) {
-      routes.push({ family: 4, table: 'local', type: 'broadcast', dst: broadcastOf(a.local, a.prefixlen), prefixlen: 32, dev: a.ifname, protocol: 'kernel', scope: 'link', prefsrc: a.local });
+      routes.push({
+        family: 4,
+        table: 'local',
+        type: 'broadcast',
+        dst: broadcastOf(a.local, a.prefixlen),
+        prefixlen: 32,
+        dev: a.ifname,
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: a.local,
+      });
     }
     if (a.prefixlen < 32) {
-      routes.push({ family: 4, table: 'main', type: 'unicast', dst: networkOf(a.local, a.prefixlen), prefixlen: a.prefixlen, dev: a.ifname, protocol: 'kernel', scope: 'link', prefsrc: a.local });
+      routes.push({
+        family: 4,
+        table: 'main',
+        type: 'unicast',
+        dst: networkOf(a.local, a.prefixlen),
+        prefixlen: a.prefixlen,
+        dev: a.ifname,
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: a.local,
+      });
     }
   }
   if (upLinks.has('eth0')) {

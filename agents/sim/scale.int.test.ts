@@ -67,7 +67,9 @@ describe('a 1,000-node fleet', () => {
 describe('the sim CLI', () => {
   it('prints where it wrote the fleet and stops cleanly on SIGTERM', async () => {
     const cliDir = mkdtempSync(path.join(os.tmpdir(), 'fnh-sim-cli-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'cli.ts'), '--nodes', '3', '--dir', cliDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'cli.ts'), '--nodes', '3', '--dir', cliDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {

@@ -19,7 +19,9 @@ export function makeHostile(state: SimNodeState, nowMs: number): void {
   state.links.push({ ifindex: state.nextIfindex++, name: hostilePayloads.ifname, kind: 'ether', up: true, mtu: 1500, address: '02:00:5e:00:53:99' });
   state.name = hostilePayloads.hostname;
   const session = state.daemon.sessions[0];
-  const peer = session ? `interface: ${session.iface}, localIP: ${session.localIp}, peerIP: ${session.peerIp}` : 'interface: doublezero0, localIP: 192.0.2.1, peerIP: 192.0.2.2';
+  const peer = session
+    ? `interface: ${session.iface}, localIP: ${session.localIp}, peerIP: ${session.peerIp}`
+    : 'interface: doublezero0, localIP: 192.0.2.1, peerIP: 192.0.2.2';
   const line = slogJsonLine(instant(nowMs), 'INFO', hostilePayloads.message, [
     ['peer', peer],
     ['error', hostilePayloads.error],

@@ -15,7 +15,16 @@ describe('scenarios', () => {
     const fleet = buildFleetStates(12, TEST_NOW);
     expect(fleet[0]!.plan.name).toBe(SEED_NODE);
     expect(fleet.map((n) => n.plan.kind)).toEqual(
-      expect.arrayContaining(['seed-stale-session', 'link-down', 'nft-drop', 'missing-route', 'daemon-disconnected', 'multicast-only', 'unicast-multicast', 'multicast-down']),
+      expect.arrayContaining([
+        'seed-stale-session',
+        'link-down',
+        'nft-drop',
+        'missing-route',
+        'daemon-disconnected',
+        'multicast-only',
+        'unicast-multicast',
+        'multicast-down',
+      ]),
     );
     expect(fleet.filter((n) => n.plan.behavior === 'unreachable')).toHaveLength(1);
     expect(fleet.filter((n) => n.plan.kind === 'healthy' && n.plan.behavior === 'normal').length).toBeGreaterThanOrEqual(3);
@@ -30,7 +39,8 @@ describe('scenarios', () => {
     expect(versions.filter((x) => compareVersions(x, v('0.8.3')) >= 0).length).toBeGreaterThanOrEqual(6);
     expect(fleet[0]!.state.version).toBe('0.8.0');
     // liveness is opt-in before v0.8.3: those units pass the flag
-    for (const n of fleet) expect(n.state.daemon.argv.includes('-route-liveness-enable-passive'), n.plan.name).toBe(compareVersions(v(n.state.version), v('0.8.3')) < 0);
+    for (const n of fleet)
+      expect(n.state.daemon.argv.includes('-route-liveness-enable-passive'), n.plan.name).toBe(compareVersions(v(n.state.version), v('0.8.3')) < 0);
   });
 
   it('give the seed node 40+ stale sessions of the vanished IP next to its current ones', () => {
@@ -59,7 +69,10 @@ describe('scenarios', () => {
     const fleet = buildFleetStates(1000, TEST_NOW);
     expect(new Set(fleet.map((n) => n.plan.name)).size).toBe(1000);
     expect(new Set(fleet.map((n) => n.plan.dzIp)).size).toBe(1000);
-    for (const n of fleet) expect(n.state.daemon.provision?.peers.length ?? 0).toBeLessThanOrEqual(16 + EXTERNAL_PEERS.length + (n.plan.name === SEED_NODE ? SEED_EXTRA_PEERS.length : 0));
+    for (const n of fleet)
+      expect(n.state.daemon.provision?.peers.length ?? 0).toBeLessThanOrEqual(
+        16 + EXTERNAL_PEERS.length + (n.plan.name === SEED_NODE ? SEED_EXTRA_PEERS.length : 0),
+      );
     // multicast-only and unicast + multicast nodes are healthy set-ups, not incidents
     const healthyKinds = new Set(['healthy', 'multicast-only', 'unicast-multicast']);
     const broken = fleet.filter((n) => !healthyKinds.has(n.plan.kind) || n.plan.behavior !== 'normal').length;
@@ -67,7 +80,12 @@ describe('scenarios', () => {
   });
 
   it('honour overrides', () => {
-    expect(planNode(7, { kind: 'link-down', behavior: 'slow', delayMs: 5 })).toMatchObject({ name: nodeName(7), kind: 'link-down', behavior: 'slow', delayMs: 5 });
+    expect(planNode(7, { kind: 'link-down', behavior: 'slow', delayMs: 5 })).toMatchObject({
+      name: nodeName(7),
+      kind: 'link-down',
+      behavior: 'slow',
+      delayMs: 5,
+    });
   });
 });
 
@@ -81,7 +99,16 @@ describe('fleet files', () => {
     );
     const inv = parseInventoryYaml(yaml, { file: 'inventory.yaml', baseDir: '/fleet' });
     expect(inv.nodes).toEqual([
-      expect.objectContaining({ name: 'dfw-mn-bm1', host: '127.0.0.1', port: 22001, user: 'fnh', site: 'dfw', tags: ['mainnet', 'bm', 'na'], keyPath: '/fleet/id_ed25519', knownHostsPath: '/fleet/known_hosts' }),
+      expect.objectContaining({
+        name: 'dfw-mn-bm1',
+        host: '127.0.0.1',
+        port: 22001,
+        user: 'fnh',
+        site: 'dfw',
+        tags: ['mainnet', 'bm', 'na'],
+        keyPath: '/fleet/id_ed25519',
+        knownHostsPath: '/fleet/known_hosts',
+      }),
     ]);
   });
 

@@ -97,7 +97,18 @@ const MULTICAST_GROUPS = ['233.84.178.1'];
 
 const SITES = ['dfw', 'ams', 'fra', 'lon', 'nyc', 'sin', 'tyo', 'lax', 'chi', 'mia', 'sea', 'par'] as const;
 const REGIONS: Record<(typeof SITES)[number], string> = {
-  dfw: 'na', ams: 'eu', fra: 'eu', lon: 'eu', nyc: 'na', sin: 'apac', tyo: 'apac', lax: 'na', chi: 'na', mia: 'na', sea: 'na', par: 'eu',
+  dfw: 'na',
+  ams: 'eu',
+  fra: 'eu',
+  lon: 'eu',
+  nyc: 'na',
+  sin: 'apac',
+  tyo: 'apac',
+  lax: 'na',
+  chi: 'na',
+  mia: 'na',
+  sea: 'na',
+  par: 'eu',
 };
 interface FirstNode {
   kind: IncidentKind;
@@ -298,11 +309,26 @@ function buildDateOf(version: string): string {
 
 function multicastViewOf(plan: NodePlan): MulticastProvision {
   const overlayBase = ipToInt('169.254.128.0') + plan.index * 2;
-  return { tunnelLocal: plan.publicIp, tunnelRemote: plan.tunnelRemote, overlayLocal: intToIp(overlayBase + 1), overlayPeer: intToIp(overlayBase), groups: [...MULTICAST_GROUPS] };
+  return {
+    tunnelLocal: plan.publicIp,
+    tunnelRemote: plan.tunnelRemote,
+    overlayLocal: intToIp(overlayBase + 1),
+    overlayPeer: intToIp(overlayBase),
+    groups: [...MULTICAST_GROUPS],
+  };
 }
 
 function provisionOf(plan: NodePlan, dzIp: string, allocated: boolean, peers: string[]): Provision {
-  return { dzIp, allocated, tunnelLocal: plan.publicIp, tunnelRemote: plan.tunnelRemote, overlayLocal: plan.overlayLocal, overlayPeer: plan.overlayPeer, peers, withheldRoutes: [] };
+  return {
+    dzIp,
+    allocated,
+    tunnelLocal: plan.publicIp,
+    tunnelRemote: plan.tunnelRemote,
+    overlayLocal: plan.overlayLocal,
+    overlayPeer: plan.overlayPeer,
+    peers,
+    withheldRoutes: [],
+  };
 }
 
 const MIN = 60_000;

@@ -30,7 +30,15 @@ export interface ConnectOptions {
 }
 
 /** ssh2's known host key algorithm names; pinned types outside this list are not negotiable. */
-const SUPPORTED_HOST_KEY_ALGOS = new Set(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+const SUPPORTED_HOST_KEY_ALGOS = new Set([
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+]);
 
 export async function openConnection(target: ConnectTarget, opts: ConnectOptions): Promise<Client> {
   const where = `${target.host}:${target.port}`;
@@ -52,7 +60,11 @@ export async function openConnection(target: ConnectTarget, opts: ConnectOptions
     const knownHosts = path.basename(target.knownHostsPath);
     hostKeyFailure =
       verdict.status === 'unknown'
-        ? new SshError('host-key-unknown', `${target.label}: host key ${fingerprint(key)} of ${where} is not in ${knownHosts} (pin it, or enable trustOnFirstUse for this node)`, { host: where })
+        ? new SshError(
+            'host-key-unknown',
+            `${target.label}: host key ${fingerprint(key)} of ${where} is not in ${knownHosts} (pin it, or enable trustOnFirstUse for this node)`,
+            { host: where },
+          )
         : new SshError(
             'host-key-changed',
             verdict.status === 'revoked'
@@ -116,7 +128,9 @@ export async function openConnection(target: ConnectTarget, opts: ConnectOptions
       }
       fail(hostKeyFailure ?? classifyConnectError(err, target.label, where, opts.connectTimeoutMs));
     });
-    client.once('close', () => fail(hostKeyFailure ?? new SshError('closed', `${target.label}: ${where} closed the connection during the handshake`, { host: where })));
+    client.once('close', () =>
+      fail(hostKeyFailure ?? new SshError('closed', `${target.label}: ${where} closed the connection during the handshake`, { host: where })),
+    );
     client.connect(config);
   });
 
@@ -143,12 +157,15 @@ async function authConfig(target: ConnectTarget, where: string): Promise<Pick<Co
 
 function classifyConnectError(err: Error & { level?: string; code?: string }, label: string, where: string, timeoutMs: number): SshError {
   const host = where;
-  if (err.level === 'client-authentication') return new SshError('auth-failed', `${label}: authentication to ${where} failed (${err.message})`, { host }, { cause: err });
-  if (err.level === 'client-timeout') return new SshError('connect-timeout', `${label}: no SSH handshake from ${where} within ${timeoutMs} ms`, { host }, { cause: err });
+  if (err.level === 'client-authentication')
+    return new SshError('auth-failed', `${label}: authentication to ${where} failed (${err.message})`, { host }, { cause: err });
+  if (err.level === 'client-timeout')
+    return new SshError('connect-timeout', `${label}: no SSH handshake from ${where} within ${timeoutMs} ms`, { host }, { cause: err });
   if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
     return new SshError('connect-refused', `${label}: cannot reach ${where} (${err.code})`, { host }, { cause: err });
   }
   if (err.code === 'ETIMEDOUT') return new SshError('connect-timeout', `${label}: TCP connect to ${where} timed out`, { host }, { cause: err });
-  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return new SshError('closed', `${label}: ${where} closed the connection (${err.code})`, { host }, { cause: err });
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE')
+    return new SshError('closed', `${label}: ${where} closed the connection (${err.code})`, { host }, { cause: err });
   return new SshError('protocol', `${label}: SSH protocol error with ${where}: ${err.message.slice(0, 200)}`, { host }, { cause: err });
 }

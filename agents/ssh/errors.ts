@@ -62,7 +62,10 @@ const WORDS_KEPT = 4;
  */
 export function summarizeCommand(command: string): string {
   if (command.startsWith('sh -c ') && command.includes('FNH1')) return 'probe (sh -c <script>)';
-  const words = command.split(/\s+/).filter(Boolean).slice(0, WORDS_KEPT + 1);
+  const words = command
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, WORDS_KEPT + 1);
   const shown = words.slice(0, WORDS_KEPT).map(redactWord);
   return words.length > WORDS_KEPT ? `${shown.join(' ')} …` : shown.join(' ');
 }

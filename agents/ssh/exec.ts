@@ -60,13 +60,27 @@ export function execCapped(client: Client, command: string, limits: ExecLimits, 
       reject(e);
     };
     const timer = setTimeout(
-      () => fail(new SshError('command-timeout', `command did not finish within ${limits.timeoutMs} ms on ${host}`, { host, command: summary, stderr: Buffer.concat(err).toString('utf8') })),
+      () =>
+        fail(
+          new SshError('command-timeout', `command did not finish within ${limits.timeoutMs} ms on ${host}`, {
+            host,
+            command: summary,
+            stderr: Buffer.concat(err).toString('utf8'),
+          }),
+        ),
       limits.timeoutMs,
     );
 
     client.exec(command, (openErr, ch) => {
       if (openErr) {
-        fail(new SshError(openErr.message.includes('Not connected') || openErr.message.includes('No response') ? 'closed' : 'protocol', `cannot open a session channel on ${host}: ${openErr.message}`, { host, command: summary }, { cause: openErr }));
+        fail(
+          new SshError(
+            openErr.message.includes('Not connected') || openErr.message.includes('No response') ? 'closed' : 'protocol',
+            `cannot open a session channel on ${host}: ${openErr.message}`,
+            { host, command: summary },
+            { cause: openErr },
+          ),
+        );
         return;
       }
       channel = ch;

@@ -29,6 +29,9 @@ export function appendKnownHost(file: string, line: string): Promise<void> {
     const sep = current && !current.endsWith('\n') ? '\n' : '';
     await appendFile(file, sep + line, { mode: 0o600 });
   });
-  appendQueues.set(file, next.catch(() => undefined));
+  appendQueues.set(
+    file,
+    next.catch(() => undefined),
+  );
   return next;
 }

@@ -5,7 +5,8 @@ import { checkHostKey, fingerprint, formatKnownHostsLine, hostKeyAlgorithmsFor, 
 // `[127.0.0.1]:22001 <ED>` and `node.example.net <EC>`.
 const ED = 'AAAAC3NzaC1lZDI1NTE5AAAAIE2+9ssH75kFZMDZAqh/qf7iXIPtkc6yvQhij35YBQeL';
 const EC = 'AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBJ6R6CM6KwYFLzrsESS4XFvrCYAlVLwVnbZGnRTQw4rcbWcHQ1d6HqtbSTt98Mn9uu7QlTQ4RiZ+4Zl2OjrXstc=';
-const RSA = 'AAAAB3NzaC1yc2EAAAADAQABAAABAQDDCzGoanBJ7pTkegPqnYrYrXLQ2L1ul+vc8n0FXsGZEUF+K+Y++r3AuyBT5yplEycBv9hdMbgJdolfJVINHB9AECmlJP0Jy8HEDd3EZpHl740DXs7l1PTWBs9XWst6kC4AQi9XYee+tDHcm5jHcAVu88lDvSLG2OVSKjgbqAEpKnX0AwI+63yz8PaqzqTiha5XePX4J3CGr1OEzsdvuJ1ByxG0R1jWLeicVHbUNzNhlpdU/AjWSJkExyA2fDVY+L+SqM1l+F+ffN8sr8NAOkTEzOGA0ouoRLc+AF957ys+gLWgvQpS3ass63ZY2TqJjm26o7s0pJuHjfnFY6oHK1A/';
+const RSA =
+  'AAAAB3NzaC1yc2EAAAADAQABAAABAQDDCzGoanBJ7pTkegPqnYrYrXLQ2L1ul+vc8n0FXsGZEUF+K+Y++r3AuyBT5yplEycBv9hdMbgJdolfJVINHB9AECmlJP0Jy8HEDd3EZpHl740DXs7l1PTWBs9XWst6kC4AQi9XYee+tDHcm5jHcAVu88lDvSLG2OVSKjgbqAEpKnX0AwI+63yz8PaqzqTiha5XePX4J3CGr1OEzsdvuJ1ByxG0R1jWLeicVHbUNzNhlpdU/AjWSJkExyA2fDVY+L+SqM1l+F+ffN8sr8NAOkTEzOGA0ouoRLc+AF957ys+gLWgvQpS3ass63ZY2TqJjm26o7s0pJuHjfnFY6oHK1A/';
 const key = (b64: string) => Buffer.from(b64, 'base64');
 
 const hashed = [
@@ -30,9 +31,7 @@ describe('known_hosts', () => {
   });
 
   it('matches plain patterns: lists, globs, negation, case-insensitive names', () => {
-    const entries = parseKnownHosts(
-      ['# comment', '', `[10.0.0.1]:2222,Node-A ssh-ed25519 ${ED}`, `*.dz.example,!bad.dz.example ssh-rsa ${RSA}`].join('\n'),
-    );
+    const entries = parseKnownHosts(['# comment', '', `[10.0.0.1]:2222,Node-A ssh-ed25519 ${ED}`, `*.dz.example,!bad.dz.example ssh-rsa ${RSA}`].join('\n'));
     expect(checkHostKey(entries, 'node-a', 22, key(ED))).toEqual({ status: 'known', line: 3 });
     expect(checkHostKey(entries, '10.0.0.1', 2222, key(ED))).toEqual({ status: 'known', line: 3 });
     expect(checkHostKey(entries, '10.0.0.1', 22, key(ED))).toEqual({ status: 'unknown' });

@@ -50,7 +50,19 @@ async function loopServer(answer: (line: string, ch: ServerChannel) => void): Pr
   writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${server.port} ${server.hostPublicKey}\n`);
   const pool = new SshPool({
     source: 't',
-    nodes: [{ name: 'n', host: '127.0.0.1', port: server.port, user: 'u', tags: [], keyPath: path.join(dir, 'id'), knownHostsPath: path.join(dir, 'known_hosts'), useAgent: false, trustOnFirstUse: false }],
+    nodes: [
+      {
+        name: 'n',
+        host: '127.0.0.1',
+        port: server.port,
+        user: 'u',
+        tags: [],
+        keyPath: path.join(dir, 'id'),
+        knownHostsPath: path.join(dir, 'known_hosts'),
+        useAgent: false,
+        trustOnFirstUse: false,
+      },
+    ],
   });
   pools.push(pool);
   return { server, pool };

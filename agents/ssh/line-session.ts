@@ -14,7 +14,19 @@ export class LineSession {
   private readonly channel: ClientChannel;
   private readonly host: string;
   private readonly summary: string;
-  private pending: { end: Buffer; limits: ExecLimits; chunks: Buffer[]; bytes: number; tail: Buffer; resolve: (b: Buffer) => void; reject: (e: SshError) => void; timer: NodeJS.Timeout; charge: ReplyCharge | undefined } | undefined;
+  private pending:
+    | {
+        end: Buffer;
+        limits: ExecLimits;
+        chunks: Buffer[];
+        bytes: number;
+        tail: Buffer;
+        resolve: (b: Buffer) => void;
+        reject: (e: SshError) => void;
+        timer: NodeJS.Timeout;
+        charge: ReplyCharge | undefined;
+      }
+    | undefined;
   private broken: SshError | undefined;
   private exitCode: number | null = null;
 
@@ -28,8 +40,14 @@ export class LineSession {
     channel.on('exit', (code: number | null) => {
       this.exitCode = typeof code === 'number' ? code : null;
     });
-    channel.on('error', (e: Error) => this.break(new SshError('protocol', `session channel error on ${host}: ${e.message}`, { host, command: summary }, { cause: e })));
-    channel.on('close', () => this.break(new SshError('closed', `the session on ${host} ended (exit ${this.exitCode ?? 'unknown'})`, { host, command: summary, exitCode: this.exitCode })));
+    channel.on('error', (e: Error) =>
+      this.break(new SshError('protocol', `session channel error on ${host}: ${e.message}`, { host, command: summary }, { cause: e })),
+    );
+    channel.on('close', () =>
+      this.break(
+        new SshError('closed', `the session on ${host} ended (exit ${this.exitCode ?? 'unknown'})`, { host, command: summary, exitCode: this.exitCode }),
+      ),
+    );
   }
 
   static open(client: Client, command: string, host: string, timeoutMs: number): Promise<LineSession> {
@@ -65,14 +83,25 @@ export class LineSession {
   /** Sends `line` and resolves with the reply's bytes before `endLine` (which must end with a newline). */
   request(line: string, endLine: string, limits: ExecLimits, budget?: ByteBudget): Promise<Buffer> {
     if (this.broken) return Promise.reject(this.broken);
-    if (this.pending) return Promise.reject(new SshError('protocol', `a request is already pending on ${this.host}`, { host: this.host, command: this.summary }));
+    if (this.pending)
+      return Promise.reject(new SshError('protocol', `a request is already pending on ${this.host}`, { host: this.host, command: this.summary }));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => this.break(new SshError('command-timeout', `no reply within ${limits.timeoutMs} ms on ${this.host}`, { host: this.host, command: this.summary })),
         limits.timeoutMs,
       );
       // Matched at the start of the reply or after a newline, so a marker can only be a whole line.
-      this.pending = { end: Buffer.from(`\n${endLine}`), limits, chunks: [], bytes: 0, tail: Buffer.from('\n'), resolve, reject, timer, charge: budget?.open(this.host, this.summary) };
+      this.pending = {
+        end: Buffer.from(`\n${endLine}`),
+        limits,
+        chunks: [],
+        bytes: 0,
+        tail: Buffer.from('\n'),
+        resolve,
+        reject,
+        timer,
+        charge: budget?.open(this.host, this.summary),
+      };
       this.channel.write(line);
     });
   }

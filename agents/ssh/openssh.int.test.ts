@@ -60,7 +60,17 @@ function hashedKnownHosts(): string {
 }
 
 function pool(node: Partial<InventoryNode>): SshPool {
-  const full: InventoryNode = { name: 'n', host: '127.0.0.1', port: sshd.port, user: user.name, tags: [], knownHostsPath: hashedKnownHosts(), useAgent: false, trustOnFirstUse: false, ...node };
+  const full: InventoryNode = {
+    name: 'n',
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: user.name,
+    tags: [],
+    knownHostsPath: hashedKnownHosts(),
+    useAgent: false,
+    trustOnFirstUse: false,
+    ...node,
+  };
   const p = new SshPool({ source: 'test', nodes: [full] }, { connectTimeoutMs: 5_000 });
   pools.push(p);
   return p;
@@ -114,7 +124,9 @@ describe('SshPool with OpenSSH', () => {
     const afterFirst = shells();
     expect(first.sections.hostname?.section.exitCode).toBe(0);
     const known = { hostname: first.sections.hostname!.sha256, 'ip-link': first.sections['ip-link']!.sha256 };
-    const second = decodeProbeReply((await p.converse('n', buildServeCommand(), buildServeRequest(2, since, known), serveEndLine(2), limits)).toString('latin1'));
+    const second = decodeProbeReply(
+      (await p.converse('n', buildServeCommand(), buildServeRequest(2, since, known), serveEndLine(2), limits)).toString('latin1'),
+    );
     expect(Object.keys(second.unchanged).sort()).toEqual(['hostname', 'ip-link']);
     expect(second.sections['ip-route']?.section.stdout).toBe(first.sections['ip-route']?.section.stdout);
     // Both replies came from the same shell (login shell + loop), still running and waiting for the next line:

@@ -79,7 +79,14 @@ describe('SshPool', () => {
     expect(s.execs()).toHaveLength(2);
 
     const err = await sshError(p.runCommand('n', ['false', '--token=secret'], limits));
-    expect(err.toJSON()).toEqual({ kind: 'exit-nonzero', message: expect.stringContaining('exited with 3'), host: `127.0.0.1:${s.port}`, command: 'false --token=***', exitCode: 3, stderr: 'note' });
+    expect(err.toJSON()).toEqual({
+      kind: 'exit-nonzero',
+      message: expect.stringContaining('exited with 3'),
+      host: `127.0.0.1:${s.port}`,
+      command: 'false --token=***',
+      exitCode: 3,
+      stderr: 'note',
+    });
     expect(await p.runCommand('n', ['false'], { ...limits, allowNonZero: true })).toMatchObject({ exitCode: 3 });
   });
 

@@ -128,7 +128,10 @@ export class SshPool {
     try {
       const result = await execCapped(client, command, limits, hostOf(entry.target), this.byteBudget);
       if (result.exitCode === null && result.signal === undefined) {
-        throw new SshError('closed', `${name}: the command ended without an exit status (connection lost?)`, { host: hostOf(entry.target), command: summarizeCommand(command) });
+        throw new SshError('closed', `${name}: the command ended without an exit status (connection lost?)`, {
+          host: hostOf(entry.target),
+          command: summarizeCommand(command),
+        });
       }
       return result;
     } catch (err) {
@@ -257,7 +260,9 @@ export class SshPool {
       const jumpClient = await this.connection(e.jump).catch((err: unknown) => {
         const inner = err instanceof SshError ? err : undefined;
         // Named after the jump host: the target's own key was never checked.
-        throw new SshError(inner?.kind ?? 'protocol', `${name}: jump host ${e.jump} unavailable: ${(err as Error).message}`, { host: inner?.host ?? e.jump ?? '' });
+        throw new SshError(inner?.kind ?? 'protocol', `${name}: jump host ${e.jump} unavailable: ${(err as Error).message}`, {
+          host: inner?.host ?? e.jump ?? '',
+        });
       });
       sock = await forward(jumpClient, e.target, this.opts.connectTimeoutMs, name);
     }
@@ -304,10 +309,17 @@ function hostOf(t: ConnectTarget): string {
 
 function forward(jump: Client, target: ConnectTarget, timeoutMs: number, name: string): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SshError('connect-timeout', `${name}: jump host did not open a tunnel to ${hostOf(target)} within ${timeoutMs} ms`, { host: hostOf(target) })), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new SshError('connect-timeout', `${name}: jump host did not open a tunnel to ${hostOf(target)} within ${timeoutMs} ms`, { host: hostOf(target) }),
+        ),
+      timeoutMs,
+    );
     jump.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => {
       clearTimeout(timer);
-      if (err) reject(new SshError('connect-refused', `${name}: jump host cannot reach ${hostOf(target)}: ${err.message}`, { host: hostOf(target) }, { cause: err }));
+      if (err)
+        reject(new SshError('connect-refused', `${name}: jump host cannot reach ${hostOf(target)}: ${err.message}`, { host: hostOf(target) }, { cause: err }));
       else resolve(stream);
     });
   });
@@ -335,6 +347,9 @@ function entrySpec(node: InventoryNode): {
   const jumpName = `${node.name}~jump`;
   return {
     main: { target, jump: jumpName },
-    addressJump: { name: jumpName, spec: { target: { ...target, label: `${node.name} (jump ${pj.host}:${pj.port})`, host: pj.host, port: pj.port, user: pj.user ?? node.user } } },
+    addressJump: {
+      name: jumpName,
+      spec: { target: { ...target, label: `${node.name} (jump ${pj.host}:${pj.port})`, host: pj.host, port: pj.port, user: pj.user ?? node.user } },
+    },
   };
 }

@@ -84,7 +84,10 @@ export default page({ path: '/audit', permission: 'audit.view', forbidden: 'Your
         </table>
       </div>
       {rows.length > 0 && rows.length >= 100 ? (
-        <a href={`/audit?${new URLSearchParams({ ...query, before: String(rows[rows.length - 1]!.seq) }).toString()}`} className="mt-2 inline-block text-sky-300 hover:underline">
+        <a
+          href={`/audit?${new URLSearchParams({ ...query, before: String(rows[rows.length - 1]!.seq) }).toString()}`}
+          className="mt-2 inline-block text-sky-300 hover:underline"
+        >
           Older records
         </a>
       ) : null}

@@ -6,12 +6,25 @@ import { useAlerts } from './use-alerts';
 // `/alerts`: what Alertmanager sent, newest first, each with its triage link.
 export function AlertsTable() {
   const q = useAlerts();
-  if (q.isPending) return <p className="py-8 text-slate-400" role="status">Loading alerts…</p>;
-  if (q.isError) return <p className="py-8 text-red-300" role="alert">Could not load alerts: {q.error.message}</p>;
+  if (q.isPending)
+    return (
+      <p className="py-8 text-slate-400" role="status">
+        Loading alerts…
+      </p>
+    );
+  if (q.isError)
+    return (
+      <p className="py-8 text-red-300" role="alert">
+        Could not load alerts: {q.error.message}
+      </p>
+    );
   if (q.data.alerts.length === 0) {
     return (
       <div className="py-6 text-slate-400" role="status">
-        <p>No alerts received yet. Set FNH_ALERTMANAGER_TOKEN on the dashboard and point an Alertmanager receiver at it (deploy/alertmanager/ has a full example):</p>
+        <p>
+          No alerts received yet. Set FNH_ALERTMANAGER_TOKEN on the dashboard and point an Alertmanager receiver at it (deploy/alertmanager/ has a full
+          example):
+        </p>
         <pre className="mt-2 overflow-x-auto rounded bg-slate-900 p-2 text-xs text-slate-300">{`receivers:
   - name: fleet-network-health
     webhook_configs:

@@ -17,7 +17,12 @@ import { useAlertTriage } from './use-alerts';
 export function TriageView({ fingerprint, startsAt }: { fingerprint: string; startsAt?: string }) {
   const q = useAlertTriage(fingerprint, startsAt);
   const phone = useIsPhone();
-  if (q.isPending) return <p className="py-8 text-slate-400" role="status">Loading alert…</p>;
+  if (q.isPending)
+    return (
+      <p className="py-8 text-slate-400" role="status">
+        Loading alert…
+      </p>
+    );
   if (q.isError) {
     const notFound = q.error instanceof HttpError && q.error.status === 404;
     return (
@@ -41,10 +46,16 @@ export function TriageView({ fingerprint, startsAt }: { fingerprint: string; sta
           <span className={`rounded px-2 py-0.5 ${alert.status === 'firing' ? 'bg-red-700 text-red-50' : 'bg-slate-700 text-slate-200'}`}>{alert.status}</span>
           <h1 className="min-w-0 font-mono text-base break-all text-slate-100">{alert.alertname ?? 'alert'}</h1>
           <span className="text-xs text-slate-300">
-            started <time dateTime={alert.startsAt} className="font-mono">{utcText(alert.startsAt)}</time>
+            started{' '}
+            <time dateTime={alert.startsAt} className="font-mono">
+              {utcText(alert.startsAt)}
+            </time>
             {alert.endsAt ? (
               <>
-                , resolved <time dateTime={alert.endsAt} className="font-mono">{utcText(alert.endsAt)}</time>
+                , resolved{' '}
+                <time dateTime={alert.endsAt} className="font-mono">
+                  {utcText(alert.endsAt)}
+                </time>
               </>
             ) : null}{' '}
             UTC
@@ -74,7 +85,11 @@ export function TriageView({ fingerprint, startsAt }: { fingerprint: string; sta
         </details>
       </section>
       <div role="status" data-testid="pinned-banner" className="rounded bg-indigo-900/60 px-3 py-1 text-xs ring-1 ring-indigo-500/60">
-        Pinned to the alert&apos;s start, <time dateTime={at} className="font-mono">{at}</time> (history, not live)
+        Pinned to the alert&apos;s start,{' '}
+        <time dateTime={at} className="font-mono">
+          {at}
+        </time>{' '}
+        (history, not live)
       </div>
       {alert.node ? (
         <>
@@ -90,7 +105,10 @@ export function TriageView({ fingerprint, startsAt }: { fingerprint: string; sta
           )}
           <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
             {alert.peer ? (
-              <Link href={`/peers?node=${encodeURIComponent(alert.node)}&peer=${encodeURIComponent(alert.peer)}&${pin}`} className="text-sky-300 hover:underline">
+              <Link
+                href={`/peers?node=${encodeURIComponent(alert.node)}&peer=${encodeURIComponent(alert.peer)}&${pin}`}
+                className="text-sky-300 hover:underline"
+              >
                 open in the peer grid
               </Link>
             ) : null}
@@ -103,7 +121,9 @@ export function TriageView({ fingerprint, startsAt }: { fingerprint: string; sta
           </div>
         </>
       ) : (
-        <p className="text-slate-300">The alert&apos;s labels (node, nodename, hostname, host, instance) name no node of the fleet, so there is no cell to open.</p>
+        <p className="text-slate-300">
+          The alert&apos;s labels (node, nodename, hostname, host, instance) name no node of the fleet, so there is no cell to open.
+        </p>
       )}
     </div>
   );

@@ -40,7 +40,13 @@ export function LoginForm({ next, oidc }: { next: string; oidc: boolean }) {
         </label>
         <label className="flex flex-col gap-1 text-slate-300">
           Password
-          <input name="password" type="password" autoComplete="current-password" required className="rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700" />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            className="rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700"
+          />
         </label>
         {error ? (
           <p role="alert" className="text-red-300">

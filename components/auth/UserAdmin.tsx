@@ -104,7 +104,13 @@ export function UserAdmin({ me }: { me: string }) {
   );
 }
 
-function UserRowView(props: { user: User; self: boolean; busy: boolean; path: string; act: (what: string, url: string, method: string, body?: unknown) => Promise<boolean> }) {
+function UserRowView(props: {
+  user: User;
+  self: boolean;
+  busy: boolean;
+  path: string;
+  act: (what: string, url: string, method: string, body?: unknown) => Promise<boolean>;
+}) {
   const { user: u, self, busy, path, act } = props;
   const [password, setPassword] = useState('');
   const local = u.source === 'local';
@@ -129,7 +135,12 @@ function UserRowView(props: { user: User; self: boolean; busy: boolean; path: st
         </select>
       </td>
       <td>
-        <button type="button" disabled={busy || self} className={button} onClick={() => void act(`${u.disabled ? 'enable' : 'disable'} ${u.username}`, path, 'PATCH', { disabled: !u.disabled })}>
+        <button
+          type="button"
+          disabled={busy || self}
+          className={button}
+          onClick={() => void act(`${u.disabled ? 'enable' : 'disable'} ${u.username}`, path, 'PATCH', { disabled: !u.disabled })}
+        >
           {u.disabled ? `Enable ${u.username}` : `Disable ${u.username}`}
         </button>
         {u.disabled ? <span className="ml-2 text-amber-300">disabled</span> : null}
@@ -143,7 +154,16 @@ function UserRowView(props: { user: User; self: boolean; busy: boolean; path: st
               void act(`password of ${u.username}`, `${path}/password`, 'POST', { password }).then((ok) => ok && setPassword(''));
             }}
           >
-            <input aria-label={`New password for ${u.username}`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} minLength={12} required className={input} autoComplete="new-password" />
+            <input
+              aria-label={`New password for ${u.username}`}
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              minLength={12}
+              required
+              className={input}
+              autoComplete="new-password"
+            />
             <button type="submit" disabled={busy} className={button}>
               Reset
             </button>

@@ -21,7 +21,19 @@ const check = (id: CheckId): Column => ({ kind: 'check', id });
 const wideColumns: Column[] = [{ kind: 'node' }, { kind: 'site' }, ...checkIds.map(check), { kind: 'since' }, { kind: 'warnings15m' }];
 // On a phone what matters comes first (node, worst verdict, warning rate, since when); the other checks
 // follow and scroll sideways inside the table, with the node column pinned.
-const phoneColumns: Column[] = [{ kind: 'node' }, check('verdict'), check('warnings'), { kind: 'since' }, check('poll'), check('daemon'), check('link'), check('addresses'), check('routes'), { kind: 'site' }, { kind: 'warnings15m' }];
+const phoneColumns: Column[] = [
+  { kind: 'node' },
+  check('verdict'),
+  check('warnings'),
+  { kind: 'since' },
+  check('poll'),
+  check('daemon'),
+  check('link'),
+  check('addresses'),
+  check('routes'),
+  { kind: 'site' },
+  { kind: 'warnings15m' },
+];
 
 // The NOC's main screen: the fleet headline, then node × check, live. Grid columns (keyboard) are the node
 // and the checks, in the order shown.
@@ -58,7 +70,9 @@ export function FleetGrid() {
 
   // The headline's links: the grid with only that filter, keeping the moment and the sort.
   const hrefFor = (filter: Record<string, string>) => {
-    const next = new URLSearchParams(Object.entries(params).filter(([k]) => !(fleetFilterKeys as readonly string[]).includes(k) && k !== 'node' && k !== 'check'));
+    const next = new URLSearchParams(
+      Object.entries(params).filter(([k]) => !(fleetFilterKeys as readonly string[]).includes(k) && k !== 'node' && k !== 'check'),
+    );
     for (const [k, v] of Object.entries(filter)) next.set(k, v);
     const qs = next.toString();
     return qs ? `/?${qs}` : '/';
@@ -77,10 +91,23 @@ export function FleetGrid() {
       case 'check':
         return <SortHeader key={c.id} label={checkTitles[c.id]} active={view.sort === c.id} dir={view.dir} onClick={() => sortBy(c.id)} />;
       case 'since':
-        return <SortHeader key="since" label="since" title="when the worst verdict began; sort: newest problem first" active={view.sort === 'since'} dir={view.dir} onClick={() => sortBy('since')} />;
+        return (
+          <SortHeader
+            key="since"
+            label="since"
+            title="when the worst verdict began; sort: newest problem first"
+            active={view.sort === 'since'}
+            dir={view.dir}
+            onClick={() => sortBy('since')}
+          />
+        );
       case 'warnings15m':
         return (
-          <th key="w15" className="px-2 py-1 font-medium whitespace-nowrap" title="send warnings in the 15 minutes before the view's moment: a sample (doublezerod logs one per 5 s for the whole daemon)">
+          <th
+            key="w15"
+            className="px-2 py-1 font-medium whitespace-nowrap"
+            title="send warnings in the 15 minutes before the view's moment: a sample (doublezerod logs one per 5 s for the whole daemon)"
+          >
             warnings 15m
           </th>
         );
@@ -101,7 +128,11 @@ export function FleetGrid() {
             className={`sticky left-0 z-10 px-2 py-1 font-mono whitespace-nowrap ${selectedRow ? 'bg-slate-800' : 'bg-[#0b0f14]'}`}
             onFocus={() => kb.setPos({ row: ri, col: 0 })}
           >
-            <Link href={`/nodes/${encodeURIComponent(r.name)}${at ? `?at=${encodeURIComponent(at)}` : ''}`} className="text-sky-300 hover:underline" tabIndex={-1}>
+            <Link
+              href={`/nodes/${encodeURIComponent(r.name)}${at ? `?at=${encodeURIComponent(at)}` : ''}`}
+              className="text-sky-300 hover:underline"
+              tabIndex={-1}
+            >
               {r.name}
             </Link>
           </td>
@@ -140,9 +171,15 @@ export function FleetGrid() {
         );
       }
       case 'since': {
-        const age = r.worstSince && r.worstVerdict && r.worstVerdict !== 'healthy' ? formatAge(Date.parse(asOf ?? r.worstSince) - Date.parse(r.worstSince)) : null;
+        const age =
+          r.worstSince && r.worstVerdict && r.worstVerdict !== 'healthy' ? formatAge(Date.parse(asOf ?? r.worstSince) - Date.parse(r.worstSince)) : null;
         return (
-          <td key="since" className="px-2 py-1 text-right whitespace-nowrap text-slate-300 tabular-nums" data-testid="verdict-since" title={r.worstSince ?? undefined}>
+          <td
+            key="since"
+            className="px-2 py-1 text-right whitespace-nowrap text-slate-300 tabular-nums"
+            data-testid="verdict-since"
+            title={r.worstSince ?? undefined}
+          >
             {age ? (
               <>
                 {/* the verdict is already the phone's second column */}
@@ -170,13 +207,21 @@ export function FleetGrid() {
         {fleet.data && all.length > 0 ? <FleetHeadline rows={all} asOf={fleet.data.asOf} hrefFor={hrefFor} /> : null}
         <FleetToolbar view={view} facets={facets} update={update} at={at} shown={rows.length} total={all.length} />
         {fleet.isPending ? (
-          <p className="py-8 text-slate-400" role="status">Loading fleet…</p>
+          <p className="py-8 text-slate-400" role="status">
+            Loading fleet…
+          </p>
         ) : fleet.isError ? (
-          <p className="py-8 text-red-300" role="alert">Could not load the fleet: {fleet.error.message}</p>
+          <p className="py-8 text-red-300" role="alert">
+            Could not load the fleet: {fleet.error.message}
+          </p>
         ) : all.length === 0 ? (
-          <p className="py-8 text-slate-400" role="status">No nodes in the inventory yet.</p>
+          <p className="py-8 text-slate-400" role="status">
+            No nodes in the inventory yet.
+          </p>
         ) : rows.length === 0 ? (
-          <p className="py-8 text-slate-400" role="status">No node matches these filters.</p>
+          <p className="py-8 text-slate-400" role="status">
+            No node matches these filters.
+          </p>
         ) : (
           <div className="overflow-x-auto" data-testid="fleet-grid-scroll">
             <table role="grid" aria-label="Fleet grid: node by check" className="w-full border-collapse text-xs" onKeyDown={kb.onKeyDown}>

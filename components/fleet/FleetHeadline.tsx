@@ -13,7 +13,11 @@ export function FleetHeadline({ rows, asOf, hrefFor }: { rows: readonly FleetRow
   const h = fleetHeadline(rows, asOf);
   const omitted = Object.entries(h.omitted).filter(([, n]) => n > 0);
   return (
-    <section aria-label="Fleet summary" data-testid="fleet-headline" className="mb-2 space-y-1 rounded border border-slate-800 bg-slate-950/60 px-2 py-1.5 text-xs">
+    <section
+      aria-label="Fleet summary"
+      data-testid="fleet-headline"
+      className="mb-2 space-y-1 rounded border border-slate-800 bg-slate-950/60 px-2 py-1.5 text-xs"
+    >
       <p className="flex flex-wrap items-center gap-1.5" data-testid="verdict-counts">
         <span className="text-slate-400">{plural(h.total, 'node', 'nodes')}:</span>
         {h.counts.map((c) => (
@@ -36,7 +40,13 @@ export function FleetHeadline({ rows, asOf, hrefFor }: { rows: readonly FleetRow
         ) : (
           <span className="text-slate-400">No new problem in the last {newProblemWindowMs / 60_000} min.</span>
         )}
-        {h.newProblems.length ? <span className="text-slate-400"> ({h.newProblems.slice(0, 5).join(', ')}{h.newProblems.length > 5 ? ', …' : ''})</span> : null}
+        {h.newProblems.length ? (
+          <span className="text-slate-400">
+            {' '}
+            ({h.newProblems.slice(0, 5).join(', ')}
+            {h.newProblems.length > 5 ? ', …' : ''})
+          </span>
+        ) : null}
       </p>
       {h.patterns.map((p) => (
         <p key={`${p.kind}-${patternKey(p)}`} data-testid="pattern" data-kind={p.kind}>
@@ -45,7 +55,9 @@ export function FleetHeadline({ rows, asOf, hrefFor }: { rows: readonly FleetRow
           </Link>
         </p>
       ))}
-      {omitted.length ? <p className="text-slate-400">Also {omitted.map(([kind, n]) => plural(n, `more ${kind} pattern`, `more ${kind} patterns`)).join(', ')}.</p> : null}
+      {omitted.length ? (
+        <p className="text-slate-400">Also {omitted.map(([kind, n]) => plural(n, `more ${kind} pattern`, `more ${kind} patterns`)).join(', ')}.</p>
+      ) : null}
       {h.patterns.length === 0 ? (
         <p className="text-slate-500" data-testid="no-pattern">
           No fleet-wide pattern: no peer failing from {peerPatternMinNodes} or more nodes, no site failing as a whole, no daemon version sharing a known issue.
@@ -70,7 +82,8 @@ function PatternText({ p }: { p: FleetPattern }) {
     case 'site':
       return (
         <>
-          Every node of site <span className="font-mono">{p.site}</span> is failing ({p.nodes.length}): {p.verdicts.map((v) => `${v.verdict === 'none' ? 'no peer' : v.verdict} ${v.nodes}`).join(', ')}
+          Every node of site <span className="font-mono">{p.site}</span> is failing ({p.nodes.length}):{' '}
+          {p.verdicts.map((v) => `${v.verdict === 'none' ? 'no peer' : v.verdict} ${v.nodes}`).join(', ')}
         </>
       );
     case 'version':

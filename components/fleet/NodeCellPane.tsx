@@ -24,7 +24,12 @@ export function NodeCellPane(props: { node: string; check: CheckId | null; row: 
         <Link href={nodeHref} className="shrink-0 text-sky-300 hover:underline">
           open node page
         </Link>
-        <button type="button" onClick={props.onClose} className="ml-auto rounded px-3 py-1 text-base text-slate-300 hover:bg-slate-800" aria-label="Close detail">
+        <button
+          type="button"
+          onClick={props.onClose}
+          className="ml-auto rounded px-3 py-1 text-base text-slate-300 hover:bg-slate-800"
+          aria-label="Close detail"
+        >
           ✕
         </button>
       </div>

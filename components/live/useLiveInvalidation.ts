@@ -49,7 +49,8 @@ export function useLiveInvalidation(client: QueryClient, url = '/api/events', mi
       const delta = peerGridDeltaSchema.safeParse(JSON.parse(e.data));
       const grid = client.getQueryData<PeerGridResponse>(livePeersKey);
       if (!grid) return;
-      if (delta.success && delta.data.kind === 'rows' && grid.version === delta.data.from) client.setQueryData(livePeersKey, applyPeerGridDelta(grid, delta.data));
+      if (delta.success && delta.data.kind === 'rows' && grid.version === delta.data.from)
+        client.setQueryData(livePeersKey, applyPeerGridDelta(grid, delta.data));
       else if (!delta.success || grid.version !== delta.data.to) void client.invalidateQueries({ queryKey: livePeersKey });
     };
     let source: EventSource | undefined;

@@ -7,7 +7,8 @@ import { utcText } from '@/components/ui/time';
 const levelClass = (level: string) => (level === 'WARN' || level === 'ERROR' ? 'text-orange-300' : 'text-slate-400');
 const timeOf = (iso: string) => utcText(iso).slice(11);
 const span = (g: { count: number; first: string; last: string }) => `×${g.count}, ${g.count > 1 ? `${timeOf(g.first)}–${timeOf(g.last)}` : timeOf(g.last)} UTC`;
-const sessionText = (s: Pick<SessionGroup, 'interface' | 'localIp' | 'peerIp'>) => [s.interface, s.localIp, s.peerIp ? `→ ${s.peerIp}` : null].filter(Boolean).join(' ') || 'no session';
+const sessionText = (s: Pick<SessionGroup, 'interface' | 'localIp' | 'peerIp'>) =>
+  [s.interface, s.localIp, s.peerIp ? `→ ${s.peerIp}` : null].filter(Boolean).join(' ') || 'no session';
 
 // The node's recent liveness events, grouped by message, then by session, all folded: a failing node repeats
 // one warning per session every few seconds. Filter by peer and level (the page keeps them in the URL).
@@ -21,7 +22,11 @@ export function EventGroups(props: { events: readonly LivenessEventRow[]; filter
       <div className="mb-2 flex flex-wrap items-center gap-x-3 gap-y-1">
         <label className="flex items-center gap-1">
           <span className="text-slate-400">Peer</span>
-          <select value={filter.peer} onChange={(e) => props.onFilter({ peer: e.target.value })} className="max-w-40 rounded border border-slate-700 bg-slate-900 px-1 py-0.5">
+          <select
+            value={filter.peer}
+            onChange={(e) => props.onFilter({ peer: e.target.value })}
+            className="max-w-40 rounded border border-slate-700 bg-slate-900 px-1 py-0.5"
+          >
             <option value="">all</option>
             {facets.peers.map((p) => (
               <option key={p} value={p}>
@@ -32,7 +37,11 @@ export function EventGroups(props: { events: readonly LivenessEventRow[]; filter
         </label>
         <label className="flex items-center gap-1">
           <span className="text-slate-400">Level</span>
-          <select value={filter.level} onChange={(e) => props.onFilter({ level: e.target.value })} className="rounded border border-slate-700 bg-slate-900 px-1 py-0.5">
+          <select
+            value={filter.level}
+            onChange={(e) => props.onFilter({ level: e.target.value })}
+            className="rounded border border-slate-700 bg-slate-900 px-1 py-0.5"
+          >
             <option value="">all</option>
             {facets.levels.map((l) => (
               <option key={l} value={l}>
@@ -46,7 +55,11 @@ export function EventGroups(props: { events: readonly LivenessEventRow[]; filter
           {events.length >= props.limit ? ` (the newest ${props.limit} lines)` : ''}
         </span>
       </div>
-      {events.length === 0 ? <p className="text-slate-500">No liveness events.</p> : groups.length === 0 ? <p className="text-slate-500">No event matches these filters.</p> : null}
+      {events.length === 0 ? (
+        <p className="text-slate-500">No liveness events.</p>
+      ) : groups.length === 0 ? (
+        <p className="text-slate-500">No event matches these filters.</p>
+      ) : null}
       <ul className="space-y-1">
         {groups.map((g) => (
           <li key={g.key}>

@@ -7,7 +7,17 @@ import { useNode } from './use-node';
 /** The node's answer (node page, fleet grid pane), from the same cached detail query the page shows. */
 export function NodeAnswer({ node, at }: { node: string; at: string | null }) {
   const q = useNode(node, at);
-  if (q.isPending) return <p className="mb-3 text-slate-400" role="status">Loading the answer…</p>;
-  if (q.isError) return <p className="mb-3 text-red-300" role="alert">Could not load {node}: {q.error.message}</p>;
+  if (q.isPending)
+    return (
+      <p className="mb-3 text-slate-400" role="status">
+        Loading the answer…
+      </p>
+    );
+  if (q.isError)
+    return (
+      <p className="mb-3 text-red-300" role="alert">
+        Could not load {node}: {q.error.message}
+      </p>
+    );
   return <AnswerCard answer={nodeAnswer(q.data)} node={node} asOf={at ?? q.data.summary.collectedAt} />;
 }

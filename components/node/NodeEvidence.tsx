@@ -16,8 +16,18 @@ const openWhenAtMost = 3;
 // evidence, grouped by verdict (worst first), then what changed.
 export function NodeEvidence({ node, at }: { node: string; at: string | null }) {
   const q = useNode(node, at);
-  if (q.isPending) return <p className="text-slate-400" role="status">Loading evidence…</p>;
-  if (q.isError) return <p className="text-red-300" role="alert">Could not load evidence: {q.error.message}</p>;
+  if (q.isPending)
+    return (
+      <p className="text-slate-400" role="status">
+        Loading evidence…
+      </p>
+    );
+  if (q.isError)
+    return (
+      <p className="text-red-300" role="alert">
+        Could not load evidence: {q.error.message}
+      </p>
+    );
   const d = q.data;
   const bad = d.peers.filter((p) => p.verdict !== 'healthy');
   const healthy = d.peers.length - bad.length;
@@ -31,7 +41,13 @@ export function NodeEvidence({ node, at }: { node: string; at: string | null }) 
       {!d.missing && d.peers.length === 0 ? <p className="text-slate-500">No liveness peer known for this node.</p> : null}
       <div className="space-y-2">
         {groups.map(([verdict, peers]) => (
-          <details key={verdict} open={bad.length <= openWhenAtMost} className="rounded border border-slate-800" data-testid="verdict-group" data-verdict={verdict}>
+          <details
+            key={verdict}
+            open={bad.length <= openWhenAtMost}
+            className="rounded border border-slate-800"
+            data-testid="verdict-group"
+            data-verdict={verdict}
+          >
             <summary className="cursor-pointer px-2 py-1 hover:bg-slate-900">
               <span className={`rounded px-2 py-0.5 ${verdictClass[verdict]}`} title={verdictMeaning[verdict]}>
                 {verdict}
@@ -39,7 +55,15 @@ export function NodeEvidence({ node, at }: { node: string; at: string | null }) 
               <span className="text-slate-200">
                 {peers.length} {peers.length === 1 ? 'peer' : 'peers'}
               </span>
-              <span className="text-slate-400"> · {peers.slice(0, 4).map((p) => p.peer).join(', ')}{peers.length > 4 ? ', …' : ''}</span>
+              <span className="text-slate-400">
+                {' '}
+                ·{' '}
+                {peers
+                  .slice(0, 4)
+                  .map((p) => p.peer)
+                  .join(', ')}
+                {peers.length > 4 ? ', …' : ''}
+              </span>
             </summary>
             <div className="space-y-2 p-2">
               {peers.map((v) => (

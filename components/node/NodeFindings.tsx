@@ -14,7 +14,13 @@ export function NodeFindings({ node, findings, knownIssues }: { node: string; fi
     <section className="mb-3 space-y-2" aria-label="Node findings" data-testid="node-findings">
       <h3 className="text-sm font-semibold text-slate-200">Node findings</h3>
       {findings.map((f, i) => (
-        <div key={`${f.kind}-${f.interface ?? ''}-${i}`} className="rounded border border-slate-800 p-2" data-testid="node-finding" data-kind={f.kind} data-verdict={f.verdict}>
+        <div
+          key={`${f.kind}-${f.interface ?? ''}-${i}`}
+          className="rounded border border-slate-800 p-2"
+          data-testid="node-finding"
+          data-kind={f.kind}
+          data-verdict={f.verdict}
+        >
           <div className="flex flex-wrap items-center gap-2">
             <span className={`rounded px-2 py-0.5 ${verdictClass[f.verdict]}`} title={verdictMeaning[f.verdict]}>
               {f.verdict}
@@ -48,7 +54,12 @@ export function NodeFindings({ node, findings, knownIssues }: { node: string; fi
 export function KnownIssueNote({ node, issue, verdict }: { node: string; issue: KnownIssueMatch; verdict: string | null }) {
   const remediate = `/remediation?node=${encodeURIComponent(node)}${verdict ? `&verdict=${encodeURIComponent(verdict)}` : ''}`;
   return (
-    <div className="mt-2 rounded bg-amber-950/40 px-2 py-1 text-amber-100 ring-1 ring-amber-800/70" data-testid="known-issue" data-issue={issue.id} data-match={issue.match}>
+    <div
+      className="mt-2 rounded bg-amber-950/40 px-2 py-1 text-amber-100 ring-1 ring-amber-800/70"
+      data-testid="known-issue"
+      data-issue={issue.id}
+      data-match={issue.match}
+    >
       <p>
         <strong>{issue.match === 'affected' ? 'Known issue' : 'Possibly a known issue'}:</strong> {issue.title} — affects {issue.affects}
         {issue.condition ? ` (${issue.condition})` : ''}, fixed in {issue.fixedIn}.{' '}

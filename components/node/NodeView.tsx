@@ -28,12 +28,19 @@ export function NodeView({ name }: { name: string }) {
   const at = params.at ?? null;
   const q = useNode(name, at);
   const phone = useIsPhone();
-  if (q.isPending) return <p className="py-8 text-slate-400" role="status">Loading {name}…</p>;
+  if (q.isPending)
+    return (
+      <p className="py-8 text-slate-400" role="status">
+        Loading {name}…
+      </p>
+    );
   if (q.isError) {
     const notFound = q.error instanceof HttpError && q.error.status === 404;
     return (
       <div className="py-8" role="alert">
-        <p className={notFound ? 'text-slate-300' : 'text-red-300'}>{notFound ? `No node named “${name}” in the inventory.` : `Could not load ${name}: ${q.error.message}`}</p>
+        <p className={notFound ? 'text-slate-300' : 'text-red-300'}>
+          {notFound ? `No node named “${name}” in the inventory.` : `Could not load ${name}: ${q.error.message}`}
+        </p>
         <Link href="/" className="text-sky-300 hover:underline">
           Back to the fleet
         </Link>
@@ -49,14 +56,24 @@ export function NodeView({ name }: { name: string }) {
       </span>
       {d.reportedHostname !== null ? (
         <span className="text-slate-400">
-          reports hostname <span data-testid="reported-hostname" className="font-mono break-all text-slate-300">{d.reportedHostname}</span>
+          reports hostname{' '}
+          <span data-testid="reported-hostname" className="font-mono break-all text-slate-300">
+            {d.reportedHostname}
+          </span>
         </span>
       ) : null}
       {s.site ? <span className="text-slate-400">site {s.site}</span> : null}
       {s.tags.length ? <span className="text-slate-400">tags {s.tags.join(', ')}</span> : null}
-      {d.stateSince ? <span className="text-slate-400">{at ? 'state recorded since' : 'collected'} {d.stateSince}</span> : null}
+      {d.stateSince ? (
+        <span className="text-slate-400">
+          {at ? 'state recorded since' : 'collected'} {d.stateSince}
+        </span>
+      ) : null}
       <TimePin at={at} onChange={(t) => update({ at: t })} />
-      <Link href={`/remediation?node=${encodeURIComponent(s.name)}${s.worstVerdict ? `&verdict=${s.worstVerdict}` : ''}`} className="text-sky-300 hover:underline">
+      <Link
+        href={`/remediation?node=${encodeURIComponent(s.name)}${s.worstVerdict ? `&verdict=${s.worstVerdict}` : ''}`}
+        className="text-sky-300 hover:underline"
+      >
         All actions
       </Link>
     </>

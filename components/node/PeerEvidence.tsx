@@ -11,8 +11,18 @@ import { useNode } from './use-node';
 export function PeerEvidence({ node, peer, at, alertUrl }: { node: string; peer: string; at: string | null; alertUrl?: string | null }) {
   const q = useNode(node, at);
   const phone = useIsPhone();
-  if (q.isPending) return <p className="text-slate-400" role="status">Loading evidence…</p>;
-  if (q.isError) return <p className="text-red-300" role="alert">Could not load evidence: {q.error.message}</p>;
+  if (q.isPending)
+    return (
+      <p className="text-slate-400" role="status">
+        Loading evidence…
+      </p>
+    );
+  if (q.isError)
+    return (
+      <p className="text-red-300" role="alert">
+        Could not load evidence: {q.error.message}
+      </p>
+    );
   const verdict = q.data.peers.find((p) => p.peer === peer);
   const lines = q.data.events.filter((e) => e.peerIp === peer).slice(0, 20);
   return (
@@ -20,7 +30,13 @@ export function PeerEvidence({ node, peer, at, alertUrl }: { node: string; peer:
       {q.data.missing ? <p className="text-slate-400">{q.data.missing}</p> : null}
       {q.data.nodeUnknown ? <p className="rounded bg-slate-800 px-2 py-1 text-slate-300">Node unknown: {q.data.nodeUnknown}</p> : null}
       <Collapsible title="Full evidence" defaultOpen={!phone} testId="cell-evidence">
-        {verdict ? <VerdictEvidence node={node} v={verdict} alertUrl={alertUrl} /> : <p className="text-slate-400">No liveness session from {node} to {peer} at this moment.</p>}
+        {verdict ? (
+          <VerdictEvidence node={node} v={verdict} alertUrl={alertUrl} />
+        ) : (
+          <p className="text-slate-400">
+            No liveness session from {node} to {peer} at this moment.
+          </p>
+        )}
       </Collapsible>
       <Collapsible title="What changed and the log lines" defaultOpen={!phone} testId="cell-history">
         <ChangesList changes={q.data.changes} />

@@ -44,7 +44,11 @@ export function VerdictEvidence({ node, v, alertUrl }: { node: string; v: PeerVe
           </ol>
         </details>
       ) : null}
-      {d.firewall?.known && d.firewall.rule ? <p className="mt-1 font-mono break-all text-purple-300">nft {d.firewall.rule.chain}: {d.firewall.rule.text}</p> : null}
+      {d.firewall?.known && d.firewall.rule ? (
+        <p className="mt-1 font-mono break-all text-purple-300">
+          nft {d.firewall.rule.chain}: {d.firewall.rule.text}
+        </p>
+      ) : null}
       {d.warnings?.lastError ? <p className="mt-1 font-mono break-all text-red-300">{d.warnings.lastError}</p> : null}
       <RemediationSlot node={node} peer={v.peer} verdict={v.verdict} alertUrl={alertUrl ?? null} />
     </div>

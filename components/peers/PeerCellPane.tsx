@@ -45,7 +45,12 @@ export function PeerCellPane(props: {
           {props.peerNode ? <span className="text-slate-400"> ({props.peerNode})</span> : null}
         </h2>
         {props.onClose ? (
-          <button type="button" onClick={props.onClose} className="ml-auto rounded px-3 py-1 text-base text-slate-300 hover:bg-slate-800" aria-label="Close detail">
+          <button
+            type="button"
+            onClick={props.onClose}
+            className="ml-auto rounded px-3 py-1 text-base text-slate-300 hover:bg-slate-800"
+            aria-label="Close detail"
+          >
             ✕
           </button>
         ) : null}

@@ -50,7 +50,15 @@ export function PeerGrid() {
         peerNode={c >= 0 ? (matrix.cols[c]?.node ?? null) : null}
         verdict={r >= 0 && c >= 0 ? cellVerdict(matrix, r, c) : null}
         warnings={r >= 0 && c >= 0 ? (matrix.warnings[r * matrix.cols.length + c] ?? 0) : 0}
-        reverse={rev ? { verdict: cellVerdict(matrix, rev.row, rev.col), warnings: matrix.warnings[rev.row * matrix.cols.length + rev.col] ?? 0, ip: matrix.rows[r]?.ip ?? '' } : null}
+        reverse={
+          rev
+            ? {
+                verdict: cellVerdict(matrix, rev.row, rev.col),
+                warnings: matrix.warnings[rev.row * matrix.cols.length + rev.col] ?? 0,
+                ip: matrix.rows[r]?.ip ?? '',
+              }
+            : null
+        }
         at={at}
         synthetic={state.status === 'ready' && state.synthetic}
         onClose={() => update({ node: null, peer: null })}
@@ -70,11 +78,21 @@ export function PeerGrid() {
         <div className="mb-2 flex flex-wrap items-center gap-3 text-xs">
           <label className="flex items-center gap-1">
             <span className="text-slate-400">Node</span>
-            <input type="search" value={view.q} onChange={(e) => update({ q: e.target.value })} placeholder="filter nodes" className="w-44 rounded border border-slate-700 bg-slate-900 px-2 py-1" />
+            <input
+              type="search"
+              value={view.q}
+              onChange={(e) => update({ q: e.target.value })}
+              placeholder="filter nodes"
+              className="w-44 rounded border border-slate-700 bg-slate-900 px-2 py-1"
+            />
           </label>
           <label className="flex items-center gap-1">
             <span className="text-slate-400">Has verdict</span>
-            <select value={view.verdict} onChange={(e) => update({ verdict: e.target.value })} className="rounded border border-slate-700 bg-slate-900 px-1 py-1">
+            <select
+              value={view.verdict}
+              onChange={(e) => update({ verdict: e.target.value })}
+              className="rounded border border-slate-700 bg-slate-900 px-1 py-1"
+            >
               <option value="">any</option>
               {verdicts.map((v) => (
                 <option key={v} value={v}>
@@ -85,7 +103,11 @@ export function PeerGrid() {
           </label>
           <label className="flex items-center gap-1">
             <span className="text-slate-400">Sort</span>
-            <select value={view.sort} onChange={(e) => update({ sort: e.target.value === 'name' ? null : e.target.value })} className="rounded border border-slate-700 bg-slate-900 px-1 py-1">
+            <select
+              value={view.sort}
+              onChange={(e) => update({ sort: e.target.value === 'name' ? null : e.target.value })}
+              className="rounded border border-slate-700 bg-slate-900 px-1 py-1"
+            >
               <option value="name">by name</option>
               <option value="worst">worst first</option>
             </select>
@@ -98,13 +120,21 @@ export function PeerGrid() {
           ) : null}
         </div>
         {state.status === 'loading' ? (
-          <p className="py-8 text-slate-400" role="status">Loading peer grid…</p>
+          <p className="py-8 text-slate-400" role="status">
+            Loading peer grid…
+          </p>
         ) : state.status === 'error' ? (
-          <p className="py-8 text-red-300" role="alert">Could not load the peer grid: {state.message}</p>
+          <p className="py-8 text-red-300" role="alert">
+            Could not load the peer grid: {state.message}
+          </p>
         ) : matrix && (matrix.rows.length === 0 || matrix.cols.length === 0) ? (
-          <p className="py-8 text-slate-400" role="status">No liveness peers known yet: peers appear once nodes log liveness sessions.</p>
+          <p className="py-8 text-slate-400" role="status">
+            No liveness peers known yet: peers appear once nodes log liveness sessions.
+          </p>
         ) : matrix && rowOrder.length === 0 ? (
-          <p className="py-8 text-slate-400" role="status">No node matches these filters.</p>
+          <p className="py-8 text-slate-400" role="status">
+            No node matches these filters.
+          </p>
         ) : matrix ? (
           <PeerGridCanvas matrix={matrix} rowOrder={rowOrder} active={active ?? selected} onActiveChange={setActive} onOpen={open} selected={selected} />
         ) : null}

@@ -34,8 +34,23 @@ export function PeerGridCanvas(props: {
   const [viewport, setViewport] = useState({ width: 0, height: 0 });
   // The React Compiler is not enabled in this project, so nothing memoizes around the virtualizer's functions.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const rows = useVirtualizer({ count: rowOrder.length, getScrollElement: () => scrollRef.current, estimateSize: () => cellH, overscan: 2, scrollMargin: colHeaderH, useFlushSync: false });
-  const cols = useVirtualizer({ horizontal: true, count: matrix.cols.length, getScrollElement: () => scrollRef.current, estimateSize: () => cellW, overscan: 2, scrollMargin: rowHeaderW, useFlushSync: false });
+  const rows = useVirtualizer({
+    count: rowOrder.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => cellH,
+    overscan: 2,
+    scrollMargin: colHeaderH,
+    useFlushSync: false,
+  });
+  const cols = useVirtualizer({
+    horizontal: true,
+    count: matrix.cols.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => cellW,
+    overscan: 2,
+    scrollMargin: rowHeaderW,
+    useFlushSync: false,
+  });
   const vRows = rows.getVirtualItems();
   const vCols = cols.getVirtualItems();
 
@@ -133,7 +148,10 @@ export function PeerGridCanvas(props: {
     // The canvas sticks to the viewport: a point on it is a cell at the element's current scroll offset.
     const rect = e.currentTarget.getBoundingClientRect();
     const el = scrollRef.current;
-    const pos = { row: Math.floor((e.clientY - rect.top + (el?.scrollTop ?? 0)) / cellH), col: Math.floor((e.clientX - rect.left + (el?.scrollLeft ?? 0)) / cellW) };
+    const pos = {
+      row: Math.floor((e.clientY - rect.top + (el?.scrollTop ?? 0)) / cellH),
+      col: Math.floor((e.clientX - rect.left + (el?.scrollLeft ?? 0)) / cellW),
+    };
     if (pos.row < 0 || pos.row >= rowOrder.length || pos.col < 0 || pos.col >= matrix.cols.length) return;
     props.onActiveChange(pos);
     props.onOpen(pos);

@@ -8,9 +8,7 @@ import { liveRefetchMs, useLiveConnected } from '@/components/live/live-status';
 import { fetchJsonRevalidating } from '@/components/live/revalidate';
 
 export type PeerMatrixState =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; matrix: PeerMatrix; synthetic: boolean; asOf: string | null };
+  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; matrix: PeerMatrix; synthetic: boolean; asOf: string | null };
 
 // The peer grid's data: the live fleet from /api/peers, kept current by the changed rows of /api/events
 // (useLiveInvalidation) and revalidated with its ETag now and then (every 2 s while the stream is closed;
@@ -21,7 +19,8 @@ export function usePeerMatrix(opts: { at: string | null; synthetic: { rows: numb
   const streamOpen = useLiveConnected();
   const live = useQuery({
     queryKey: ['peers', at],
-    queryFn: () => (at ? fetchJson(`/api/peers?at=${encodeURIComponent(at)}`, peerGridResponseSchema) : fetchJsonRevalidating('/api/peers', peerGridResponseSchema)),
+    queryFn: () =>
+      at ? fetchJson(`/api/peers?at=${encodeURIComponent(at)}`, peerGridResponseSchema) : fetchJsonRevalidating('/api/peers', peerGridResponseSchema),
     refetchInterval: at ? false : liveRefetchMs(streamOpen),
     enabled: synthetic === null,
   });

@@ -13,12 +13,17 @@ export function AuditDetails({ record }: { record: AuditRecord }) {
             {e.alertUrl ? (
               <>
                 {' '}
-                — alert: <a className="text-sky-300 hover:underline" href={e.alertUrl} rel="noreferrer noopener">{e.alertUrl}</a>
+                — alert:{' '}
+                <a className="text-sky-300 hover:underline" href={e.alertUrl} rel="noreferrer noopener">
+                  {e.alertUrl}
+                </a>
               </>
             ) : null}
           </p>
           <pre className="font-mono text-xs break-all whitespace-pre-wrap text-slate-300">{e.commands.join('\n')}</pre>
-          {e.type === 'remediation.intent' ? <p className="text-slate-400">before: {e.evidenceBefore.verdicts.map((v) => `${v.peer} ${v.verdict}`).join(', ') || 'no peers'}</p> : null}
+          {e.type === 'remediation.intent' ? (
+            <p className="text-slate-400">before: {e.evidenceBefore.verdicts.map((v) => `${v.peer} ${v.verdict}`).join(', ') || 'no peers'}</p>
+          ) : null}
         </div>
       );
     case 'remediation.outcome':
@@ -34,38 +39,94 @@ export function AuditDetails({ record }: { record: AuditRecord }) {
               {r.truncated ? ' (output cut)' : ''}
             </p>
           ))}
-          <p className="text-slate-400">after: {e.evidenceAfter.verdicts.map((v) => `${v.peer} ${v.verdict}`).join(', ') || e.evidenceAfter.note || 'no peers'}</p>
+          <p className="text-slate-400">
+            after: {e.evidenceAfter.verdicts.map((v) => `${v.peer} ${v.verdict}`).join(', ') || e.evidenceAfter.note || 'no peers'}
+          </p>
         </div>
       );
     case 'remediation.approved':
-      return <p>approved {e.action}, requested by {e.requestedBy}</p>;
+      return (
+        <p>
+          approved {e.action}, requested by {e.requestedBy}
+        </p>
+      );
     case 'remediation.rejected':
-      return <p>rejected {e.action}, requested by {e.requestedBy}: {e.why}</p>;
+      return (
+        <p>
+          rejected {e.action}, requested by {e.requestedBy}: {e.why}
+        </p>
+      );
     case 'remediation.conflict':
-      return <p>refused {e.action}: another remediation was running{e.heldByRunId ? ` (${e.heldByRunId})` : ''}</p>;
+      return (
+        <p>
+          refused {e.action}: another remediation was running{e.heldByRunId ? ` (${e.heldByRunId})` : ''}
+        </p>
+      );
     case 'remediation.skipped':
     case 'remediation.outcome-unknown':
     case 'remediation.refused':
-      return <p>{e.action}: {e.why}</p>;
+      return (
+        <p>
+          {e.action}: {e.why}
+        </p>
+      );
     case 'user.created':
-      return <p>created {e.username} as {e.role} (via {e.via})</p>;
+      return (
+        <p>
+          created {e.username} as {e.role} (via {e.via})
+        </p>
+      );
     case 'user.signed-in':
-      return <p>{e.username} signed in ({e.method}){e.source ? ` from ${e.source}` : ''}</p>;
+      return (
+        <p>
+          {e.username} signed in ({e.method}){e.source ? ` from ${e.source}` : ''}
+        </p>
+      );
     case 'user.sign-in-failed':
-      return <p>failed sign-in as {e.username}: {e.why}{e.source ? ` (from ${e.source})` : ''}</p>;
+      return (
+        <p>
+          failed sign-in as {e.username}: {e.why}
+          {e.source ? ` (from ${e.source})` : ''}
+        </p>
+      );
     case 'user.sign-in-failed-unknown':
-      return <p>{e.failures} failed sign-in(s) under usernames that do not exist, from {e.source}, {e.windowStart} to {e.windowEnd}</p>;
+      return (
+        <p>
+          {e.failures} failed sign-in(s) under usernames that do not exist, from {e.source}, {e.windowStart} to {e.windowEnd}
+        </p>
+      );
     case 'user.sign-in-throttled':
-      return <p>sign-in limit reached ({e.scope}) from {e.source}{e.username ? ` for ${e.username}` : ''}; refused until {e.until}</p>;
+      return (
+        <p>
+          sign-in limit reached ({e.scope}) from {e.source}
+          {e.username ? ` for ${e.username}` : ''}; refused until {e.until}
+        </p>
+      );
     case 'user.disabled':
-      return <p>disabled {e.username} ({e.sessionsEnded} session(s) ended)</p>;
+      return (
+        <p>
+          disabled {e.username} ({e.sessionsEnded} session(s) ended)
+        </p>
+      );
     case 'user.enabled':
       return <p>enabled {e.username}</p>;
     case 'user.role-changed':
-      return <p>changed {e.username} from {e.from} to {e.to} ({e.sessionsEnded} session(s) ended)</p>;
+      return (
+        <p>
+          changed {e.username} from {e.from} to {e.to} ({e.sessionsEnded} session(s) ended)
+        </p>
+      );
     case 'user.password-reset':
-      return <p>reset the password of {e.username} ({e.sessionsEnded} session(s) ended)</p>;
+      return (
+        <p>
+          reset the password of {e.username} ({e.sessionsEnded} session(s) ended)
+        </p>
+      );
     case 'user.deleted':
-      return <p>deleted {e.username} ({e.role}; {e.sessionsEnded} session(s) ended)</p>;
+      return (
+        <p>
+          deleted {e.username} ({e.role}; {e.sessionsEnded} session(s) ended)
+        </p>
+      );
   }
 }

@@ -51,7 +51,12 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
   const [run, setRun] = useState<BatchView | null>(null);
 
   if (catalog.isPending) return <p className="text-slate-400">Loading actions…</p>;
-  if (catalog.isError) return <p role="alert" className="text-red-300">Could not load the action catalog: {catalog.error.message}</p>;
+  if (catalog.isError)
+    return (
+      <p role="alert" className="text-red-300">
+        Could not load the action catalog: {catalog.error.message}
+      </p>
+    );
   if (!action) return <p className="text-slate-400">No actions in the catalog.</p>;
 
   const body = () => ({ action: action.id, nodes: [target.node], params: values, targetPeer: target.peer });
@@ -124,7 +129,12 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
             />
           </label>
         ))}
-        <button type="button" onClick={doPreview} disabled={busy} className="rounded bg-slate-700 px-4 py-1.5 text-white hover:bg-slate-600 disabled:opacity-50">
+        <button
+          type="button"
+          onClick={doPreview}
+          disabled={busy}
+          className="rounded bg-slate-700 px-4 py-1.5 text-white hover:bg-slate-600 disabled:opacity-50"
+        >
           Preview
         </button>
       </div>
@@ -173,14 +183,23 @@ export function RemediationPanel({ target, canRun }: { target: RemediationTarget
           {preview.action.needsApproval ? <p className="text-amber-300">Needs approval by a second person (approver role).</p> : null}
           {target.alertUrl ? (
             <p className="break-all text-slate-400">
-              Alert: <a href={target.alertUrl} className="text-sky-300 hover:underline" rel="noreferrer noopener" target="_blank">{target.alertUrl}</a>
+              Alert:{' '}
+              <a href={target.alertUrl} className="text-sky-300 hover:underline" rel="noreferrer noopener" target="_blank">
+                {target.alertUrl}
+              </a>
             </p>
           ) : null}
           {canRun && preview.allowed && !preview.nodes.some((n) => n.refusal) ? (
             <div className="mt-3 flex flex-col gap-2">
               <label className="flex flex-col gap-1 text-slate-300">
                 Reason
-                <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={500} className="rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700" />
+                <textarea
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  rows={2}
+                  maxLength={500}
+                  className="rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700"
+                />
               </label>
               <button
                 type="button"

@@ -27,11 +27,20 @@ export function RunList({ node, me, canApprove }: { node: string | null; me: str
   }
 
   if (q.isPending) return <p className="text-slate-400">Loading remediations…</p>;
-  if (q.isError) return <p role="alert" className="text-red-300">Could not load remediations: {q.error.message}</p>;
+  if (q.isError)
+    return (
+      <p role="alert" className="text-red-300">
+        Could not load remediations: {q.error.message}
+      </p>
+    );
   return (
     <section aria-label="Recent remediations" className="mt-6">
       <h2 className="mb-2 font-semibold text-slate-200">Recent remediations</h2>
-      {error ? <p role="alert" className="text-red-300">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-red-300">
+          {error}
+        </p>
+      ) : null}
       {q.data.batches.length === 0 ? <p className="text-slate-500">None yet{node ? ` on ${node}` : ''}.</p> : null}
       {q.data.batches.length ? (
         <>

@@ -46,7 +46,11 @@ export function RunStatus({ initial }: { initial: BatchView }) {
       <p className="text-slate-300">
         {b.batch.action} by {b.batch.requested_by}
         {b.batch.state === 'awaiting-approval' ? <span className="ml-2 font-semibold text-amber-300">awaiting approval by a second person</span> : null}
-        {b.batch.decided_by ? <span className="ml-2 text-slate-400">({b.batch.state === 'rejected' ? 'rejected' : 'approved'} by {b.batch.decided_by})</span> : null}
+        {b.batch.decided_by ? (
+          <span className="ml-2 text-slate-400">
+            ({b.batch.state === 'rejected' ? 'rejected' : 'approved'} by {b.batch.decided_by})
+          </span>
+        ) : null}
       </p>
       {b.runs.map((r) => (
         <div key={r.id} className="mt-2" data-testid={`run-${r.node}`}>

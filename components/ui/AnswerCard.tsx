@@ -37,7 +37,10 @@ export function AnswerCard(props: {
       </div>
       {a.since ? (
         <p className="mt-1 text-xs text-slate-300" data-testid="answer-since">
-          since <time dateTime={a.since} className="font-mono">{utcText(a.since)} UTC</time>
+          since{' '}
+          <time dateTime={a.since} className="font-mono">
+            {utcText(a.since)} UTC
+          </time>
           {held ? <span className="text-slate-400"> ({held})</span> : null}
         </p>
       ) : null}
@@ -63,8 +66,17 @@ export function AnswerCard(props: {
               {a.action.title}…
             </Link>
           ) : null}
-          {a.action ? <span className="text-slate-400">fits {a.action.verdict}{a.action.peer ? ` to ${a.action.peer}` : ''}: preview first</span> : null}
-          {a.advice ? <p className="text-slate-300" data-testid="answer-advice">{a.advice}</p> : null}
+          {a.action ? (
+            <span className="text-slate-400">
+              fits {a.action.verdict}
+              {a.action.peer ? ` to ${a.action.peer}` : ''}: preview first
+            </span>
+          ) : null}
+          {a.advice ? (
+            <p className="text-slate-300" data-testid="answer-advice">
+              {a.advice}
+            </p>
+          ) : null}
           {a.durableFix ? (
             <p className="basis-full text-amber-200" data-testid="answer-durable-fix">
               Lasting fix: {a.durableFix.text} (known issue {a.durableFix.issueId}, fixed in {a.durableFix.fixedIn}).

@@ -13,7 +13,13 @@ const isCurrent = (pathname: string, href: string) => (href === '/' ? pathname =
 
 function navItems(links: readonly NavLink[], pathname: string, className: string, onFollow?: () => void) {
   return links.map((l) => (
-    <Link key={l.href} href={l.href} aria-current={isCurrent(pathname, l.href) ? 'page' : undefined} className={`${className} aria-[current=page]:text-white`} onClick={onFollow}>
+    <Link
+      key={l.href}
+      href={l.href}
+      aria-current={isCurrent(pathname, l.href) ? 'page' : undefined}
+      className={`${className} aria-[current=page]:text-white`}
+      onClick={onFollow}
+    >
       {l.label}
     </Link>
   ));
@@ -51,7 +57,11 @@ export function MenuNav({ links }: { links: readonly NavLink[] }) {
       {open ? (
         <>
           <button type="button" aria-label="Close the menu" tabIndex={-1} className="fixed inset-0 z-40 cursor-default" onClick={close} />
-          <nav id="main-menu" aria-label="Main" className="absolute top-full left-0 z-50 mt-2 flex min-w-48 flex-col rounded border border-slate-700 bg-slate-950 p-1 shadow-xl">
+          <nav
+            id="main-menu"
+            aria-label="Main"
+            className="absolute top-full left-0 z-50 mt-2 flex min-w-48 flex-col rounded border border-slate-700 bg-slate-950 p-1 shadow-xl"
+          >
             {navItems(links, pathname, 'rounded px-3 py-2.5 text-base text-slate-300 hover:bg-slate-800', close)}
           </nav>
         </>

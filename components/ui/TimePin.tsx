@@ -20,7 +20,13 @@ export function TimePin({ at, onChange }: { at: string | null; onChange: (at: st
     >
       <label className="flex items-center gap-1">
         <span className="text-slate-400">At (UTC)</span>
-        <input type="datetime-local" step={1} value={draft} onChange={(e) => setDraft(e.target.value)} className="rounded border border-slate-700 bg-slate-900 px-1 py-0.5" />
+        <input
+          type="datetime-local"
+          step={1}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          className="rounded border border-slate-700 bg-slate-900 px-1 py-0.5"
+        />
       </label>
       <button type="submit" className="rounded bg-slate-800 px-2 py-0.5 hover:bg-slate-700" disabled={!draft}>
         Pin

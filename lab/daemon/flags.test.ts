@@ -3,7 +3,15 @@ import { FlagError, parseDaemonFlags, splitHostPort } from './flags';
 
 describe('doublezerod flags (Go flag package, cmd/doublezerod/main.go)', () => {
   it('reads the unit’s ExecStart and the lab’s additions, in any of Go’s spellings', () => {
-    const f = parseDaemonFlags(['-sock-file', '/run/doublezerod/doublezerod.sock', '-env', 'testnet', '--route-liveness-enable-passive', '-metrics-enable', '-metrics-addr=localhost:0']);
+    const f = parseDaemonFlags([
+      '-sock-file',
+      '/run/doublezerod/doublezerod.sock',
+      '-env',
+      'testnet',
+      '--route-liveness-enable-passive',
+      '-metrics-enable',
+      '-metrics-addr=localhost:0',
+    ]);
     expect(f).toEqual({
       version: false,
       sockFile: '/run/doublezerod/doublezerod.sock',
@@ -16,7 +24,12 @@ describe('doublezerod flags (Go flag package, cmd/doublezerod/main.go)', () => {
   });
 
   it('defaults as upstream: metrics off on localhost:0, the socket under /var/run, liveness mode left to the version', () => {
-    expect(parseDaemonFlags([])).toMatchObject({ metricsEnable: false, metricsAddr: 'localhost:0', sockFile: '/var/run/doublezerod/doublezerod.sock', livenessPassive: null });
+    expect(parseDaemonFlags([])).toMatchObject({
+      metricsEnable: false,
+      metricsAddr: 'localhost:0',
+      sockFile: '/var/run/doublezerod/doublezerod.sock',
+      livenessPassive: null,
+    });
     expect(parseDaemonFlags(['-version']).version).toBe(true);
     expect(parseDaemonFlags(['-route-liveness-enable-passive=false']).livenessPassive).toBe(false);
   });

@@ -87,7 +87,13 @@ export class LivenessManager {
     const id = sessionKeyId(key);
     if (this.sessions.has(id)) return;
     await this.bindLocal(key.localIp);
-    const m: Managed = { session: new LivenessSession(key, this.nextDiscr++, this.timers, Date.now()), nextHop, alive: true, txTimer: undefined, detectTimer: undefined };
+    const m: Managed = {
+      session: new LivenessSession(key, this.nextDiscr++, this.timers, Date.now()),
+      nextHop,
+      alive: true,
+      txTimer: undefined,
+      detectTimer: undefined,
+    };
     this.sessions.set(id, m);
     this.byAddresses.set(`${key.localIp}|${key.peerIp}`, m);
     this.noteGauge(key, 'down');
@@ -186,7 +192,11 @@ export class LivenessManager {
   private packetFor(s: LivenessSession): Buffer {
     // Flags and the client version ride in bytes 20..24 since v0.8.1; earlier daemons leave them zero.
     const modern = compareVersions(this.o.version, WITHDRAW_ON_DISCONNECT_SINCE) >= 0;
-    return encodePacket({ ...s.controlPacket(), passive: modern && this.o.passiveMode, clientVersion: modern ? this.o.version : { major: 0, minor: 0, patch: 0 } });
+    return encodePacket({
+      ...s.controlPacket(),
+      passive: modern && this.o.passiveMode,
+      clientVersion: modern ? this.o.version : { major: 0, minor: 0, patch: 0 },
+    });
   }
 
   private async transmit(m: Managed): Promise<void> {
@@ -226,9 +236,7 @@ export class LivenessManager {
     this.lastUnknownPeerWarnMs = now;
     // The socket is bound to one local IP of the tunnel; upstream reads the interface from IP_PKTINFO.
     const iface = [...this.sessions.values()].find((m) => m.session.key.localIp === localIp)?.session.key.iface ?? 'doublezero0';
-    this.o.log.write(
-      unknownPeerPacket(this.o.version, nowInstant(), { peer: { iface, localIp, peerIp }, peerDiscr, localDiscr: peerLocalDiscr, state }),
-    );
+    this.o.log.write(unknownPeerPacket(this.o.version, nowInstant(), { peer: { iface, localIp, peerIp }, peerDiscr, localDiscr: peerLocalDiscr, state }));
   }
 
   private armDetect(m: Managed): void {

@@ -39,7 +39,10 @@ async function runDaemon(): Promise<void> {
   const unitStartMs = Number(process.env.FNH_UNIT_START_US ?? Date.now() * 1000) / 1000;
   const startedAtSec = Math.floor(unitStartMs / 1000);
   writeFileSync(cfg.versionPath, versionOutput(build));
-  writeFileSync(cfg.systemctlShowPath, systemctlShow({ mainPid: process.pid, activeEnterMs: unitStartMs, execMainStartMs: unitStartMs, argv, execPid: process.pid }));
+  writeFileSync(
+    cfg.systemctlShowPath,
+    systemctlShow({ mainPid: process.pid, activeEnterMs: unitStartMs, execMainStartMs: unitStartMs, argv, execPid: process.pid }),
+  );
 
   const log = createDaemonLog(openJournal(cfg.journalPath, argv));
   const net = new NetState();
@@ -53,7 +56,10 @@ async function runDaemon(): Promise<void> {
   const sender = new PinnedSender(version, cfg.livenessPort, (iface) =>
     iface === cfg.unicast.interfaceName ? { overlayPeer: cfg.unicast.overlayPeer, port: cfg.onLinkRelayPort } : undefined,
   );
-  const liveness = passive || flags.livenessActive ? new LivenessManager({ version, behaviour, port: cfg.livenessPort, passiveMode: !flags.livenessActive, log, net, sender }) : null;
+  const liveness =
+    passive || flags.livenessActive
+      ? new LivenessManager({ version, behaviour, port: cfg.livenessPort, passiveMode: !flags.livenessActive, log, net, sender })
+      : null;
   liveness?.start();
   const daemon = new Doublezerod(cfg, version, behaviour, net, liveness, startedAtSec);
   started.daemon = daemon;

@@ -24,9 +24,7 @@ function ipBatch(lines: readonly string[]): Promise<string> {
   });
 }
 
-const addrSchema = z.array(
-  z.object({ addr_info: z.array(z.object({ family: z.string(), local: z.string() })).default([]) }),
-);
+const addrSchema = z.array(z.object({ addr_info: z.array(z.object({ family: z.string(), local: z.string() })).default([]) }));
 const routeSchema = z.array(z.object({ dst: z.string(), prefsrc: z.string().optional(), gateway: z.string().optional() }));
 
 export async function interfaceAddresses(ifname: string): Promise<string[]> {

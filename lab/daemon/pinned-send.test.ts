@@ -62,7 +62,11 @@ describe('pinned send (upstream udp.go WriteTo with IP_PKTINFO)', () => {
 
   it('a missing interface fails before any syscall, with the text of the version (Go net.InterfaceByName, then the ifCache)', async () => {
     const { sock, sent } = socketAnswering(null);
-    expect(await sender(v080).send(sock, key, packet, net({ link: 'missing' }))).toMatchObject({ ok: false, error: 'route ip+net: no such network interface', path: 'emulated' });
+    expect(await sender(v080).send(sock, key, packet, net({ link: 'missing' }))).toMatchObject({
+      ok: false,
+      error: 'route ip+net: no such network interface',
+      path: 'emulated',
+    });
     expect(await sender(v085).send(sock, key, packet, net({ link: 'missing' }))).toMatchObject({ ok: false, error: 'interface "doublezero0" not found' });
     expect(sent).toEqual([]);
   });

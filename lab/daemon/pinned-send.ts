@@ -17,9 +17,7 @@ import type { SessionKey } from './session';
 //                          stand-in hands the packet to the underlay's on-link relay instead (it arrives, the
 //                          peer answers, the session stays up) and reports success
 
-export type SendResult =
-  | { ok: true; path: 'kernel' | 'on-link-relay' }
-  | { ok: false; error: string; errno: string | null; path: 'kernel' | 'emulated' };
+export type SendResult = { ok: true; path: 'kernel' | 'on-link-relay' } | { ok: false; error: string; errno: string | null; path: 'kernel' | 'emulated' };
 
 export interface OnLinkRelay {
   /** the far end of the session's tunnel (the overlay /31's other address) */

@@ -42,10 +42,10 @@ export const daemonRoutesSchema = z.array(
 export type DaemonRoute = z.infer<typeof daemonRoutesSchema>[number];
 
 export const ipLinkSchema = z.array(z.object({ ifname: z.string(), flags: z.array(z.string()), mtu: z.number() }));
-export const ipAddrSchema = z.array(
-  z.object({ ifname: z.string(), addr_info: z.array(z.object({ family: z.string(), local: z.string() })) }),
+export const ipAddrSchema = z.array(z.object({ ifname: z.string(), addr_info: z.array(z.object({ family: z.string(), local: z.string() })) }));
+export const ipRouteSchema = z.array(
+  z.object({ dst: z.string(), dev: z.string().optional(), protocol: z.string().optional(), prefsrc: z.string().optional() }),
 );
-export const ipRouteSchema = z.array(z.object({ dst: z.string(), dev: z.string().optional(), protocol: z.string().optional(), prefsrc: z.string().optional() }));
 
 /** The daemon's log records from `journalctl -o json` output (systemd's own lines are skipped). */
 export function daemonLogs(journalJson: string): DaemonLog[] {

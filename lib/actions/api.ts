@@ -10,7 +10,9 @@ export const catalogSchema = z.object({
       id: z.string(),
       title: z.string(),
       description: z.string(),
-      params: z.object({ properties: z.record(z.string(), z.object({ pattern: z.string().optional(), maxLength: z.number().optional() }).passthrough()).optional() }).passthrough(),
+      params: z
+        .object({ properties: z.record(z.string(), z.object({ pattern: z.string().optional(), maxLength: z.number().optional() }).passthrough()).optional() })
+        .passthrough(),
       commands: z.array(z.string()),
       fitsVerdicts: z.array(z.string()),
       requiredRole: z.string(),
@@ -21,10 +23,22 @@ export const catalogSchema = z.object({
 });
 export type CatalogEntry = z.infer<typeof catalogSchema>['actions'][number];
 
-const evidenceSchema = z.object({ collectedAt: z.string().nullable(), verdicts: z.array(z.object({ peer: z.string(), verdict: z.string() })), note: z.string().optional() });
+const evidenceSchema = z.object({
+  collectedAt: z.string().nullable(),
+  verdicts: z.array(z.object({ peer: z.string(), verdict: z.string() })),
+  note: z.string().optional(),
+});
 
 export const previewSchema = z.object({
-  action: z.object({ id: z.string(), title: z.string(), description: z.string(), needsApproval: z.boolean(), requiredRole: z.string(), timeoutMs: z.number(), check: z.string() }),
+  action: z.object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    needsApproval: z.boolean(),
+    requiredRole: z.string(),
+    timeoutMs: z.number(),
+    check: z.string(),
+  }),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   allowed: z.boolean(),
   nodes: z.array(
@@ -51,7 +65,17 @@ export const runSchema = z.object({
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   results: z
-    .array(z.object({ command: z.string(), exitCode: z.number().nullable(), stdout: z.string(), stderr: z.string(), truncated: z.boolean(), timedOut: z.boolean(), error: z.string().optional() }))
+    .array(
+      z.object({
+        command: z.string(),
+        exitCode: z.number().nullable(),
+        stdout: z.string(),
+        stderr: z.string(),
+        truncated: z.boolean(),
+        timedOut: z.boolean(),
+        error: z.string().optional(),
+      }),
+    )
     .nullable(),
   evidence_before: evidenceSchema.nullable(),
   evidence_after: evidenceSchema.nullable(),
@@ -79,7 +103,15 @@ export const batchSchema = z.object({
 export type BatchView = z.infer<typeof batchSchema>;
 export const batchListSchema = z.object({ batches: z.array(batchSchema) });
 
-export const finishedRunStates: ReadonlySet<RunView['state']> = new Set(['verified', 'not-verified', 'failed', 'conflict', 'skipped', 'outcome-unknown', 'rejected']);
+export const finishedRunStates: ReadonlySet<RunView['state']> = new Set([
+  'verified',
+  'not-verified',
+  'failed',
+  'conflict',
+  'skipped',
+  'outcome-unknown',
+  'rejected',
+]);
 
 export function batchFinished(b: BatchView): boolean {
   return b.batch.state === 'rejected' || (b.batch.state === 'done' && b.runs.every((r) => finishedRunStates.has(r.state)));

@@ -73,7 +73,7 @@ export const actionCatalog = [
     id: 'reconnect-daemon',
     title: 'Reconnect the daemon',
     description:
-      'Disconnects and reconnects the unicast (IBRL) service in the mode the node reports now: with -a when it uses an allocated IP, since reconnecting such a node without it strands the allocated IP\'s liveness sessions (upstream issue 2320). Re-creates doublezero0 and its routes; a multicast service is left connected. Refused when the mode cannot be read from the node.',
+      "Disconnects and reconnects the unicast (IBRL) service in the mode the node reports now: with -a when it uses an allocated IP, since reconnecting such a node without it strands the allocated IP's liveness sessions (upstream issue 2320). Re-creates doublezero0 and its routes; a multicast service is left connected. Refused when the mode cannot be read from the node.",
     params: z.strictObject({}),
     // `disconnect ibrl`, not a bare `disconnect`: without the mode the CLI deletes every user of the node,
     // multicast included (client/doublezero/src/command/disconnect.rs).

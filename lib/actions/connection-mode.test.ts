@@ -45,8 +45,18 @@ describe('reading the unicast mode from the daemon', () => {
       lastSessionUpdate: 1764531382,
     });
     const read = (services: ProvisionedService[]) => readUnicastMode({ exitCode: 0, stdout: statusBody(services), stderr: '' });
-    expect(read([svc('IBRLWithAllocatedIP', 'doublezero0', '209.245.228.1')])).toEqual({ ok: true, mode: 'ibrl-allocated', dzIp: '209.245.228.1', alsoMulticast: false });
-    expect(read([svc('Multicast', 'doublezero1', ''), svc('IBRL', 'doublezero0', '198.18.0.10')])).toEqual({ ok: true, mode: 'ibrl', dzIp: '198.18.0.10', alsoMulticast: true });
+    expect(read([svc('IBRLWithAllocatedIP', 'doublezero0', '209.245.228.1')])).toEqual({
+      ok: true,
+      mode: 'ibrl-allocated',
+      dzIp: '209.245.228.1',
+      alsoMulticast: false,
+    });
+    expect(read([svc('Multicast', 'doublezero1', ''), svc('IBRL', 'doublezero0', '198.18.0.10')])).toEqual({
+      ok: true,
+      mode: 'ibrl',
+      dzIp: '198.18.0.10',
+      alsoMulticast: true,
+    });
     expect(read([])).toMatchObject({ ok: false, reason: expect.stringMatching(/no connected service/) });
   });
 
@@ -66,7 +76,15 @@ describe('reading the unicast mode from the daemon', () => {
     ['a service without saved state (null)', ok([null]), /no connected service.*null/],
     ['daemon not running (curl exit 7)', { exitCode: 7, stdout: '', stderr: '' }, /curl exit 7.*running/],
     ['read timed out', { exitCode: null, stdout: '', stderr: '' }, /timed out/],
-    ['a daemon error', { exitCode: 0, stdout: '{"status": "error", "description": "error while getting status: netlink: saved state is not programmed into client"}', stderr: '' }, /saved state is not programmed/],
+    [
+      'a daemon error',
+      {
+        exitCode: 0,
+        stdout: '{"status": "error", "description": "error while getting status: netlink: saved state is not programmed into client"}',
+        stderr: '',
+      },
+      /saved state is not programmed/,
+    ],
     ['not JSON', { exitCode: 0, stdout: '<html>', stderr: '' }, /invalid JSON/],
   ])('refuses with a reason when it cannot tell: %s', (_name, result, reason) => {
     expect(refused(readUnicastMode(result))).toMatch(reason);
@@ -113,7 +131,9 @@ describe('reconnect-daemon keeps the mode', () => {
 
   it('the run stops when the node no longer reports the mode the commands were chosen for', () => {
     expect(modeChangedSince(readUnicastMode(ok([service('IBRLWithAllocatedIP')])), 'ibrl-allocated')).toBeNull();
-    expect(modeChangedSince(readUnicastMode(ok([service('IBRL')])), 'ibrl-allocated')).toMatch(/chosen for IBRL with allocated IP, but the node now reports IBRL/);
+    expect(modeChangedSince(readUnicastMode(ok([service('IBRL')])), 'ibrl-allocated')).toMatch(
+      /chosen for IBRL with allocated IP, but the node now reports IBRL/,
+    );
     expect(modeChangedSince(readUnicastMode({ exitCode: 7, stdout: '', stderr: '' }), 'ibrl')).toMatch(/stopped before changing anything: could not read/);
   });
 });

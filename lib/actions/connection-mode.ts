@@ -46,7 +46,12 @@ export interface StatusReadResult {
 /** The unicast mode the daemon reports, or why it cannot be told. Pure. */
 export function readUnicastMode(result: StatusReadResult): ModeReading {
   if (result.exitCode !== 0) {
-    const why = result.exitCode === 7 ? 'nothing answers on its socket (curl exit 7): is doublezerod running?' : result.exitCode === null ? 'no exit status: the read timed out or the connection dropped' : `curl exit ${result.exitCode}`;
+    const why =
+      result.exitCode === 7
+        ? 'nothing answers on its socket (curl exit 7): is doublezerod running?'
+        : result.exitCode === null
+          ? 'no exit status: the read timed out or the connection dropped'
+          : `curl exit ${result.exitCode}`;
     return { ok: false, reason: `could not read the daemon's status (${why})` };
   }
   const { value, issues } = parseDaemonStatus(result.stdout);
@@ -56,12 +61,23 @@ export function readUnicastMode(result: StatusReadResult): ModeReading {
   const alsoMulticast = types.includes('Multicast');
   if (value.services.length === 0) {
     const dropped = issues.length ? ` (${issues.map((i) => i.message).join('; ')})` : '';
-    return { ok: false, reason: `the daemon reports no connected service${dropped}, so the mode it was connected with cannot be read; connect it by hand in the mode it should have` };
+    return {
+      ok: false,
+      reason: `the daemon reports no connected service${dropped}, so the mode it was connected with cannot be read; connect it by hand in the mode it should have`,
+    };
   }
   if (unicast.length === 0) {
-    return { ok: false, reason: 'the node is connected only as Multicast: a multicast reconnect needs its publisher/subscriber groups, which this action does not replay; reconnect it by hand' };
+    return {
+      ok: false,
+      reason:
+        'the node is connected only as Multicast: a multicast reconnect needs its publisher/subscriber groups, which this action does not replay; reconnect it by hand',
+    };
   }
-  if (unicast.length > 1) return { ok: false, reason: `the daemon reports ${unicast.length} unicast services (${types.join(', ')}); the daemon runs one, so this status cannot be trusted` };
+  if (unicast.length > 1)
+    return {
+      ok: false,
+      reason: `the daemon reports ${unicast.length} unicast services (${types.join(', ')}); the daemon runs one, so this status cannot be trusted`,
+    };
   const service = unicast[0]!;
   const mode = service.userType === null ? undefined : userTypeModes[service.userType];
   if (mode === undefined) {

@@ -14,7 +14,19 @@ describe('node output capping', () => {
     expect(capText('a\u0000b', 100).text).toBe('a\uFFFDb');
   });
   it('keeps the executor flags and an error without output', () => {
-    expect(capResult('x', { exitCode: null, stdout: 'y'.repeat(50), stderr: '', truncated: false, timedOut: true }, 10)).toMatchObject({ stdout: 'y'.repeat(10), truncated: true, timedOut: true });
-    expect(capResult('x', { error: 'ssh: connection refused' })).toEqual({ command: 'x', exitCode: null, stdout: '', stderr: '', truncated: false, timedOut: false, error: 'ssh: connection refused' });
+    expect(capResult('x', { exitCode: null, stdout: 'y'.repeat(50), stderr: '', truncated: false, timedOut: true }, 10)).toMatchObject({
+      stdout: 'y'.repeat(10),
+      truncated: true,
+      timedOut: true,
+    });
+    expect(capResult('x', { error: 'ssh: connection refused' })).toEqual({
+      command: 'x',
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      truncated: false,
+      timedOut: false,
+      error: 'ssh: connection refused',
+    });
   });
 });

@@ -39,14 +39,21 @@ describe('parameter validation refuses injection attempts', () => {
     expect(linuxIfnameSchema.safeParse(bad).success).toBe(false);
   });
 
-  it.each(injections.filter(Boolean).map((s) => `10.0.0.1/32${s}`).concat(injections, ['1.2.3.4/32 dev eth0', '1.2.3.4/33', '01.2.3.4/32', '1.2.3.256/32', '1.2.3.4', '１.2.3.4/32']))(
-    'CIDR %j',
-    (bad) => {
-      expect(ipv4CidrSchema.safeParse(bad).success).toBe(false);
-    },
-  );
+  it.each(
+    injections
+      .filter(Boolean)
+      .map((s) => `10.0.0.1/32${s}`)
+      .concat(injections, ['1.2.3.4/32 dev eth0', '1.2.3.4/33', '01.2.3.4/32', '1.2.3.256/32', '1.2.3.4', '１.2.3.4/32']),
+  )('CIDR %j', (bad) => {
+    expect(ipv4CidrSchema.safeParse(bad).success).toBe(false);
+  });
 
-  it.each(injections.filter(Boolean).map((s) => `10.0.0.1${s}`).concat(['10.0.0', '10.0.0.1.5', '256.1.1.1', '010.0.0.1', '10.0.0.1/32', '0x0a.0.0.1', '10.0.0.١']))('IPv4 %j', (bad) => {
+  it.each(
+    injections
+      .filter(Boolean)
+      .map((s) => `10.0.0.1${s}`)
+      .concat(['10.0.0', '10.0.0.1.5', '256.1.1.1', '010.0.0.1', '10.0.0.1/32', '0x0a.0.0.1', '10.0.0.١']),
+  )('IPv4 %j', (bad) => {
     expect(ipv4Schema.safeParse(bad).success).toBe(false);
   });
 
@@ -65,7 +72,11 @@ describe('parameter validation refuses injection attempts', () => {
         const r = renderAction(action, { prefix, via, ifname: 'doublezero0', src: '209.245.225.161' });
         if (!r.ok) return true;
         // if it rendered, every word is a plain word and the values are exactly validated ones
-        return r.commands.every((c) => c.argv.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w))) && ipv4CidrSchema.safeParse(prefix).success && ipv4Schema.safeParse(via).success;
+        return (
+          r.commands.every((c) => c.argv.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w))) &&
+          ipv4CidrSchema.safeParse(prefix).success &&
+          ipv4Schema.safeParse(via).success
+        );
       }),
       { numRuns: 2000 },
     );

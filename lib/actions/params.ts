@@ -7,10 +7,7 @@ import { z } from 'zod';
 const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const ipv4Pattern = new RegExp(`^${octet}(\\.${octet}){3}$`);
 
-export const ipv4Schema = z
-  .string()
-  .max(15)
-  .regex(ipv4Pattern, 'an IPv4 address in dotted-quad form, e.g. 203.0.113.7');
+export const ipv4Schema = z.string().max(15).regex(ipv4Pattern, 'an IPv4 address in dotted-quad form, e.g. 203.0.113.7');
 
 export const ipv4CidrSchema = z
   .string()
@@ -24,7 +21,10 @@ export const ipv4CidrSchema = z
  * Interfaces this tool may touch: the doublezero tunnels only (doublezero0 unicast, doublezero1 multicast).
  * Narrower than a Linux ifname on purpose: the sudoers rule can then allow exactly these names.
  */
-export const dzInterfaceSchema = z.string().max(15).regex(/^doublezero[0-9]$/, 'a doublezero interface, e.g. doublezero0');
+export const dzInterfaceSchema = z
+  .string()
+  .max(15)
+  .regex(/^doublezero[0-9]$/, 'a doublezero interface, e.g. doublezero0');
 
 /** Any Linux interface name (IFNAMSIZ 16 incl. NUL; no slash, no whitespace, not "." or ".."). */
 export const linuxIfnameSchema = z

@@ -124,7 +124,13 @@ describe('renderAction', () => {
   });
 
   it('refuses, as a second fence, a value its schema let through that would need quoting', () => {
-    const loose = custom({ params: z.strictObject({ v: z.string() }), commands: [['echo', 'ok'], ['echo', { param: 'v' }]] });
+    const loose = custom({
+      params: z.strictObject({ v: z.string() }),
+      commands: [
+        ['echo', 'ok'],
+        ['echo', { param: 'v' }],
+      ],
+    });
     expect(renderAction(loose, { v: 'a b' })).toEqual({ ok: false, problems: ['refusing to render a word that would need quoting: "a b"'] });
     expect(renderAction(loose, { v: '' })).toEqual({ ok: false, problems: ['refusing to render a word that would need quoting: ""'] });
     expect(renderAction(loose, { v: 'a@b%c+d=e:f,g.h/i-j_K9' })).toMatchObject({ ok: true });
@@ -150,7 +156,10 @@ describe('renderAction', () => {
     const reconnect = action('reconnect-daemon');
     expect(dependsOnUnicastMode(reconnect.commands)).toBe(true);
     expect(dependsOnUnicastMode(action('interface-up').commands)).toBe(false);
-    expect(renderAction(reconnect, {})).toEqual({ ok: false, problems: ["reconnect-daemon chooses its commands by the node's connection mode, which was not read"] });
+    expect(renderAction(reconnect, {})).toEqual({
+      ok: false,
+      problems: ["reconnect-daemon chooses its commands by the node's connection mode, which was not read"],
+    });
     const allocated = renderAction(reconnect, {}, { unicastMode: 'ibrl-allocated' });
     expect(allocated.ok && allocated.commands.map((c) => [c.line, c.expectUnicastMode ?? null])).toEqual([
       ['curl -s --max-time 2 --unix-socket /run/doublezerod/doublezerod.sock http://localhost/status', 'ibrl-allocated'],

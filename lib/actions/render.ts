@@ -19,9 +19,7 @@ export interface RenderedCommand {
   expectUnicastMode?: UnicastMode;
 }
 
-export type RenderResult =
-  | { ok: true; params: Record<string, ParamValue>; commands: RenderedCommand[] }
-  | { ok: false; problems: string[] };
+export type RenderResult = { ok: true; params: Record<string, ParamValue>; commands: RenderedCommand[] } | { ok: false; problems: string[] };
 
 /** What was read from the node, for actions that need it. */
 export interface NodeFacts {
@@ -48,7 +46,10 @@ export function allCommandTemplates(action: ActionDefinition): CommandTemplates 
 }
 
 /** The action's parameters checked against its schema (before any node is asked anything). */
-export function validateParams(action: ActionDefinition, rawParams: unknown): { ok: true; params: Record<string, ParamValue> } | { ok: false; problems: string[] } {
+export function validateParams(
+  action: ActionDefinition,
+  rawParams: unknown,
+): { ok: true; params: Record<string, ParamValue> } | { ok: false; problems: string[] } {
   const parsed = action.params.safeParse(rawParams ?? {});
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`) };
   return { ok: true, params: parsed.data as Record<string, ParamValue> };

@@ -3,9 +3,15 @@ import { actionCatalog } from './catalog';
 import { renderSudoers } from './sudoers';
 import type { ActionDefinition } from './types';
 
-const probe = [['sudo', '-n', 'nft', '-j', 'list', 'ruleset'], ['ip', '-j', 'addr', 'show']];
+const probe = [
+  ['sudo', '-n', 'nft', '-j', 'list', 'ruleset'],
+  ['ip', '-j', 'addr', 'show'],
+];
 const text = renderSudoers({ user: 'fnh', actions: actionCatalog as readonly ActionDefinition[], probeCommands: probe });
-const cmnds = text.split('\n').filter((l) => l.startsWith('Cmnd_Alias')).map((l) => l.replace(/^Cmnd_Alias \S+ = /, ''));
+const cmnds = text
+  .split('\n')
+  .filter((l) => l.startsWith('Cmnd_Alias'))
+  .map((l) => l.replace(/^Cmnd_Alias \S+ = /, ''));
 
 function regexOf(cmnd: string): RegExp {
   const args = cmnd.slice(cmnd.indexOf(' ') + 1);
@@ -20,7 +26,11 @@ describe('sudoers rendering', () => {
     expect(cmnds).toContain('/usr/bin/doublezero disconnect ibrl');
     expect(cmnds).toContain('/usr/bin/doublezero connect ibrl');
     expect(cmnds).toContain('/usr/bin/doublezero connect ibrl -a');
-    expect(cmnds.filter((c) => c.startsWith('/usr/bin/doublezero '))).toEqual(['/usr/bin/doublezero disconnect ibrl', '/usr/bin/doublezero connect ibrl', '/usr/bin/doublezero connect ibrl -a']);
+    expect(cmnds.filter((c) => c.startsWith('/usr/bin/doublezero '))).toEqual([
+      '/usr/bin/doublezero disconnect ibrl',
+      '/usr/bin/doublezero connect ibrl',
+      '/usr/bin/doublezero connect ibrl -a',
+    ]);
     // read-only commands need no sudo and get no rule (the daemon's socket is 0666)
     expect(text).not.toContain('journalctl');
     expect(text).not.toContain('curl');

@@ -9,9 +9,13 @@ import { judgeVerification, type VerificationInput } from './verify';
 
 const t0 = '2026-11-26T05:00:00.000Z';
 const t1 = '2026-11-26T05:00:10.000Z';
-const ev = (collectedAt: string | null, verdicts: [string, string][]): NodeEvidence => ({ collectedAt, verdicts: verdicts.map(([peer, verdict]) => ({ peer, verdict })) });
+const ev = (collectedAt: string | null, verdicts: [string, string][]): NodeEvidence => ({
+  collectedAt,
+  verdicts: verdicts.map(([peer, verdict]) => ({ peer, verdict })),
+});
 const stale = { kind: 'verdicts-cleared', verdicts: ['stale-session', 'no-route'] } as const;
-const judge = (over: Partial<VerificationInput>) => judgeVerification({ check: stale, before: ev(t0, []), after: ev(t1, []), exitCodes: [0], targetPeer: null, ...over });
+const judge = (over: Partial<VerificationInput>) =>
+  judgeVerification({ check: stale, before: ev(t0, []), after: ev(t1, []), exitCodes: [0], targetPeer: null, ...over });
 
 describe('judgeVerification', () => {
   it.each<[string, Partial<VerificationInput>, boolean, string]>([
@@ -21,19 +25,82 @@ describe('judgeVerification', () => {
     ['no poll since the action', { after: ev(t0, []) }, false, 'no fresh poll after the action: cannot tell whether it worked'],
     ['a poll older than the one before', { after: ev('2026-11-26T04:59:00.000Z', []) }, false, 'no fresh poll after the action: cannot tell whether it worked'],
     ['a node never polled after', { after: ev(null, []) }, false, 'no fresh poll after the action: cannot tell whether it worked'],
-    ['a node never polled before, polled after', { before: ev(null, []), after: ev(t1, [['p', 'healthy']]) }, true, 'no stale-session/no-route on the node before or after'],
+    [
+      'a node never polled before, polled after',
+      { before: ev(null, []), after: ev(t1, [['p', 'healthy']]) },
+      true,
+      'no stale-session/no-route on the node before or after',
+    ],
     ['an undiagnosable node after', { after: ev(t1, [['p', 'unknown']]) }, false, 'the node could not be diagnosed after the action'],
-    ['the verdicts gone', { before: ev(t0, [['p1', 'stale-session'], ['p2', 'no-route'], ['p3', 'healthy']]), after: ev(t1, [['p1', 'healthy'], ['p2', 'recovering']]) }, true, '2 peer(s) with stale-session/no-route on the node before, none after'],
-    ['a verdict still there', { before: ev(t0, [['p1', 'stale-session']]), after: ev(t1, [['p1', 'no-route']]) }, false, 'still 1 peer(s) with stale-session/no-route on the node (p1: no-route)'],
+    [
+      'the verdicts gone',
+      {
+        before: ev(t0, [
+          ['p1', 'stale-session'],
+          ['p2', 'no-route'],
+          ['p3', 'healthy'],
+        ]),
+        after: ev(t1, [
+          ['p1', 'healthy'],
+          ['p2', 'recovering'],
+        ]),
+      },
+      true,
+      '2 peer(s) with stale-session/no-route on the node before, none after',
+    ],
+    [
+      'a verdict still there',
+      { before: ev(t0, [['p1', 'stale-session']]), after: ev(t1, [['p1', 'no-route']]) },
+      false,
+      'still 1 peer(s) with stale-session/no-route on the node (p1: no-route)',
+    ],
     [
       'many verdicts still there, five named',
-      { after: ev(t1, [['a', 'no-route'], ['b', 'no-route'], ['c', 'no-route'], ['d', 'no-route'], ['e', 'no-route'], ['f', 'no-route']]) },
+      {
+        after: ev(t1, [
+          ['a', 'no-route'],
+          ['b', 'no-route'],
+          ['c', 'no-route'],
+          ['d', 'no-route'],
+          ['e', 'no-route'],
+          ['f', 'no-route'],
+        ]),
+      },
       false,
       'still 6 peer(s) with stale-session/no-route on the node (a: no-route, b: no-route, c: no-route, d: no-route, e: no-route)',
     ],
-    ['the target peer cleared, another still stale', { targetPeer: 'p1', before: ev(t0, [['p1', 'stale-session']]), after: ev(t1, [['p1', 'healthy'], ['p2', 'stale-session'], ['p3', 'unknown']]) }, true, '1 peer(s) with stale-session/no-route on peer p1 before, none after'],
-    ['the target peer still stale', { targetPeer: 'p2', after: ev(t1, [['p1', 'healthy'], ['p2', 'stale-session']]) }, false, 'still 1 peer(s) with stale-session/no-route on peer p2 (p2: stale-session)'],
-    ['the target peer fine before and after', { targetPeer: 'p1', before: ev(t0, [['p2', 'stale-session']]), after: ev(t1, [['p2', 'stale-session']]) }, true, 'no stale-session/no-route on peer p1 before or after'],
+    [
+      'the target peer cleared, another still stale',
+      {
+        targetPeer: 'p1',
+        before: ev(t0, [['p1', 'stale-session']]),
+        after: ev(t1, [
+          ['p1', 'healthy'],
+          ['p2', 'stale-session'],
+          ['p3', 'unknown'],
+        ]),
+      },
+      true,
+      '1 peer(s) with stale-session/no-route on peer p1 before, none after',
+    ],
+    [
+      'the target peer still stale',
+      {
+        targetPeer: 'p2',
+        after: ev(t1, [
+          ['p1', 'healthy'],
+          ['p2', 'stale-session'],
+        ]),
+      },
+      false,
+      'still 1 peer(s) with stale-session/no-route on peer p2 (p2: stale-session)',
+    ],
+    [
+      'the target peer fine before and after',
+      { targetPeer: 'p1', before: ev(t0, [['p2', 'stale-session']]), after: ev(t1, [['p2', 'stale-session']]) },
+      true,
+      'no stale-session/no-route on peer p1 before or after',
+    ],
   ])('%s', (_name, input, verified, summary) => {
     expect(judge(input)).toEqual({ verified, summary });
   });
@@ -66,7 +133,15 @@ describe('capText and capResult', () => {
   });
 
   it('keeps an error without output, capped at 2 KiB', () => {
-    expect(capResult('cmd', { error: 'e'.repeat(3000) })).toEqual({ command: 'cmd', exitCode: null, stdout: '', stderr: '', truncated: false, timedOut: false, error: 'e'.repeat(2048) });
+    expect(capResult('cmd', { error: 'e'.repeat(3000) })).toEqual({
+      command: 'cmd',
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      truncated: false,
+      timedOut: false,
+      error: 'e'.repeat(2048),
+    });
   });
 });
 

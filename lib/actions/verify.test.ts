@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { judgeVerification } from './verify';
 
 const check = { kind: 'verdicts-cleared', verdicts: ['stale-session'] } as const;
-const before = { collectedAt: '2026-11-26T05:00:00.000Z', verdicts: [{ peer: '216.238.110.55', verdict: 'stale-session' }, { peer: '10.0.0.9', verdict: 'healthy' }] };
+const before = {
+  collectedAt: '2026-11-26T05:00:00.000Z',
+  verdicts: [
+    { peer: '216.238.110.55', verdict: 'stale-session' },
+    { peer: '10.0.0.9', verdict: 'healthy' },
+  ],
+};
 
 describe('verification after the re-poll', () => {
   it('verified when the stale sessions are gone in a fresh poll', () => {
@@ -28,7 +34,13 @@ describe('verification after the re-poll', () => {
   });
 
   it('judges only the target peer when one is given', () => {
-    const after = { collectedAt: '2026-11-26T05:00:10.000Z', verdicts: [{ peer: '216.238.110.55', verdict: 'healthy' }, { peer: '10.9.9.9', verdict: 'stale-session' }] };
+    const after = {
+      collectedAt: '2026-11-26T05:00:10.000Z',
+      verdicts: [
+        { peer: '216.238.110.55', verdict: 'healthy' },
+        { peer: '10.9.9.9', verdict: 'stale-session' },
+      ],
+    };
     expect(judgeVerification({ check, before, after, exitCodes: [0], targetPeer: '216.238.110.55' }).verified).toBe(true);
     expect(judgeVerification({ check, before, after, exitCodes: [0], targetPeer: '10.9.9.9' }).verified).toBe(false);
   });

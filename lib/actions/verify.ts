@@ -34,7 +34,10 @@ export function judgeVerification(input: VerificationInput): Verification {
   const had = scope(before).filter((v) => bad.has(v.verdict));
   const where = targetPeer === null ? 'the node' : `peer ${targetPeer}`;
   if (remaining.length > 0) {
-    const list = remaining.slice(0, 5).map((v) => `${v.peer}: ${v.verdict}`).join(', ');
+    const list = remaining
+      .slice(0, 5)
+      .map((v) => `${v.peer}: ${v.verdict}`)
+      .join(', ');
     return { verified: false, summary: `still ${remaining.length} peer(s) with ${[...bad].join('/')} on ${where} (${list})` };
   }
   if (had.length === 0) return { verified: true, summary: `no ${[...bad].join('/')} on ${where} before or after` };

@@ -14,7 +14,17 @@ const alert = (labels: Record<string, string>, extra: Record<string, unknown> = 
   ...extra,
 });
 const payload = (alerts: unknown[], extra: Record<string, unknown> = {}) =>
-  alertmanagerPayloadSchema.parse({ version: '4', groupKey: 'g', status: 'firing', receiver: 'fnh', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, alerts, ...extra });
+  alertmanagerPayloadSchema.parse({
+    version: '4',
+    groupKey: 'g',
+    status: 'firing',
+    receiver: 'fnh',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    alerts,
+    ...extra,
+  });
 
 describe('the v4 schema takes every size Alertmanager can send', () => {
   it('accepts label values over 4,096 characters, long names and more than 1,000 alerts', () => {
@@ -26,7 +36,10 @@ describe('the v4 schema takes every size Alertmanager can send', () => {
 
 describe('boundNotification', () => {
   it('cuts label and annotation values to 4,096 characters and says so on the alert', () => {
-    const out = boundNotification(payload([alert({ node: 'dfw-mn-bm1', runbook: 'r'.repeat(5_000) }, { annotations: { description: 'd'.repeat(4_097) } })]), receivedAt);
+    const out = boundNotification(
+      payload([alert({ node: 'dfw-mn-bm1', runbook: 'r'.repeat(5_000) }, { annotations: { description: 'd'.repeat(4_097) } })]),
+      receivedAt,
+    );
     const a = out.alerts[0]!;
     expect(a.labels.runbook).toHaveLength(alertSizeBounds.valueChars);
     expect(a.labels.runbook?.endsWith('…')).toBe(true);
@@ -54,12 +67,18 @@ describe('boundNotification', () => {
 
   it('keeps one alert per episode (the last sent), merges common labels, and notes what Alertmanager left out', () => {
     const out = boundNotification(
-      payload([alert({ node: 'a' }), alert({ node: 'a' }, { status: 'resolved', endsAt: '2026-11-30T11:59:00Z' })], { truncatedAlerts: 12, commonLabels: { severity: 'warning' } }),
+      payload([alert({ node: 'a' }), alert({ node: 'a' }, { status: 'resolved', endsAt: '2026-11-30T11:59:00Z' })], {
+        truncatedAlerts: 12,
+        commonLabels: { severity: 'warning' },
+      }),
       receivedAt,
     );
     expect(out.alerts).toHaveLength(1);
     expect(out.alerts[0]).toMatchObject({ status: 'resolved', endsAt: new Date('2026-11-30T11:59:00Z'), labels: { node: 'a', severity: 'warning' } });
-    expect(out.notes).toEqual(['Alertmanager left 12 alerts out of this notification (max_alerts of the receiver)', '1 alerts named an episode already in this notification; the last of each was kept']);
+    expect(out.notes).toEqual([
+      'Alertmanager left 12 alerts out of this notification (max_alerts of the receiver)',
+      '1 alerts named an episode already in this notification; the last of each was kept',
+    ]);
   });
 
   it('caps the notes of one alert', () => {

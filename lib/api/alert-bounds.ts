@@ -84,12 +84,15 @@ export function boundNotification(payload: AlertmanagerPayload, receivedAt: Date
     const alertNotes: string[] = [];
     const startsAt = new Date(alert.startsAt);
     if (startsAt.getTime() > receivedAt.getTime() + futureStartSkewMs) {
-      alertNotes.push(`startsAt ${startsAt.toISOString()} is after this notification was received (${receivedAt.toISOString()}): listed and pinned at the time received`);
+      alertNotes.push(
+        `startsAt ${startsAt.toISOString()} is after this notification was received (${receivedAt.toISOString()}): listed and pinned at the time received`,
+      );
     }
     const labels = boundSet('label', { ...payload.commonLabels, ...alert.labels }, alertNotes);
     const annotations = boundSet('annotation', { ...payload.commonAnnotations, ...alert.annotations }, alertNotes);
     const generatorUrl = alert.generatorURL ? cutText(alert.generatorURL, alertSizeBounds.valueChars) : null;
-    if (generatorUrl !== null && generatorUrl !== alert.generatorURL) alertNotes.push(`generatorURL cut from ${count(alert.generatorURL?.length ?? 0)} characters`);
+    if (generatorUrl !== null && generatorUrl !== alert.generatorURL)
+      alertNotes.push(`generatorURL cut from ${count(alert.generatorURL?.length ?? 0)} characters`);
     byEpisode.set(`${alert.fingerprint}@${startsAt.getTime()}`, {
       fingerprint: alert.fingerprint,
       status: alert.status,

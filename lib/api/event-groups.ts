@@ -40,7 +40,8 @@ export function filterEvents(events: readonly LivenessEventRow[], filter: EventF
   return events.filter((e) => (!filter.peer || e.peerIp === filter.peer) && (!filter.level || e.level === filter.level));
 }
 
-const newestFirst = (a: { last: string; key: string }, b: { last: string; key: string }) => (a.last < b.last ? 1 : a.last > b.last ? -1 : a.key.localeCompare(b.key));
+const newestFirst = (a: { last: string; key: string }, b: { last: string; key: string }) =>
+  a.last < b.last ? 1 : a.last > b.last ? -1 : a.key.localeCompare(b.key);
 
 /** Groups by level and message, then by session; the group with the newest line first at both levels. */
 export function groupEvents(events: readonly LivenessEventRow[], filter: EventFilter = { peer: '', level: '' }): MessageGroup[] {

@@ -32,11 +32,21 @@ describe('buildFleetChecks', () => {
     expect(seed).toMatchObject({ status: 'fail', label: '12.0' });
   });
   it('marks a failing poll red and shows its error', () => {
-    const c = buildFleetChecks({ poll: { state: 'error', dataAgeMs: 60_000, pollAgeMs: 1_000, errorMessage: 'ssh: timed out' }, facts, warnings15m: 0, worstVerdict: null });
+    const c = buildFleetChecks({
+      poll: { state: 'error', dataAgeMs: 60_000, pollAgeMs: 1_000, errorMessage: 'ssh: timed out' },
+      facts,
+      warnings15m: 0,
+      worstVerdict: null,
+    });
     expect(c.poll).toMatchObject({ status: 'fail', detail: 'ssh: timed out' });
   });
   it('is unknown everywhere when nothing was collected yet, warnings included', () => {
-    const c = buildFleetChecks({ poll: { state: 'pending', dataAgeMs: null, pollAgeMs: null, errorMessage: null }, facts: null, warnings15m: 0, worstVerdict: null });
+    const c = buildFleetChecks({
+      poll: { state: 'pending', dataAgeMs: null, pollAgeMs: null, errorMessage: null },
+      facts: null,
+      warnings15m: 0,
+      worstVerdict: null,
+    });
     expect([c.poll, c.daemon, c.link, c.addresses, c.routes, c.warnings, c.verdict].every((x) => x.status === 'unknown')).toBe(true);
   });
   it('never shows "no warnings" as healthy for a node it cannot read, but keeps the warnings it stored', () => {
@@ -45,14 +55,20 @@ describe('buildFleetChecks', () => {
     expect(buildFleetChecks({ poll: failing, facts, warnings15m: 180, worstVerdict: null }).warnings).toMatchObject({ status: 'fail', label: '12.0' });
   });
   it('shows a fault verdict as fail and a stale-session verdict by name', () => {
-    expect(buildFleetChecks({ poll: freshPoll, facts, warnings15m: 0, worstVerdict: 'stale-session' }).verdict).toMatchObject({ status: 'fail', label: 'stale-session' });
+    expect(buildFleetChecks({ poll: freshPoll, facts, warnings15m: 0, worstVerdict: 'stale-session' }).verdict).toMatchObject({
+      status: 'fail',
+      label: 'stale-session',
+    });
   });
 });
 
 describe('buildFleetChecks when pinned to a past moment', () => {
   it('says the poll column is history, and unknown when nothing was recorded by then', () => {
     const poll = { state: 'ok' as const, dataAgeMs: 0, pollAgeMs: null, errorMessage: null };
-    expect(buildFleetChecks({ poll, pinnedStateSince: '2025-11-30T19:30:00.000Z', facts, warnings15m: 0, worstVerdict: 'healthy' }).poll).toMatchObject({ status: 'ok', label: 'history' });
+    expect(buildFleetChecks({ poll, pinnedStateSince: '2025-11-30T19:30:00.000Z', facts, warnings15m: 0, worstVerdict: 'healthy' }).poll).toMatchObject({
+      status: 'ok',
+      label: 'history',
+    });
     expect(buildFleetChecks({ poll, pinnedStateSince: null, facts: null, warnings15m: 0, worstVerdict: null }).poll.status).toBe('unknown');
   });
 });

@@ -8,7 +8,10 @@ import type { Verdict } from './verdict';
 const asOf = '2026-12-01T12:00:00.000Z';
 const minutesAgo = (m: number) => new Date(Date.parse(asOf) - m * 60_000).toISOString();
 
-function row(name: string, opts: { site?: string | null; verdict?: Verdict | null; since?: string | null; poll?: FleetRow['poll']['state']; signals?: Partial<FleetRowSignals> } = {}): FleetRow {
+function row(
+  name: string,
+  opts: { site?: string | null; verdict?: Verdict | null; since?: string | null; poll?: FleetRow['poll']['state']; signals?: Partial<FleetRowSignals> } = {},
+): FleetRow {
   const worstVerdict = opts.verdict === undefined ? 'healthy' : opts.verdict;
   const pollState = opts.poll ?? 'ok';
   return {
@@ -29,7 +32,15 @@ function row(name: string, opts: { site?: string | null; verdict?: Verdict | nul
 describe('fleet headline: counts and new problems', () => {
   it('counts nodes by worst verdict, worst first, and nodes without a liveness peer as none', () => {
     const h = fleetHeadline(
-      [row('a', { verdict: 'healthy' }), row('b', { verdict: 'stale-session' }), row('c', { verdict: 'healthy' }), row('d', { verdict: 'recovering' }), row('e', { verdict: null }), row('f', { verdict: 'interface-missing' }), row('g', { verdict: 'unknown' })],
+      [
+        row('a', { verdict: 'healthy' }),
+        row('b', { verdict: 'stale-session' }),
+        row('c', { verdict: 'healthy' }),
+        row('d', { verdict: 'recovering' }),
+        row('e', { verdict: null }),
+        row('f', { verdict: 'interface-missing' }),
+        row('g', { verdict: 'unknown' }),
+      ],
       asOf,
     );
     expect(h.total).toBe(7);
@@ -57,7 +68,11 @@ describe('fleet headline: counts and new problems', () => {
     expect(fleetHeadline(rows, asOf).newProblems).toEqual(['fresh', 'mid', 'edge']);
     expect(newProblemWindowMs).toBe(15 * 60_000);
     // The grid's `new=1` filter shows exactly those nodes.
-    expect(filterFleet(rows, parseFleetView({ new: '1' }), asOf).map((r) => r.name).sort()).toEqual(['edge', 'fresh', 'mid']);
+    expect(
+      filterFleet(rows, parseFleetView({ new: '1' }), asOf)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['edge', 'fresh', 'mid']);
     expect(isNewProblem(rows[0]!, asOf)).toBe(false);
   });
 });

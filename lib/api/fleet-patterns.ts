@@ -32,7 +32,14 @@ export type PatternFilter = Partial<Record<'peer' | 'site' | 'version' | 'issue'
 export type FleetPattern =
   | { kind: 'peer'; peer: string; nodes: string[]; filter: PatternFilter }
   | { kind: 'site'; site: string; nodes: string[]; verdicts: VerdictCount[]; filter: PatternFilter }
-  | { kind: 'version'; version: string; issue: { id: string; title: string; fixedIn: string | null }; nodes: string[]; nodesOnVersion: number; filter: PatternFilter };
+  | {
+      kind: 'version';
+      version: string;
+      issue: { id: string; title: string; fixedIn: string | null };
+      nodes: string[];
+      nodesOnVersion: number;
+      filter: PatternFilter;
+    };
 
 export interface FleetHeadline {
   total: number;
@@ -90,7 +97,10 @@ function capped<T extends { nodes: string[] }>(list: T[]): { shown: T[]; omitted
   return { shown: list.slice(0, patternLinesPerKind), omitted: Math.max(0, list.length - patternLinesPerKind) };
 }
 
-const byNodesThen = <T extends { nodes: string[] }>(key: (p: T) => string) => (a: T, b: T) => b.nodes.length - a.nodes.length || key(a).localeCompare(key(b));
+const byNodesThen =
+  <T extends { nodes: string[] }>(key: (p: T) => string) =>
+  (a: T, b: T) =>
+    b.nodes.length - a.nodes.length || key(a).localeCompare(key(b));
 
 function peerPatterns(rows: readonly FleetRow[]): Extract<FleetPattern, { kind: 'peer' }>[] {
   const nodesByPeer = new Map<string, string[]>();

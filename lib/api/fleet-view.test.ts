@@ -20,7 +20,11 @@ function row(name: string, site: string, tags: string[], worstVerdict: Verdict |
   };
 }
 
-const rows = [row('dfw-mn-bm1', 'dfw', ['mainnet'], 'stale-session', 180), row('ams-1', 'ams', ['testnet', 'edge'], 'healthy'), row('fra-2', 'fra', ['mainnet'], 'unknown', 2)];
+const rows = [
+  row('dfw-mn-bm1', 'dfw', ['mainnet'], 'stale-session', 180),
+  row('ams-1', 'ams', ['testnet', 'edge'], 'healthy'),
+  row('fra-2', 'fra', ['mainnet'], 'unknown', 2),
+];
 
 describe('fleet view state', () => {
   it('reads defaults and ignores invalid values instead of failing the page', () => {

@@ -10,17 +10,26 @@ export const fleetViewSchema = z.object({
   site: z.string().max(100).catch('').default(''),
   tag: z.string().max(100).catch('').default(''),
   /** a worst verdict, or `none` for nodes without a liveness peer */
-  verdict: z.union([verdictSchema, z.literal('none'), z.literal('')]).catch('').default(''),
+  verdict: z
+    .union([verdictSchema, z.literal('none'), z.literal('')])
+    .catch('')
+    .default(''),
   /** the fleet header's patterns: nodes failing to reach this peer, running this version, showing this known issue */
   peer: z.string().max(100).catch('').default(''),
   version: z.string().max(100).catch('').default(''),
   issue: z.string().max(100).catch('').default(''),
   /** `1`: only problems that began in the 15 minutes before the view's moment */
   new: z.enum(['1', '']).catch('').default(''),
-  sort: z.union([checkIdSchema, z.literal('name'), z.literal('since')]).catch('name').default('name'),
+  sort: z
+    .union([checkIdSchema, z.literal('name'), z.literal('since')])
+    .catch('name')
+    .default('name'),
   dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
   node: z.string().max(100).catch('').default(''),
-  check: z.union([checkIdSchema, z.literal('')]).catch('').default(''),
+  check: z
+    .union([checkIdSchema, z.literal('')])
+    .catch('')
+    .default(''),
 });
 export type FleetView = z.infer<typeof fleetViewSchema>;
 

@@ -51,7 +51,15 @@ const staleFinding: NodeFindingRow = {
   evidence: ['209.245.225.161 is on no interface of the node', 'doublezero_liveness_sessions = 45', 'write errors = 64797'],
 };
 
-const input = (over: Partial<NodeAnswerInput>): NodeAnswerInput => ({ summary: summary('healthy'), peers: [], findings: [], knownIssues: [], nodeUnknown: null, missing: null, ...over });
+const input = (over: Partial<NodeAnswerInput>): NodeAnswerInput => ({
+  summary: summary('healthy'),
+  peers: [],
+  findings: [],
+  knownIssues: [],
+  nodeUnknown: null,
+  missing: null,
+  ...over,
+});
 
 describe('nodeAnswer: what is wrong, since when, why, what to do', () => {
   it('the seed node: the stale local IP finding, its first two evidence lines, restart now and upgrade for good', () => {
@@ -76,7 +84,16 @@ describe('nodeAnswer: what is wrong, since when, why, what to do', () => {
   });
 
   it('one peer without a route: names the peer, its evidence with the structured proof, and the verdict’s remedy for that peer', () => {
-    const a = nodeAnswer(input({ summary: summary('no-route'), peers: [peer('10.0.0.9', 'no-route', { details: { warnings: { count: 3, windowStart: '', windowEnd: '', lastAt: '2026-12-01T11:59:00Z', lastError: 'sendmsg: network is unreachable' } } })] }));
+    const a = nodeAnswer(
+      input({
+        summary: summary('no-route'),
+        peers: [
+          peer('10.0.0.9', 'no-route', {
+            details: { warnings: { count: 3, windowStart: '', windowEnd: '', lastAt: '2026-12-01T11:59:00Z', lastError: 'sendmsg: network is unreachable' } },
+          }),
+        ],
+      }),
+    );
     expect(a.headline).toBe('no-route to 10.0.0.9 (doublezero0 from 209.245.225.161)');
     expect(a.evidence).toEqual(['first line about 10.0.0.9', 'last send error 2026-12-01T11:59:00Z: sendmsg: network is unreachable']);
     expect(a.action).toEqual({ id: 'reconnect-daemon', title: 'Reconnect the daemon', verdict: 'no-route', peer: '10.0.0.9' });
@@ -89,7 +106,16 @@ describe('nodeAnswer: what is wrong, since when, why, what to do', () => {
   });
 
   it('firewall-blocked has no catalog action: the rule is the evidence and the advice says what to change', () => {
-    const a = nodeAnswer(input({ summary: summary('firewall-blocked'), peers: [peer('10.0.0.9', 'firewall-blocked', { details: { firewall: { known: true, verdict: 'drop', rule: { chain: 'output', text: 'udp dport 44880 drop' } } } })] }));
+    const a = nodeAnswer(
+      input({
+        summary: summary('firewall-blocked'),
+        peers: [
+          peer('10.0.0.9', 'firewall-blocked', {
+            details: { firewall: { known: true, verdict: 'drop', rule: { chain: 'output', text: 'udp dport 44880 drop' } } },
+          }),
+        ],
+      }),
+    );
     expect(a.evidence).toEqual(['first line about 10.0.0.9', 'nft output: udp dport 44880 drop']);
     expect(a.action).toBeNull();
     expect(a.advice).toMatch(/output rule/);
@@ -97,12 +123,32 @@ describe('nodeAnswer: what is wrong, since when, why, what to do', () => {
 
   it('a node without fresh data: the reason and the poll error, no action, and what to check', () => {
     const a = nodeAnswer(
-      input({ summary: summary('unknown', { worstSince: null, poll: { state: 'error', lastPollAt: null, lastSuccessAt: null, dataAgeMs: null, pollMs: null, error: { kind: 'connect-refused', message: 'connect ECONNREFUSED 127.0.0.1:22' } } }), nodeUnknown: 'poll failing: connect ECONNREFUSED' }),
+      input({
+        summary: summary('unknown', {
+          worstSince: null,
+          poll: {
+            state: 'error',
+            lastPollAt: null,
+            lastSuccessAt: null,
+            dataAgeMs: null,
+            pollMs: null,
+            error: { kind: 'connect-refused', message: 'connect ECONNREFUSED 127.0.0.1:22' },
+          },
+        }),
+        nodeUnknown: 'poll failing: connect ECONNREFUSED',
+      }),
     );
-    expect(a).toMatchObject({ verdict: 'unknown', headline: 'poll failing: connect ECONNREFUSED', evidence: ['last poll failed (connect-refused): connect ECONNREFUSED 127.0.0.1:22'], action: null });
+    expect(a).toMatchObject({
+      verdict: 'unknown',
+      headline: 'poll failing: connect ECONNREFUSED',
+      evidence: ['last poll failed (connect-refused): connect ECONNREFUSED 127.0.0.1:22'],
+      action: null,
+    });
     expect(a.advice).toMatch(/SSH/);
     // never polled successfully: there is no diagnosis, and the page says why
-    expect(nodeAnswer(input({ summary: summary('unknown', { worstSince: null }), missing: 'nothing collected from this node yet' })).headline).toBe('nothing collected from this node yet');
+    expect(nodeAnswer(input({ summary: summary('unknown', { worstSince: null }), missing: 'nothing collected from this node yet' })).headline).toBe(
+      'nothing collected from this node yet',
+    );
   });
 
   it('recovering is not a fault: no action, and the advice says it clears by itself', () => {
@@ -113,13 +159,24 @@ describe('nodeAnswer: what is wrong, since when, why, what to do', () => {
   });
 
   it('healthy and no-peer nodes say so, with nothing to do', () => {
-    expect(nodeAnswer(input({ peers: [peer('a', 'healthy')] }))).toMatchObject({ verdict: 'healthy', headline: 'All 1 liveness peers are healthy.', action: null, advice: null });
+    expect(nodeAnswer(input({ peers: [peer('a', 'healthy')] }))).toMatchObject({
+      verdict: 'healthy',
+      headline: 'All 1 liveness peers are healthy.',
+      action: null,
+      advice: null,
+    });
     expect(nodeAnswer(input({ summary: summary(null) }))).toMatchObject({ verdict: null, action: null });
   });
 });
 
 describe('cellAnswer: one node × peer pair', () => {
-  const ctx = { node: 'dfw-mn-bm1', peer: '185.189.45.80', findings: [staleFinding], knownIssues: knownIssuesFor({ version: '0.8.0', findings: ['stale-local-ip'] }), nodeUnknown: null };
+  const ctx = {
+    node: 'dfw-mn-bm1',
+    peer: '185.189.45.80',
+    findings: [staleFinding],
+    knownIssues: knownIssuesFor({ version: '0.8.0', findings: ['stale-local-ip'] }),
+    nodeUnknown: null,
+  };
 
   it('a stale session of the stale local IP: the finding, the peer’s proof, the restart for that peer', () => {
     const v = peer('185.189.45.80', 'stale-session', { details: { missingAddress: '209.245.225.161', interfaceAddresses: ['169.254.0.1/31'] } });
@@ -142,7 +199,11 @@ describe('cellAnswer: one node × peer pair', () => {
   });
 
   it('no session at this moment', () => {
-    expect(cellAnswer(null, ctx)).toMatchObject({ verdict: null, headline: 'No liveness session from dfw-mn-bm1 to 185.189.45.80 at this moment.', action: null });
+    expect(cellAnswer(null, ctx)).toMatchObject({
+      verdict: null,
+      headline: 'No liveness session from dfw-mn-bm1 to 185.189.45.80 at this moment.',
+      action: null,
+    });
   });
 });
 

@@ -56,7 +56,10 @@ const adviceFor: Partial<Record<Verdict, string>> = {
 const maxEvidence = 2;
 
 /** The fitting action: a known bug's immediate fix when one explains the finding, else the verdict's remedy. */
-export function fittingAction(verdict: Verdict, opts: { findingKind?: string | null; knownIssues?: readonly KnownIssueMatch[]; peer?: string | null } = {}): FittingAction | null {
+export function fittingAction(
+  verdict: Verdict,
+  opts: { findingKind?: string | null; knownIssues?: readonly KnownIssueMatch[]; peer?: string | null } = {},
+): FittingAction | null {
   const known = opts.findingKind ? opts.knownIssues?.find((k) => k.explains.includes(opts.findingKind!)) : undefined;
   const id = (known?.immediate.action as ActionId | undefined) ?? remedyForVerdict[verdict];
   const action = id ? findAction(id) : undefined;
@@ -104,10 +107,14 @@ export function nodeAnswer(d: NodeAnswerInput): Answer {
 }
 
 /** One node × peer pair: the same answer for the cell a triage link or the peer grid opens. */
-export function cellAnswer(v: PeerVerdictRow | null, ctx: Pick<NodeDetail, 'findings' | 'knownIssues' | 'nodeUnknown'> & { node: string; peer: string }): Answer {
+export function cellAnswer(
+  v: PeerVerdictRow | null,
+  ctx: Pick<NodeDetail, 'findings' | 'knownIssues' | 'nodeUnknown'> & { node: string; peer: string },
+): Answer {
   const base = { action: null, advice: null, durableFix: null, alsoFailing: [] };
   if (!v) return { ...base, verdict: null, since: null, headline: `No liveness session from ${ctx.node} to ${ctx.peer} at this moment.`, evidence: [] };
-  if (v.verdict === 'healthy') return { ...base, verdict: v.verdict, since: v.since, headline: `${ctx.node} reaches ${ctx.peer}: no failing session.`, evidence: v.evidence.slice(0, 1) };
+  if (v.verdict === 'healthy')
+    return { ...base, verdict: v.verdict, since: v.since, headline: `${ctx.node} reaches ${ctx.peer}: no failing session.`, evidence: v.evidence.slice(0, 1) };
   // a node-level finding that explains this session: the stale local IP it sends from, or its tunnel
   const finding = ctx.findings.find((f) => f.verdict === v.verdict && (f.kind !== 'stale-local-ip' || sameLocalIp(f, v))) ?? null;
   const headline = v.verdict === 'unknown' && ctx.nodeUnknown ? ctx.nodeUnknown : (finding?.summary ?? v.evidence[0] ?? v.verdict);

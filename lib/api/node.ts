@@ -63,11 +63,20 @@ export const peerVerdictRowSchema = z.object({
   details: z.object({
     missingAddress: z.string().optional(),
     interfaceAddresses: z.array(z.string()).optional(),
-    route: z.object({ ok: z.boolean(), route: z.string().optional(), table: z.string().optional(), rule: z.string().optional(), steps: z.array(z.string()) }).optional(),
-    firewall: z
-      .object({ known: z.boolean(), verdict: z.string().optional(), rule: z.object({ text: z.string(), chain: z.string() }).optional(), policyChain: z.string().optional() })
+    route: z
+      .object({ ok: z.boolean(), route: z.string().optional(), table: z.string().optional(), rule: z.string().optional(), steps: z.array(z.string()) })
       .optional(),
-    warnings: z.object({ count: z.number(), windowStart: z.string(), windowEnd: z.string(), lastAt: z.string().nullable(), lastError: z.string().nullable() }).optional(),
+    firewall: z
+      .object({
+        known: z.boolean(),
+        verdict: z.string().optional(),
+        rule: z.object({ text: z.string(), chain: z.string() }).optional(),
+        policyChain: z.string().optional(),
+      })
+      .optional(),
+    warnings: z
+      .object({ count: z.number(), windowStart: z.string(), windowEnd: z.string(), lastAt: z.string().nullable(), lastError: z.string().nullable() })
+      .optional(),
   }),
 });
 export type PeerVerdictRow = z.infer<typeof peerVerdictRowSchema>;

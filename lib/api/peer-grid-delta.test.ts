@@ -11,7 +11,10 @@ const cols = 5;
 const gridArb = fc
   .record({
     fresh: fc.array(fc.boolean(), { minLength: rows, maxLength: rows }),
-    cells: fc.array(fc.option(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 500 })), { nil: null }), { minLength: rows * cols, maxLength: rows * cols }),
+    cells: fc.array(fc.option(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 500 })), { nil: null }), {
+      minLength: rows * cols,
+      maxLength: rows * cols,
+    }),
   })
   .map(({ fresh, cells }): PeerGridResponse => ({
     asOf: '2026-11-26T12:00:00.000Z',
@@ -31,7 +34,11 @@ describe('peer grid deltas', () => {
         if (delta.kind !== 'rows') return;
         expect(applyPeerGridDelta({ ...before, version: 'v1' }, delta)).toEqual({ ...next, version: 'v2' });
         // unchanged rows are not sent
-        for (const r of delta.rows) expect(JSON.stringify(before.cells.filter(([i]) => i === r.row)) !== JSON.stringify(next.cells.filter(([i]) => i === r.row)) || before.rows[r.row]!.fresh !== r.fresh).toBe(true);
+        for (const r of delta.rows)
+          expect(
+            JSON.stringify(before.cells.filter(([i]) => i === r.row)) !== JSON.stringify(next.cells.filter(([i]) => i === r.row)) ||
+              before.rows[r.row]!.fresh !== r.fresh,
+          ).toBe(true);
       }),
     );
   });
@@ -40,7 +47,10 @@ describe('peer grid deltas', () => {
     fc.assert(
       fc.property(gridArb, (g) => {
         expect(peerGridDelta(g, 'v1', { ...g, cols: [...g.cols, { ip: '10.9.9.9', node: null }] }, 'v2')).toEqual({ kind: 'reset', to: 'v2' });
-        expect(peerGridDelta(g, 'v1', { ...g, rows: g.rows.map((r, i) => (i === 0 ? { ...r, ip: '10.1.1.1' } : r)) }, 'v2')).toEqual({ kind: 'reset', to: 'v2' });
+        expect(peerGridDelta(g, 'v1', { ...g, rows: g.rows.map((r, i) => (i === 0 ? { ...r, ip: '10.1.1.1' } : r)) }, 'v2')).toEqual({
+          kind: 'reset',
+          to: 'v2',
+        });
       }),
     );
   });

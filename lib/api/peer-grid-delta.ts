@@ -42,7 +42,12 @@ export function peerGridDelta(before: PeerGridResponse, from: string, after: Pee
   const rows: Extract<PeerGridDelta, { kind: 'rows' }>['rows'] = [];
   after.rows.forEach((row, i) => {
     if (row.fresh === before.rows[i]!.fresh && a[i]!.join(';') === b[i]!.join(';')) return;
-    rows.push({ row: i, name: row.name, fresh: row.fresh, cells: after.cells.filter(([r]) => r === i).map(([, c, v, w]) => [c, v, w] as [number, number, number]) });
+    rows.push({
+      row: i,
+      name: row.name,
+      fresh: row.fresh,
+      cells: after.cells.filter(([r]) => r === i).map(([, c, v, w]) => [c, v, w] as [number, number, number]),
+    });
   });
   return { kind: 'rows', from, to, asOf: after.asOf, rows };
 }

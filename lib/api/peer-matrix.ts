@@ -13,7 +13,18 @@ export const peerGridResponseSchema = z.object({
   // fresh: false when the node's poll is failing or stale: all it shows is unknown, even with no cells
   rows: z.array(z.object({ name: z.string(), ip: z.string().nullable(), fresh: z.boolean().default(true) })),
   cols: z.array(z.object({ ip: z.string(), node: z.string().nullable() })),
-  cells: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int().min(0).max(verdicts.length - 1), z.number().int().nonnegative()])),
+  cells: z.array(
+    z.tuple([
+      z.number().int(),
+      z.number().int(),
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(verdicts.length - 1),
+      z.number().int().nonnegative(),
+    ]),
+  ),
 });
 export type PeerGridResponse = z.infer<typeof peerGridResponseSchema>;
 

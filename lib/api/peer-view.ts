@@ -5,7 +5,10 @@ import { verdictSchema, verdicts, verdictSeverity } from './verdict';
 // The peer grid's view state in the URL.
 export const peerViewSchema = z.object({
   q: z.string().max(200).catch('').default(''),
-  verdict: z.union([verdictSchema, z.literal('')]).catch('').default(''),
+  verdict: z
+    .union([verdictSchema, z.literal('')])
+    .catch('')
+    .default(''),
   sort: z.enum(['name', 'worst']).catch('name').default('name'),
   node: z.string().max(100).catch('').default(''),
   peer: z.string().max(100).catch('').default(''),

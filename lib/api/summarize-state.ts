@@ -17,9 +17,8 @@ export function summarizeState(state: StableNodeState): NodeFacts {
     daemonActive: state.daemon.unitState,
     dz0Addresses: state.addresses.filter((a) => a.ifname === tunnelIf).map((a) => `${a.local}/${a.prefixlen}`),
     // Routes learned through the tunnel: the kernel's own local/connected entries for the overlay /31 don't count.
-    dz0Routes: state.routes.filter(
-      (r) => (r.dev === tunnelIf || r.nexthops.some((n) => n.dev === tunnelIf)) && r.type === 'unicast' && r.protocol !== 'kernel',
-    ).length,
+    dz0Routes: state.routes.filter((r) => (r.dev === tunnelIf || r.nexthops.some((n) => n.dev === tunnelIf)) && r.type === 'unicast' && r.protocol !== 'kernel')
+      .length,
   };
 }
 
@@ -44,8 +43,20 @@ export function buildNodeTables(state: StableNodeState): NodeTables {
       table: r.table,
       type: r.type,
       dst: r.dst.len === 0 && r.dst.addr.match(/^(0\.0\.0\.0|::)$/) ? 'default' : `${r.dst.addr}/${r.dst.len}`,
-      gateway: r.gateway ?? (r.nexthops.map((n) => n.gateway).filter(Boolean).join(', ') || null),
-      dev: r.dev ?? (r.nexthops.map((n) => n.dev).filter(Boolean).join(', ') || null),
+      gateway:
+        r.gateway ??
+        (r.nexthops
+          .map((n) => n.gateway)
+          .filter(Boolean)
+          .join(', ') ||
+          null),
+      dev:
+        r.dev ??
+        (r.nexthops
+          .map((n) => n.dev)
+          .filter(Boolean)
+          .join(', ') ||
+          null),
       protocol: r.protocol ?? null,
       scope: r.scope,
       prefsrc: r.prefsrc ?? null,

@@ -33,7 +33,11 @@ describe('sealRecord and chainHash', () => {
     expect(row.body).toBe(canonicalJson(record(1)));
     expect(row.body).toBe(recordBody(record(1)));
     expect(row.hash).toBe(createHash('sha256').update(`${genesisHash}\n${row.body}`).digest('hex'));
-    expect(row).toMatchObject({ seq: 1, prevHash: genesisHash, columns: { at: record(1).at, type: 'remediation.skipped', actor: 'alice', node: 'dfw-mn-bm1' } });
+    expect(row).toMatchObject({
+      seq: 1,
+      prevHash: genesisHash,
+      columns: { at: record(1).at, type: 'remediation.skipped', actor: 'alice', node: 'dfw-mn-bm1' },
+    });
   });
 });
 
@@ -49,22 +53,52 @@ describe('verifyChain', () => {
     ['a deleted record', (r) => [r[0]!, r[2]!, r[3]!], 3, 'sequence 3 where 2 was expected (record missing, inserted or reordered)', 1],
     ['a chain that does not start at 1', (r) => r.slice(1), 2, 'sequence 2 where 1 was expected (record missing, inserted or reordered)', 0],
     ['a broken link', (r) => [r[0]!, { ...r[1]!, prevHash: r[0]!.prevHash }, r[2]!], 2, 'previous-hash link does not match the record before it'],
-    ['an edited body', (r) => [r[0]!, { ...r[1]!, body: r[1]!.body.replace('lease lost', 'all fine') }], 2, 'hash does not match the record body (record edited)'],
+    [
+      'an edited body',
+      (r) => [r[0]!, { ...r[1]!, body: r[1]!.body.replace('lease lost', 'all fine') }],
+      2,
+      'hash does not match the record body (record edited)',
+    ],
     ['a rehashed body that is not JSON', (r) => [resealed(r[0]!, '{')], 1, 'record body is not a valid audit record: not JSON'],
-    ['a rehashed body that is not an audit record', (r) => [resealed(r[0]!, '{"seq":1}')], 1, expect.stringMatching(/^record body is not a valid audit record: ./) as unknown as string],
+    [
+      'a rehashed body that is not an audit record',
+      (r) => [resealed(r[0]!, '{"seq":1}')],
+      1,
+      expect.stringMatching(/^record body is not a valid audit record: ./) as unknown as string,
+    ],
     ['a rehashed body out of canonical form', (r) => [resealed(r[0]!, JSON.stringify(record(1)))], 1, 'record body is not in canonical form'],
     ['a rehashed body with another seq', (r) => [resealed(r[0]!, canonicalJson(record(2)))], 1, 'sequence in the body differs from the row'],
     ['an edited time column', (r) => [{ ...r[0]!, columns: { ...r[0]!.columns, at: 'x' } }], 1, 'filter columns differ from the hashed body (columns edited)'],
-    ['an edited type column', (r) => [{ ...r[0]!, columns: { ...r[0]!.columns, type: 'user.enabled' } }], 1, 'filter columns differ from the hashed body (columns edited)'],
-    ['an edited actor column', (r) => [{ ...r[0]!, columns: { ...r[0]!.columns, actor: 'mallory' } }], 1, 'filter columns differ from the hashed body (columns edited)'],
-    ['an edited node column', (r) => [{ ...r[0]!, columns: { ...r[0]!.columns, node: null } }], 1, 'filter columns differ from the hashed body (columns edited)'],
+    [
+      'an edited type column',
+      (r) => [{ ...r[0]!, columns: { ...r[0]!.columns, type: 'user.enabled' } }],
+      1,
+      'filter columns differ from the hashed body (columns edited)',
+    ],
+    [
+      'an edited actor column',
+      (r) => [{ ...r[0]!, columns: { ...r[0]!.columns, actor: 'mallory' } }],
+      1,
+      'filter columns differ from the hashed body (columns edited)',
+    ],
+    [
+      'an edited node column',
+      (r) => [{ ...r[0]!, columns: { ...r[0]!.columns, node: null } }],
+      1,
+      'filter columns differ from the hashed body (columns edited)',
+    ],
   ])('names %s', (_name, tamper, firstBadSeq, problem, count = firstBadSeq - 1) => {
     const verdict = verifyChain(tamper(rows));
     expect(verdict).toEqual({ ok: false, count, firstBadSeq, problem });
   });
 
   it('finds a cut-off tail only with the head hash recorded earlier', () => {
-    expect(verifyChain(rows.slice(0, 3), { expectedHeadHash: rows[3]!.hash })).toEqual({ ok: false, count: 3, firstBadSeq: 4, problem: 'the expected head hash was not found: records at the end are missing' });
+    expect(verifyChain(rows.slice(0, 3), { expectedHeadHash: rows[3]!.hash })).toEqual({
+      ok: false,
+      count: 3,
+      firstBadSeq: 4,
+      problem: 'the expected head hash was not found: records at the end are missing',
+    });
     expect(verifyChain(rows.slice(0, 3))).toMatchObject({ ok: true, count: 3 });
     // the recorded head may be any row: records appended since are fine
     expect(verifyChain(rows, { expectedHeadHash: rows[1]!.hash })).toMatchObject({ ok: true, count: 4 });
@@ -115,7 +149,11 @@ describe('auditRowsToCsv', () => {
     ['a=b', '"a=b"'],
   ])('writes the actor %j as %s', (actor, cell) => {
     const [row] = chain(1);
-    expect(auditRowsToCsv([{ ...row!, columns: { ...row!.columns, actor } }]).split('\r\n')[1]!.split(',')[3]).toBe(cell);
+    expect(
+      auditRowsToCsv([{ ...row!, columns: { ...row!.columns, actor } }])
+        .split('\r\n')[1]!
+        .split(',')[3],
+    ).toBe(cell);
   });
 
   it('writes only the header for no rows', () => {

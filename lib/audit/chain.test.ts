@@ -23,7 +23,13 @@ function buildChain(n: number): StoredAuditRow[] {
   const rows: StoredAuditRow[] = [];
   let prev = genesisHash;
   for (let i = 1; i <= n; i++) {
-    const record: AuditRecord = { seq: i, at: `2026-11-26T05:00:0${i}.000Z`, actor: { username: 'alice', role: 'operator' }, node: 'dfw-mn-bm1', entry: entry(i) };
+    const record: AuditRecord = {
+      seq: i,
+      at: `2026-11-26T05:00:0${i}.000Z`,
+      actor: { username: 'alice', role: 'operator' },
+      node: 'dfw-mn-bm1',
+      entry: entry(i),
+    };
     const row = sealRecord(record, prev);
     rows.push(row);
     prev = row.hash;
@@ -88,7 +94,10 @@ describe('audit hash chain', () => {
 
   it('detects an inserted record', () => {
     const rows = buildChain(4);
-    const intruder = sealRecord({ seq: 3, at: '2026-11-26T05:00:02.500Z', actor: { username: 'mallory', role: 'admin' }, node: null, entry: entry(99) }, rows[1]!.hash);
+    const intruder = sealRecord(
+      { seq: 3, at: '2026-11-26T05:00:02.500Z', actor: { username: 'mallory', role: 'admin' }, node: null, entry: entry(99) },
+      rows[1]!.hash,
+    );
     rows.splice(2, 0, intruder);
     // the intruder itself links correctly, so the first broken record is the one after it
     expect(verifyChain(rows)).toMatchObject({ ok: false, firstBadSeq: 3 });
@@ -103,7 +112,13 @@ describe('audit hash chain', () => {
 
   it('refuses a body whose type is unknown even with valid hashes', () => {
     const body = canonicalJson({ seq: 1, at: 'x', actor: { username: 'a', role: 'admin' }, node: null, entry: { type: 'user.deleted-everything' } });
-    const row: StoredAuditRow = { seq: 1, prevHash: genesisHash, hash: chainHash(genesisHash, body), body, columns: { at: 'x', type: 'user.deleted-everything', actor: 'a', node: null } };
+    const row: StoredAuditRow = {
+      seq: 1,
+      prevHash: genesisHash,
+      hash: chainHash(genesisHash, body),
+      body,
+      columns: { at: 'x', type: 'user.deleted-everything', actor: 'a', node: null },
+    };
     expect(verifyChain([row])).toMatchObject({ ok: false, firstBadSeq: 1, problem: expect.stringMatching(/not a valid audit record/) });
   });
 });

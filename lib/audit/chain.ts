@@ -35,9 +35,7 @@ export function sealRecord(record: AuditRecord, prevHash: string): StoredAuditRo
   };
 }
 
-export type ChainVerdict =
-  | { ok: true; count: number; headHash: string }
-  | { ok: false; count: number; firstBadSeq: number; problem: string };
+export type ChainVerdict = { ok: true; count: number; headHash: string } | { ok: false; count: number; firstBadSeq: number; problem: string };
 
 /**
  * Checks rows in the order the store returns them (by seq) and names the first bad record.

@@ -40,7 +40,13 @@ export const auditEntrySchema = z.discriminatedUnion('type', [
   /** a wrong password for an account that exists (failures under names that do not exist: the next type) */
   z.object({ type: z.literal('user.sign-in-failed'), username: z.string(), why: z.string(), source: z.string().optional() }),
   /** failed sign-ins under usernames that do not exist, one record per source and window; the names are not kept */
-  z.object({ type: z.literal('user.sign-in-failed-unknown'), source: z.string(), windowStart: z.string(), windowEnd: z.string(), failures: z.number().int().positive() }),
+  z.object({
+    type: z.literal('user.sign-in-failed-unknown'),
+    source: z.string(),
+    windowStart: z.string(),
+    windowEnd: z.string(),
+    failures: z.number().int().positive(),
+  }),
   /** a sign-in limit was reached (once per limit and window; the refused attempts are not each recorded) */
   z.object({
     type: z.literal('user.sign-in-throttled'),
@@ -85,9 +91,22 @@ export const auditEntrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('remediation.conflict'), ...runRef, heldByRunId: z.string().nullable() }),
   z.object({ type: z.literal('remediation.skipped'), ...runRef, why: z.string() }),
   /** a request no agent could take (no live agent holds the node's lease): nothing was recorded to run */
-  z.object({ type: z.literal('remediation.refused'), action: z.string(), params: runRef.params, reason: z.string(), alertUrl: z.string().nullable(), why: z.string() }),
+  z.object({
+    type: z.literal('remediation.refused'),
+    action: z.string(),
+    params: runRef.params,
+    reason: z.string(),
+    alertUrl: z.string().nullable(),
+    why: z.string(),
+  }),
   /** records 1..throughSeq (or from the previous anchor) were exported to a file and removed: npm run audit:archive */
-  z.object({ type: z.literal('audit.archived'), fromSeq: z.number().int().positive(), throughSeq: z.number().int().positive(), throughHash: z.string(), archiveSha256: z.string() }),
+  z.object({
+    type: z.literal('audit.archived'),
+    fromSeq: z.number().int().positive(),
+    throughSeq: z.number().int().positive(),
+    throughHash: z.string(),
+    archiveSha256: z.string(),
+  }),
 ]);
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type AuditType = AuditEntry['type'];

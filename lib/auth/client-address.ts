@@ -115,7 +115,10 @@ export interface ClientAddressInput {
 export function clientAddress(input: ClientAddressInput): string | undefined {
   let hop = input.socketAddress ? parseIp(input.socketAddress) : undefined;
   if (!hop) return undefined;
-  const forwarded = (input.forwardedFor ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const forwarded = (input.forwardedFor ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   while (forwarded.length > 0 && input.trustedProxies.some((r) => rangeContains(r, hop!))) {
     const next = parseIp(forwarded.pop()!);
     // A trusted proxy that forwarded something unreadable: the proxy itself is the best we know.

@@ -30,7 +30,10 @@ export function demoStartEnv(env: Readonly<Record<string, string | undefined>>):
 /** A start against a real inventory. */
 export function realStartDecision({ env, seen, userCreateArgs }: RealStartContext): FirstAdminDecision {
   if (env.FNH_ADMIN_PASSWORD === demoAdmin.password) {
-    return { kind: 'refuse', message: `FNH_ADMIN_PASSWORD is the demo's published password; it is accepted for the simulated demo only. Choose another (12+ characters, not a common password).` };
+    return {
+      kind: 'refuse',
+      message: `FNH_ADMIN_PASSWORD is the demo's published password; it is accepted for the simulated demo only. Choose another (12+ characters, not a common password).`,
+    };
   }
   if (seen.withDemoPassword.length > 0) {
     return {

@@ -13,7 +13,10 @@ export interface OidcRoleMapping {
 /** Parses FNH_OIDC_ROLE_MAP, e.g. `noc-admins=admin,noc-leads=approver,noc=operator,everyone=viewer`. */
 export function parseRoleMap(text: string): Record<string, Role> {
   const out: Record<string, Role> = {};
-  for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = pair.lastIndexOf('=');
     if (eq <= 0) throw new Error(`role map entry "${pair}" is not value=role`);
     const value = pair.slice(0, eq).trim();

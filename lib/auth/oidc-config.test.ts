@@ -3,8 +3,10 @@ import { mayUsePlainHttp, oidcConfigFromEnv } from './oidc-config';
 
 describe('mayUsePlainHttp', () => {
   it('allows plain http only to this machine', () => {
-    for (const ok of ['http://127.0.0.1:8080/oidc', 'http://127.4.5.6/', 'http://localhost:9000/realms/noc', 'http://[::1]:8080/']) expect(mayUsePlainHttp(new URL(ok)), ok).toBe(true);
-    for (const no of ['http://10.0.0.5/oidc', 'http://idp.example/', 'http://127.0.0.1.evil.example/', 'http://localhost.evil.example/', 'https://127.0.0.1/']) expect(mayUsePlainHttp(new URL(no)), no).toBe(false);
+    for (const ok of ['http://127.0.0.1:8080/oidc', 'http://127.4.5.6/', 'http://localhost:9000/realms/noc', 'http://[::1]:8080/'])
+      expect(mayUsePlainHttp(new URL(ok)), ok).toBe(true);
+    for (const no of ['http://10.0.0.5/oidc', 'http://idp.example/', 'http://127.0.0.1.evil.example/', 'http://localhost.evil.example/', 'https://127.0.0.1/'])
+      expect(mayUsePlainHttp(new URL(no)), no).toBe(false);
   });
 });
 

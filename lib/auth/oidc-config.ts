@@ -40,7 +40,10 @@ export function usernameFromClaims(claims: Readonly<Record<string, unknown>>, su
   for (const key of ['preferred_username', 'email']) {
     const v = claims[key];
     if (typeof v !== 'string') continue;
-    const candidate = v.toLowerCase().split('@')[0]!.replace(/[^a-z0-9._-]/g, '');
+    const candidate = v
+      .toLowerCase()
+      .split('@')[0]!
+      .replace(/[^a-z0-9._-]/g, '');
     if (/^[a-z0-9][a-z0-9._-]{1,63}$/.test(candidate)) return `oidc.${candidate}`.slice(0, 64);
   }
   return `oidc.${subjectHash.slice(0, 16)}`;

@@ -28,10 +28,14 @@ const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 export function parsePublicOrigins(text: string | undefined): { origins: string[]; invalid: string[] } {
   const origins: string[] = [];
   const invalid: string[] = [];
-  for (const entry of (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     try {
       const url = new URL(entry);
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search && !url.username) origins.push(url.origin);
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search && !url.username)
+        origins.push(url.origin);
       else invalid.push(entry);
     } catch {
       invalid.push(entry);
@@ -64,7 +68,12 @@ export function originPolicy(input: PolicyInput): OriginPolicy {
   const origins = new Set(input.publicOrigins);
   const { host, port } = input.listen;
   if (port === undefined) return { origins: [...origins], loopbackAnyPort: true };
-  const names = host === undefined || wildcardHosts.has(host) ? [...loopbackNames, ...input.interfaceAddresses.filter((a) => !isLoopback(a)).map(bracketed)] : isLoopback(host) ? loopbackNames : [bracketed(host)];
+  const names =
+    host === undefined || wildcardHosts.has(host)
+      ? [...loopbackNames, ...input.interfaceAddresses.filter((a) => !isLoopback(a)).map(bracketed)]
+      : isLoopback(host)
+        ? loopbackNames
+        : [bracketed(host)];
   for (const name of names) origins.add(`http://${name}:${port}`);
   return { origins: [...origins], loopbackAnyPort: false };
 }

@@ -29,7 +29,10 @@ describe('password rule', () => {
     expect(passwordRefusal(demoAdminPassword, { allowDemoPassword: true })).toBeUndefined();
   });
 
-  it.each(['correct horse battery staple', 'e2e-viewer-password-long', 'a-long-password-for-admin', 'dragon-fruit-on-tuesday', 'Xk9#mQ2$vL7!pR4'])('accepts %j', (password) => {
-    expect(passwordRefusal(password)).toBeUndefined();
-  });
+  it.each(['correct horse battery staple', 'e2e-viewer-password-long', 'a-long-password-for-admin', 'dragon-fruit-on-tuesday', 'Xk9#mQ2$vL7!pR4'])(
+    'accepts %j',
+    (password) => {
+      expect(passwordRefusal(password)).toBeUndefined();
+    },
+  );
 });

@@ -37,7 +37,9 @@ function isCommonCore(lower: string): boolean {
   const stripped = lower.replace(/^[\d\p{P}\p{S}\s]+/u, '').replace(/[\d\p{P}\p{S}\s]+$/u, '');
   if (stripped !== '' && common.has(stripped)) return true;
   // a numeric (or any) common password with only padding before or after it: "123456789012", "1234qwerty!!"
-  return commonPasswords.some((c) => (lower.startsWith(c) && padding.test(lower.slice(c.length))) || (lower.endsWith(c) && padding.test(lower.slice(0, -c.length))));
+  return commonPasswords.some(
+    (c) => (lower.startsWith(c) && padding.test(lower.slice(c.length))) || (lower.endsWith(c) && padding.test(lower.slice(0, -c.length))),
+  );
 }
 
 /** Why `password` is refused, or undefined when it is acceptable. */
@@ -46,6 +48,7 @@ export function passwordRefusal(password: string, opts: { allowDemoPassword?: bo
   if (password.length > maxPasswordLength) return `at most ${maxPasswordLength} characters`;
   if (password.trim() === '') return 'more than spaces';
   if (password === demoAdminPassword && !opts.allowDemoPassword) return 'the demo password is only for the simulated demo';
-  if (isCommonCore(password.toLowerCase())) return `too easy to guess: one of the ${commonPasswordCount.toLocaleString('en-US')} most common passwords, repeated or padded with digits or symbols`;
+  if (isCommonCore(password.toLowerCase()))
+    return `too easy to guess: one of the ${commonPasswordCount.toLocaleString('en-US')} most common passwords, repeated or padded with digits or symbols`;
   return undefined;
 }

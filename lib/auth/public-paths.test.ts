@@ -3,10 +3,33 @@ import { isPublicPath, safeNextPath, signInRedirect } from './public-paths';
 
 describe('public paths', () => {
   it('lets only sign-in, health, the token-checked webhook and metrics through without a session', () => {
-    for (const p of ['/login', '/api/auth/login', '/api/auth/logout', '/api/auth/oidc/login', '/api/auth/oidc/callback', '/api/health', '/api/alerts/alertmanager', '/metrics']) {
+    for (const p of [
+      '/login',
+      '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/oidc/login',
+      '/api/auth/oidc/callback',
+      '/api/health',
+      '/api/alerts/alertmanager',
+      '/metrics',
+    ]) {
       expect(isPublicPath(p), p).toBe(true);
     }
-    for (const p of ['/', '/nodes/dfw-mn-bm1', '/peers', '/api/fleet', '/api/nodes/x', '/api/auth/users', '/api/auth/me', '/api/alerts', '/audit', '/api/events', '/login/../api/fleet', '/metrics/x', '/api/healthz']) {
+    for (const p of [
+      '/',
+      '/nodes/dfw-mn-bm1',
+      '/peers',
+      '/api/fleet',
+      '/api/nodes/x',
+      '/api/auth/users',
+      '/api/auth/me',
+      '/api/alerts',
+      '/audit',
+      '/api/events',
+      '/login/../api/fleet',
+      '/metrics/x',
+      '/api/healthz',
+    ]) {
       expect(isPublicPath(p), p).toBe(false);
     }
   });

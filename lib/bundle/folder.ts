@@ -49,7 +49,8 @@ export async function loadBundleFolder(dir: string): Promise<Bundle> {
     throw new BundleFolderError(metaFile, `invalid JSON (${(err as Error).message})`);
   }
   const meta = bundleMetaSchema.safeParse(metaValue);
-  if (!meta.success) throw new BundleFolderError(metaFile, `bad meta: ${meta.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+  if (!meta.success)
+    throw new BundleFolderError(metaFile, `bad meta: ${meta.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
 
   const sections: Bundle['sections'] = {};
   for (const name of sectionNames) {

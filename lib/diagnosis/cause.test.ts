@@ -6,7 +6,18 @@ import { LOCAL_IP, PEER, address, bgpRoute, link, mainRule, nodeState } from './
 const session = { interface: 'doublezero0', localIP: LOCAL_IP, peer: PEER };
 const dropToPeer: FirewallState = {
   chains: [{ family: 'inet', table: 'filter', name: 'output', hook: 'output', priority: 0, policy: 'accept' }],
-  rules: [{ family: 'inet', table: 'filter', chain: 'output', handle: 4, matches: [{ field: 'ip daddr', op: '==', values: [{ kind: 'value', value: PEER }], fromSet: false }], verdict: 'drop', unreadable: [], text: `ip daddr ${PEER} drop` }],
+  rules: [
+    {
+      family: 'inet',
+      table: 'filter',
+      chain: 'output',
+      handle: 4,
+      matches: [{ field: 'ip daddr', op: '==', values: [{ kind: 'value', value: PEER }], fromSet: false }],
+      verdict: 'drop',
+      unreadable: [],
+      text: `ip daddr ${PEER} drop`,
+    },
+  ],
 };
 
 describe('linkIsUp', () => {
@@ -36,7 +47,10 @@ describe('checkCause: the first cause in precedence order', () => {
   });
 
   it('finds the interface down, with its flags and operstate', () => {
-    const down = checkCause(nodeState({ links: [link('doublezero0', { up: false, lowerUp: false, operstate: 'DOWN', flags: ['POINTOPOINT', 'NOARP'] })] }), session);
+    const down = checkCause(
+      nodeState({ links: [link('doublezero0', { up: false, lowerUp: false, operstate: 'DOWN', flags: ['POINTOPOINT', 'NOARP'] })] }),
+      session,
+    );
     expect(down.cause).toBe('interface-down');
     expect(down.evidence).toEqual(['doublezero0 is not up: flags POINTOPOINT,NOARP, operstate DOWN']);
     expect(down.details.link).toEqual({ ifname: 'doublezero0', present: true, up: false, lowerUp: false, operstate: 'DOWN', flags: ['POINTOPOINT', 'NOARP'] });
@@ -58,7 +72,11 @@ describe('checkCause: the first cause in precedence order', () => {
   });
 
   it('finds no route, naming the route or rule that refused it', () => {
-    expect(checkCause(nodeState({ routes: [] }), session)).toMatchObject({ cause: 'no-route', evidence: [`no route to ${PEER} through doublezero0: no matching route in the tables the rules use`], details: { route: { ok: false, failure: 'no-route' } } });
+    expect(checkCause(nodeState({ routes: [] }), session)).toMatchObject({
+      cause: 'no-route',
+      evidence: [`no route to ${PEER} through doublezero0: no matching route in the tables the rules use`],
+      details: { route: { ok: false, failure: 'no-route' } },
+    });
     const unreachable = checkCause(nodeState({ routes: [bgpRoute(PEER, { type: 'unreachable', dev: undefined, text: `unreachable ${PEER}` })] }), session);
     expect(unreachable.evidence).toEqual([`no route to ${PEER} through doublezero0: unreachable route "unreachable ${PEER}"`]);
     expect(unreachable.details.route).toMatchObject({ ok: false, failure: 'unreachable', route: `unreachable ${PEER}`, rule: '32766: from all lookup main' });
@@ -69,8 +87,20 @@ describe('checkCause: the first cause in precedence order', () => {
   });
 
   it('looks the route up as the daemon sends: from the local IP, pinned to the interface, UDP 44880 both ways', () => {
-    const onlyFromLocal = { ...mainRule, priority: 10, table: '7', src: { family: 'inet' as const, addr: LOCAL_IP, len: 32 }, ipproto: 'udp', sport: { from: 44880, to: 44880 }, dport: { from: 44880, to: 44880 }, text: '10: liveness' };
-    const state = nodeState({ rules: [onlyFromLocal, mainRule], routes: [bgpRoute(PEER, { table: '7', text: 'in seven' }), bgpRoute(PEER, { dev: 'eth0', text: 'via eth0' })] });
+    const onlyFromLocal = {
+      ...mainRule,
+      priority: 10,
+      table: '7',
+      src: { family: 'inet' as const, addr: LOCAL_IP, len: 32 },
+      ipproto: 'udp',
+      sport: { from: 44880, to: 44880 },
+      dport: { from: 44880, to: 44880 },
+      text: '10: liveness',
+    };
+    const state = nodeState({
+      rules: [onlyFromLocal, mainRule],
+      routes: [bgpRoute(PEER, { table: '7', text: 'in seven' }), bgpRoute(PEER, { dev: 'eth0', text: 'via eth0' })],
+    });
     expect(checkCause(state, session).details.route).toMatchObject({ ok: true, table: '7', route: 'in seven', dev: 'doublezero0' });
     // a session without a logged local IP has no source to select on
     expect(checkCause(state, { ...session, localIP: '' }).cause).toBe('no-route');
@@ -81,7 +111,9 @@ describe('checkCause: the first cause in precedence order', () => {
     const old = { ...session, localIP: '' };
     const stale = checkCause(state, old, true);
     expect(stale.cause).toBe('stale-session');
-    expect(stale.evidence[0]).toBe(`sends to ${PEER} fail with "network is unreachable" although doublezero0 is up and routes it: the session's source address is not assigned (this daemon version does not log which: client < v0.7.1); doublezero0 has 169.254.0.3/31, ${LOCAL_IP}/32`);
+    expect(stale.evidence[0]).toBe(
+      `sends to ${PEER} fail with "network is unreachable" although doublezero0 is up and routes it: the session's source address is not assigned (this daemon version does not log which: client < v0.7.1); doublezero0 has 169.254.0.3/31, ${LOCAL_IP}/32`,
+    );
     expect(stale.evidence[1]).toBe(`route to ${PEER}: default via 169.254.0.2 dev doublezero0 (table main, rule 32766)`);
     expect(checkCause(state, old, false).cause).toBeNull();
     // with a logged local IP the address itself is checked, not the error
@@ -92,8 +124,16 @@ describe('checkCause: the first cause in precedence order', () => {
   it('finds the firewall rule that drops the packet, or the policy', () => {
     const blocked = checkCause(nodeState({ firewall: dropToPeer }), session);
     expect(blocked.cause).toBe('firewall-blocked');
-    expect(blocked.evidence).toEqual([`nft inet filter output handle 4 drops UDP 44880 to ${PEER}: ip daddr ${PEER} drop`, `route to ${PEER}: default via 169.254.0.2 dev doublezero0 (table main, rule 32766)`]);
-    expect(blocked.details.firewall).toEqual({ known: true, verdict: 'drop', rule: { family: 'inet', table: 'filter', chain: 'output', handle: 4, text: `ip daddr ${PEER} drop` }, undecidedRules: [] });
+    expect(blocked.evidence).toEqual([
+      `nft inet filter output handle 4 drops UDP 44880 to ${PEER}: ip daddr ${PEER} drop`,
+      `route to ${PEER}: default via 169.254.0.2 dev doublezero0 (table main, rule 32766)`,
+    ]);
+    expect(blocked.details.firewall).toEqual({
+      known: true,
+      verdict: 'drop',
+      rule: { family: 'inet', table: 'filter', chain: 'output', handle: 4, text: `ip daddr ${PEER} drop` },
+      undecidedRules: [],
+    });
     const noHandle: FirewallState = { chains: dropToPeer.chains, rules: [{ ...dropToPeer.rules[0]!, handle: undefined, verdict: 'reject' }] };
     const rejected = checkCause(nodeState({ firewall: noHandle }), session);
     expect(rejected.evidence[0]).toBe(`nft inet filter output handle ? rejects UDP 44880 to ${PEER}: ip daddr ${PEER} drop`);
@@ -105,7 +145,10 @@ describe('checkCause: the first cause in precedence order', () => {
   });
 
   it('evaluates the firewall with the source 0.0.0.0 when the daemon does not log it', () => {
-    const fromLocal: FirewallState = { chains: dropToPeer.chains, rules: [{ ...dropToPeer.rules[0]!, matches: [{ field: 'ip saddr', op: '==', values: [{ kind: 'value', value: '0.0.0.0' }], fromSet: false }] }] };
+    const fromLocal: FirewallState = {
+      chains: dropToPeer.chains,
+      rules: [{ ...dropToPeer.rules[0]!, matches: [{ field: 'ip saddr', op: '==', values: [{ kind: 'value', value: '0.0.0.0' }], fromSet: false }] }],
+    };
     expect(checkCause(nodeState({ firewall: fromLocal }), { ...session, localIP: '' }).cause).toBe('firewall-blocked');
     expect(checkCause(nodeState({ firewall: fromLocal }), session).cause).toBeNull();
   });
@@ -114,12 +157,26 @@ describe('checkCause: the first cause in precedence order', () => {
     expect(checkCause(nodeState(), session)).toMatchObject({
       cause: null,
       evidence: [],
-      passed: [`doublezero0 up, localIP ${LOCAL_IP} assigned`, `route to ${PEER}: default via 169.254.0.2 dev doublezero0 (table main, rule 32766)`, 'nft ruleset not collected: firewall not checked'],
-      details: { firewall: { known: false }, route: { ok: true, table: 'main', dev: 'doublezero0', rule: '32766: from all lookup main', route: 'default via 169.254.0.2 dev doublezero0' } },
+      passed: [
+        `doublezero0 up, localIP ${LOCAL_IP} assigned`,
+        `route to ${PEER}: default via 169.254.0.2 dev doublezero0 (table main, rule 32766)`,
+        'nft ruleset not collected: firewall not checked',
+      ],
+      details: {
+        firewall: { known: false },
+        route: { ok: true, table: 'main', dev: 'doublezero0', rule: '32766: from all lookup main', route: 'default via 169.254.0.2 dev doublezero0' },
+      },
     });
-    const undecided: FirewallState = { chains: dropToPeer.chains, rules: [{ ...dropToPeer.rules[0]!, matches: [{ field: 'meta skuid', op: '==', values: [{ kind: 'value', value: 0 }], fromSet: false }] }] };
+    const undecided: FirewallState = {
+      chains: dropToPeer.chains,
+      rules: [{ ...dropToPeer.rules[0]!, matches: [{ field: 'meta skuid', op: '==', values: [{ kind: 'value', value: 0 }], fromSet: false }] }],
+    };
     const read = checkCause(nodeState({ firewall: undecided }), { ...session, localIP: '' });
-    expect(read.passed).toEqual(['doublezero0 up, localIP (not logged by this daemon version)', `route to ${PEER}: default via 169.254.0.2 dev doublezero0 (table main, rule 32766)`, `no nft output rule drops UDP 44880 to ${PEER}`]);
+    expect(read.passed).toEqual([
+      'doublezero0 up, localIP (not logged by this daemon version)',
+      `route to ${PEER}: default via 169.254.0.2 dev doublezero0 (table main, rule 32766)`,
+      `no nft output rule drops UDP 44880 to ${PEER}`,
+    ]);
     expect(read.details.firewall).toEqual({ known: true, verdict: 'accept', undecidedRules: [`inet filter output handle 4: ip daddr ${PEER} drop`] });
     const noHandle = checkCause(nodeState({ firewall: { ...undecided, rules: [{ ...undecided.rules[0]!, handle: undefined }] } }), session);
     expect(noHandle.details.firewall).toMatchObject({ undecidedRules: [`inet filter output handle ?: ip daddr ${PEER} drop`] });

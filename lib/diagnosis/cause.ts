@@ -52,13 +52,37 @@ export function checkCause(state: NodeState, key: SessionKey, unassignedSource =
   }
 
   const local = key.localIP ? parseIp(key.localIP) : undefined;
-  const lookup = lookupRoute(state.routes, state.rules, { dst: key.peer, ...(local ? { src: key.localIP } : {}), oif: key.interface, ipproto: 'udp', sport: LIVENESS_PORT, dport: LIVENESS_PORT });
+  const lookup = lookupRoute(state.routes, state.rules, {
+    dst: key.peer,
+    ...(local ? { src: key.localIP } : {}),
+    oif: key.interface,
+    ipproto: 'udp',
+    sport: LIVENESS_PORT,
+    dport: LIVENESS_PORT,
+  });
   if (!lookup.ok) {
-    details.route = { ok: false, failure: lookup.failure, steps: lookup.steps, ...(lookup.route ? { route: lookup.route.text } : {}), ...(lookup.rule ? { rule: lookup.rule.text } : {}) };
-    const cause = lookup.route ? `${lookup.failure} route "${lookup.route.text}"` : lookup.rule && lookup.failure !== 'no-route' ? `rule "${lookup.rule.text}"` : 'no matching route in the tables the rules use';
+    details.route = {
+      ok: false,
+      failure: lookup.failure,
+      steps: lookup.steps,
+      ...(lookup.route ? { route: lookup.route.text } : {}),
+      ...(lookup.rule ? { rule: lookup.rule.text } : {}),
+    };
+    const cause = lookup.route
+      ? `${lookup.failure} route "${lookup.route.text}"`
+      : lookup.rule && lookup.failure !== 'no-route'
+        ? `rule "${lookup.rule.text}"`
+        : 'no matching route in the tables the rules use';
     return found('no-route', [`no route to ${key.peer} through ${key.interface}: ${cause}`]);
   }
-  details.route = { ok: true, route: lookup.route.text, table: lookup.table, rule: lookup.rule.text, steps: lookup.steps, ...(lookup.dev ? { dev: lookup.dev } : {}) };
+  details.route = {
+    ok: true,
+    route: lookup.route.text,
+    table: lookup.table,
+    rule: lookup.rule.text,
+    steps: lookup.steps,
+    ...(lookup.dev ? { dev: lookup.dev } : {}),
+  };
   const routeText = `route to ${key.peer}: ${lookup.route.text} (table ${lookup.table}, rule ${lookup.rule.priority})`;
 
   // With the interface up and a route, ENETUNREACH on a pinned send can only mean an unassigned source.
@@ -72,20 +96,46 @@ export function checkCause(state: NodeState, key: SessionKey, unassignedSource =
   if (!state.firewall) {
     details.firewall = { known: false };
   } else {
-    const outcome = evaluateOutput(state.firewall, { saddr: key.localIP || '0.0.0.0', daddr: key.peer, sport: LIVENESS_PORT, dport: LIVENESS_PORT, oifname: key.interface });
+    const outcome = evaluateOutput(state.firewall, {
+      saddr: key.localIP || '0.0.0.0',
+      daddr: key.peer,
+      sport: LIVENESS_PORT,
+      dport: LIVENESS_PORT,
+      oifname: key.interface,
+    });
     const undecidedRules = outcome.undecided.map((r) => `${r.family} ${r.table} ${r.chain} handle ${r.handle ?? '?'}: ${r.text}`);
     if (outcome.verdict !== 'accept') {
       if ('rule' in outcome) {
         const r = outcome.rule;
-        details.firewall = { known: true, verdict: outcome.verdict, rule: { family: r.family, table: r.table, chain: r.chain, handle: r.handle ?? null, text: r.text }, undecidedRules };
-        return found('firewall-blocked', [`nft ${r.family} ${r.table} ${r.chain} handle ${r.handle ?? '?'} ${outcome.verdict}s UDP ${LIVENESS_PORT} to ${key.peer}: ${r.text}`, routeText]);
+        details.firewall = {
+          known: true,
+          verdict: outcome.verdict,
+          rule: { family: r.family, table: r.table, chain: r.chain, handle: r.handle ?? null, text: r.text },
+          undecidedRules,
+        };
+        return found('firewall-blocked', [
+          `nft ${r.family} ${r.table} ${r.chain} handle ${r.handle ?? '?'} ${outcome.verdict}s UDP ${LIVENESS_PORT} to ${key.peer}: ${r.text}`,
+          routeText,
+        ]);
       }
       const chain = outcome.policyChain;
       details.firewall = { known: true, verdict: 'drop', policyChain: `${chain.family} ${chain.table} ${chain.name}`, undecidedRules };
-      return found('firewall-blocked', [`nft ${chain.family} ${chain.table} ${chain.name} (hook output) has policy drop and no rule accepts UDP ${LIVENESS_PORT} to ${key.peer}`, routeText]);
+      return found('firewall-blocked', [
+        `nft ${chain.family} ${chain.table} ${chain.name} (hook output) has policy drop and no rule accepts UDP ${LIVENESS_PORT} to ${key.peer}`,
+        routeText,
+      ]);
     }
     details.firewall = { known: true, verdict: 'accept', undecidedRules };
   }
   const firewallText = !state.firewall ? 'nft ruleset not collected: firewall not checked' : `no nft output rule drops UDP ${LIVENESS_PORT} to ${key.peer}`;
-  return { cause: null, evidence: [], passed: [`${link.ifname} up, localIP ${key.localIP || '(not logged by this daemon version)'} ${key.localIP ? 'assigned' : ''}`.trim(), routeText, firewallText], details };
+  return {
+    cause: null,
+    evidence: [],
+    passed: [
+      `${link.ifname} up, localIP ${key.localIP || '(not logged by this daemon version)'} ${key.localIP ? 'assigned' : ''}`.trim(),
+      routeText,
+      firewallText,
+    ],
+    details,
+  };
 }

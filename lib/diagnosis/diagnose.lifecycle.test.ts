@@ -35,10 +35,23 @@ describe('quietProofMs: how long a silence proves nothing fails', () => {
 });
 
 describe('warningText: the warnings line says the count is a sample', () => {
-  const w = (over: Partial<WarningEvidence>): WarningEvidence => ({ count: 0, windowStart: before(900), windowEnd: COLLECTED_AT, lastAt: null, lastError: null, ...over });
+  const w = (over: Partial<WarningEvidence>): WarningEvidence => ({
+    count: 0,
+    windowStart: before(900),
+    windowEnd: COLLECTED_AT,
+    lastAt: null,
+    lastError: null,
+    ...over,
+  });
   it.each<[string, WarningEvidence, number, number, string]>([
     ['none ever', w({}), 900_000, 0, `no send warning naming this peer in the 15 min before ${COLLECTED_AT}`],
-    ['none in the window', w({ lastAt: before(2000) }), 900_000, 0, `no send warning naming this peer in the 15 min before ${COLLECTED_AT} (last ${before(2000)})`],
+    [
+      'none in the window',
+      w({ lastAt: before(2000) }),
+      900_000,
+      0,
+      `no send warning naming this peer in the 15 min before ${COLLECTED_AT} (last ${before(2000)})`,
+    ],
     ['a rounded window', w({}), 89_000, 0, `no send warning naming this peer in the 1 min before ${COLLECTED_AT}`],
     [
       'one failing session',
@@ -79,7 +92,10 @@ describe('diagnose: precedence', () => {
     fc.assert(
       fc.property(fc.subarray(precedence.map(([c]) => c)), fc.nat(40), (causes, warnings) => {
         // an error that names no cause on the node: with none found, ongoing warnings are unknown
-        const events = [livenessEvent('liveness: session up', before(3000)), ...throttledWarnings([PEER], warnings * 5, 5, { error: 'sendmsg: operation not permitted' })];
+        const events = [
+          livenessEvent('liveness: session up', before(3000)),
+          ...throttledWarnings([PEER], warnings * 5, 5, { error: 'sendmsg: operation not permitted' }),
+        ];
         const d = run({ ...withCauses(new Set(causes)), events });
         const expected = precedence.find(([c]) => causes.includes(c))?.[1] ?? (warnings > 0 ? 'unknown' : 'healthy');
         expect(verdictOf(d)).toBe(expected);
@@ -123,7 +139,13 @@ describe('diagnose: quiet is not recovered', () => {
 
   it('clears stale peers once the whole daemon is silent for the proof time, and not a moment before', () => {
     const quietFor = (seconds: number, version: string) =>
-      verdictOf(run({ ...unassigned, events: throttledWarnings([PEER], seconds + 200, seconds), daemon: { unitState: 'active', sessions: null, version, unit: null, status: null } }));
+      verdictOf(
+        run({
+          ...unassigned,
+          events: throttledWarnings([PEER], seconds + 200, seconds),
+          daemon: { unitState: 'active', sessions: null, version, unit: null, status: null },
+        }),
+      );
     expect(quietFor(35, '0.8.0')).toBe('stale-session');
     expect(quietFor(36, '0.8.0')).toBe('recovering');
     expect(quietFor(137, '0.8.3')).toBe('stale-session');
@@ -147,7 +169,13 @@ describe('diagnose: quiet is not recovered', () => {
     expect(quiet.peers[0]?.since).toBe(before(200));
     // a stale session that did not warn since the daemon started (systemctl) is not a session any more;
     // without a known start, no silence is long enough to prove it
-    const sinceStart = { unitState: 'active' as const, sessions: null, version: null, unit: { mainPid: null, activeSince: before(600), mainStartedAt: null, argv: null }, status: null };
+    const sinceStart = {
+      unitState: 'active' as const,
+      sessions: null,
+      version: null,
+      unit: { mainPid: null, activeSince: before(600), mainStartedAt: null, argv: null },
+      status: null,
+    };
     const silent = run({ ...unassigned, events: [livenessEvent('liveness: session up', before(500))], daemon: sinceStart });
     expect(silent.peers).toEqual([]);
     expect(silent.findings).toEqual([]);
@@ -156,12 +184,25 @@ describe('diagnose: quiet is not recovered', () => {
 
   it('judges a peer that warned and whose cause is gone: recovering by what proves it', () => {
     const unreachable = run({ events: throttledWarnings([PEER], 60, 0) });
-    expect(unreachable.peers[0]).toMatchObject({ verdict: 'recovering', since: before(0), details: { cleared: { by: 'cause-gone', text: `sends failed with "network is unreachable" (source not assigned, or doublezero0 down); now doublezero0 is up and ${LOCAL_IP} is assigned: the cause is gone` } } });
+    expect(unreachable.peers[0]).toMatchObject({
+      verdict: 'recovering',
+      since: before(0),
+      details: {
+        cleared: {
+          by: 'cause-gone',
+          text: `sends failed with "network is unreachable" (source not assigned, or doublezero0 down); now doublezero0 is up and ${LOCAL_IP} is assigned: the cause is gone`,
+        },
+      },
+    });
     // a daemon that does not log the local IP: the same error, with the interface up and routed, is the stale source itself
     expect(verdictOf(run({ events: throttledWarnings([PEER], 60, 0, { localIP: undefined }) }))).toBe('stale-session');
     for (const error of ['write udp: interface "doublezero0" not found', 'sendmsg: no such device', 'route ip+net: no such network interface']) {
       const back = run({ events: throttledWarnings([PEER], 60, 0, { error }) });
-      expect(back.peers[0]?.details.cleared).toEqual({ by: 'interface-back', at: before(0), text: `doublezero0 exists again: the cause of "${error}" is gone` });
+      expect(back.peers[0]?.details.cleared).toEqual({
+        by: 'interface-back',
+        at: before(0),
+        text: `doublezero0 exists again: the cause of "${error}" is gone`,
+      });
     }
     const other = run({ events: throttledWarnings([PEER], 60, 0, { error: 'sendmsg: operation not permitted' }) });
     expect(other.peers[0]).toMatchObject({ verdict: 'unknown', since: before(60) });
@@ -169,10 +210,24 @@ describe('diagnose: quiet is not recovered', () => {
   });
 
   it('is recovering after a restart, saying how the start was known', () => {
-    const restarted = run({ ...unassigned, events: [...throttledWarnings([PEER], 300, 100), livenessEvent('liveness: manager starting', before(90), { peerIP: undefined })] });
-    expect(restarted.peers[0]?.details.cleared).toEqual({ by: 'daemon-restarted', at: before(90), text: `the daemon restarted at ${before(90)} (journal: manager starting): this session no longer exists` });
-    const stopped = run({ ...unassigned, events: throttledWarnings([PEER], 300, 100), daemon: { unitState: 'inactive', sessions: null, version: null, unit: null, status: null } });
-    expect(stopped.peers[0]).toMatchObject({ verdict: 'recovering', details: { cleared: { by: 'daemon-restarted', at: null, text: 'the daemon is inactive: this session no longer exists' } } });
+    const restarted = run({
+      ...unassigned,
+      events: [...throttledWarnings([PEER], 300, 100), livenessEvent('liveness: manager starting', before(90), { peerIP: undefined })],
+    });
+    expect(restarted.peers[0]?.details.cleared).toEqual({
+      by: 'daemon-restarted',
+      at: before(90),
+      text: `the daemon restarted at ${before(90)} (journal: manager starting): this session no longer exists`,
+    });
+    const stopped = run({
+      ...unassigned,
+      events: throttledWarnings([PEER], 300, 100),
+      daemon: { unitState: 'inactive', sessions: null, version: null, unit: null, status: null },
+    });
+    expect(stopped.peers[0]).toMatchObject({
+      verdict: 'recovering',
+      details: { cleared: { by: 'daemon-restarted', at: null, text: 'the daemon is inactive: this session no longer exists' } },
+    });
     expect(stopped.peers[0]?.evidence).toContain('doublezerod is inactive (systemctl is-active)');
   });
 
@@ -212,7 +267,11 @@ describe('diagnose: the window', () => {
 describe('diagnose: peers', () => {
   it('lets the worst session speak for a peer, counting every session in its warnings', () => {
     const events = [livenessEvent('liveness: session up', before(500), { localIP: '203.0.113.10' }), ...throttledWarnings([PEER], 20, 0)];
-    const d = run({ ...unassigned, addresses: [address('doublezero0', '203.0.113.10')], events: [...events, sendWarning(before(2), { localIP: '203.0.113.10', error: 'x' })] });
+    const d = run({
+      ...unassigned,
+      addresses: [address('doublezero0', '203.0.113.10')],
+      events: [...events, sendWarning(before(2), { localIP: '203.0.113.10', error: 'x' })],
+    });
     expect(d.peers).toHaveLength(1);
     expect(d.peers[0]).toMatchObject({ verdict: 'stale-session', localIP: LOCAL_IP, warnings: 6, lastWarningAt: before(0) });
     expect(d.peers[0]?.details.otherSessions).toEqual([{ interface: 'doublezero0', localIP: '203.0.113.10', verdict: 'unknown' }]);
@@ -248,7 +307,10 @@ describe('diagnose: peers', () => {
   it('puts the worst peers first, then orders peers by address as numbers', () => {
     // seen in the order .100, .9, .10: neither the order seen nor the text order is the answer
     const peers = ['198.51.100.100', '198.51.100.9', '198.51.100.10'];
-    const events = [...peers.map((p, i) => livenessEvent('liveness: session up', before(500 - i), { peerIP: p })), ...throttledWarnings(['198.51.100.10'], 20, 0, { localIP: '203.0.113.99' })];
+    const events = [
+      ...peers.map((p, i) => livenessEvent('liveness: session up', before(500 - i), { peerIP: p })),
+      ...throttledWarnings(['198.51.100.10'], 20, 0, { localIP: '203.0.113.99' }),
+    ];
     const d = run({ events });
     expect(d.peers.map((p) => [p.peer, p.verdict])).toEqual([
       ['198.51.100.10', 'stale-session'],
@@ -285,7 +347,15 @@ describe('diagnose: the node as a whole', () => {
       expect(run({ daemon: { unitState, sessions: null, version: null, unit: null, status: null } }).findings).toEqual([]);
     }
     const failed = run({ daemon: { unitState: 'failed', sessions: null, version: null, unit: null, status: null } });
-    expect(failed.findings).toEqual([{ kind: 'daemon-not-running', verdict: 'unknown', interface: null, summary: 'doublezerod is failed: no liveness session runs', evidence: ['systemctl is-active doublezerod: failed'] }]);
+    expect(failed.findings).toEqual([
+      {
+        kind: 'daemon-not-running',
+        verdict: 'unknown',
+        interface: null,
+        summary: 'doublezerod is failed: no liveness session runs',
+        evidence: ['systemctl is-active doublezerod: failed'],
+      },
+    ]);
     expect(failed.worst).toBe('unknown');
   });
 
@@ -297,12 +367,19 @@ describe('diagnose: the node as a whole', () => {
   });
 
   it('notes a reloading daemon in each verdict', () => {
-    const d = run({ events: [livenessEvent('liveness: session up', before(10))], daemon: { unitState: 'reloading', sessions: null, version: null, unit: null, status: null } });
+    const d = run({
+      events: [livenessEvent('liveness: session up', before(10))],
+      daemon: { unitState: 'reloading', sessions: null, version: null, unit: null, status: null },
+    });
     expect(d.peers[0]?.evidence.at(-1)).toBe('doublezerod is reloading (systemctl is-active)');
   });
 
   it('lists the known upstream bug behind a stale local IP on an affected version', () => {
-    const d = run({ ...unassigned, events: throttledWarnings([PEER], 20, 0), daemon: { unitState: 'active', sessions: null, version: '0.8.0', unit: null, status: null } });
+    const d = run({
+      ...unassigned,
+      events: throttledWarnings([PEER], 20, 0),
+      daemon: { unitState: 'active', sessions: null, version: '0.8.0', unit: null, status: null },
+    });
     expect(d.knownIssues.map((k) => [k.match, k.explains])).toEqual([['affected', ['stale-local-ip']]]);
     expect(run({}).knownIssues).toEqual([]);
   });

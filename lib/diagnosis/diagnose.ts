@@ -88,7 +88,12 @@ export function diagnose(state: NodeState, opts: DiagnoseOptions = {}): NodeDiag
   };
 
   const missingSections = requiredSections.filter((s) => state.sections[s] !== 'ok' && state.sections[s] !== 'truncated');
-  const nodeUnknown = opts.freshness && !opts.freshness.fresh ? (opts.freshness.reason ?? 'no fresh data') : missingSections.length ? `cannot check: ${missingSections.join(', ')} not collected` : null;
+  const nodeUnknown =
+    opts.freshness && !opts.freshness.fresh
+      ? (opts.freshness.reason ?? 'no fresh data')
+      : missingSections.length
+        ? `cannot check: ${missingSections.join(', ')} not collected`
+        : null;
 
   const judged: PeerVerdict[] = [];
   for (const s of sessions) {
@@ -155,7 +160,13 @@ function warningEvidence(failures: readonly EventLike[], ctx: Context): WarningE
     return t >= ctx.windowStart && t <= ctx.windowEnd;
   });
   const last = failures[failures.length - 1];
-  return { count: inWindow.length, windowStart: new Date(ctx.windowStart).toISOString(), windowEnd: new Date(ctx.windowEnd).toISOString(), lastAt: last?.at ?? null, lastError: last?.error ?? null };
+  return {
+    count: inWindow.length,
+    windowStart: new Date(ctx.windowStart).toISOString(),
+    windowEnd: new Date(ctx.windowEnd).toISOString(),
+    lastAt: last?.at ?? null,
+    lastError: last?.error ?? null,
+  };
 }
 
 /** The evidence line for a peer's warnings, saying what the count is: a sample of a daemon-wide throttled log. */
@@ -173,13 +184,24 @@ function verdictOf(s: Sighting, verdict: Verdict, evidence: string[], details: S
   const unit = ctx.daemon.unitState;
   if (unit !== null && unit !== 'active') evidence.push(`doublezerod is ${unit} (systemctl is-active)`);
   details.seenIn = s.sources;
-  return { peer: s.peer, interface: s.interface, localIP: s.localIP, verdict, warnings: details.warnings.count, lastWarningAt: details.warnings.lastAt, evidence, details, since };
+  return {
+    peer: s.peer,
+    interface: s.interface,
+    localIP: s.localIP,
+    verdict,
+    warnings: details.warnings.count,
+    lastWarningAt: details.warnings.lastAt,
+    evidence,
+    details,
+    since,
+  };
 }
 
 function unknownVerdict(s: Sighting, ctx: Context, reason: string, freshness: Freshness | undefined, missingSections: string[]): PeerVerdict | null {
   const warnings = warningEvidence(s.allFailures, ctx);
   const details: StructuredEvidence = { warnings };
-  if (freshness && !freshness.fresh) details.poll = { state: freshness.pollState ?? 'unknown', lastSuccessAt: freshness.lastSuccessAt ?? null, ageSeconds: freshness.ageSeconds, error: reason };
+  if (freshness && !freshness.fresh)
+    details.poll = { state: freshness.pollState ?? 'unknown', lastSuccessAt: freshness.lastSuccessAt ?? null, ageSeconds: freshness.ageSeconds, error: reason };
   if (missingSections.length) details.missingSections = missingSections;
   return verdictOf(s, 'unknown', [`no fresh data for the node: ${reason}`], details, null, ctx);
 }
@@ -190,18 +212,31 @@ const IF_NOT_FOUND = /interface "?[^"\s]+"? not found|no such (network interface
 /** Why a session that warned inside the window is no longer failing, when something proves it. */
 function clearing(s: Sighting, check: CauseCheck | null, ctx: Context): { by: ClearedBy; at: string | null; text: string } | null {
   if (!s.current) {
-    return { by: 'daemon-restarted', at: ctx.daemon.startedAt, text: `the daemon ${ctx.daemon.unitState && ctx.daemon.unitState !== 'active' ? `is ${ctx.daemon.unitState}` : `restarted at ${ctx.daemon.startedAt ?? '?'} (${ctx.daemon.startedAtSource ?? '?'})`}: this session no longer exists` };
+    return {
+      by: 'daemon-restarted',
+      at: ctx.daemon.startedAt,
+      text: `the daemon ${ctx.daemon.unitState && ctx.daemon.unitState !== 'active' ? `is ${ctx.daemon.unitState}` : `restarted at ${ctx.daemon.startedAt ?? '?'} (${ctx.daemon.startedAtSource ?? '?'})`}: this session no longer exists`,
+    };
   }
   if (ctx.quietSince !== null) {
     const proof = Math.round(quietProofMs(ctx.daemon.version) / 1000);
-    return { by: 'daemon-quiet', at: ctx.quietSince, text: `doublezerod has logged no send warning for any peer since ${ctx.quietSince ?? 'it started'} (over ${proof} s): a failing session keeps sending on its backoff and the daemon logs its failures at most 5 s apart, so none fails now` };
+    return {
+      by: 'daemon-quiet',
+      at: ctx.quietSince,
+      text: `doublezerod has logged no send warning for any peer since ${ctx.quietSince ?? 'it started'} (over ${proof} s): a failing session keeps sending on its backoff and the daemon logs its failures at most 5 s apart, so none fails now`,
+    };
   }
   if (check?.cause) return null;
   const lastError = s.failures[s.failures.length - 1]?.error ?? '';
   const lastAt = s.failures[s.failures.length - 1]?.at ?? null;
   // A pinned send fails with ENETUNREACH for an unassigned source or a down interface (docs/doublezerod-model.md,
   // "Pinned send"); both are checked above and hold no more.
-  if (UNREACHABLE.test(lastError)) return { by: 'cause-gone', at: lastAt, text: `sends failed with "network is unreachable" (source not assigned, or ${s.interface} down); now ${s.interface} is up${s.localIP ? ` and ${s.localIP} is assigned` : ''}: the cause is gone` };
+  if (UNREACHABLE.test(lastError))
+    return {
+      by: 'cause-gone',
+      at: lastAt,
+      text: `sends failed with "network is unreachable" (source not assigned, or ${s.interface} down); now ${s.interface} is up${s.localIP ? ` and ${s.localIP} is assigned` : ''}: the cause is gone`,
+    };
   if (IF_NOT_FOUND.test(lastError)) return { by: 'interface-back', at: lastAt, text: `${s.interface} exists again: the cause of "${lastError}" is gone` };
   return null;
 }
@@ -239,7 +274,14 @@ function judgeSession(s: Sighting, ctx: Context): PeerVerdict | null {
     details.cleared = cleared;
     return verdictOf(s, 'recovering', [cleared.text, ...check.passed, warningLine()], details, cleared.at, ctx);
   }
-  return verdictOf(s, 'unknown', ['send warnings continue but no cause is visible on the node (it may lie outside it)', ...check.passed, warningLine()], details, firstFailure, ctx);
+  return verdictOf(
+    s,
+    'unknown',
+    ['send warnings continue but no cause is visible on the node (it may lie outside it)', ...check.passed, warningLine()],
+    details,
+    firstFailure,
+    ctx,
+  );
 }
 
 /** The worst session speaks for its peer; the others are listed in its evidence. Warnings count every session to the peer. */

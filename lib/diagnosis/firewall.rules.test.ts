@@ -18,7 +18,16 @@ function regular(name: string, over: Partial<FirewallChain> = {}): FirewallChain
   return { family: 'inet', table: 't', name, ...over };
 }
 function rule(chainName: string, matches: FirewallMatch[], verdict: FirewallVerdict | undefined, over: Partial<FirewallRule> = {}): FirewallRule {
-  const r: FirewallRule = { family: 'inet', table: 't', chain: chainName, handle: handles++, matches, unreadable: [], text: `${matches.map((m) => m.field).join(' ')} ${verdict ?? ''}`.trim(), ...over };
+  const r: FirewallRule = {
+    family: 'inet',
+    table: 't',
+    chain: chainName,
+    handle: handles++,
+    matches,
+    unreadable: [],
+    text: `${matches.map((m) => m.field).join(' ')} ${verdict ?? ''}`.trim(),
+    ...over,
+  };
   if (verdict !== undefined) r.verdict = verdict;
   return r;
 }
@@ -29,7 +38,8 @@ function match(field: string, values: (string | number | MatchValue)[], op = '==
 
 /** "accept", "drop by #h", "reject by #h", "drop by policy of <chain>", plus the undecided handles. */
 function outcome(o: FirewallOutcome): string {
-  const head = 'rule' in o ? `${o.verdict} by ${o.rule.chain}#${o.rule.handle}` : 'policyChain' in o ? `${o.verdict} by policy of ${o.policyChain.name}` : o.verdict;
+  const head =
+    'rule' in o ? `${o.verdict} by ${o.rule.chain}#${o.rule.handle}` : 'policyChain' in o ? `${o.verdict} by policy of ${o.policyChain.name}` : o.verdict;
   return o.undecided.length ? `${head}; undecided ${o.undecided.map((r) => `#${r.handle}`).join(',')}` : head;
 }
 
@@ -184,7 +194,9 @@ describe('evaluateOutput: chains', () => {
     const gotoSub = rule('out', [], 'goto', { target: 'sub' });
     const after = drop('out');
     expect(outcome(evaluateOutput({ chains: [chain('out'), regular('sub')], rules: [gotoSub, after] }, packet))).toBe('accept');
-    expect(outcome(evaluateOutput({ chains: [chain('out', { policy: 'drop' }), regular('sub')], rules: [gotoSub, after] }, packet))).toBe('drop by policy of out');
+    expect(outcome(evaluateOutput({ chains: [chain('out', { policy: 'drop' }), regular('sub')], rules: [gotoSub, after] }, packet))).toBe(
+      'drop by policy of out',
+    );
     const subDrop = drop('sub');
     expect(outcome(evaluateOutput({ chains: [chain('out'), regular('sub')], rules: [gotoSub, subDrop, after] }, packet))).toBe(`drop by sub#${subDrop.handle}`);
   });
@@ -223,12 +235,18 @@ describe('evaluateOutput: chains', () => {
   });
 
   it('gives up on a jump loop instead of running forever', () => {
-    const state: FirewallState = { chains: [chain('out'), regular('loop')], rules: [rule('out', [], 'jump', { target: 'loop' }), rule('loop', [], 'jump', { target: 'loop' })] };
+    const state: FirewallState = {
+      chains: [chain('out'), regular('loop')],
+      rules: [rule('out', [], 'jump', { target: 'loop' }), rule('loop', [], 'jump', { target: 'loop' })],
+    };
     expect(outcome(evaluateOutput(state, packet))).toBe('accept');
   });
 
   it('gives up on a goto loop too', () => {
-    const state: FirewallState = { chains: [chain('out', { policy: 'drop' }), regular('loop')], rules: [rule('out', [], 'goto', { target: 'loop' }), rule('loop', [], 'goto', { target: 'loop' })] };
+    const state: FirewallState = {
+      chains: [chain('out', { policy: 'drop' }), regular('loop')],
+      rules: [rule('out', [], 'goto', { target: 'loop' }), rule('loop', [], 'goto', { target: 'loop' })],
+    };
     expect(outcome(evaluateOutput(state, packet))).toBe('drop by policy of out');
   });
 
@@ -259,7 +277,10 @@ describe('evaluateOutput: chains', () => {
     expect(both(-10, 10)).toBe('drop by a#1');
     expect(both(undefined, 5)).toBe('drop by a#1');
     expect(both(undefined, -5)).toBe('drop by b#2');
-    const accepting: FirewallState = { chains: [chain('first', { priority: -10, policy: 'drop' }), chain('second', { priority: 10 })], rules: [rule('first', [], 'accept'), drop('second', { handle: 3 })] };
+    const accepting: FirewallState = {
+      chains: [chain('first', { priority: -10, policy: 'drop' }), chain('second', { priority: 10 })],
+      rules: [rule('first', [], 'accept'), drop('second', { handle: 3 })],
+    };
     expect(outcome(evaluateOutput(accepting, packet))).toBe('drop by second#3');
   });
 

@@ -13,7 +13,11 @@ const full: FirewallState = { chains: real.chains, rules: real.rules };
 const withoutRaw: FirewallState = { chains: real.chains.filter((c) => c.table !== 'raw'), rules: real.rules };
 const packet = (daddr: string, dport = 44880): OutputPacket => ({ saddr: '209.245.225.161', daddr, sport: 44880, dport, oifname: 'doublezero0' });
 const describeOutcome = (o: FirewallOutcome): string =>
-  'rule' in o ? `${o.verdict} by ${o.rule.chain}#${o.rule.handle}` : 'policyChain' in o ? `${o.verdict} by policy of ${o.policyChain.table}/${o.policyChain.name}` : o.verdict;
+  'rule' in o
+    ? `${o.verdict} by ${o.rule.chain}#${o.rule.handle}`
+    : 'policyChain' in o
+      ? `${o.verdict} by policy of ${o.policyChain.table}/${o.policyChain.name}`
+      : o.verdict;
 
 describe('evaluateOutput on a real ruleset', () => {
   it('finds the rule that drops or rejects the liveness packet, with its handle', () => {
@@ -43,10 +47,22 @@ describe('evaluateOutput on a real ruleset', () => {
   });
 
   it('never blocks on a rule it cannot read, but lists it', () => {
-    const odd = parseNft(JSON.stringify({ nftables: [
-      { chain: { family: 'inet', table: 't', name: 'o', hook: 'output', type: 'filter', prio: 0, policy: 'accept' } },
-      { rule: { family: 'inet', table: 't', chain: 'o', handle: 3, expr: [{ match: { op: '==', left: { meta: { key: 'skuid' } }, right: 0 } }, { drop: null }] } },
-    ] }));
+    const odd = parseNft(
+      JSON.stringify({
+        nftables: [
+          { chain: { family: 'inet', table: 't', name: 'o', hook: 'output', type: 'filter', prio: 0, policy: 'accept' } },
+          {
+            rule: {
+              family: 'inet',
+              table: 't',
+              chain: 'o',
+              handle: 3,
+              expr: [{ match: { op: '==', left: { meta: { key: 'skuid' } }, right: 0 } }, { drop: null }],
+            },
+          },
+        ],
+      }),
+    );
     const outcome = evaluateOutput({ chains: odd.chains, rules: odd.rules }, packet('216.238.110.55'));
     expect(outcome.verdict).toBe('accept');
     expect(outcome.undecided.map((r) => r.handle)).toEqual([3]);

@@ -33,9 +33,7 @@ export function evaluateOutput(firewall: FirewallState, packet: OutputPacket): F
   if (!daddr) return { verdict: 'accept', undecided };
   const families = daddr.family === 'inet' ? ['inet', 'ip'] : ['inet', 'ip6'];
   const ctx: Ctx = { firewall, packet, daddr, saddr, undecided };
-  const baseChains = firewall.chains
-    .filter((c) => c.hook === 'output' && families.includes(c.family))
-    .sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0));
+  const baseChains = firewall.chains.filter((c) => c.hook === 'output' && families.includes(c.family)).sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0));
   for (const chain of baseChains) {
     const result = runChain(ctx, chain.family, chain.table, chain.name, 0);
     if (result.kind === 'terminal') {

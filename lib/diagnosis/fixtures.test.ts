@@ -29,7 +29,13 @@ const expectedSchema = z.object({
   worst: verdict.nullable(),
   findings: z.array(
     z.union([
-      z.object({ kind: z.literal('stale-local-ip'), interface: z.string(), localIP: z.string().nullable(), sessionsFailing: z.number().int(), exact: z.boolean() }),
+      z.object({
+        kind: z.literal('stale-local-ip'),
+        interface: z.string(),
+        localIP: z.string().nullable(),
+        sessionsFailing: z.number().int(),
+        exact: z.boolean(),
+      }),
       z.object({ kind: z.literal('tunnel'), interface: z.string(), verdict }),
     ]),
   ),
@@ -63,16 +69,21 @@ function daemonLinesRead(f: Awaited<ReturnType<typeof fixture>>): void {
 const spacedByThrottle = (times: readonly string[]) => times.map(Date.parse).every((t, i, all) => i === 0 || t - all[i - 1]! >= WARN_EVERY_MS);
 
 describe('per-verdict fixtures written as upstream doublezerod writes them', () => {
-  it.each(['healthy', 'interface-missing', 'interface-down', 'stale-session', 'no-route', 'firewall-blocked', 'seed-line'])('%s gives the verdicts, worst and findings of its expected.json', async (name) => {
-    const f = await fixture(name);
-    daemonLinesRead(f);
-    expect(Object.fromEntries(f.d.peers.map((p) => [p.peer, p.verdict]))).toEqual(f.expected.peers);
-    expect(f.d.worst).toBe(f.expected.worst);
-    const findings = f.d.findings.map((x) =>
-      x.kind === 'stale-local-ip' ? { kind: x.kind, interface: x.interface, localIP: x.localIP, sessionsFailing: x.sessionsFailing, exact: x.exact } : { kind: x.kind, interface: x.interface, verdict: x.verdict },
-    );
-    expect(findings).toEqual(f.expected.findings);
-  });
+  it.each(['healthy', 'interface-missing', 'interface-down', 'stale-session', 'no-route', 'firewall-blocked', 'seed-line'])(
+    '%s gives the verdicts, worst and findings of its expected.json',
+    async (name) => {
+      const f = await fixture(name);
+      daemonLinesRead(f);
+      expect(Object.fromEntries(f.d.peers.map((p) => [p.peer, p.verdict]))).toEqual(f.expected.peers);
+      expect(f.d.worst).toBe(f.expected.worst);
+      const findings = f.d.findings.map((x) =>
+        x.kind === 'stale-local-ip'
+          ? { kind: x.kind, interface: x.interface, localIP: x.localIP, sessionsFailing: x.sessionsFailing, exact: x.exact }
+          : { kind: x.kind, interface: x.interface, verdict: x.verdict },
+      );
+      expect(findings).toEqual(f.expected.findings);
+    },
+  );
 
   it('healthy: both passive sessions came up and nothing warned since', async () => {
     const f = await fixture('healthy');
@@ -150,7 +161,13 @@ describe('per-verdict fixtures written as upstream doublezerod writes them', () 
     expect(peer.details.firewall).toMatchObject({
       known: true,
       verdict: 'drop',
-      rule: { family: 'inet', table: 'filter', chain: 'output', handle: 2, text: `ip daddr ${BLOCKED} udp dport 44880 counter drop comment "block liveness to one peer"` },
+      rule: {
+        family: 'inet',
+        table: 'filter',
+        chain: 'output',
+        handle: 2,
+        text: `ip daddr ${BLOCKED} udp dport 44880 counter drop comment "block liveness to one peer"`,
+      },
     });
     expect(peer.details.warnings.lastError).toContain('sendmsg: operation not permitted');
     // v0.7.1 has no GET /routes: its 404 body is named as an unreadable optional section, and fails nothing
@@ -166,6 +183,12 @@ describe('per-verdict fixtures written as upstream doublezerod writes them', () 
     expect(f.d.node).toBe('dfw-mn-bm1');
     // one warning at 19:36:22, then nothing until 19:40: a daemon with any failing session would have logged again
     // within seconds (one warning per 5 s for the whole daemon), so the session is gone: recovering, not failing
-    expect(f.byPeer.get(BLOCKED)).toMatchObject({ localIP: ALLOCATED, verdict: 'recovering', warnings: 1, lastWarningAt: '2025-11-30T19:36:22.662Z', details: { cleared: { by: 'daemon-quiet' } } });
+    expect(f.byPeer.get(BLOCKED)).toMatchObject({
+      localIP: ALLOCATED,
+      verdict: 'recovering',
+      warnings: 1,
+      lastWarningAt: '2025-11-30T19:36:22.662Z',
+      details: { cleared: { by: 'daemon-quiet' } },
+    });
   });
 });

@@ -32,7 +32,13 @@ export const DEFAULT_STALE_AFTER_MS = 30_000;
 export function pollFreshness(poll: PollStatus, now: Date, staleAfterMs = DEFAULT_STALE_AFTER_MS): Freshness {
   const last = poll.lastSuccessAt ? Date.parse(poll.lastSuccessAt) : NaN;
   const ageSeconds = Number.isNaN(last) ? null : Math.max(0, Math.round((now.getTime() - last) / 1000));
-  const judged = (fresh: boolean, reason: string | null): Freshness => ({ fresh, reason, ageSeconds, pollState: poll.state, lastSuccessAt: poll.lastSuccessAt });
+  const judged = (fresh: boolean, reason: string | null): Freshness => ({
+    fresh,
+    reason,
+    ageSeconds,
+    pollState: poll.state,
+    lastSuccessAt: poll.lastSuccessAt,
+  });
   if (poll.state === 'host-key-changed') return judged(false, 'host key changed: polling stopped');
   if (poll.state === 'error') return judged(false, `last poll failed${poll.lastError ? `: ${poll.lastError}` : ''}`);
   if (ageSeconds === null) return judged(false, 'never polled successfully');

@@ -4,8 +4,22 @@ import { DAEMON_STARTED_MSG, SEND_FAILURE_MSG } from '../parse/journal';
 import { COLLECTED_AT, LOCAL_IP, PEER, before, bgpRoute, livenessEvent, nodeState, sendWarning } from './testing';
 import { DEFAULT_INTERFACE, MAX_ROUTE_PEERS, daemonFacts, isOfCurrentDaemon, isSendFailure, isWarning, sightings, toEventLike } from './sessions';
 
-const facts = (over: Partial<DaemonFacts> = {}): DaemonFacts => ({ version: null, pid: null, startedAt: null, startedAtSource: null, unitState: 'active', lastSendWarningAt: null, ...over });
-const unit = (over: { mainPid?: number | null; activeSince?: string | null } = {}) => ({ mainPid: null, activeSince: null, mainStartedAt: null, argv: null, ...over });
+const facts = (over: Partial<DaemonFacts> = {}): DaemonFacts => ({
+  version: null,
+  pid: null,
+  startedAt: null,
+  startedAtSource: null,
+  unitState: 'active',
+  lastSendWarningAt: null,
+  ...over,
+});
+const unit = (over: { mainPid?: number | null; activeSince?: string | null } = {}) => ({
+  mainPid: null,
+  activeSince: null,
+  mainStartedAt: null,
+  argv: null,
+  ...over,
+});
 
 describe('log levels and messages', () => {
   it.each([
@@ -44,13 +58,32 @@ describe('daemonFacts: which daemon process the sessions belong to', () => {
     ["systemd's Started line alone", null, [{ at: before(300), msg: DAEMON_STARTED_MSG }], before(300), 'journal: systemd'],
     ['a start line newer than systemctl', before(600), [{ at: before(300), msg: 'liveness: manager starting' }], before(300), 'journal: manager starting'],
     ['systemctl newer than the start line', before(100), [{ at: before(300), msg: 'liveness: manager starting' }], before(100), 'systemctl'],
-    ['the newest of several start lines', null, [{ at: before(300), msg: DAEMON_STARTED_MSG }, { at: before(900), msg: 'liveness: manager starting' }, { at: before(600), msg: DAEMON_STARTED_MSG }], before(300), 'journal: systemd'],
-    ['a start up to a minute ahead of the collection (clock skew)', null, [{ at: before(-60), msg: 'liveness: manager starting' }], before(-60), 'journal: manager starting'],
+    [
+      'the newest of several start lines',
+      null,
+      [
+        { at: before(300), msg: DAEMON_STARTED_MSG },
+        { at: before(900), msg: 'liveness: manager starting' },
+        { at: before(600), msg: DAEMON_STARTED_MSG },
+      ],
+      before(300),
+      'journal: systemd',
+    ],
+    [
+      'a start up to a minute ahead of the collection (clock skew)',
+      null,
+      [{ at: before(-60), msg: 'liveness: manager starting' }],
+      before(-60),
+      'journal: manager starting',
+    ],
     ['not a start more than a minute in the future', before(600), [{ at: before(-61), msg: 'liveness: manager starting' }], before(600), 'systemctl'],
     ['not other liveness lines', null, [{ at: before(300), msg: 'liveness: session up' }], null, null],
   ])('takes the start from %s', (_name, activeSince, lines, startedAt, source) => {
     const state = nodeState({ daemon: { unitState: 'active', sessions: null, version: null, unit: unit({ activeSince }), status: null } });
-    const d = daemonFacts(state, lines.map((l) => livenessEvent(l.msg, l.at)));
+    const d = daemonFacts(
+      state,
+      lines.map((l) => livenessEvent(l.msg, l.at)),
+    );
     expect(d.startedAt).toBe(startedAt);
     expect(d.startedAtSource).toBe(source);
   });
@@ -61,14 +94,25 @@ describe('daemonFacts: which daemon process the sessions belong to', () => {
   });
 
   it('keeps the newest send warning of the whole daemon, any peer, in any order', () => {
-    const d = daemonFacts(nodeState(), [sendWarning(before(20), { peerIP: '198.51.100.1' }), sendWarning(before(5)), sendWarning(before(50)), livenessEvent('liveness: session down', before(1), { level: 'WARN' })]);
+    const d = daemonFacts(nodeState(), [
+      sendWarning(before(20), { peerIP: '198.51.100.1' }),
+      sendWarning(before(5)),
+      sendWarning(before(50)),
+      livenessEvent('liveness: session down', before(1), { level: 'WARN' }),
+    ]);
     expect(d.lastSendWarningAt).toBe(before(5));
   });
 
   it('takes the PID from systemctl, else from the newest line', () => {
-    const lines = [livenessEvent('liveness: session up', before(100), { pid: 7 }), livenessEvent('liveness: session up', before(50), { pid: 9 }), livenessEvent('liveness: session up', before(200), { pid: 8 })];
+    const lines = [
+      livenessEvent('liveness: session up', before(100), { pid: 7 }),
+      livenessEvent('liveness: session up', before(50), { pid: 9 }),
+      livenessEvent('liveness: session up', before(200), { pid: 8 }),
+    ];
     expect(daemonFacts(nodeState(), lines).pid).toBe(9);
-    expect(daemonFacts(nodeState({ daemon: { unitState: 'active', sessions: null, version: null, unit: unit({ mainPid: 42 }), status: null } }), lines).pid).toBe(42);
+    expect(
+      daemonFacts(nodeState({ daemon: { unitState: 'active', sessions: null, version: null, unit: unit({ mainPid: 42 }), status: null } }), lines).pid,
+    ).toBe(42);
   });
 
   it('takes a restart from the first line of a new PID, even without its start line', () => {
@@ -149,8 +193,14 @@ describe('sightings: the sessions of a node', () => {
 
   it("takes the daemon's /routes sessions as current sessions of the unicast tunnel", () => {
     const sessions = [{ localIP: '203.0.113.10', peerIP: '198.51.100.7' }];
-    const list = sightings(nodeState({ daemon: { unitState: 'active', sessions, version: null, unit: null, status: null } }), [livenessEvent('liveness: session up', before(10), { localIP: '203.0.113.10', peerIP: '198.51.100.7' })], facts({ startedAt: before(5) }));
-    expect(list).toEqual([expect.objectContaining({ interface: 'doublezero0', localIP: '203.0.113.10', peer: '198.51.100.7', current: true, sources: ['log', 'daemon-routes'] })]);
+    const list = sightings(
+      nodeState({ daemon: { unitState: 'active', sessions, version: null, unit: null, status: null } }),
+      [livenessEvent('liveness: session up', before(10), { localIP: '203.0.113.10', peerIP: '198.51.100.7' })],
+      facts({ startedAt: before(5) }),
+    );
+    expect(list).toEqual([
+      expect.objectContaining({ interface: 'doublezero0', localIP: '203.0.113.10', peer: '198.51.100.7', current: true, sources: ['log', 'daemon-routes'] }),
+    ]);
   });
 
   it('takes kernel BGP host routes on a doublezero tunnel as sessions, and nothing else', () => {
@@ -220,6 +270,11 @@ describe('toEventLike', () => {
       pid: 1027617,
       dedupeKey: 'k1',
     });
-    expect(toEventLike({ at: parsed.at, level: 'INFO', msg: 'liveness: manager starting', dedupeKey: 'k2' })).toStrictEqual({ at: parsed.at, level: 'INFO', msg: 'liveness: manager starting', dedupeKey: 'k2' });
+    expect(toEventLike({ at: parsed.at, level: 'INFO', msg: 'liveness: manager starting', dedupeKey: 'k2' })).toStrictEqual({
+      at: parsed.at,
+      level: 'INFO',
+      msg: 'liveness: manager starting',
+      dedupeKey: 'k2',
+    });
   });
 });

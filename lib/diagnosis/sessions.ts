@@ -151,7 +151,14 @@ export function sightings(state: NodeState, events: readonly EventLike[], daemon
     addSource(s, 'daemon-routes');
     s.current = true;
   }
-  const routePeers = state.routes.filter((r) => r.protocol === 'bgp' && r.dev !== undefined && r.dev.startsWith('doublezero') && r.prefsrc && (r.dst.family === 'inet' ? r.dst.len === 32 : r.dst.len === 128));
+  const routePeers = state.routes.filter(
+    (r) =>
+      r.protocol === 'bgp' &&
+      r.dev !== undefined &&
+      r.dev.startsWith('doublezero') &&
+      r.prefsrc &&
+      (r.dst.family === 'inet' ? r.dst.len === 32 : r.dst.len === 128),
+  );
   if (routePeers.length <= MAX_ROUTE_PEERS) {
     for (const r of routePeers) {
       const s = get({ interface: r.dev!, localIP: r.prefsrc!, peer: r.dst.addr });

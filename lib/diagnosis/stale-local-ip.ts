@@ -6,7 +6,9 @@ type StaleFinding = Extract<NodeFinding, { kind: 'stale-local-ip' }>;
 
 /** A metric's samples for one (iface, local_ip), summed; null when the daemon's metrics were not read or do not name it. */
 function metricSum(ctx: DiagnosisContext, name: string, iface: string, localIP: string): number | null {
-  const samples = ctx.state.metrics.filter((m) => m.name === name && m.labels.local_ip === localIP && (m.labels.iface === undefined || m.labels.iface === iface));
+  const samples = ctx.state.metrics.filter(
+    (m) => m.name === name && m.labels.local_ip === localIP && (m.labels.iface === undefined || m.labels.iface === iface),
+  );
   return samples.length ? samples.reduce((n, m) => n + (Number.isFinite(m.value) ? m.value : 0), 0) : null;
 }
 
@@ -31,7 +33,11 @@ export function staleLocalIpFindings(sessionVerdicts: readonly PeerVerdict[], se
     const writeErrors = localIP ? metricSum(ctx, 'doublezero_liveness_write_socket_errors_total', iface, localIP) : null;
     const exact = exactCount !== null;
     const k = exact ? exactCount : peers.size;
-    const since = list.map((v) => v.since).filter((t): t is string => t !== null).sort()[0] ?? null;
+    const since =
+      list
+        .map((v) => v.since)
+        .filter((t): t is string => t !== null)
+        .sort()[0] ?? null;
     const who = localIP ? `local IP ${localIP}` : 'a local IP this daemon version does not log (client < v0.7.1)';
     const summary = `${who} is not assigned to ${iface}; ${exact ? '' : '≥ '}${k} session(s) failing`;
     const evidence = [
@@ -43,7 +49,19 @@ export function staleLocalIpFindings(sessionVerdicts: readonly PeerVerdict[], se
         : `${peers.size} distinct peer(s) seen with it since the daemon started (${sampled} named by send warnings); the daemon logs one warning per 5 s for all sessions, so the real number may be higher`,
       ...(writeErrors !== null ? [`doublezero_liveness_write_socket_errors_total = ${writeErrors} (every failed send, unthrottled)`] : []),
     ];
-    findings.push({ kind: 'stale-local-ip', verdict: 'stale-session', interface: iface, localIP: localIP || null, sessionsFailing: k, exact, peersSampled: sampled, writeErrors, since, summary, evidence });
+    findings.push({
+      kind: 'stale-local-ip',
+      verdict: 'stale-session',
+      interface: iface,
+      localIP: localIP || null,
+      sessionsFailing: k,
+      exact,
+      peersSampled: sampled,
+      writeErrors,
+      since,
+      summary,
+      evidence,
+    });
   }
   return findings;
 }

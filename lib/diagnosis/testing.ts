@@ -23,11 +23,35 @@ export function address(ifname: string, local: string, prefixlen = 32, over: Par
 /** A daemon-installed BGP host route to `peer` through the tunnel, with the DZ IP as source. */
 export function bgpRoute(peer: string, over: Partial<RouteState> = {}): RouteState {
   const dst = parsePrefix(peer)!;
-  return { table: 'main', type: 'unicast', dst, protocol: 'bgp', scope: 'universe', metric: 0, prefsrc: LOCAL_IP, gateway: '169.254.0.2', dev: 'doublezero0', nexthops: [], text: `${peer} via 169.254.0.2 dev doublezero0 proto bgp src ${LOCAL_IP}`, ...over };
+  return {
+    table: 'main',
+    type: 'unicast',
+    dst,
+    protocol: 'bgp',
+    scope: 'universe',
+    metric: 0,
+    prefsrc: LOCAL_IP,
+    gateway: '169.254.0.2',
+    dev: 'doublezero0',
+    nexthops: [],
+    text: `${peer} via 169.254.0.2 dev doublezero0 proto bgp src ${LOCAL_IP}`,
+    ...over,
+  };
 }
 
 export function defaultRoute(over: Partial<RouteState> = {}): RouteState {
-  return { table: 'main', type: 'unicast', dst: parsePrefix('default', 'inet')!, scope: 'universe', metric: 0, gateway: '169.254.0.2', dev: 'doublezero0', nexthops: [], text: 'default via 169.254.0.2 dev doublezero0', ...over };
+  return {
+    table: 'main',
+    type: 'unicast',
+    dst: parsePrefix('default', 'inet')!,
+    scope: 'universe',
+    metric: 0,
+    gateway: '169.254.0.2',
+    dev: 'doublezero0',
+    nexthops: [],
+    text: 'default via 169.254.0.2 dev doublezero0',
+    ...over,
+  };
 }
 
 export const mainRule: RuleState = { priority: 32766, not: false, action: 'lookup', table: 'main', otherSelectors: [], text: '32766: from all lookup main' };

@@ -17,7 +17,16 @@ export function lifecycleOf(v: Verdict): Lifecycle {
 // cause found now): the seed's stale session must not hide behind a peer that merely warned earlier.
 // A node without fresh data is unknown as a whole before any ranking (diagnose's nodeUnknown).
 // `recovering` (cause gone, warnings still in the window) is neither red nor green and ranks just above healthy.
-const severity: readonly Verdict[] = ['interface-missing', 'interface-down', 'stale-session', 'no-route', 'firewall-blocked', 'unknown', 'recovering', 'healthy'];
+const severity: readonly Verdict[] = [
+  'interface-missing',
+  'interface-down',
+  'stale-session',
+  'no-route',
+  'firewall-blocked',
+  'unknown',
+  'recovering',
+  'healthy',
+];
 
 /** Lower is worse. */
 export function verdictRank(v: Verdict): number {
@@ -53,7 +62,13 @@ export interface StructuredEvidence {
   route?: { ok: boolean; failure?: LookupFailure; route?: string; table?: string; rule?: string; dev?: string; steps: string[] };
   firewall?:
     | { known: false }
-    | { known: true; verdict: 'accept' | 'drop' | 'reject'; rule?: { family: string; table: string; chain: string; handle: number | null; text: string }; policyChain?: string; undecidedRules: string[] };
+    | {
+        known: true;
+        verdict: 'accept' | 'drop' | 'reject';
+        rule?: { family: string; table: string; chain: string; handle: number | null; text: string };
+        policyChain?: string;
+        undecidedRules: string[];
+      };
   warnings: WarningEvidence;
   daemonSession?: { livenessState?: string; livenessStateReason?: string; kernelState?: string; livenessPeerMode?: string; livenessLastUpdated?: string };
   /** other (interface, localIP) sessions to the same peer and their verdicts */

@@ -30,7 +30,13 @@ const expectedSchema = z.object({
   worst: verdict.nullable(),
   findings: z.array(
     z.union([
-      z.object({ kind: z.literal('stale-local-ip'), interface: z.string(), localIP: z.string().nullable(), sessionsFailing: z.number().int(), exact: z.boolean() }),
+      z.object({
+        kind: z.literal('stale-local-ip'),
+        interface: z.string(),
+        localIP: z.string().nullable(),
+        sessionsFailing: z.number().int(),
+        exact: z.boolean(),
+      }),
       z.object({ kind: z.literal('tunnel'), interface: z.string(), verdict }),
       z.object({ kind: z.literal('daemon-not-running') }),
     ]),

@@ -29,12 +29,7 @@ export type UserType = 'Unknown' | 'IBRL' | 'IBRLWithAllocatedIP' | 'EdgeFilteri
 
 /** bgp.SessionStatus strings (internal/bgp/bgp.go). */
 export type BgpSessionStatus =
-  | 'Pending BGP Session'
-  | 'Initializing BGP Session'
-  | 'BGP Session Down'
-  | 'BGP Session Up'
-  | 'BGP Session Failed'
-  | 'Network Unreachable';
+  'Pending BGP Session' | 'Initializing BGP Session' | 'BGP Session Down' | 'BGP Session Up' | 'BGP Session Failed' | 'Network Unreachable';
 
 export interface ApiSession {
   iface: string;
@@ -77,8 +72,7 @@ export function routesBody(version: ClientVersion, input: RoutesInput): string {
   const b = daemonBehaviour(version);
   if (!b.routesApi) return NOT_FOUND_BODY;
   const v080 = b.range !== '0.8.1+';
-  const svcFor = (src: string, nextHop: string) =>
-    input.services.find((s) => (v080 ? s.tunnelSrc : s.doubleZeroIp) === src && s.overlayPeer === nextHop);
+  const svcFor = (src: string, nextHop: string) => input.services.find((s) => (v080 ? s.tunnelSrc : s.doubleZeroIp) === src && s.overlayPeer === nextHop);
 
   type Row = DaemonRouteRecord;
   const kernel = new Map<string, Row>();

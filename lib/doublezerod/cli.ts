@@ -48,10 +48,12 @@ export function systemctlShow(u: UnitState): string {
     u.execMainStartMs === null && u.execPid === 0
       ? `{ path=${u.argv[0] ?? ''} ; argv[]=${u.argv.join(' ')} ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }`
       : `{ path=${u.argv[0] ?? ''} ; argv[]=${u.argv.join(' ')} ; ignore_errors=no ; start_time=[${start}] ; stop_time=[${stop}] ; pid=${u.execPid} ; code=${code} ; status=${status} }`;
-  return [
-    `MainPID=${u.mainPid}`,
-    `ExecMainStartTimestamp=${systemdTimestamp(u.execMainStartMs)}`,
-    `ExecStart=${execStart}`,
-    `ActiveEnterTimestamp=${systemdTimestamp(u.activeEnterMs)}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `MainPID=${u.mainPid}`,
+      `ExecMainStartTimestamp=${systemdTimestamp(u.execMainStartMs)}`,
+      `ExecStart=${execStart}`,
+      `ActiveEnterTimestamp=${systemdTimestamp(u.activeEnterMs)}`,
+    ].join('\n') + '\n'
+  );
 }

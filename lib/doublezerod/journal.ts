@@ -51,7 +51,7 @@ export interface JournalEntryContext {
 export function journalJsonObject(ctx: JournalEntryContext, message: string): Record<string, string> {
   const argv = ctx.argv ?? DEFAULT_DAEMON_ARGV;
   return {
-    __CURSOR: `s=${ctx.machineId};i=${ctx.seqnum.toString(16)};b=${ctx.bootId};m=${ctx.monotonicUs.toString(16)};t=${ctx.realtimeUs.toString(16)};x=${(ctx.seqnum * 2654435761n % 0xffffffffn).toString(16)}`,
+    __CURSOR: `s=${ctx.machineId};i=${ctx.seqnum.toString(16)};b=${ctx.bootId};m=${ctx.monotonicUs.toString(16)};t=${ctx.realtimeUs.toString(16)};x=${((ctx.seqnum * 2654435761n) % 0xffffffffn).toString(16)}`,
     __REALTIME_TIMESTAMP: ctx.realtimeUs.toString(),
     __MONOTONIC_TIMESTAMP: ctx.monotonicUs.toString(),
     _BOOT_ID: ctx.bootId,

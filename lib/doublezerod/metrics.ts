@@ -83,7 +83,11 @@ function sessionSeries(sessions: readonly ServiceSessionCount[]): Family['series
     if (!byKey.has(down)) byKey.set(down, { iface: s.iface, localIp: s.localIp, state: 'down', count: 0 });
   }
   return [...byKey.values()].map((s) => ({
-    labels: [['iface', s.iface], ['local_ip', s.localIp], ['state', s.state]],
+    labels: [
+      ['iface', s.iface],
+      ['local_ip', s.localIp],
+      ['state', s.state],
+    ],
     value: s.count,
   }));
 }
@@ -94,7 +98,16 @@ export function metricsExposition(m: MetricsSnapshot): string {
       name: 'doublezero_build_info',
       help: 'Build information of the client',
       type: 'gauge',
-      series: [{ labels: [['version', m.build.version], ['commit', m.build.commit], ['date', m.build.date]], value: 1 }],
+      series: [
+        {
+          labels: [
+            ['version', m.build.version],
+            ['commit', m.build.commit],
+            ['date', m.build.date],
+          ],
+          value: 1,
+        },
+      ],
     },
     {
       name: 'doublezero_liveness_sessions',
@@ -106,7 +119,15 @@ export function metricsExposition(m: MetricsSnapshot): string {
       name: 'doublezero_liveness_write_socket_errors_total',
       help: 'Count of write socket errors.',
       type: 'counter',
-      series: m.writeSocketErrors.filter((e) => e.count > 0).map((e) => ({ labels: [['iface', e.iface], ['local_ip', e.localIp]], value: e.count })),
+      series: m.writeSocketErrors
+        .filter((e) => e.count > 0)
+        .map((e) => ({
+          labels: [
+            ['iface', e.iface],
+            ['local_ip', e.localIp],
+          ],
+          value: e.count,
+        })),
     },
   ];
   if (m.processStartEpochSeconds !== undefined) {

@@ -72,7 +72,12 @@ describe('Go value formatting', () => {
 
   it('slog JSON escaping: no HTML escaping, control bytes as \\u00XX', () => {
     expect(goJsonString('a<b>&"c"\\\n\u0001')).toBe('"a<b>&\\"c\\"\\\\\\n\\u0001"');
-    expect(slogJsonLine(SEED_AT, 'INFO', 'm', [['n', 3], ['b', false]])).toBe('{"time":"2025-11-30T19:36:22.662807168Z","level":"INFO","msg":"m","n":3,"b":false}');
+    expect(
+      slogJsonLine(SEED_AT, 'INFO', 'm', [
+        ['n', 3],
+        ['b', false],
+      ]),
+    ).toBe('{"time":"2025-11-30T19:36:22.662807168Z","level":"INFO","msg":"m","n":3,"b":false}');
   });
 });
 
@@ -157,8 +162,12 @@ describe('manager.go records by version', () => {
     expect(withdrawingRoute(at, { peer, nextHop: '169.254.0.6' }).line).toBe(
       '{"time":"2025-11-30T19:00:01.25Z","level":"INFO","msg":"liveness: withdrawing route","route":"table: 254, dst: 216.238.110.55/32, src: 209.245.225.161, nh: 169.254.0.6 protocol: bgp","iface":"doublezero0"}',
     );
-    expect(errorAddingRoute(at, { peer, nextHop: '169.254.0.6' }, 'file exists').line).toContain('"level":"ERROR","msg":"liveness: error adding route on session up","error":"file exists","route":"table: 254');
-    expect(metricsServerStarted(at, '127.0.0.1:41235').line).toBe('{"time":"2025-11-30T19:00:01.25Z","level":"INFO","msg":"prometheus metrics server started","address":"127.0.0.1:41235"}');
+    expect(errorAddingRoute(at, { peer, nextHop: '169.254.0.6' }, 'file exists').line).toContain(
+      '"level":"ERROR","msg":"liveness: error adding route on session up","error":"file exists","route":"table: 254',
+    );
+    expect(metricsServerStarted(at, '127.0.0.1:41235').line).toBe(
+      '{"time":"2025-11-30T19:00:01.25Z","level":"INFO","msg":"prometheus metrics server started","address":"127.0.0.1:41235"}',
+    );
   });
 
   it('manager starting: attrs by version (manager.go log.Info("liveness: manager starting", …))', () => {
@@ -176,7 +185,17 @@ describe('journal carriers', () => {
   it('-o json holds the line in MESSAGE at PRIORITY 6 with _PID and __REALTIME_TIMESTAMP; -o cat is the line', () => {
     const line = sendWarning(ver('0.8.0'), SEED_AT, SEED_PEER, SEED_ERROR).line;
     const obj = journalJsonObject(
-      { hostname: 'dfw-mn-bm1', pid: 1027617, realtimeUs: 1764531382662850n, monotonicUs: 9_000_000n, bootId: 'b', machineId: 'm', invocationId: 'i', streamId: 's', seqnum: 7n },
+      {
+        hostname: 'dfw-mn-bm1',
+        pid: 1027617,
+        realtimeUs: 1764531382662850n,
+        monotonicUs: 9_000_000n,
+        bootId: 'b',
+        machineId: 'm',
+        invocationId: 'i',
+        streamId: 's',
+        seqnum: 7n,
+      },
       line,
     );
     expect(obj.MESSAGE).toBe(line);

@@ -30,8 +30,27 @@ const input = {
   services: [svc],
   kernelRoutes: [{ peerIp: '216.238.110.55', src: '64.130.50.10', nextHop: '169.254.0.6' }],
   sessions: [
-    { iface: 'doublezero0', localIp: '64.130.50.10', peerIp: '216.238.110.55', nextHop: '169.254.0.6', state: 'up' as const, downReason: 'none' as const, lastUpdated: at, expectedKernelState: 'present' as const, peerMode: 'passive' as const, peerClientVersion: '0.8.3' },
-    { iface: 'doublezero0', localIp: '64.130.50.10', peerIp: '216.238.110.56', nextHop: '169.254.0.6', state: 'down' as const, downReason: 'timeout' as const, lastUpdated: at },
+    {
+      iface: 'doublezero0',
+      localIp: '64.130.50.10',
+      peerIp: '216.238.110.55',
+      nextHop: '169.254.0.6',
+      state: 'up' as const,
+      downReason: 'none' as const,
+      lastUpdated: at,
+      expectedKernelState: 'present' as const,
+      peerMode: 'passive' as const,
+      peerClientVersion: '0.8.3',
+    },
+    {
+      iface: 'doublezero0',
+      localIp: '64.130.50.10',
+      peerIp: '216.238.110.56',
+      nextHop: '169.254.0.6',
+      state: 'down' as const,
+      downReason: 'timeout' as const,
+      lastUpdated: at,
+    },
   ],
 };
 
@@ -42,7 +61,10 @@ describe('the /routes record', () => {
     expect(records).toHaveLength(2);
     for (const record of records) {
       const keys = Object.keys(record);
-      expect(keys.every((k) => (daemonRouteFields as string[]).includes(k)), keys.join(',')).toBe(true);
+      expect(
+        keys.every((k) => (daemonRouteFields as string[]).includes(k)),
+        keys.join(','),
+      ).toBe(true);
       expect(keys).toEqual(daemonRouteFields.filter((f) => keys.includes(f)));
     }
     const parsed = parseDaemonRoutes(body);

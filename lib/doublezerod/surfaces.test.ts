@@ -73,7 +73,9 @@ describe('metrics exposition (internal/liveness/metrics.go, cmd/doublezerod/main
 
 describe('doublezerod -version and systemctl show', () => {
   it('-version prints build, version, date (main.go versionFlag)', () => {
-    expect(versionOutput({ version: '0.8.3', commit: 'a1b2c3d', date: '2025-11-20T16:12:03Z' })).toBe('build: a1b2c3d\nversion: 0.8.3\ndate: 2025-11-20T16:12:03Z\n');
+    expect(versionOutput({ version: '0.8.3', commit: 'a1b2c3d', date: '2025-11-20T16:12:03Z' })).toBe(
+      'build: a1b2c3d\nversion: 0.8.3\ndate: 2025-11-20T16:12:03Z\n',
+    );
   });
 
   it('systemctl show -p … in the bus order with TZ=UTC timestamps', () => {
@@ -111,9 +113,28 @@ describe('daemon HTTP API (internal/api/routes.go, internal/manager/http.go)', (
   };
   const at = instant(Date.UTC(2025, 10, 30, 19, 0, 5));
   const sessions = [
-    { iface: 'doublezero0', localIp: '209.245.225.170', peerIp: '216.238.110.55', nextHop: '169.254.0.6', state: 'up' as const, downReason: 'none' as const, lastUpdated: at, expectedKernelState: 'present' as const, peerMode: 'passive' as const, peerClientVersion: '0.8.3' },
+    {
+      iface: 'doublezero0',
+      localIp: '209.245.225.170',
+      peerIp: '216.238.110.55',
+      nextHop: '169.254.0.6',
+      state: 'up' as const,
+      downReason: 'none' as const,
+      lastUpdated: at,
+      expectedKernelState: 'present' as const,
+      peerMode: 'passive' as const,
+      peerClientVersion: '0.8.3',
+    },
     // the seed's stale session: source is the old allocated IP
-    { iface: 'doublezero0', localIp: '209.245.225.161', peerIp: '216.238.110.56', nextHop: '169.254.0.6', state: 'down' as const, downReason: 'timeout' as const, lastUpdated: at },
+    {
+      iface: 'doublezero0',
+      localIp: '209.245.225.161',
+      peerIp: '216.238.110.56',
+      nextHop: '169.254.0.6',
+      state: 'down' as const,
+      downReason: 'timeout' as const,
+      lastUpdated: at,
+    },
   ];
   const kernelRoutes = [{ peerIp: '216.238.110.55', src: '209.245.225.170', nextHop: '169.254.0.6' }];
 
@@ -142,7 +163,9 @@ describe('daemon HTTP API (internal/api/routes.go, internal/manager/http.go)', (
       kernelRoutes: [{ peerIp: '216.238.110.55', src: '64.130.50.10', nextHop: '169.254.0.6' }],
       sessions: [{ ...sessions[1], localIp: '64.130.50.10' } as (typeof sessions)[number]],
     });
-    expect(body).toContain('"user_type":"IBRL","local_ip":"64.130.50.10","peer_ip":"216.238.110.56","kernel_state":"absent","liveness_last_updated":"2025-11-30T19:00:05Z","liveness_state":"down","liveness_state_reason":"timeout"');
+    expect(body).toContain(
+      '"user_type":"IBRL","local_ip":"64.130.50.10","peer_ip":"216.238.110.56","kernel_state":"absent","liveness_last_updated":"2025-11-30T19:00:05Z","liveness_state":"down","liveness_state_reason":"timeout"',
+    );
     expect(routesBody(ver('0.7.1'), { network: 'mainnet-beta', services: [svc], kernelRoutes, sessions })).toBe(NOT_FOUND_BODY);
   });
 
@@ -164,7 +187,9 @@ describe('daemon HTTP API (internal/api/routes.go, internal/manager/http.go)', (
       ['doublezero0', 'IBRLWithAllocatedIP', 'BGP Session Up'],
       ['doublezero1', 'Multicast', 'BGP Session Up'],
     ]);
-    expect(body).toContain('"tunnel_name":"doublezero0","tunnel_src":"64.130.50.10","tunnel_dst":"64.130.1.1","doublezero_ip":"209.245.225.170","doublezero_status":{"session_status":"BGP Session Up","last_session_update":1764529200},"user_type":"IBRLWithAllocatedIP","current_device":""');
+    expect(body).toContain(
+      '"tunnel_name":"doublezero0","tunnel_src":"64.130.50.10","tunnel_dst":"64.130.1.1","doublezero_ip":"209.245.225.170","doublezero_status":{"session_status":"BGP Session Up","last_session_update":1764529200},"user_type":"IBRLWithAllocatedIP","current_device":""',
+    );
     expect(v2StatusBody(ver('0.8.3'), { reconcilerEnabled: false, clientIp: '', network: 'mainnet-beta', services: [] })).toBe(NOT_FOUND_BODY);
   });
 });

@@ -58,7 +58,14 @@ describe('global send-warning throttle (scheduler.go writeErrWarnEvery = 5 s)', 
   it('continuing a window with lastWarnMs gives the same warnings as one long window', () => {
     const whole = sendWarnings({ version: ver('0.8.0'), sessions: staleSessions(10), fromMs: T0, toMs: T0 + 600_000, seed: 'x' });
     const first = sendWarnings({ version: ver('0.8.0'), sessions: staleSessions(10), fromMs: T0, toMs: T0 + 300_000, seed: 'x' });
-    const second = sendWarnings({ version: ver('0.8.0'), sessions: staleSessions(10), fromMs: T0 + 300_000, toMs: T0 + 600_000, seed: 'x', lastWarnMs: first.lastWarnMs });
+    const second = sendWarnings({
+      version: ver('0.8.0'),
+      sessions: staleSessions(10),
+      fromMs: T0 + 300_000,
+      toMs: T0 + 600_000,
+      seed: 'x',
+      lastWarnMs: first.lastWarnMs,
+    });
     expect([...first.warnings, ...second.warnings].map((w) => w.record.line)).toEqual(whole.warnings.map((w) => w.record.line));
     const emitted = sendWarnings({ version: ver('0.8.0'), sessions: staleSessions(10), fromMs: T0, emitFromMs: T0 + 300_000, toMs: T0 + 600_000, seed: 'x' });
     expect(emitted.warnings.map((w) => w.record.line)).toEqual(second.warnings.map((w) => w.record.line));
@@ -113,7 +120,9 @@ describe('unknown-peer packets (manager.go HandleRx, unknownPeerErrWarnEvery = 5
     expect(records.length).toBeLessThanOrEqual(12);
     for (const r of records) {
       expect(r.record.level).toBe('WARN');
-      expect(r.record.line).toContain('"msg":"liveness: received control packet for unknown peer","peer":"interface: doublezero0, localIP: 198.18.0.58, peerIP: 45.250.254.10","peerDiscr":0,"localDiscr":7,"state":1}');
+      expect(r.record.line).toContain(
+        '"msg":"liveness: received control packet for unknown peer","peer":"interface: doublezero0, localIP: 198.18.0.58, peerIP: 45.250.254.10","peerDiscr":0,"localDiscr":7,"state":1}',
+      );
     }
   });
 

@@ -92,7 +92,12 @@ interface ThrottleHit {
 }
 
 /** One throttle (`…WarnLast` + `…WarnEvery`) over the event streams: the first event once `everyMs` has passed. */
-function runThrottle(cursors: readonly Cursor[], w: { fromMs: number; toMs: number; lastWarnMs?: number | null }, everyMs: number, emit: (hit: ThrottleHit) => void): number | null {
+function runThrottle(
+  cursors: readonly Cursor[],
+  w: { fromMs: number; toMs: number; lastWarnMs?: number | null },
+  everyMs: number,
+  emit: (hit: ThrottleHit) => void,
+): number | null {
   let last = w.lastWarnMs ?? null;
   let t = last === null ? w.fromMs : Math.max(w.fromMs, last + everyMs);
   for (;;) {
@@ -149,7 +154,10 @@ export const UNKNOWN_PEER_WARN_EVERY_MS = 5000;
  * (unknownPeerErrWarnEvery), at the receipt of the first packet after that; the sender is Down (it never hears
  * us), so it sends at its Down backoff, modelled with our version's timers. WARN up to v0.8.0, DEBUG after.
  */
-export function unknownPeerWarnings(w: Omit<WarningWindow, 'sessions'> & { streams: readonly UnknownPeerStream[] }): { records: { atMs: number; record: DaemonRecord }[]; lastWarnMs: number | null } {
+export function unknownPeerWarnings(w: Omit<WarningWindow, 'sessions'> & { streams: readonly UnknownPeerStream[] }): {
+  records: { atMs: number; record: DaemonRecord }[];
+  lastWarnMs: number | null;
+} {
   const sessions: FailingSession[] = w.streams.map((s) => ({ peer: s.peer, downSinceMs: s.fromMs, failures: [{ fromMs: s.fromMs, toMs: s.toMs, error: '' }] }));
   const byKey = new Map(w.streams.map((s) => [`${s.peer.iface}|${s.peer.localIp}|${s.peer.peerIp}`, s]));
   const emitFrom = w.emitFromMs ?? w.fromMs;
@@ -158,7 +166,10 @@ export function unknownPeerWarnings(w: Omit<WarningWindow, 'sessions'> & { strea
     if (hit.atMs < emitFrom) return;
     const at = instant(hit.atMs, sendSubMsNanos(hit.c.schedule, hit.k));
     const stream = byKey.get(hit.c.key);
-    records.push({ atMs: hit.atMs, record: unknownPeerPacket(w.version, at, { peer: hit.c.session.peer, peerDiscr: 0, localDiscr: stream?.localDiscr ?? 1, state: 'down' }) });
+    records.push({
+      atMs: hit.atMs,
+      record: unknownPeerPacket(w.version, at, { peer: hit.c.session.peer, peerDiscr: 0, localDiscr: stream?.localDiscr ?? 1, state: 'down' }),
+    });
   });
   return { records, lastWarnMs };
 }
@@ -170,7 +181,13 @@ export interface WriteErrorCount {
 }
 
 /** Failing sends in [fromMs, toMs) per (iface, local_ip), unthrottled: what the write-socket-errors counter adds. */
-export function writeErrorCounts(version: ClientVersion, sessions: readonly FailingSession[], fromMs: number, toMs: number, seed: string | number): WriteErrorCount[] {
+export function writeErrorCounts(
+  version: ClientVersion,
+  sessions: readonly FailingSession[],
+  fromMs: number,
+  toMs: number,
+  seed: string | number,
+): WriteErrorCount[] {
   const byService = new Map<string, WriteErrorCount>();
   for (const session of sessions) {
     const schedule = scheduleFor(version, session, seed);

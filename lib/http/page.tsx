@@ -45,7 +45,10 @@ export function pageUrl(path: string, params: Record<string, string>, searchPara
   return query === '' ? filled : `${filled}?${query}`;
 }
 
-export function page<A extends PageAccess>(options: PageOptions<A>, render: (ctx: PageContext<A>) => Promise<ReactNode> | ReactNode): (props: PageProps) => Promise<ReactNode> {
+export function page<A extends PageAccess>(
+  options: PageOptions<A>,
+  render: (ctx: PageContext<A>) => Promise<ReactNode> | ReactNode,
+): (props: PageProps) => Promise<ReactNode> {
   const Page = async (props: PageProps): Promise<ReactNode> => {
     const params = (await props.params) ?? {};
     const searchParams = (await props.searchParams) ?? {};

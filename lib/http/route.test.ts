@@ -37,7 +37,10 @@ describe('route(): answers and headers', () => {
   });
 
   it('keeps the Cache-Control a handler set, and gives its own to responses without one', async () => {
-    const own = await route({ method: 'GET', path: '/api/probe', permission: 'public' }, () => new Response('x', { headers: { 'cache-control': 'no-store, no-transform' } }))(get());
+    const own = await route(
+      { method: 'GET', path: '/api/probe', permission: 'public' },
+      () => new Response('x', { headers: { 'cache-control': 'no-store, no-transform' } }),
+    )(get());
     expect(own.headers.get('cache-control')).toBe('no-store, no-transform');
     const option = await route({ method: 'GET', path: '/api/probe', permission: 'public', cache: 'private, max-age=5' }, () => new Response('x'))(get());
     expect(option.headers.get('cache-control')).toBe('private, max-age=5');
@@ -86,7 +89,10 @@ describe('route(): typed inputs', () => {
   const withId = (id: string) => ({ params: Promise.resolve({ id }) });
 
   it('hands the handler the parsed segments, query and body', async () => {
-    const res = await echo(new Request(`${url}/7?n=3`, { method: 'POST', body: '{"name":"x"}', headers: { host: '127.0.0.1:3100', 'sec-fetch-site': 'same-origin' } }), withId('7'));
+    const res = await echo(
+      new Request(`${url}/7?n=3`, { method: 'POST', body: '{"name":"x"}', headers: { host: '127.0.0.1:3100', 'sec-fetch-site': 'same-origin' } }),
+      withId('7'),
+    );
     expect(await res.json()).toEqual({ id: '7', n: 3, name: 'x' });
   });
 
@@ -109,7 +115,10 @@ describe('route(): typed inputs', () => {
     const optional = route({ method: 'POST', path: '/api/probe', permission: 'public', body: z.object({ a: z.string().optional() }) }, ({ body }) => body);
     expect(await (await optional(post(''))).json()).toEqual({});
     expect(await errorOf(await optional(post('{')))).toMatchObject({ code: 'bad_request', message: 'request body is not JSON' });
-    expect(await errorOf(await optional(post(JSON.stringify({ a: 'x'.repeat(70_000) }))))).toMatchObject({ code: 'bad_request', message: 'request body too large' });
+    expect(await errorOf(await optional(post(JSON.stringify({ a: 'x'.repeat(70_000) }))))).toMatchObject({
+      code: 'bad_request',
+      message: 'request body too large',
+    });
   });
 
   it('uses the refusal a route names for its input, and its own body limits', async () => {

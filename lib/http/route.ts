@@ -156,14 +156,19 @@ function withCache(res: Response, cache: string): Response {
 }
 
 /** Wraps a handler with the gate, the parsing and the error mapping, and registers it. */
-export function route<A extends Access, P = undefined, Q = undefined, B = undefined>(options: RouteOptions<A, P, Q, B>, handler: Handler<A, P, Q, B>): RouteHandler {
+export function route<A extends Access, P = undefined, Q = undefined, B = undefined>(
+  options: RouteOptions<A, P, Q, B>,
+  handler: Handler<A, P, Q, B>,
+): RouteHandler {
   const cache = options.cache ?? 'no-store';
   const wrapped: RouteHandler = async (request, context) => {
     try {
       const admitted = await admit(request, options.permission);
       if (admitted instanceof Response) return admitted;
       // Body before segments, segments before query: the order each route refused bad input in before.
-      const body = options.body ? parseWith(options.body, await readJsonBody(request, options.bodyLimits ?? defaultJsonBodyLimits), defaultRefusals.body) : (undefined as B);
+      const body = options.body
+        ? parseWith(options.body, await readJsonBody(request, options.bodyLimits ?? defaultJsonBodyLimits), defaultRefusals.body)
+        : (undefined as B);
       const params = options.params ? parseWith(options.params, (await context?.params) ?? {}, defaultRefusals.params) : (undefined as P);
       const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(request.url).searchParams), defaultRefusals.query) : (undefined as Q);
       const answer = await handler({ ...admitted, params, query, body, http: facts(request) });

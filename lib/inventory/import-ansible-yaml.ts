@@ -4,7 +4,11 @@ import { addAnsibleHost, ansibleGroup, ansibleModelToInventory, emptyAnsibleMode
 
 // Ansible YAML inventory: `all: { vars, hosts: { name: {vars} }, children: { group: {...} } }`.
 const varsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-type GroupInput = { vars?: Record<string, string | number | boolean> | null; hosts?: Record<string, Record<string, string | number | boolean> | null> | null; children?: Record<string, GroupInput | null> | null };
+type GroupInput = {
+  vars?: Record<string, string | number | boolean> | null;
+  hosts?: Record<string, Record<string, string | number | boolean> | null> | null;
+  children?: Record<string, GroupInput | null> | null;
+};
 const groupSchema: z.ZodType<GroupInput> = z.lazy(() =>
   z.object({
     vars: varsSchema.nullish(),

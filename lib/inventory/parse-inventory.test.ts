@@ -81,10 +81,10 @@ describe('parseInventoryYaml', () => {
   });
 
   it('rejects unsafe and duplicate node names at their lines', () => {
-    const err = errorOf(['defaults: { user: fnh }', 'nodes:', '  - { name: "a;rm -rf", host: h }', '  - { name: b, host: h }', '  - { name: b, host: h2 }'].join('\n'));
-    expect(err.issues.map((i) => [i.line, i.field])).toEqual([
-      [3, 'nodes[0].name'],
-    ]);
+    const err = errorOf(
+      ['defaults: { user: fnh }', 'nodes:', '  - { name: "a;rm -rf", host: h }', '  - { name: b, host: h }', '  - { name: b, host: h2 }'].join('\n'),
+    );
+    expect(err.issues.map((i) => [i.line, i.field])).toEqual([[3, 'nodes[0].name']]);
     const dup = errorOf(['defaults: { user: fnh }', 'nodes:', '  - { name: b, host: h }', '  - { name: b, host: h2 }'].join('\n'));
     expect(dup.message).toBe('inventory.yaml:4: nodes[1].name: duplicate node name "b" (first at nodes[0])');
   });
@@ -111,7 +111,10 @@ describe('parseInventoryYaml', () => {
 
   it('expands ~/ in paths only when the caller gives a home folder', () => {
     const text = 'nodes:\n  - { name: a, host: h, user: u, keyPath: ~/.ssh/id_ed25519, knownHostsPath: "~/fnh/known_hosts" }\n';
-    expect(parseInventoryYaml(text, { ...opts, homeDir: '/home/op' }).nodes[0]).toMatchObject({ keyPath: '/home/op/.ssh/id_ed25519', knownHostsPath: '/home/op/fnh/known_hosts' });
+    expect(parseInventoryYaml(text, { ...opts, homeDir: '/home/op' }).nodes[0]).toMatchObject({
+      keyPath: '/home/op/.ssh/id_ed25519',
+      knownHostsPath: '/home/op/fnh/known_hosts',
+    });
     expect(parseInventoryYaml(text, opts).nodes[0]).toMatchObject({ keyPath: '/etc/fnh/~/.ssh/id_ed25519' });
   });
 });

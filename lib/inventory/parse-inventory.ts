@@ -53,16 +53,17 @@ export function parseInventoryYaml(text: string, opts: ParseInventoryOptions): I
 export function validateInventoryInput(input: unknown, opts: ParseInventoryOptions): Inventory {
   const parsed = inventoryInputSchema.safeParse(input);
   if (!parsed.success) throw new InventoryError(zodIssues(parsed.error.issues, opts.file, () => 0));
-  const resolved = resolveInventory(parsed.data as InventoryInput, { file: opts.file, baseDir: opts.baseDir, ...(opts.homeDir ? { homeDir: opts.homeDir } : {}), lineOf: () => 0 });
+  const resolved = resolveInventory(parsed.data as InventoryInput, {
+    file: opts.file,
+    baseDir: opts.baseDir,
+    ...(opts.homeDir ? { homeDir: opts.homeDir } : {}),
+    lineOf: () => 0,
+  });
   if (!resolved.ok) throw new InventoryError(resolved.issues);
   return resolved.inventory;
 }
 
-function zodIssues(
-  issues: readonly z.core.$ZodIssue[],
-  file: string,
-  lineOf: (path: readonly PropertyKey[], key?: string) => number,
-): InventoryIssue[] {
+function zodIssues(issues: readonly z.core.$ZodIssue[], file: string, lineOf: (path: readonly PropertyKey[], key?: string) => number): InventoryIssue[] {
   const out: InventoryIssue[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -20,8 +20,7 @@ export type ResolveResult = { ok: true; inventory: Inventory } | { ok: false; is
 
 export function resolveInventory(input: InventoryInput, ctx: ResolveContext): ResolveResult {
   const issues: InventoryIssue[] = [];
-  const issue = (p: readonly PropertyKey[], field: string, message: string) =>
-    issues.push({ file: ctx.file, line: ctx.lineOf(p), field, message });
+  const issue = (p: readonly PropertyKey[], field: string, message: string) => issues.push({ file: ctx.file, line: ctx.lineOf(p), field, message });
   const d = input.defaults ?? {};
   const abs = (p: string) => {
     if (ctx.homeDir && (p === '~' || p.startsWith('~/'))) return path.join(ctx.homeDir, p.slice(1));

@@ -10,9 +10,7 @@ const expected = (what: string) => ({
 
 export const NODE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
-export const nodeNameSchema = z
-  .string(expected('expected a node name'))
-  .regex(NODE_NAME_PATTERN, { error: 'expected 1-64 characters of A-Z a-z 0-9 . _ -' });
+export const nodeNameSchema = z.string(expected('expected a node name')).regex(NODE_NAME_PATTERN, { error: 'expected 1-64 characters of A-Z a-z 0-9 . _ -' });
 
 const portSchema = z
   .number(expected('expected a number 1-65535'))
@@ -27,9 +25,7 @@ const hostSchema = z
   .regex(/^[A-Za-z0-9:._%[\]-]{1,253}$/, { error: 'expected a host name or IP address' })
   .refine((h) => !h.startsWith('-'), { error: 'a host may not start with "-"' });
 
-const userSchema = z
-  .string(expected('expected a user name'))
-  .regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/, { error: 'expected a user name' });
+const userSchema = z.string(expected('expected a user name')).regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/, { error: 'expected a user name' });
 
 const pathSchema = z.string(expected('expected a file path')).min(1, { error: 'expected a file path' });
 

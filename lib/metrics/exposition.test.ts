@@ -5,7 +5,15 @@ import { bucketForPoll, cumulativeBuckets, POLL_BUCKET_OVERFLOW } from './poll-b
 describe('renderExposition', () => {
   it('renders HELP, TYPE and one line per sample', () => {
     const text = renderExposition([
-      { name: 'fnh_polls_total', help: 'Polls stored, by result.', type: 'counter', samples: [{ labels: { result: 'ok' }, value: 12 }, { labels: { result: 'error' }, value: 0 }] },
+      {
+        name: 'fnh_polls_total',
+        help: 'Polls stored, by result.',
+        type: 'counter',
+        samples: [
+          { labels: { result: 'ok' }, value: 12 },
+          { labels: { result: 'error' }, value: 0 },
+        ],
+      },
       { name: 'fnh_agents_live', help: 'Agents with a live heartbeat.', type: 'gauge', samples: [{ value: 2 }] },
     ]);
     expect(text).toBe(
@@ -54,7 +62,15 @@ describe('renderExposition', () => {
 
 describe('histogramSamples', () => {
   it('adds the +Inf bucket equal to the count, then _sum and _count, buckets ascending', () => {
-    const samples = histogramSamples({ buckets: [{ le: 1, count: 3 }, { le: 0.5, count: 2 }], sum: 4.5, count: 5, labels: { job: 'x' } });
+    const samples = histogramSamples({
+      buckets: [
+        { le: 1, count: 3 },
+        { le: 0.5, count: 2 },
+      ],
+      sum: 4.5,
+      count: 5,
+      labels: { job: 'x' },
+    });
     const text = renderExposition([{ name: 'h_seconds', help: 'h', type: 'histogram', samples }]);
     expect(text.split('\n').slice(2, -1)).toEqual([
       'h_seconds_bucket{job="x",le="0.5"} 2',

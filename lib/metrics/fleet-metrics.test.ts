@@ -29,7 +29,19 @@ describe('buildMetricFamilies', () => {
   });
 
   it('renders the poll histogram in seconds, cumulative, from per-bucket millisecond rows', () => {
-    const out = lines({ ...empty, pollDuration: { buckets: [{ leMs: 50, polls: 1 }, { leMs: 100, polls: 2 }, { leMs: 250, polls: 1 }, { leMs: 2_147_483_647, polls: 1 }], count: 5, sumMs: 2_500 } });
+    const out = lines({
+      ...empty,
+      pollDuration: {
+        buckets: [
+          { leMs: 50, polls: 1 },
+          { leMs: 100, polls: 2 },
+          { leMs: 250, polls: 1 },
+          { leMs: 2_147_483_647, polls: 1 },
+        ],
+        count: 5,
+        sumMs: 2_500,
+      },
+    });
     expect(out).toContain('fnh_poll_duration_seconds_bucket{le="0.05"} 1');
     expect(out).toContain('fnh_poll_duration_seconds_bucket{le="0.1"} 3');
     expect(out).toContain('fnh_poll_duration_seconds_bucket{le="0.25"} 4');
@@ -41,9 +53,15 @@ describe('buildMetricFamilies', () => {
   it('labels failures by reason, remediation runs by action and outcome, and nodes without peers as "none"', () => {
     const out = lines({
       ...empty,
-      pollsByResult: [{ result: 'ok', polls: 7 }, { result: 'error', polls: 2 }],
+      pollsByResult: [
+        { result: 'ok', polls: 7 },
+        { result: 'error', polls: 2 },
+      ],
       failuresByReason: [{ reason: 'connect-timeout', polls: 2 }],
-      nodesByWorstVerdict: [{ verdict: null, nodes: 3 }, { verdict: 'no-route', nodes: 1 }],
+      nodesByWorstVerdict: [
+        { verdict: null, nodes: 3 },
+        { verdict: 'no-route', nodes: 1 },
+      ],
       remediationRuns: [{ action: 'restart-doublezerod', outcome: 'verified', runs: 4 }],
     });
     expect(out).toContain('fnh_polls_total{result="ok"} 7');
@@ -53,7 +71,17 @@ describe('buildMetricFamilies', () => {
   });
 
   it('exposes lease holders per agent when agents use leases', () => {
-    const out = lines({ ...empty, leases: { byAgent: [{ agent: 'a"1', nodes: 15 }, { agent: 'b', nodes: 15 }], unheld: 0, liveAgents: 2 } });
+    const out = lines({
+      ...empty,
+      leases: {
+        byAgent: [
+          { agent: 'a"1', nodes: 15 },
+          { agent: 'b', nodes: 15 },
+        ],
+        unheld: 0,
+        liveAgents: 2,
+      },
+    });
     expect(out).toContain('fnh_node_leases{agent="a\\"1"} 15');
     expect(out).toContain('fnh_agents_live 2');
     expect(out).toContain('fnh_nodes_unleased 0');

@@ -30,7 +30,10 @@ export function buildMetricFamilies(s: MetricsSnapshot): MetricFamily[] {
       name: 'fnh_polls_total',
       help: 'Polls stored by ingest, by result (all agents).',
       type: 'counter',
-      samples: withZeros(POLL_RESULTS, s.pollsByResult.map((r) => [r.result, r.polls])).map(([result, value]) => ({ labels: { result }, value })),
+      samples: withZeros(
+        POLL_RESULTS,
+        s.pollsByResult.map((r) => [r.result, r.polls]),
+      ).map(([result, value]) => ({ labels: { result }, value })),
     },
     {
       name: 'fnh_poll_failures_total',
@@ -52,13 +55,19 @@ export function buildMetricFamilies(s: MetricsSnapshot): MetricFamily[] {
       name: 'fnh_nodes',
       help: 'Nodes by poll state.',
       type: 'gauge',
-      samples: withZeros(POLL_STATES, s.nodesByPollState.map((r) => [r.state, r.nodes])).map(([state, value]) => ({ labels: { state }, value })),
+      samples: withZeros(
+        POLL_STATES,
+        s.nodesByPollState.map((r) => [r.state, r.nodes]),
+      ).map(([state, value]) => ({ labels: { state }, value })),
     },
     {
       name: 'fnh_peer_verdicts',
       help: 'Current (node, peer) verdicts of the diagnosis.',
       type: 'gauge',
-      samples: withZeros(verdicts, s.peerVerdicts.map((r) => [r.verdict, r.peers])).map(([verdict, value]) => ({ labels: { verdict }, value })),
+      samples: withZeros(
+        verdicts,
+        s.peerVerdicts.map((r) => [r.verdict, r.peers]),
+      ).map(([verdict, value]) => ({ labels: { verdict }, value })),
     },
     {
       name: 'fnh_nodes_by_worst_verdict',
@@ -83,7 +92,12 @@ export function buildMetricFamilies(s: MetricsSnapshot): MetricFamily[] {
         type: 'gauge',
         samples: s.leases.byAgent.map((r) => ({ labels: { agent: r.agent }, value: r.nodes })),
       },
-      { name: 'fnh_nodes_unleased', help: 'Nodes no agent holds right now (not polled until one claims them).', type: 'gauge', samples: [{ value: s.leases.unheld }] },
+      {
+        name: 'fnh_nodes_unleased',
+        help: 'Nodes no agent holds right now (not polled until one claims them).',
+        type: 'gauge',
+        samples: [{ value: s.leases.unheld }],
+      },
     );
   }
   return families;

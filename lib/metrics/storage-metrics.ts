@@ -19,9 +19,24 @@ const seconds = (d: Date) => d.getTime() / 1000;
 export function buildStorageFamilies(s: StorageSnapshot, retention: Readonly<Record<string, number | null>>): MetricFamily[] {
   const families: MetricFamily[] = [
     { name: 'fnh_store_bytes', help: 'Size of the database (tables and indexes, without WAL).', type: 'gauge', samples: [{ value: s.storeBytes }] },
-    { name: 'fnh_store_table_bytes', help: 'Size of a table with its indexes and TOAST.', type: 'gauge', samples: s.tables.map((t) => ({ labels: { table: t.table }, value: t.bytes })) },
-    { name: 'fnh_store_table_rows', help: 'Live rows of a table (PostgreSQL statistics).', type: 'gauge', samples: s.tables.map((t) => ({ labels: { table: t.table }, value: t.rows })) },
-    { name: 'fnh_store_table_dead_rows', help: 'Dead rows of a table waiting for VACUUM (PostgreSQL statistics).', type: 'gauge', samples: s.tables.map((t) => ({ labels: { table: t.table }, value: t.deadRows })) },
+    {
+      name: 'fnh_store_table_bytes',
+      help: 'Size of a table with its indexes and TOAST.',
+      type: 'gauge',
+      samples: s.tables.map((t) => ({ labels: { table: t.table }, value: t.bytes })),
+    },
+    {
+      name: 'fnh_store_table_rows',
+      help: 'Live rows of a table (PostgreSQL statistics).',
+      type: 'gauge',
+      samples: s.tables.map((t) => ({ labels: { table: t.table }, value: t.rows })),
+    },
+    {
+      name: 'fnh_store_table_dead_rows',
+      help: 'Dead rows of a table waiting for VACUUM (PostgreSQL statistics).',
+      type: 'gauge',
+      samples: s.tables.map((t) => ({ labels: { table: t.table }, value: t.deadRows })),
+    },
     {
       name: 'fnh_retention_seconds',
       help: 'How long each kind of data is kept (FNH_RETENTION, FNH_RETAIN_*); a kind kept forever has no series.',
@@ -30,10 +45,28 @@ export function buildStorageFamilies(s: StorageSnapshot, retention: Readonly<Rec
         .filter((e): e is [string, number] => e[1] !== null)
         .map(([kind, ms]) => ({ labels: { kind }, value: ms / 1000 })),
     },
-    { name: 'fnh_maintenance_last_run_timestamp_seconds', help: 'When each maintenance task (prune, vacuum, checkpoint) last started, by any agent.', type: 'gauge', samples: s.maintenance.map((m) => ({ labels: { task: m.task }, value: seconds(m.lastRunAt) })) },
+    {
+      name: 'fnh_maintenance_last_run_timestamp_seconds',
+      help: 'When each maintenance task (prune, vacuum, checkpoint) last started, by any agent.',
+      type: 'gauge',
+      samples: s.maintenance.map((m) => ({ labels: { task: m.task }, value: seconds(m.lastRunAt) })),
+    },
   ];
-  if (s.walBytes !== null) families.push({ name: 'fnh_store_wal_bytes', help: 'Size of the write-ahead log.', type: 'gauge', samples: [{ value: s.walBytes }] });
-  if (s.oldestEventAt) families.push({ name: 'fnh_store_oldest_event_timestamp_seconds', help: 'Time of the oldest liveness log event kept.', type: 'gauge', samples: [{ value: seconds(s.oldestEventAt) }] });
-  if (s.oldestHistoryAt) families.push({ name: 'fnh_store_oldest_state_timestamp_seconds', help: 'Time of the oldest state history row kept (the state in effect at the history cutoff).', type: 'gauge', samples: [{ value: seconds(s.oldestHistoryAt) }] });
+  if (s.walBytes !== null)
+    families.push({ name: 'fnh_store_wal_bytes', help: 'Size of the write-ahead log.', type: 'gauge', samples: [{ value: s.walBytes }] });
+  if (s.oldestEventAt)
+    families.push({
+      name: 'fnh_store_oldest_event_timestamp_seconds',
+      help: 'Time of the oldest liveness log event kept.',
+      type: 'gauge',
+      samples: [{ value: seconds(s.oldestEventAt) }],
+    });
+  if (s.oldestHistoryAt)
+    families.push({
+      name: 'fnh_store_oldest_state_timestamp_seconds',
+      help: 'Time of the oldest state history row kept (the state in effect at the history cutoff).',
+      type: 'gauge',
+      samples: [{ value: seconds(s.oldestHistoryAt) }],
+    });
   return families;
 }

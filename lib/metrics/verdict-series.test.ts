@@ -15,7 +15,15 @@ describe('buildVerdictFamilies', () => {
   });
 
   it('gives a node without any liveness peer all zeros, and keeps a verdict the list does not know yet', () => {
-    const out = lines({ nodes: [{ node: 'a', verdict: null }, { node: 'b', verdict: 'from-a-newer-agent' }], peers: [], peersOmitted: 0, peerSeriesCap: 100 });
+    const out = lines({
+      nodes: [
+        { node: 'a', verdict: null },
+        { node: 'b', verdict: 'from-a-newer-agent' },
+      ],
+      peers: [],
+      peersOmitted: 0,
+      peerSeriesCap: 100,
+    });
     expect(out.filter((l) => l.startsWith('fnh_node_verdict{node="a"')).every((l) => l.endsWith(' 0'))).toBe(true);
     expect(out).toContain('fnh_node_verdict{node="b",verdict="from-a-newer-agent"} 1');
   });

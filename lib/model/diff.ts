@@ -51,11 +51,24 @@ export function diffStates(before: StableNodeState, after: StableNodeState): Sta
     else if (linkStatus(old) !== linkStatus(link)) changes.push({ kind: 'link-changed', subject: name, before: linkStatus(old), after: linkStatus(link) });
     if (linkShape(old) !== linkShape(link)) changes.push({ kind: 'link-changed', subject: name, before: linkShape(old), after: linkShape(link) });
   }
-  for (const [name, link] of oldLinks) if (!newLinks.has(name)) changes.push({ kind: 'link-removed', subject: name, before: `${linkShape(link)}, ${linkStatus(link)}` });
+  for (const [name, link] of oldLinks)
+    if (!newLinks.has(name)) changes.push({ kind: 'link-removed', subject: name, before: `${linkShape(link)}, ${linkStatus(link)}` });
 
   setDiff(before.addresses.map(addressKey), after.addresses.map(addressKey), 'address-added', 'address-removed', changes);
-  setDiff(before.routes.map((r) => r.text), after.routes.map((r) => r.text), 'route-added', 'route-removed', changes);
-  setDiff(before.rules.map((r) => r.text), after.rules.map((r) => r.text), 'rule-added', 'rule-removed', changes);
+  setDiff(
+    before.routes.map((r) => r.text),
+    after.routes.map((r) => r.text),
+    'route-added',
+    'route-removed',
+    changes,
+  );
+  setDiff(
+    before.rules.map((r) => r.text),
+    after.rules.map((r) => r.text),
+    'rule-added',
+    'rule-removed',
+    changes,
+  );
 
   if (before.firewall && after.firewall) {
     const fwKey = (r: { family: string; table: string; chain: string; text: string }): string => `${r.family} ${r.table} ${r.chain}: ${r.text}`;
@@ -77,11 +90,15 @@ export function diffStates(before: StableNodeState, after: StableNodeState): Sta
   }
   for (const [key, s] of oldSessions) if (!newSessions.has(key)) changes.push({ kind: 'session-removed', subject: key, before: sessionState(s) });
   if (before.daemon.unitState !== after.daemon.unitState) {
-    changes.push({ kind: 'daemon-changed', subject: 'doublezerod', before: before.daemon.unitState ?? 'not collected', after: after.daemon.unitState ?? 'not collected' });
+    changes.push({
+      kind: 'daemon-changed',
+      subject: 'doublezerod',
+      before: before.daemon.unitState ?? 'not collected',
+      after: after.daemon.unitState ?? 'not collected',
+    });
   }
   return changes;
 }
-
 
 function setDiff(before: string[], after: string[], added: ChangeKind, removed: ChangeKind, out: StateChange[]): void {
   const old = new Set(before);

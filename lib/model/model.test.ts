@@ -40,7 +40,10 @@ describe('normalizeBundle', () => {
 describe('stateHash', () => {
   it('ignores what moves every poll (journal, metrics, collection time) and not what the node is', () => {
     const a = normalizeBundle(bundleFromTestdata(baseFiles));
-    const b = normalizeBundle({ ...bundleFromTestdata(baseFiles, { journal: SEED_JSON, metrics: 'doublezero_x 1\n' }), meta: { node: 'dfw-mn-bm1', collectedAt: '2025-11-30T19:41:00Z' } });
+    const b = normalizeBundle({
+      ...bundleFromTestdata(baseFiles, { journal: SEED_JSON, metrics: 'doublezero_x 1\n' }),
+      meta: { node: 'dfw-mn-bm1', collectedAt: '2025-11-30T19:41:00Z' },
+    });
     expect(stateHash(a)).toMatch(/^[0-9a-f]{64}$/);
     expect(stateHash(b)).toBe(stateHash(a));
     const c = normalizeBundle(bundleFromTestdata({ ...baseFiles, 'ip-addr': 'ip-addr-after-del.json' }));
@@ -70,12 +73,27 @@ describe('diffStates', () => {
   });
 
   it('sees a link going down, a firewall rule appearing, and a session changing state', () => {
-    const before = normalizeBundle(bundleFromTestdata({ ...baseFiles, nft: 'nft-empty.json' }, { 'daemon-routes': JSON.stringify([{ local_ip: '209.245.225.161', peer_ip: '216.238.110.55', liveness_state: 'Up' }]) }));
-    const after = normalizeBundle(bundleFromTestdata({ ...baseFiles, 'ip-link': 'ip-link-down.json' }, { 'daemon-routes': JSON.stringify([{ local_ip: '209.245.225.161', peer_ip: '216.238.110.55', liveness_state: 'Down' }]) }));
+    const before = normalizeBundle(
+      bundleFromTestdata(
+        { ...baseFiles, nft: 'nft-empty.json' },
+        { 'daemon-routes': JSON.stringify([{ local_ip: '209.245.225.161', peer_ip: '216.238.110.55', liveness_state: 'Up' }]) },
+      ),
+    );
+    const after = normalizeBundle(
+      bundleFromTestdata(
+        { ...baseFiles, 'ip-link': 'ip-link-down.json' },
+        { 'daemon-routes': JSON.stringify([{ local_ip: '209.245.225.161', peer_ip: '216.238.110.55', liveness_state: 'Down' }]) },
+      ),
+    );
     const changes = diffStates(before, after);
     expect(changes).toContainEqual({ kind: 'link-down', subject: 'doublezero0', before: 'UP operstate UP', after: 'DOWN operstate DOWN no-carrier' });
     expect(changes).toContainEqual({ kind: 'firewall-rule-added', subject: 'inet filter output: udp dport 44880 ip daddr 216.238.110.55 counter drop' });
-    expect(changes).toContainEqual({ kind: 'session-changed', subject: '209.245.225.161 -> 216.238.110.55', before: 'liveness Up, kernel -', after: 'liveness Down, kernel -' });
+    expect(changes).toContainEqual({
+      kind: 'session-changed',
+      subject: '209.245.225.161 -> 216.238.110.55',
+      before: 'liveness Up, kernel -',
+      after: 'liveness Down, kernel -',
+    });
     expect(diffStates(after, before)).toContainEqual(expect.objectContaining({ kind: 'link-up', subject: 'doublezero0' }));
   });
 });

@@ -42,7 +42,10 @@ describe('NormalizeCache', () => {
     expect(bundles.length).toBeGreaterThanOrEqual(6);
     const cache = new NormalizeCache();
     // one node going through every captured situation and back, polled twice at each
-    const asOneNode = (b: Bundle, i: number): Bundle => ({ ...b, meta: { node: 'n1', collectedAt: new Date(Date.UTC(2025, 10, 30, 19, 40, i)).toISOString() } });
+    const asOneNode = (b: Bundle, i: number): Bundle => ({
+      ...b,
+      meta: { node: 'n1', collectedAt: new Date(Date.UTC(2025, 10, 30, 19, 40, i)).toISOString() },
+    });
     const sequence = [...bundles, ...bundles.slice().reverse()].flatMap((b) => [b, b]);
     sequence.forEach((b, i) => expectSameAsUncached(cache, asOneNode(b, i)));
     expect(cache.stats.sectionHits).toBeGreaterThan(0);
@@ -114,7 +117,12 @@ describe('NormalizeCache', () => {
     };
     const names = Object.keys(pool) as SectionName[];
     // each poll: for every section, absent or one of its variants
-    const poll = fc.record(Object.fromEntries(names.map((n) => [n, fc.option(fc.nat(pool[n]!.length - 1), { nil: undefined })])) as Record<SectionName, fc.Arbitrary<number | undefined>>);
+    const poll = fc.record(
+      Object.fromEntries(names.map((n) => [n, fc.option(fc.nat(pool[n]!.length - 1), { nil: undefined })])) as Record<
+        SectionName,
+        fc.Arbitrary<number | undefined>
+      >,
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom('n1', 'n2'), poll), { minLength: 1, maxLength: 12 }), (polls) => {
         const cache = new NormalizeCache();
@@ -130,7 +138,7 @@ describe('NormalizeCache', () => {
   }, 60_000);
 });
 
-describe('normalizeBundle with the poller\'s journal parse', () => {
+describe("normalizeBundle with the poller's journal parse", () => {
   const bundle = bundleFromTestdata(baseFiles, { journal: WARN('2025-11-30T19:36:22Z') });
   const text = bundle.sections.journal!.stdout;
   const year = journalReferenceYear(bundle.meta.collectedAt);

@@ -67,7 +67,12 @@ export class NormalizeCache {
   }
 
   /** The normalized form of a section's stdout: the held one if the text is unchanged, else computed (and held). */
-  section<S extends CachedSectionName>(node: string, name: S, stdout: string, compute: (stdout: string) => NormalizedSection<SectionValues[S]>): NormalizedSection<SectionValues[S]> {
+  section<S extends CachedSectionName>(
+    node: string,
+    name: S,
+    stdout: string,
+    compute: (stdout: string) => NormalizedSection<SectionValues[S]>,
+  ): NormalizedSection<SectionValues[S]> {
     let byName = this.sections.get(node);
     const held = byName?.get(name);
     if (held && held.stdout === stdout) {

@@ -57,7 +57,17 @@ export const sectionNormalizers: { [S in CachedSectionName]: (stdout: string) =>
     const parsed = parseIpAddr(stdout);
     return {
       value: parsed.items
-        .map((a) => withoutUndefined({ ifname: a.ifname, family: a.family, local: a.local, prefixlen: a.prefixlen, scope: a.scope, tentative: a.tentative, dadfailed: a.dadfailed }))
+        .map((a) =>
+          withoutUndefined({
+            ifname: a.ifname,
+            family: a.family,
+            local: a.local,
+            prefixlen: a.prefixlen,
+            scope: a.scope,
+            tentative: a.tentative,
+            dadfailed: a.dadfailed,
+          }),
+        )
         .sort((a, b) => `${a.ifname} ${a.local}`.localeCompare(`${b.ifname} ${b.local}`)),
       issues: parsed.issues,
     };

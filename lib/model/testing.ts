@@ -4,7 +4,8 @@ import { testdata } from '../parse/testdata';
 
 export function bundleFromTestdata(files: Partial<Record<SectionName, string>>, extra: Partial<Record<SectionName, string>> = {}): Bundle {
   const sections: Bundle['sections'] = {};
-  for (const [name, file] of Object.entries(files) as [SectionName, string][]) sections[name] = { stdout: testdata(file), stderr: '', exitCode: 0, truncated: false };
+  for (const [name, file] of Object.entries(files) as [SectionName, string][])
+    sections[name] = { stdout: testdata(file), stderr: '', exitCode: 0, truncated: false };
   for (const [name, stdout] of Object.entries(extra) as [SectionName, string][]) sections[name] = { stdout, stderr: '', exitCode: 0, truncated: false };
   return { meta: { node: 'dfw-mn-bm1', collectedAt: '2025-11-30T19:40:00Z' }, sections };
 }

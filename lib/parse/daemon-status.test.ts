@@ -47,7 +47,13 @@ describe('parseDaemonStatus', () => {
   });
 
   it('keeps unknown fields, at the top level and in each service', () => {
-    const body = JSON.stringify({ reconciler_enabled: false, client_ip: '1.2.3.4', network: 'mainnet-beta', services: [v2Service('IBRL', { future_field: 7 })], added_later: { a: 1 } });
+    const body = JSON.stringify({
+      reconciler_enabled: false,
+      client_ip: '1.2.3.4',
+      network: 'mainnet-beta',
+      services: [v2Service('IBRL', { future_field: 7 })],
+      added_later: { a: 1 },
+    });
     const { value } = parseDaemonStatus(body);
     expect(value?.extra).toEqual({ added_later: { a: 1 } });
     expect(value?.services[0]?.raw.future_field).toBe(7);
@@ -55,7 +61,11 @@ describe('parseDaemonStatus', () => {
   });
 
   it('reads a node running unicast and multicast, with the multicast groups', () => {
-    const mc = v2Service('Multicast', { tunnel_name: 'doublezero1', doublezero_ip: '', multicast_groups: { publisher: ['jito-shreds'], subscriber: ['bebop'] } });
+    const mc = v2Service('Multicast', {
+      tunnel_name: 'doublezero1',
+      doublezero_ip: '',
+      multicast_groups: { publisher: ['jito-shreds'], subscriber: ['bebop'] },
+    });
     const { value } = parseDaemonStatus(v2Body([v2Service('IBRL'), mc]));
     expect(value?.services.map((s) => [s.userType, s.tunnelName, s.doubleZeroIp])).toEqual([
       ['IBRL', 'doublezero0', '209.245.225.161'],
@@ -70,11 +80,16 @@ describe('parseDaemonStatus', () => {
     const { value, issues } = parseDaemonStatus(body);
     expect(issues).toEqual([]);
     expect(value).toMatchObject({ endpoint: '/status', reconcilerEnabled: null, clientIp: null });
-    expect(value?.services).toEqual([expect.objectContaining({ userType: 'IBRL', tunnelDst: '2.2.2.2', sessionStatus: 'Pending BGP Session', multicastGroups: null, currentDevice: null })]);
+    expect(value?.services).toEqual([
+      expect.objectContaining({ userType: 'IBRL', tunnelDst: '2.2.2.2', sessionStatus: 'Pending BGP Session', multicastGroups: null, currentDevice: null }),
+    ]);
   });
 
   it('the /status "disconnected" placeholder and an empty v2 list both mean no service', () => {
-    expect(parseDaemonStatus('[{"doublezero_status": {"session_status": "disconnected"}}]')).toEqual({ value: expect.objectContaining({ services: [] }), issues: [] });
+    expect(parseDaemonStatus('[{"doublezero_status": {"session_status": "disconnected"}}]')).toEqual({
+      value: expect.objectContaining({ services: [] }),
+      issues: [],
+    });
     expect(parseDaemonStatus(v2Body([]))).toEqual({ value: expect.objectContaining({ services: [] }), issues: [] });
   });
 
@@ -91,9 +106,10 @@ describe('parseDaemonStatus', () => {
 
   it('names what it could not read: 404 of an old daemon, an error object, empty output, not JSON', () => {
     expect(parseDaemonStatus('404 page not found\n')).toEqual({ value: null, issues: [{ message: expect.stringContaining('v0.10.0') }] });
-    expect(parseDaemonStatus('{"status":"error","description":"error getting unicast service status: netlink: saved state is not programmed into client"}').issues[0]?.message).toContain(
-      'saved state is not programmed',
-    );
+    expect(
+      parseDaemonStatus('{"status":"error","description":"error getting unicast service status: netlink: saved state is not programmed into client"}').issues[0]
+        ?.message,
+    ).toContain('saved state is not programmed');
     expect(parseDaemonStatus('').issues[0]?.message).toContain('empty output');
     expect(parseDaemonStatus('curl: (7) Failed to connect').issues[0]?.message).toContain('invalid JSON');
     expect(parseDaemonStatus('{"reconciler_enabled":true}').issues[0]?.message).toContain('no services');
@@ -114,13 +130,18 @@ describe('parseDaemonStatus', () => {
     const input = { reconcilerEnabled: true, clientIp: '198.18.0.10', network: 'testnet', services: [svc] };
     const current = parseDaemonStatus(v2StatusBody(parseClientVersion('0.10.0')!, input));
     expect(current.issues).toEqual([]);
-    expect(current.value?.services.map((s) => [s.userType, s.doubleZeroIp, s.sessionStatus])).toEqual([['IBRLWithAllocatedIP', '209.245.228.1', 'BGP Session Up']]);
+    expect(current.value?.services.map((s) => [s.userType, s.doubleZeroIp, s.sessionStatus])).toEqual([
+      ['IBRLWithAllocatedIP', '209.245.228.1', 'BGP Session Up'],
+    ]);
     const old = parseDaemonStatus(v2StatusBody(parseClientVersion('0.8.0')!, input));
     expect(old).toEqual({ value: null, issues: [{ message: expect.stringContaining('404 page not found') }] });
   });
 
   it('never throws, whatever the node prints', () => {
-    const service = fc.dictionary(fc.constantFrom('user_type', 'tunnel_name', 'doublezero_status', 'multicast_groups', 'doublezero_ip', 'tenant'), fc.jsonValue({ maxDepth: 3 }));
+    const service = fc.dictionary(
+      fc.constantFrom('user_type', 'tunnel_name', 'doublezero_status', 'multicast_groups', 'doublezero_ip', 'tenant'),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
     const bodies = fc.oneof(
       fc.string(),
       fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),

@@ -92,7 +92,10 @@ const v2Known = new Set(['reconciler_enabled', 'client_ip', 'network', 'services
 export function parseDaemonStatus(body: string): ParsedDaemonStatus {
   const trimmed = String(body).trim();
   if (/^404 page not found$/i.test(trimmed)) {
-    return { value: null, issues: [{ message: `${what}: the daemon answered "404 page not found" (GET /v2/status exists from client v0.10.0; GET /status in every version)` }] };
+    return {
+      value: null,
+      issues: [{ message: `${what}: the daemon answered "404 page not found" (GET /v2/status exists from client v0.10.0; GET /status in every version)` }],
+    };
   }
   const parsed = parseJsonText(trimmed, what);
   if (parsed.issue) return { value: null, issues: [parsed.issue] };
@@ -104,7 +107,12 @@ export function parseDaemonStatus(body: string): ParsedDaemonStatus {
   if (typeof json !== 'object' || json === null) return { value: null, issues: [{ message: `${what}: expected a JSON object or array` }] };
   const record = json as Record<string, unknown>;
   if (record.status === 'error') {
-    return { value: null, issues: [{ message: `${what}: the daemon reported an error: ${clip(typeof record.description === 'string' ? record.description : JSON.stringify(record))}` }] };
+    return {
+      value: null,
+      issues: [
+        { message: `${what}: the daemon reported an error: ${clip(typeof record.description === 'string' ? record.description : JSON.stringify(record))}` },
+      ],
+    };
   }
   const top = v2Schema.safeParse(record);
   if (!top.success || !('services' in record)) return { value: null, issues: [{ message: `${what}: not a /v2/status object (no services list)` }] };
@@ -146,7 +154,8 @@ function readServices(records: readonly unknown[], issues: ParseIssue[]): Daemon
     }
     const s = serviceSchema.safeParse(r);
     if (!s.success) {
-      if (issues.length < 50) issues.push({ at: index, message: `${what} service ${index}: ${clip(s.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))}` });
+      if (issues.length < 50)
+        issues.push({ at: index, message: `${what} service ${index}: ${clip(s.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))}` });
       return;
     }
     const d = s.data;

@@ -16,7 +16,15 @@ describe('parseIpAddr', () => {
 
   it('drops an address whose local is not an IP of its family, keeping the rest', () => {
     const text = JSON.stringify([
-      { ifindex: 3, ifname: 'doublezero0', addr_info: [{ family: 'inet', local: '10.0.0.1', prefixlen: 32 }, { family: 'inet', local: '::1', prefixlen: 32 }, { family: 'inet', local: 'x', prefixlen: 8 }] },
+      {
+        ifindex: 3,
+        ifname: 'doublezero0',
+        addr_info: [
+          { family: 'inet', local: '10.0.0.1', prefixlen: 32 },
+          { family: 'inet', local: '::1', prefixlen: 32 },
+          { family: 'inet', local: 'x', prefixlen: 8 },
+        ],
+      },
     ]);
     const { items, issues } = parseIpAddr(text);
     expect(items.map((a) => a.local)).toEqual(['10.0.0.1']);

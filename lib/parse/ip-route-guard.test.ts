@@ -16,11 +16,18 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 // Mostly a value of the right type, sometimes anything: both sides of the check get exercised.
 const mostly = <T>(good: fc.Arbitrary<T>) => maybe(fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: anyJsonValue, weight: 1 }));
 const text = fc.string({ maxLength: 6 });
-const flags = fc.oneof({ arbitrary: fc.array(text, { maxLength: 2 }), weight: 8 }, { arbitrary: anyJsonValue, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 });
+const flags = fc.oneof(
+  { arbitrary: fc.array(text, { maxLength: 2 }), weight: 8 },
+  { arbitrary: anyJsonValue, weight: 1 },
+  { arbitrary: fc.constant(undefined), weight: 1 },
+);
 const nexthop = fc.record({ gateway: mostly(text), dev: mostly(text), weight: mostly(fc.integer()), flags }, { requiredKeys: [] });
 const record = fc.record(
   {
-    dst: fc.oneof({ arbitrary: fc.constantFrom('default', '10.0.0.0/24', '2001:db8::/64', '1.2.3.4', '1.2.3.4/40'), weight: 8 }, { arbitrary: anyJsonValue, weight: 1 }),
+    dst: fc.oneof(
+      { arbitrary: fc.constantFrom('default', '10.0.0.0/24', '2001:db8::/64', '1.2.3.4', '1.2.3.4/40'), weight: 8 },
+      { arbitrary: anyJsonValue, weight: 1 },
+    ),
     type: mostly(text),
     table: mostly(fc.oneof(text, fc.integer({ min: 0, max: 300 }))),
     protocol: mostly(fc.oneof(text, fc.integer({ min: 0, max: 300 }))),
@@ -58,9 +65,21 @@ describe('isRouteRecordShape (the route parser fast path)', () => {
   });
 
   it('accepts what real ip -j route output holds', () => {
-    expect(isRouteRecordShape({ dst: '10.0.0.0/24', gateway: '169.254.0.2', dev: 'doublezero0', protocol: 'bgp', scope: 'global', prefsrc: '209.245.225.161', flags: [] })).toBe(true);
+    expect(
+      isRouteRecordShape({
+        dst: '10.0.0.0/24',
+        gateway: '169.254.0.2',
+        dev: 'doublezero0',
+        protocol: 'bgp',
+        scope: 'global',
+        prefsrc: '209.245.225.161',
+        flags: [],
+      }),
+    ).toBe(true);
     expect(isRouteRecordShape({ type: 'local', dst: '127.0.0.1', table: 'local', protocol: 'kernel', scope: 'host', flags: [] })).toBe(true);
-    expect(isRouteRecordShape({ dst: '198.18.8.0/24', nexthops: [{ gateway: '169.254.0.2', dev: 'doublezero0', weight: 1, flags: [] }], flags: [] })).toBe(true);
+    expect(isRouteRecordShape({ dst: '198.18.8.0/24', nexthops: [{ gateway: '169.254.0.2', dev: 'doublezero0', weight: 1, flags: [] }], flags: [] })).toBe(
+      true,
+    );
   });
 
   it('leaves records with missing defaults or wrong types to zod', () => {
@@ -97,6 +116,10 @@ describe('parseIpRoute with the fast path', () => {
       { family: 'inet', addr: '10.1.2.3', len: 32 },
       { family: 'inet6', addr: '::', len: 0 },
     ]);
-    expect(parsed.issues.map((i) => i.message)).toEqual(['ip route record 2: unreadable dst', 'ip route record 3: unreadable dst', 'ip route record 4: unreadable dst']);
+    expect(parsed.issues.map((i) => i.message)).toEqual([
+      'ip route record 2: unreadable dst',
+      'ip route record 3: unreadable dst',
+      'ip route record 4: unreadable dst',
+    ]);
   });
 });

@@ -12,7 +12,16 @@ describe('parseIpRoute', () => {
 
   it('reads the daemon-style BGP host route in main: proto, src, gateway, dev', () => {
     const bgp = items.find((r) => r.dstText === '216.238.110.55');
-    expect(bgp).toMatchObject({ table: 'main', type: 'unicast', protocol: 'bgp', prefsrc: '209.245.225.161', gateway: '169.254.0.2', dev: 'doublezero0', scope: 'universe', metric: 0 });
+    expect(bgp).toMatchObject({
+      table: 'main',
+      type: 'unicast',
+      protocol: 'bgp',
+      prefsrc: '209.245.225.161',
+      gateway: '169.254.0.2',
+      dev: 'doublezero0',
+      scope: 'universe',
+      metric: 0,
+    });
     expect(bgp?.dst).toEqual({ family: 'inet', addr: '216.238.110.55', len: 32 });
     expect(formatRoute(bgp!)).toBe('216.238.110.55 via 169.254.0.2 dev doublezero0 proto bgp src 209.245.225.161');
   });
@@ -27,7 +36,16 @@ describe('parseIpRoute', () => {
       { gateway: '169.254.0.2', dev: 'doublezero0', weight: 2, flags: [] },
     ]);
     const local = items.filter((r) => r.table === 'local' && r.type === 'local').map((r) => r.dstText);
-    expect(local).toEqual(['127.0.0.0/8', '127.0.0.1', '169.254.0.3', '209.245.225.161', '::1', '2001:db8::1', 'fe80::68c1:11ff:fed1:1703', 'fe80::a4ca:47ff:fef3:6e31']);
+    expect(local).toEqual([
+      '127.0.0.0/8',
+      '127.0.0.1',
+      '169.254.0.3',
+      '209.245.225.161',
+      '::1',
+      '2001:db8::1',
+      'fe80::68c1:11ff:fed1:1703',
+      'fe80::a4ca:47ff:fef3:6e31',
+    ]);
     expect(items.find((r) => r.dstText === '127.255.255.255')).toMatchObject({ type: 'broadcast', scope: 'link' });
     expect(items.find((r) => r.dstText === '2001:db8::/64')).toMatchObject({ dst: { family: 'inet6', len: 64 }, metric: 256 });
   });

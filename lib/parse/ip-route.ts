@@ -112,13 +112,16 @@ export function parseIpRoute(text: string): Parsed<Route> {
       dstText: record.dst,
       scope: record.scope === undefined ? 'universe' : String(record.scope),
       metric: record.metric ?? 0,
-      nexthops: record.nexthops === undefined ? NO_NEXTHOPS : record.nexthops.map((hop) => {
-        const out: Nexthop = { flags: hop.flags };
-        if (hop.gateway !== undefined) out.gateway = hop.gateway;
-        if (hop.dev !== undefined) out.dev = hop.dev;
-        if (hop.weight !== undefined) out.weight = hop.weight;
-        return out;
-      }),
+      nexthops:
+        record.nexthops === undefined
+          ? NO_NEXTHOPS
+          : record.nexthops.map((hop) => {
+              const out: Nexthop = { flags: hop.flags };
+              if (hop.gateway !== undefined) out.gateway = hop.gateway;
+              if (hop.dev !== undefined) out.dev = hop.dev;
+              if (hop.weight !== undefined) out.weight = hop.weight;
+              return out;
+            }),
       flags: record.flags,
       raw: record,
     };

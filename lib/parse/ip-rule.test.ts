@@ -23,7 +23,10 @@ describe('parseIpRule', () => {
   });
 
   it('notes selectors it does not evaluate and skips unreadable ones', () => {
-    const text = JSON.stringify([{ priority: 5, src: 'all', uidrange: '0-0', table: 'main' }, { priority: 6, src: 'x.y', table: 'main' }]);
+    const text = JSON.stringify([
+      { priority: 5, src: 'all', uidrange: '0-0', table: 'main' },
+      { priority: 6, src: 'x.y', table: 'main' },
+    ]);
     const parsed = parseIpRule(text);
     expect(parsed.items[0]?.otherSelectors).toEqual(['uidrange']);
     expect(parsed.items).toHaveLength(1);

@@ -73,9 +73,33 @@ function portRange(single: number | undefined, start: number | undefined, end: n
 }
 
 const KNOWN_KEYS = new Set([
-  'priority', 'src', 'srclen', 'dst', 'dstlen', 'iif', 'oif', 'fwmark', 'fwmask', 'table', 'action', 'goto',
-  'suppress_prefixlen', 'not', 'flags', 'protocol', 'iif_detached', 'oif_detached', 'suppress_ifgroup',
-  'ipproto', 'tos', 'sport', 'sport_start', 'sport_end', 'dport', 'dport_start', 'dport_end',
+  'priority',
+  'src',
+  'srclen',
+  'dst',
+  'dstlen',
+  'iif',
+  'oif',
+  'fwmark',
+  'fwmask',
+  'table',
+  'action',
+  'goto',
+  'suppress_prefixlen',
+  'not',
+  'flags',
+  'protocol',
+  'iif_detached',
+  'oif_detached',
+  'suppress_ifgroup',
+  'ipproto',
+  'tos',
+  'sport',
+  'sport_start',
+  'sport_end',
+  'dport',
+  'dport_start',
+  'dport_end',
 ]);
 
 const ACTIONS: Record<string, RuleAction> = { unreachable: 'unreachable', prohibit: 'prohibit', blackhole: 'blackhole', nop: 'nop', goto: 'goto' };

@@ -4,7 +4,14 @@ import { DAEMON_STARTED_MSG, DAEMON_STOPPED_MSG, SEND_FAILURE_MSG, parseJournal,
 // doublezerod's journal in the forms `journalctl -u doublezerod` prints (syslog prefix, -o short-iso,
 // -o json, -o cat), one field or carrier at a time.
 
-const rec = (over: Record<string, unknown> = {}) => JSON.stringify({ time: '2025-11-30T19:36:22Z', level: 'INFO', msg: 'liveness: session up', peer: 'interface: doublezero0, localIP: 10.0.0.1, peerIP: 10.0.0.2', ...over });
+const rec = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    time: '2025-11-30T19:36:22Z',
+    level: 'INFO',
+    msg: 'liveness: session up',
+    peer: 'interface: doublezero0, localIP: 10.0.0.1, peerIP: 10.0.0.2',
+    ...over,
+  });
 const one = (line: string) => {
   const events = parseJournal(line);
   expect(events).toHaveLength(1);
@@ -16,7 +23,9 @@ describe('parseJournal: carriers', () => {
     const line = `Nov 30 19:36:22 host doublezerod[42]: ${rec({ time: undefined })}`;
     expect(parseJournalDetailed(line, 2025).events[0]).toMatchObject({ at: '2025-11-30T19:36:22.000Z', pid: 42 });
     expect(parseJournalDetailed(line).events[0]?.at).toBe('1970-11-30T19:36:22.000Z');
-    expect(parseJournalDetailed(`Jan  5 01:02:03.123 host doublezerod: ${rec({ time: undefined })}`, 2025).events[0]).toMatchObject({ at: '2025-01-05T01:02:03.000Z' });
+    expect(parseJournalDetailed(`Jan  5 01:02:03.123 host doublezerod: ${rec({ time: undefined })}`, 2025).events[0]).toMatchObject({
+      at: '2025-01-05T01:02:03.000Z',
+    });
     expect(parseJournalDetailed(`Dec 31 23:59:59 host doublezerod: ${rec({ time: undefined })}`, 2025).events[0]?.pid).toBeUndefined();
   });
 
@@ -36,7 +45,8 @@ describe('parseJournal: carriers', () => {
   });
 
   it('reads journald objects: the time, the PID, the MESSAGE as text or bytes', () => {
-    const j = (over: Record<string, unknown>) => JSON.stringify({ MESSAGE: rec({ time: undefined }), __REALTIME_TIMESTAMP: '1764531382662807', _PID: '77', SYSLOG_IDENTIFIER: 'doublezerod', ...over });
+    const j = (over: Record<string, unknown>) =>
+      JSON.stringify({ MESSAGE: rec({ time: undefined }), __REALTIME_TIMESTAMP: '1764531382662807', _PID: '77', SYSLOG_IDENTIFIER: 'doublezerod', ...over });
     expect(one(j({}))).toMatchObject({ at: '2025-11-30T19:36:22.662Z', pid: 77 });
     expect(one(j({ MESSAGE: Array.from(new TextEncoder().encode(rec())) })).msg).toBe('liveness: session up');
     expect(one(j({ _PID: '0', MESSAGE: rec() })).pid).toBeUndefined();
@@ -49,11 +59,15 @@ describe('parseJournal: carriers', () => {
 
   it('reads systemd start and stop lines of the unit, with the carrier time, and nothing else of systemd', () => {
     const sys = (text: string, ident = 'systemd[1]') => parseJournal(`Nov 30 19:30:00 host ${ident}: ${text}`);
-    expect(sys('Started doublezerod.service - DoubleZero client.')[0]).toMatchObject({ msg: DAEMON_STARTED_MSG, level: 'INFO', at: '1970-11-30T19:30:00.000Z' });
+    expect(sys('Started doublezerod.service - DoubleZero client.')[0]).toMatchObject({
+      msg: DAEMON_STARTED_MSG,
+      level: 'INFO',
+      at: '1970-11-30T19:30:00.000Z',
+    });
     expect(sys('Started DoubleZero client.', 'systemd')[0]?.msg).toBe(DAEMON_STARTED_MSG);
     expect(sys('Stopped DoubleZero client.')[0]?.msg).toBe(DAEMON_STOPPED_MSG);
     expect(sys('doublezerod.service: Main process exited, code=killed')[0]?.msg).toBe(DAEMON_STOPPED_MSG);
-    expect(sys('doublezerod.service: Failed with result \'signal\'.')[0]?.msg).toBe(DAEMON_STOPPED_MSG);
+    expect(sys("doublezerod.service: Failed with result 'signal'.")[0]?.msg).toBe(DAEMON_STOPPED_MSG);
     expect(sys('Started other.service')).toEqual([]);
     expect(sys('Started doublezerod.service', 'systemd-logind')).toEqual([]);
     expect(sys('Started doublezerod.service')[0]?.fields.text).toBe('Started doublezerod.service');
@@ -62,7 +76,15 @@ describe('parseJournal: carriers', () => {
   });
 
   it('ignores blank lines, journalctl markers and the daemon plain-text lines; counts garbage', () => {
-    const text = ['', '   ', '-- Boot abc --', 'Nov 30 19:30:00 host doublezerod[1]: panic: oops', `Nov 30 19:30:00 host doublezerod[1]: {"msg":`, 'x'.repeat(70_000), `${rec()}\r`].join('\n');
+    const text = [
+      '',
+      '   ',
+      '-- Boot abc --',
+      'Nov 30 19:30:00 host doublezerod[1]: panic: oops',
+      `Nov 30 19:30:00 host doublezerod[1]: {"msg":`,
+      'x'.repeat(70_000),
+      `${rec()}\r`,
+    ].join('\n');
     const r = parseJournalDetailed(text);
     expect(r.events).toHaveLength(1);
     expect(r.skipped).toBe(2);
@@ -97,7 +119,9 @@ describe('parseJournal: records', () => {
   });
 
   it('keeps only liveness and systemd records, counting the others', () => {
-    const r = parseJournalDetailed([rec({ msg: 'bgp: up' }), rec({ msg: 'systemd: daemon started' }), rec({ msg: 'systemd:x' }), rec({ msg: 'liveness.scheduler: x' })].join('\n'));
+    const r = parseJournalDetailed(
+      [rec({ msg: 'bgp: up' }), rec({ msg: 'systemd: daemon started' }), rec({ msg: 'systemd:x' }), rec({ msg: 'liveness.scheduler: x' })].join('\n'),
+    );
     expect(r.events.map((e) => e.msg)).toEqual(['systemd: daemon started', 'liveness.scheduler: x']);
     expect(r.otherRecords).toBe(2);
   });
@@ -108,9 +132,22 @@ describe('parseJournal: records', () => {
   });
 
   it('reads the peer from a structured object or top-level keys', () => {
-    expect(one(rec({ peer: { Interface: 'doublezero1', LocalIP: '10.0.0.5', PeerIP: '10.0.0.6' } }))).toMatchObject({ interface: 'doublezero1', localIP: '10.0.0.5', peerIP: '10.0.0.6', peerFrom: 'peer-field' });
-    expect(one(rec({ peer: undefined, iface: 'doublezero0', local_ip: '10.0.0.7', peer_ip: '10.0.0.8' }))).toMatchObject({ interface: 'doublezero0', localIP: '10.0.0.7', peerIP: '10.0.0.8' });
-    expect(one(rec({ peer: 'interface=doublezero0,localIP=10.0.0.9 , peerIP = 10.0.0.10' }))).toMatchObject({ interface: 'doublezero0', localIP: '10.0.0.9', peerIP: '10.0.0.10' });
+    expect(one(rec({ peer: { Interface: 'doublezero1', LocalIP: '10.0.0.5', PeerIP: '10.0.0.6' } }))).toMatchObject({
+      interface: 'doublezero1',
+      localIP: '10.0.0.5',
+      peerIP: '10.0.0.6',
+      peerFrom: 'peer-field',
+    });
+    expect(one(rec({ peer: undefined, iface: 'doublezero0', local_ip: '10.0.0.7', peer_ip: '10.0.0.8' }))).toMatchObject({
+      interface: 'doublezero0',
+      localIP: '10.0.0.7',
+      peerIP: '10.0.0.8',
+    });
+    expect(one(rec({ peer: 'interface=doublezero0,localIP=10.0.0.9 , peerIP = 10.0.0.10' }))).toMatchObject({
+      interface: 'doublezero0',
+      localIP: '10.0.0.9',
+      peerIP: '10.0.0.10',
+    });
     const bad = one(rec({ peer: 'interface: doublezero0;rm, localIP: 10.0.0.1' }));
     expect(bad.interface).toBeUndefined();
     expect(bad.peerIP).toBeUndefined();
@@ -121,7 +158,11 @@ describe('parseJournal: records', () => {
 
   it('reads the peer of a send warning without `peer` from its error, IPv4 or IPv6', () => {
     const warn = (error: string) => one(rec({ msg: SEND_FAILURE_MSG, level: 'WARN', peer: undefined, error }));
-    expect(warn('write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable')).toMatchObject({ peerIP: '216.238.110.55', interface: 'doublezero0', peerFrom: 'error-text' });
+    expect(warn('write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable')).toMatchObject({
+      peerIP: '216.238.110.55',
+      interface: 'doublezero0',
+      peerFrom: 'error-text',
+    });
     expect(warn('write udp [::]:44880->[2001:db8::2]:44880: sendmsg: network is unreachable')).toMatchObject({ peerIP: '2001:db8::2', peerFrom: 'error-text' });
     expect(warn('write udp 0.0.0.0:44880->999.1.1.1:44880: x').peerIP).toBeUndefined();
     expect(warn('read udp 0.0.0.0:44880->1.1.1.1:44880: x').peerIP).toBeUndefined();
@@ -131,10 +172,19 @@ describe('parseJournal: records', () => {
   });
 
   it('reads the peer of `withdrawing route` from its route text', () => {
-    const route = (text: unknown, extra: Record<string, unknown> = {}) => one(rec({ msg: 'liveness: withdrawing route', peer: undefined, route: text, ...extra }));
-    expect(route('table: 254, dst: 203.0.113.99/32, src: 209.245.225.161, nh: 169.254.0.2 protocol: bgp', { iface: 'doublezero1' })).toMatchObject({ peerIP: '203.0.113.99', localIP: '209.245.225.161', interface: 'doublezero1', peerFrom: 'peer-field' });
+    const route = (text: unknown, extra: Record<string, unknown> = {}) =>
+      one(rec({ msg: 'liveness: withdrawing route', peer: undefined, route: text, ...extra }));
+    expect(route('table: 254, dst: 203.0.113.99/32, src: 209.245.225.161, nh: 169.254.0.2 protocol: bgp', { iface: 'doublezero1' })).toMatchObject({
+      peerIP: '203.0.113.99',
+      localIP: '209.245.225.161',
+      interface: 'doublezero1',
+      peerFrom: 'peer-field',
+    });
     expect(route('dst: 2001:db8::9/128, src: 2001:db8::1')).toMatchObject({ peerIP: '2001:db8::9', localIP: '2001:db8::1', interface: 'doublezero0' });
-    expect(route('table: 254, dst: 203.0.113.99/32, src: abcd, nh: x', { iface: 'bad iface' })).toMatchObject({ peerIP: '203.0.113.99', interface: 'doublezero0' });
+    expect(route('table: 254, dst: 203.0.113.99/32, src: abcd, nh: x', { iface: 'bad iface' })).toMatchObject({
+      peerIP: '203.0.113.99',
+      interface: 'doublezero0',
+    });
     expect(route('table: 254, dst: 203.0.113.99/32, src: abcd, nh: x').localIP).toBeUndefined();
     expect(route('table: 254, dst: 203.0.113.0/24, src: 209.245.225.161').peerIP).toBeUndefined();
     expect(route('table: 254, dst: 999.0.113.1/32, src: 209.245.225.161').peerIP).toBeUndefined();
@@ -145,7 +195,15 @@ describe('parseJournal: records', () => {
   it('gives one key per record whatever carried it, and different keys to different records', () => {
     const a = one(rec());
     expect(one(`Nov 30 19:36:22 host doublezerod[1]: ${rec()}`).dedupeKey).toBe(a.dedupeKey);
-    for (const over of [{ level: 'WARN' }, { msg: 'liveness: session down' }, { peer: 'interface: doublezero1, localIP: 10.0.0.1, peerIP: 10.0.0.2' }, { peer: 'interface: doublezero0, localIP: 10.0.0.3, peerIP: 10.0.0.2' }, { peer: 'interface: doublezero0, localIP: 10.0.0.1, peerIP: 10.0.0.4' }, { error: 'e' }, { time: '2025-11-30T19:36:22.000000001Z' }]) {
+    for (const over of [
+      { level: 'WARN' },
+      { msg: 'liveness: session down' },
+      { peer: 'interface: doublezero1, localIP: 10.0.0.1, peerIP: 10.0.0.2' },
+      { peer: 'interface: doublezero0, localIP: 10.0.0.3, peerIP: 10.0.0.2' },
+      { peer: 'interface: doublezero0, localIP: 10.0.0.1, peerIP: 10.0.0.4' },
+      { error: 'e' },
+      { time: '2025-11-30T19:36:22.000000001Z' },
+    ]) {
       expect(one(rec(over)).dedupeKey).not.toBe(a.dedupeKey);
     }
     const r = parseJournalDetailed([rec(), rec(), rec({ level: 'WARN' })].join('\n'));

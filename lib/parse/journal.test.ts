@@ -54,7 +54,12 @@ describe('parseJournal', () => {
   });
 
   it('reads the PID of the writing process (a new PID is a new daemon) and systemd start lines', () => {
-    const started = JSON.stringify({ MESSAGE: 'Started doublezerod.service - DoubleZero client.', SYSLOG_IDENTIFIER: 'systemd', _PID: '1', __REALTIME_TIMESTAMP: '1764531000000000' });
+    const started = JSON.stringify({
+      MESSAGE: 'Started doublezerod.service - DoubleZero client.',
+      SYSLOG_IDENTIFIER: 'systemd',
+      _PID: '1',
+      __REALTIME_TIMESTAMP: '1764531000000000',
+    });
     const [start] = parseJournal(started);
     expect(start).toMatchObject({ msg: 'systemd: daemon started', at: '2025-11-30T19:30:00.000Z' });
     expect(start?.pid).toBeUndefined();
@@ -67,7 +72,12 @@ describe('parseJournal', () => {
   });
 
   it('reads the peer from the error text of a v0.7.0 send warning, which has no `peer` field', () => {
-    const old = JSON.stringify({ time: '2025-11-30T19:36:22.662807168Z', level: 'WARN', msg: 'liveness.scheduler: error writing UDP packet', error: 'write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable' });
+    const old = JSON.stringify({
+      time: '2025-11-30T19:36:22.662807168Z',
+      level: 'WARN',
+      msg: 'liveness.scheduler: error writing UDP packet',
+      error: 'write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable',
+    });
     expect(parseJournal(old)[0]).toMatchObject({ peerIP: '216.238.110.55', interface: 'doublezero0', peerFrom: 'error-text' });
     expect(parseJournal(old)[0]?.localIP).toBeUndefined();
     expect(parseJournal(SEED_JSON)[0]?.peerFrom).toBe('peer-field');
@@ -97,15 +107,7 @@ describe('parseJournal', () => {
   });
 
   it('skips and counts garbage lines without losing the good ones', () => {
-    const text = [
-      'garbage \u0000\u0001 line',
-      '{"truncated": ',
-      SEED_JSON,
-      '[1,2,3]',
-      '{"no":"msg field"}',
-      '-- No entries --',
-      '',
-    ].join('\n');
+    const text = ['garbage \u0000\u0001 line', '{"truncated": ', SEED_JSON, '[1,2,3]', '{"no":"msg field"}', '-- No entries --', ''].join('\n');
     const result = parseJournalDetailed(text);
     expect(result.events).toHaveLength(1);
     expect(result.skipped).toBe(4);
@@ -121,7 +123,7 @@ describe('parseJournal', () => {
       extra_field: { nested: true },
     });
     const bgp = JSON.stringify({ time: '2025-11-30T19:30:01Z', level: 'INFO', msg: 'bgp: established' });
-    const banner = "Nov 30 19:29:59 dfw-mn-bm1 doublezerod[1027617]: starting doublezerod v0.6.0";
+    const banner = 'Nov 30 19:29:59 dfw-mn-bm1 doublezerod[1027617]: starting doublezerod v0.6.0';
     const result = parseJournalDetailed(`${up}\n${bgp}\n${banner}`);
     expect(result.events).toHaveLength(1);
     expect(result.events[0]).toMatchObject({ level: 'INFO', msg: 'liveness: session up', peerIP: '10.0.0.2' });
@@ -137,7 +139,12 @@ describe('parseJournal', () => {
   });
 
   it('ignores a peer string whose addresses are not IPs', () => {
-    const bad = JSON.stringify({ time: '2025-11-30T19:30:00Z', level: 'WARN', msg: 'liveness: x', peer: 'interface: doublezero0, localIP: $(reboot), peerIP: 1.2.3' });
+    const bad = JSON.stringify({
+      time: '2025-11-30T19:30:00Z',
+      level: 'WARN',
+      msg: 'liveness: x',
+      peer: 'interface: doublezero0, localIP: $(reboot), peerIP: 1.2.3',
+    });
     const [event] = parseJournal(bad);
     expect(event?.interface).toBe('doublezero0');
     expect(event?.localIP).toBeUndefined();

@@ -53,8 +53,14 @@ type DaemonRecord = z.infer<typeof daemonRecordSchema>;
 
 const journaldObjectSchema = z.looseObject({
   MESSAGE: z.union([z.string(), z.array(z.number().int().min(0).max(255)), z.null()]),
-  __REALTIME_TIMESTAMP: z.string().regex(/^\d{1,20}$/).optional(),
-  _PID: z.string().regex(/^\d{1,10}$/).optional(),
+  __REALTIME_TIMESTAMP: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional(),
+  _PID: z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .optional(),
   SYSLOG_IDENTIFIER: z.string().max(64).optional(),
 });
 
@@ -143,7 +149,17 @@ function readLine(line: string, referenceYear: number): LineOutcome {
 
   const syslog = SYSLOG_PREFIX.exec(line);
   if (syslog) {
-    const [, mon, day, hh, mm, ss, ident, pid, rest] = syslog as unknown as [string, string, string, string, string, string, string, string | undefined, string];
+    const [, mon, day, hh, mm, ss, ident, pid, rest] = syslog as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string | undefined,
+      string,
+    ];
     const month = MONTHS.indexOf(mon);
     const carrier = month >= 0 ? new Date(Date.UTC(referenceYear, month, Number(day), Number(hh), Number(mm), Number(ss))) : undefined;
     return fromMessageText(rest, carrier && !Number.isNaN(carrier.getTime()) ? carrier.toISOString() : undefined, pidOf(pid), ident);

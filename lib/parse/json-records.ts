@@ -31,7 +31,8 @@ export function parseJsonRecords<S extends z.ZodType>(text: string, schema: S, w
     }
     const result = schema.safeParse(element);
     if (result.success) items.push(result.data);
-    else if (issues.length < 50) issues.push({ at: index, message: `${what} record ${index}: ${clip(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))}` });
+    else if (issues.length < 50)
+      issues.push({ at: index, message: `${what} record ${index}: ${clip(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))}` });
   });
   return { items, issues };
 }

@@ -29,7 +29,29 @@ const mutatedReal = fc
   .tuple(fc.constantFrom(...realOutputs), fc.nat(), fc.string({ maxLength: 8 }))
   .map(([text, at, insert]) => text.slice(0, at % text.length) + insert + text.slice((at % text.length) + 1));
 const jsonValue = fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v));
-const arrayOfObjects = fc.array(fc.dictionary(fc.constantFrom('ifname', 'ifindex', 'dst', 'table', 'priority', 'addr_info', 'flags', 'nftables', 'rule', 'expr', 'local_ip', 'peer_ip', 'src', 'srclen'), fc.jsonValue())).map((v) => JSON.stringify(v));
+const arrayOfObjects = fc
+  .array(
+    fc.dictionary(
+      fc.constantFrom(
+        'ifname',
+        'ifindex',
+        'dst',
+        'table',
+        'priority',
+        'addr_info',
+        'flags',
+        'nftables',
+        'rule',
+        'expr',
+        'local_ip',
+        'peer_ip',
+        'src',
+        'srclen',
+      ),
+      fc.jsonValue(),
+    ),
+  )
+  .map((v) => JSON.stringify(v));
 const nftRule = fc.record({
   family: fc.string(),
   table: fc.string(),

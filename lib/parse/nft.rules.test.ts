@@ -55,7 +55,16 @@ describe('parseNft: the ruleset', () => {
 
 describe('parseNft: rules', () => {
   it('reads payload, meta and ct matches with their values', () => {
-    const r = ruleOf([m(payload('udp', 'dport'), 44880), m({ meta: { key: 'oifname' } }, 'doublezero*'), m({ ct: { key: 'state' } }, ['established', 'related'], 'in'), { counter: { packets: 1, bytes: 2 } }, { drop: null }], { comment: 'no "liveness"' });
+    const r = ruleOf(
+      [
+        m(payload('udp', 'dport'), 44880),
+        m({ meta: { key: 'oifname' } }, 'doublezero*'),
+        m({ ct: { key: 'state' } }, ['established', 'related'], 'in'),
+        { counter: { packets: 1, bytes: 2 } },
+        { drop: null },
+      ],
+      { comment: 'no "liveness"' },
+    );
     expect(r).toEqual({
       family: 'inet',
       table: 't',
@@ -67,14 +76,29 @@ describe('parseNft: rules', () => {
       matches: [
         { field: 'udp dport', op: '==', values: [{ kind: 'value', value: 44880 }], fromSet: false },
         { field: 'meta oifname', op: '==', values: [{ kind: 'value', value: 'doublezero*' }], fromSet: false },
-        { field: 'ct state', op: 'in', values: [{ kind: 'value', value: 'established' }, { kind: 'value', value: 'related' }], fromSet: true },
+        {
+          field: 'ct state',
+          op: 'in',
+          values: [
+            { kind: 'value', value: 'established' },
+            { kind: 'value', value: 'related' },
+          ],
+          fromSet: true,
+        },
       ],
       text: 'udp dport 44880 meta oifname doublezero* ct state { established, related } counter drop comment "no \\"liveness\\""',
     });
   });
 
   it('reads anonymous sets of values, prefixes, ranges and elements', () => {
-    const r = ruleOf([m(payload('ip', 'daddr'), { set: ['10.0.0.1', { prefix: { addr: '10.1.0.0', len: 16 } }, { range: ['10.2.0.0', '10.2.0.9'] }, { elem: { val: '10.3.0.1', timeout: 5 } }] }, '!='), { accept: null }]);
+    const r = ruleOf([
+      m(
+        payload('ip', 'daddr'),
+        { set: ['10.0.0.1', { prefix: { addr: '10.1.0.0', len: 16 } }, { range: ['10.2.0.0', '10.2.0.9'] }, { elem: { val: '10.3.0.1', timeout: 5 } }] },
+        '!=',
+      ),
+      { accept: null },
+    ]);
     expect(r.matches[0]).toEqual({
       field: 'ip daddr',
       op: '!=',
@@ -90,13 +114,29 @@ describe('parseNft: rules', () => {
   });
 
   it('resolves a named set listed after the rule, and keeps a set it cannot find as unknown', () => {
-    const set = { set: { family: 'inet', table: 't', name: 'peers', type: 'ipv4_addr', elem: ['216.238.110.55', { prefix: { addr: '198.18.0.0', len: 15 } }] } };
+    const set = {
+      set: { family: 'inet', table: 't', name: 'peers', type: 'ipv4_addr', elem: ['216.238.110.55', { prefix: { addr: '198.18.0.0', len: 15 } }] },
+    };
     const { rules } = nft([{ rule: { family: 'inet', table: 't', chain: 'c', expr: [m(payload('ip', 'daddr'), '@peers'), { reject: null }] } }, set]);
-    expect(rules[0]?.matches[0]).toEqual({ field: 'ip daddr', op: '==', fromSet: true, values: [{ kind: 'value', value: '216.238.110.55' }, { kind: 'prefix', addr: '198.18.0.0', len: 15 }] });
+    expect(rules[0]?.matches[0]).toEqual({
+      field: 'ip daddr',
+      op: '==',
+      fromSet: true,
+      values: [
+        { kind: 'value', value: '216.238.110.55' },
+        { kind: 'prefix', addr: '198.18.0.0', len: 15 },
+      ],
+    });
     expect(rules[0]?.text).toBe('ip daddr @peers reject');
-    const elsewhere = nft([{ ...set, set: { ...set.set, table: 'other' } }, { rule: { family: 'inet', table: 't', chain: 'c', expr: [m(payload('ip', 'daddr'), '@peers')] } }]);
+    const elsewhere = nft([
+      { ...set, set: { ...set.set, table: 'other' } },
+      { rule: { family: 'inet', table: 't', chain: 'c', expr: [m(payload('ip', 'daddr'), '@peers')] } },
+    ]);
     expect(elsewhere.rules[0]?.matches[0]).toEqual({ field: 'ip daddr', op: '==', fromSet: true, values: [{ kind: 'unknown', text: '@peers' }] });
-    const empty = nft([{ set: { family: 'inet', table: 't', name: 'none' } }, { rule: { family: 'inet', table: 't', chain: 'c', expr: [m(payload('ip', 'daddr'), '@none')] } }]);
+    const empty = nft([
+      { set: { family: 'inet', table: 't', name: 'none' } },
+      { rule: { family: 'inet', table: 't', chain: 'c', expr: [m(payload('ip', 'daddr'), '@none')] } },
+    ]);
     expect(empty.rules[0]?.matches[0]?.values).toEqual([]);
   });
 

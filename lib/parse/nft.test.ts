@@ -29,12 +29,19 @@ describe('parseNft', () => {
   });
 
   it('structures matches: values, prefixes, ranges, named sets resolved to their elements', () => {
-    expect(rules[0]).toMatchObject({ verdict: 'drop', unreadable: [], matches: [{ field: 'udp dport', op: '==', values: [{ kind: 'value', value: 44880 }], fromSet: false }, { field: 'ip daddr' }] });
+    expect(rules[0]).toMatchObject({
+      verdict: 'drop',
+      unreadable: [],
+      matches: [{ field: 'udp dport', op: '==', values: [{ kind: 'value', value: 44880 }], fromSet: false }, { field: 'ip daddr' }],
+    });
     expect(rules[1]?.matches[0]).toEqual({
       field: 'ip daddr',
       op: '==',
       fromSet: true,
-      values: [{ kind: 'prefix', addr: '198.18.0.0', len: 16 }, { kind: 'value', value: '216.238.110.55' }],
+      values: [
+        { kind: 'prefix', addr: '198.18.0.0', len: 16 },
+        { kind: 'value', value: '216.238.110.55' },
+      ],
     });
     expect(rules[5]?.matches[0]?.values).toEqual([{ kind: 'range', from: 44000, to: 45000 }]);
     expect(rules[6]).toMatchObject({ verdict: 'jump', target: 'dzout' });
@@ -45,7 +52,15 @@ describe('parseNft', () => {
     expect(parseNft(testdata('nft-empty.json'))).toEqual({ chains: [], rules: [], issues: [] });
     expect(parseNft('').issues).toHaveLength(1);
     expect(parseNft('[1]').issues[0]?.message).toMatch(/nftables/);
-    const odd = parseNft(JSON.stringify({ nftables: [7, { chain: { name: 1 } }, { rule: { family: 'ip', table: 't', chain: 'c', expr: [{ xt: { type: 'match', name: 'owner' } }, { drop: null }] } }] }));
+    const odd = parseNft(
+      JSON.stringify({
+        nftables: [
+          7,
+          { chain: { name: 1 } },
+          { rule: { family: 'ip', table: 't', chain: 'c', expr: [{ xt: { type: 'match', name: 'owner' } }, { drop: null }] } },
+        ],
+      }),
+    );
     expect(odd.issues).toHaveLength(2);
     expect(odd.rules[0]).toMatchObject({ unreadable: ['xt'], verdict: 'drop', text: 'xt drop' });
   });

@@ -38,14 +38,19 @@ describe('parseIpRule', () => {
     ['a prohibit rule', { action: 'prohibit' }, { action: 'prohibit' }],
     ['a blackhole rule', { action: 'blackhole' }, { action: 'blackhole' }],
     ['a nop rule', { action: 'nop' }, { action: 'nop' }],
-    ['selectors the lookup does not evaluate', { table: 'main', uid_start: 0, uid_end: 0, l3mdev: null, flags: [], protocol: 'kernel', iif_detached: null, oif_detached: null, suppress_ifgroup: 'x' }, { otherSelectors: ['uid_start', 'uid_end', 'l3mdev'] }],
+    [
+      'selectors the lookup does not evaluate',
+      { table: 'main', uid_start: 0, uid_end: 0, l3mdev: null, flags: [], protocol: 'kernel', iif_detached: null, oif_detached: null, suppress_ifgroup: 'x' },
+      { otherSelectors: ['uid_start', 'uid_end', 'l3mdev'] },
+    ],
   ])('reads %s', (_name, record, expected) => {
     expect(oneRule(record)).toMatchObject(expected);
   });
 
   it('gives no selector that was not printed', () => {
     const r = oneRule({ src: 'all', table: 'main' });
-    for (const key of ['src', 'dst', 'iif', 'oif', 'fwmark', 'fwmask', 'goto', 'suppressPrefixlen', 'ipproto', 'tos', 'sport', 'dport'] as const) expect(r[key]).toBeUndefined();
+    for (const key of ['src', 'dst', 'iif', 'oif', 'fwmark', 'fwmask', 'goto', 'suppressPrefixlen', 'ipproto', 'tos', 'sport', 'dport'] as const)
+      expect(r[key]).toBeUndefined();
     expect(oneRule({ sport_start: 5 }).sport).toBeUndefined();
     expect(oneRule({ action: 'prohibit', table: 'main' }).table).toBeUndefined();
   });
@@ -57,7 +62,13 @@ describe('parseIpRule', () => {
   });
 
   it('skips a rule whose source or destination does not parse, and sorts the rest by priority', () => {
-    const { items, issues } = rules([{ priority: 300 }, { priority: 5, src: 'nope' }, { priority: 100 }, { priority: 6, dst: '1.2.3.4', dstlen: 40 }, { priority: 0 }]);
+    const { items, issues } = rules([
+      { priority: 300 },
+      { priority: 5, src: 'nope' },
+      { priority: 100 },
+      { priority: 6, dst: '1.2.3.4', dstlen: 40 },
+      { priority: 0 },
+    ]);
     expect(items.map((r) => r.priority)).toEqual([0, 100, 300]);
     expect(issues).toEqual([
       { at: 1, message: 'ip rule record 1: unreadable src/dst' },
@@ -68,9 +79,21 @@ describe('parseIpRule', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['a lookup', { priority: 0, table: 'local' }, '0: from all lookup local'],
     ['an inverted source rule', { priority: 100, not: null, src: '10.0.0.1', table: 100 }, '100: not from 10.0.0.1/32 lookup 100'],
-    ['a destination and fwmark without mask', { priority: 1, dst: '198.18.0.0', dstlen: 15, fwmark: 16 }, '1: from all to 198.18.0.0/15 fwmark 0x10 lookup main'],
-    ['ports, protocol, tos, devices', { priority: 2, tos: '0x10', ipproto: 'udp', sport: 5, dport_start: 6, dport_end: 7, iif: 'lo', oif: 'eth0' }, '2: from all tos 0x10 ipproto udp sport 5 dport 6-7 iif lo oif eth0 lookup main'],
-    ['a source port range and one destination port', { priority: 2, sport_start: 1, sport_end: 9, dport: 44880 }, '2: from all sport 1-9 dport 44880 lookup main'],
+    [
+      'a destination and fwmark without mask',
+      { priority: 1, dst: '198.18.0.0', dstlen: 15, fwmark: 16 },
+      '1: from all to 198.18.0.0/15 fwmark 0x10 lookup main',
+    ],
+    [
+      'ports, protocol, tos, devices',
+      { priority: 2, tos: '0x10', ipproto: 'udp', sport: 5, dport_start: 6, dport_end: 7, iif: 'lo', oif: 'eth0' },
+      '2: from all tos 0x10 ipproto udp sport 5 dport 6-7 iif lo oif eth0 lookup main',
+    ],
+    [
+      'a source port range and one destination port',
+      { priority: 2, sport_start: 1, sport_end: 9, dport: 44880 },
+      '2: from all sport 1-9 dport 44880 lookup main',
+    ],
     ['a goto', { priority: 304, goto: 32766 }, '304: from all goto 32766'],
     ['an error action', { priority: 301, action: 'prohibit' }, '301: from all prohibit'],
     ['a suppressor', { priority: 303, table: 'main', suppress_prefixlen: 0 }, '303: from all lookup main suppress_prefixlength 0'],
@@ -94,19 +117,44 @@ const oneRoute = (record: Record<string, unknown>): Route => {
 
 describe('parseIpRoute', () => {
   it.each<[string, Record<string, unknown>, Partial<Route>]>([
-    ['a host route', { dst: '10.0.0.1' }, { dst: { family: 'inet', addr: '10.0.0.1', len: 32 }, dstText: '10.0.0.1', table: 'main', type: 'unicast', scope: 'universe', metric: 0 }],
+    [
+      'a host route',
+      { dst: '10.0.0.1' },
+      { dst: { family: 'inet', addr: '10.0.0.1', len: 32 }, dstText: '10.0.0.1', table: 'main', type: 'unicast', scope: 'universe', metric: 0 },
+    ],
     ['a network', { dst: '10.0.0.0/8' }, { dst: { family: 'inet', addr: '10.0.0.0', len: 8 } }],
     ['a /32 written out', { dst: '10.0.0.1/32' }, { dst: { family: 'inet', addr: '10.0.0.1', len: 32 } }],
     ['a /0', { dst: '0.0.0.0/0' }, { dst: { family: 'inet', addr: '0.0.0.0', len: 0 } }],
     ['an IPv6 network', { dst: '2001:db8::/64' }, { dst: { family: 'inet6', addr: '2001:db8::', len: 64 } }],
     ['an IPv4 default by its gateway', { dst: 'default', gateway: '10.0.0.1' }, { dst: { family: 'inet', addr: '0.0.0.0', len: 0 } }],
     ['an IPv6 default by its source', { dst: 'default', prefsrc: '2001:db8::1' }, { dst: { family: 'inet6', addr: '::', len: 0 } }],
-    ['an IPv6 default by its first nexthop', { dst: 'default', nexthops: [{ gateway: 'fe80::1', flags: [] }] }, { dst: { family: 'inet6', len: 0 } as Route['dst'] }],
+    [
+      'an IPv6 default by its first nexthop',
+      { dst: 'default', nexthops: [{ gateway: 'fe80::1', flags: [] }] },
+      { dst: { family: 'inet6', len: 0 } as Route['dst'] },
+    ],
     ['an IPv6 default by its preference', { dst: 'default', pref: 'medium' }, { dst: { family: 'inet6', addr: '::', len: 0 } }],
     ['a default with nothing to tell, as IPv4', { dst: 'default', gateway: 'not-an-ip' }, { dst: { family: 'inet', addr: '0.0.0.0', len: 0 } }],
-    ['the table, type, protocol, scope and metric', { dst: '10.0.0.0/8', table: 255, type: 'local', protocol: 2, scope: 254, metric: 100 }, { table: 'local', type: 'local', protocol: '2', scope: '254', metric: 100 }],
-    ['source, gateway and device', { dst: '10.0.0.0/8', prefsrc: '10.0.0.5', gateway: '10.0.0.1', dev: 'eth0' }, { prefsrc: '10.0.0.5', gateway: '10.0.0.1', dev: 'eth0' }],
-    ['multipath nexthops', { dst: '10.0.0.0/8', nexthops: [{ gateway: '10.0.0.1', dev: 'eth0', weight: 2, flags: ['onlink'] }, { dev: 'eth1' }] }, { nexthops: [{ gateway: '10.0.0.1', dev: 'eth0', weight: 2, flags: ['onlink'] }, { dev: 'eth1', flags: [] }] }],
+    [
+      'the table, type, protocol, scope and metric',
+      { dst: '10.0.0.0/8', table: 255, type: 'local', protocol: 2, scope: 254, metric: 100 },
+      { table: 'local', type: 'local', protocol: '2', scope: '254', metric: 100 },
+    ],
+    [
+      'source, gateway and device',
+      { dst: '10.0.0.0/8', prefsrc: '10.0.0.5', gateway: '10.0.0.1', dev: 'eth0' },
+      { prefsrc: '10.0.0.5', gateway: '10.0.0.1', dev: 'eth0' },
+    ],
+    [
+      'multipath nexthops',
+      { dst: '10.0.0.0/8', nexthops: [{ gateway: '10.0.0.1', dev: 'eth0', weight: 2, flags: ['onlink'] }, { dev: 'eth1' }] },
+      {
+        nexthops: [
+          { gateway: '10.0.0.1', dev: 'eth0', weight: 2, flags: ['onlink'] },
+          { dev: 'eth1', flags: [] },
+        ],
+      },
+    ],
     ['flags', { dst: '10.0.0.0/8', flags: ['linkdown'] }, { flags: ['linkdown'] }],
   ])('reads %s', (_name, record, expected) => {
     expect(oneRoute(record)).toMatchObject(expected);
@@ -119,17 +167,28 @@ describe('parseIpRoute', () => {
     expect(Object.keys(oneRoute({ dst: '10.0.0.0/8', nexthops: [{}] }).nexthops[0]!)).toEqual(['flags']);
   });
 
-  it.each([['10.0.0.0/33'], ['10.0.0.0/x'], ['10.0.0.0/'], ['10.0.0.0/1234'], ['nowhere'], ['2001:db8::/129']])('reports and skips the unreadable destination %j', (dst) => {
-    const { items, issues } = routes([{ dst: '10.0.0.1' }, { dst }]);
-    expect(items).toHaveLength(1);
-    expect(issues).toEqual([{ at: 1, message: 'ip route record 1: unreadable dst' }]);
-  });
+  it.each([['10.0.0.0/33'], ['10.0.0.0/x'], ['10.0.0.0/'], ['10.0.0.0/1234'], ['nowhere'], ['2001:db8::/129']])(
+    'reports and skips the unreadable destination %j',
+    (dst) => {
+      const { items, issues } = routes([{ dst: '10.0.0.1' }, { dst }]);
+      expect(items).toHaveLength(1);
+      expect(issues).toEqual([{ at: 1, message: 'ip route record 1: unreadable dst' }]);
+    },
+  );
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['a BGP host route', { dst: '216.238.110.55', gateway: '169.254.0.2', dev: 'doublezero0', protocol: 'bgp', prefsrc: '209.245.225.161' }, '216.238.110.55 via 169.254.0.2 dev doublezero0 proto bgp src 209.245.225.161'],
+    [
+      'a BGP host route',
+      { dst: '216.238.110.55', gateway: '169.254.0.2', dev: 'doublezero0', protocol: 'bgp', prefsrc: '209.245.225.161' },
+      '216.238.110.55 via 169.254.0.2 dev doublezero0 proto bgp src 209.245.225.161',
+    ],
     ['a typed route in another table', { type: 'blackhole', dst: '198.18.6.0/24', table: '100' }, 'blackhole 198.18.6.0/24 table 100'],
     ['scope and metric', { dst: '10.0.0.0/8', dev: 'eth0', scope: 'link', metric: 5 }, '10.0.0.0/8 dev eth0 scope link metric 5'],
-    ['nexthops and flags', { dst: '10.0.0.0/8', nexthops: [{ gateway: '10.0.0.1', dev: 'eth0', weight: 1 }, { dev: 'eth1' }], flags: ['linkdown'] }, '10.0.0.0/8 nexthop via 10.0.0.1 dev eth0 weight 1 nexthop dev eth1 linkdown'],
+    [
+      'nexthops and flags',
+      { dst: '10.0.0.0/8', nexthops: [{ gateway: '10.0.0.1', dev: 'eth0', weight: 1 }, { dev: 'eth1' }], flags: ['linkdown'] },
+      '10.0.0.0/8 nexthop via 10.0.0.1 dev eth0 weight 1 nexthop dev eth1 linkdown',
+    ],
   ])('formats %s as ip route does', (_name, record, text) => {
     expect(formatRoute(oneRoute(record))).toBe(text);
   });

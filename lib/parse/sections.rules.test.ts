@@ -25,7 +25,12 @@ describe('parseSystemctlShow', () => {
       'no equals sign',
     ].join('\n');
     expect(parseSystemctlShow(text)).toEqual({
-      value: { mainPid: 1027617, activeSince: '2025-11-30T19:00:00.000Z', mainStartedAt: '2025-11-30T18:59:59.000Z', argv: ['/usr/bin/doublezerod', '-sock-file', '/run/x.sock', '-v'] },
+      value: {
+        mainPid: 1027617,
+        activeSince: '2025-11-30T19:00:00.000Z',
+        mainStartedAt: '2025-11-30T18:59:59.000Z',
+        argv: ['/usr/bin/doublezerod', '-sock-file', '/run/x.sock', '-v'],
+      },
       issues: [],
     });
   });
@@ -34,8 +39,18 @@ describe('parseSystemctlShow', () => {
     ['a stopped unit', 'MainPID=0\nActiveEnterTimestamp=\nExecMainStartTimestamp=n/a', { mainPid: null, activeSince: null, mainStartedAt: null }, []],
     ['a PID that is not a number', 'MainPID=abc', { mainPid: null }, ['systemctl show: MainPID is not a number: abc']],
     ['a negative PID', 'MainPID=-1', { mainPid: null }, ['systemctl show: MainPID is not a number: -1']],
-    ['a local time', 'ActiveEnterTimestamp=Sun 2025-11-30 19:00:00 CET', { activeSince: null }, ['systemctl show: ActiveEnterTimestamp is not a UTC timestamp: Sun 2025-11-30 19:00:00 CET']],
-    ['an impossible date', 'ExecMainStartTimestamp=Sun 2025-13-45 19:00:00 UTC', { mainStartedAt: null }, ['systemctl show: ExecMainStartTimestamp is not a UTC timestamp: Sun 2025-13-45 19:00:00 UTC']],
+    [
+      'a local time',
+      'ActiveEnterTimestamp=Sun 2025-11-30 19:00:00 CET',
+      { activeSince: null },
+      ['systemctl show: ActiveEnterTimestamp is not a UTC timestamp: Sun 2025-11-30 19:00:00 CET'],
+    ],
+    [
+      'an impossible date',
+      'ExecMainStartTimestamp=Sun 2025-13-45 19:00:00 UTC',
+      { mainStartedAt: null },
+      ['systemctl show: ExecMainStartTimestamp is not a UTC timestamp: Sun 2025-13-45 19:00:00 UTC'],
+    ],
     ['a time with Z', 'ActiveEnterTimestamp=2025-11-30 19:00:00 Z', { activeSince: '2025-11-30T19:00:00.000Z' }, []],
     ['an ExecStart without argv', 'ExecStart={ path=/x }', { argv: null }, []],
   ])('reads %s', (_name, text, value, messages) => {
@@ -112,7 +127,9 @@ describe('parseDaemonVersion and versionFromBuildInfo', () => {
 
   it('reads the version label of doublezero_build_info, without its v', () => {
     const s = (name: string, version?: string): MetricSample => ({ name, labels: version === undefined ? {} : { version }, value: 1 });
-    expect(versionFromBuildInfo([s('doublezero_other', '1.0.0'), s('doublezero_build_info', ''), s('doublezero_build_info'), s('doublezero_build_info', 'v0.8.3')])).toBe('0.8.3');
+    expect(
+      versionFromBuildInfo([s('doublezero_other', '1.0.0'), s('doublezero_build_info', ''), s('doublezero_build_info'), s('doublezero_build_info', 'v0.8.3')]),
+    ).toBe('0.8.3');
     expect(versionFromBuildInfo([s('doublezero_build_info', '0.8.1')])).toBe('0.8.1');
     expect(versionFromBuildInfo([])).toBeNull();
   });
@@ -120,7 +137,22 @@ describe('parseDaemonVersion and versionFromBuildInfo', () => {
 
 describe('parseDaemonRoutes', () => {
   it('keeps the fields the daemon wrote, dropping empty ones', () => {
-    const { items } = parseDaemonRoutes(JSON.stringify([{ local_ip: '10.0.0.1', peer_ip: '10.0.0.2', network: '', kernel_state: 'present', liveness_state: 'up', liveness_state_reason: '', liveness_expected_kernel_state: 'present', liveness_peer_mode: 'active', liveness_last_updated: 't', peer_client_version: '0.8.3' }]));
+    const { items } = parseDaemonRoutes(
+      JSON.stringify([
+        {
+          local_ip: '10.0.0.1',
+          peer_ip: '10.0.0.2',
+          network: '',
+          kernel_state: 'present',
+          liveness_state: 'up',
+          liveness_state_reason: '',
+          liveness_expected_kernel_state: 'present',
+          liveness_peer_mode: 'active',
+          liveness_last_updated: 't',
+          peer_client_version: '0.8.3',
+        },
+      ]),
+    );
     expect(items[0]).toEqual({
       localIP: '10.0.0.1',
       peerIP: '10.0.0.2',
@@ -144,18 +176,37 @@ describe('parseIpLink and parseIpAddr', () => {
 
   it('reads address flags and drops records of the wrong family', () => {
     const text = JSON.stringify([
-      { ifindex: 3, ifname: 'dz', addr_info: [{ family: 'inet6', local: '2001:db8::1', prefixlen: 64, tentative: true, dadfailed: true }, { family: 'inet6', local: '10.0.0.1', prefixlen: 8 }, { family: 'link', local: '10.0.0.1', prefixlen: 8 }, 'x'] },
+      {
+        ifindex: 3,
+        ifname: 'dz',
+        addr_info: [
+          { family: 'inet6', local: '2001:db8::1', prefixlen: 64, tentative: true, dadfailed: true },
+          { family: 'inet6', local: '10.0.0.1', prefixlen: 8 },
+          { family: 'link', local: '10.0.0.1', prefixlen: 8 },
+          'x',
+        ],
+      },
       { ifindex: 4, ifname: 'lo' },
     ]);
     const { items, issues } = parseIpAddr(text);
-    expect(items).toEqual([{ ifname: 'dz', ifindex: 3, family: 'inet6', local: '2001:db8::1', prefixlen: 64, tentative: true, dadfailed: true, raw: expect.any(Object) }]);
-    expect(issues.map((i) => i.message)).toEqual(['ip addr: dz address 1 is not a valid address record', 'ip addr: dz address 2 is not a valid address record', 'ip addr: dz address 3 is not a valid address record']);
+    expect(items).toEqual([
+      { ifname: 'dz', ifindex: 3, family: 'inet6', local: '2001:db8::1', prefixlen: 64, tentative: true, dadfailed: true, raw: expect.any(Object) },
+    ]);
+    expect(issues.map((i) => i.message)).toEqual([
+      'ip addr: dz address 1 is not a valid address record',
+      'ip addr: dz address 2 is not a valid address record',
+      'ip addr: dz address 3 is not a valid address record',
+    ]);
   });
 });
 
 describe('parseDaemonStatus', () => {
   it.each<[string, string, string]>([
-    ['a daemon without /v2/status', '404 page not found\n', 'daemon status: the daemon answered "404 page not found" (GET /v2/status exists from client v0.10.0; GET /status in every version)'],
+    [
+      'a daemon without /v2/status',
+      '404 page not found\n',
+      'daemon status: the daemon answered "404 page not found" (GET /v2/status exists from client v0.10.0; GET /status in every version)',
+    ],
     ['an error without text', '{"status":"error","code":5}', 'daemon status: the daemon reported an error: {"status":"error","code":5}'],
     ['a number', '42', 'daemon status: expected a JSON object or array'],
     ['null', 'null', 'daemon status: expected a JSON object or array'],
@@ -173,11 +224,39 @@ describe('parseDaemonStatus', () => {
   });
 
   it('reads every field of a service, an empty one as null', () => {
-    const service = { user_type: 'Multicast', tunnel_name: 'doublezero1', tunnel_src: '1.1.1.1', tunnel_dst: '2.2.2.2', doublezero_ip: '', doublezero_status: { session_status: 'BGP Session Up', last_session_update: 5 }, current_device: 'd', metro: 'm', tenant: 't', multicast_groups: { publisher: ['a'], subscriber: null } };
+    const service = {
+      user_type: 'Multicast',
+      tunnel_name: 'doublezero1',
+      tunnel_src: '1.1.1.1',
+      tunnel_dst: '2.2.2.2',
+      doublezero_ip: '',
+      doublezero_status: { session_status: 'BGP Session Up', last_session_update: 5 },
+      current_device: 'd',
+      metro: 'm',
+      tenant: 't',
+      multicast_groups: { publisher: ['a'], subscriber: null },
+    };
     expect(parseDaemonStatus(JSON.stringify([service])).value?.services).toEqual([
-      { userType: 'Multicast', tunnelName: 'doublezero1', tunnelSrc: '1.1.1.1', tunnelDst: '2.2.2.2', doubleZeroIp: null, sessionStatus: 'BGP Session Up', lastSessionUpdate: 5, currentDevice: 'd', metro: 'm', tenant: 't', multicastGroups: { publisher: ['a'], subscriber: [] }, raw: service },
+      {
+        userType: 'Multicast',
+        tunnelName: 'doublezero1',
+        tunnelSrc: '1.1.1.1',
+        tunnelDst: '2.2.2.2',
+        doubleZeroIp: null,
+        sessionStatus: 'BGP Session Up',
+        lastSessionUpdate: 5,
+        currentDevice: 'd',
+        metro: 'm',
+        tenant: 't',
+        multicastGroups: { publisher: ['a'], subscriber: [] },
+        raw: service,
+      },
     ]);
-    expect(parseDaemonStatus(JSON.stringify([{ user_type: 'IBRL', multicast_groups: { subscriber: ['b'] } }])).value?.services[0]).toMatchObject({ multicastGroups: { publisher: [], subscriber: ['b'] }, sessionStatus: null, lastSessionUpdate: null });
+    expect(parseDaemonStatus(JSON.stringify([{ user_type: 'IBRL', multicast_groups: { subscriber: ['b'] } }])).value?.services[0]).toMatchObject({
+      multicastGroups: { publisher: [], subscriber: ['b'] },
+      sessionStatus: null,
+      lastSessionUpdate: null,
+    });
   });
 
   it('reports at most 50 unreadable services', () => {
@@ -185,14 +264,19 @@ describe('parseDaemonStatus', () => {
   });
 
   it('drops what is not a service and says why', () => {
-    const r = parseDaemonStatus(JSON.stringify([null, 'x', { user_type: 'IBRL' }, [1], { doublezero_status: { session_status: 'disconnected' }, user_type: 'IBRL' }]));
+    const r = parseDaemonStatus(
+      JSON.stringify([null, 'x', { user_type: 'IBRL' }, [1], { doublezero_status: { session_status: 'disconnected' }, user_type: 'IBRL' }]),
+    );
     expect(r.value?.services.map((s) => s.userType)).toEqual(['IBRL', 'IBRL']);
     expect(r.issues.map((i) => [i.at, i.message.split(':')[0]])).toEqual([
       [0, 'daemon status service 0'],
       [1, 'daemon status service 1'],
       [3, 'daemon status service 3'],
     ]);
-    expect(parseDaemonStatus('[{"doublezero_status":{"session_status":"disconnected"}}]')).toEqual({ value: { endpoint: '/status', reconcilerEnabled: null, clientIp: null, network: null, services: [], extra: {} }, issues: [] });
+    expect(parseDaemonStatus('[{"doublezero_status":{"session_status":"disconnected"}}]')).toEqual({
+      value: { endpoint: '/status', reconcilerEnabled: null, clientIp: null, network: null, services: [], extra: {} },
+      issues: [],
+    });
     expect(parseDaemonStatus('[{"doublezero_status":null}]').value?.services).toHaveLength(1);
     expect(parseDaemonStatus('[{"doublezero_status":{"session_status":"up"}}]').value?.services).toHaveLength(1);
   });
@@ -214,7 +298,10 @@ describe('parse helpers', () => {
 
   it('validates each record on its own, skips zod for records the fast check passes, and reports at most 50', () => {
     const schema = z.object({ n: z.number() });
-    expect(parseJsonRecords('[{"n":1},{"n":"x"}]', schema, 'thing')).toEqual({ items: [{ n: 1 }], issues: [{ at: 1, message: 'thing record 1: n: Invalid input: expected number, received string' }] });
+    expect(parseJsonRecords('[{"n":1},{"n":"x"}]', schema, 'thing')).toEqual({
+      items: [{ n: 1 }],
+      issues: [{ at: 1, message: 'thing record 1: n: Invalid input: expected number, received string' }],
+    });
     expect(parseJsonRecords('[{"n":"x"}]', schema, 'thing', () => true)).toEqual({ items: [{ n: 'x' }], issues: [] });
     expect(parseJsonRecords('[{"n":2}]', schema, 'thing', () => false).items).toEqual([{ n: 2 }]);
     expect(parseJsonRecords(JSON.stringify(Array.from({ length: 60 }, () => ({}))), schema, 'thing').issues).toHaveLength(50);

@@ -23,7 +23,13 @@ describe('parseDaemonRoutes', () => {
     ])}\n`;
     const { items, issues } = parseDaemonRoutes(body);
     expect(items).toHaveLength(2);
-    expect(items[0]).toMatchObject({ localIP: '209.245.225.161', peerIP: '216.238.110.55', livenessState: 'Down', livenessStateReason: 'timeout', livenessPeerMode: 'passive' });
+    expect(items[0]).toMatchObject({
+      localIP: '209.245.225.161',
+      peerIP: '216.238.110.55',
+      livenessState: 'Down',
+      livenessStateReason: 'timeout',
+      livenessPeerMode: 'passive',
+    });
     expect(items[1]?.raw.future_field).toBe(1);
     expect(issues).toHaveLength(1);
     expect(parseDaemonRoutes('null\n')).toEqual({ items: [], issues: [] });

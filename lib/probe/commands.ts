@@ -63,7 +63,16 @@ export function sectionCommands(opts: ProbeOptions): Record<SectionName, readonl
     // `version: X` (cmd/doublezerod/main.go, -version)
     'daemon-version': ['doublezerod', '-version'],
     // TZ=UTC: systemctl prints timestamps in local time with a zone abbreviation; UTC reads unambiguously.
-    'systemctl-show': ['env', 'TZ=UTC', 'systemctl', 'show', 'doublezerod', '--no-pager', '-p', 'MainPID,ActiveEnterTimestamp,ExecMainStartTimestamp,ExecStart'],
+    'systemctl-show': [
+      'env',
+      'TZ=UTC',
+      'systemctl',
+      'show',
+      'doublezerod',
+      '--no-pager',
+      '-p',
+      'MainPID,ActiveEnterTimestamp,ExecMainStartTimestamp,ExecStart',
+    ],
     // {reconciler_enabled, client_ip, network, services[]} (internal/manager/http.go ServeV2Status)
     'daemon-status': ['curl', '-s', '--max-time', '2', '--unix-socket', SOCKET_PATH, 'http://localhost/v2/status'],
   };

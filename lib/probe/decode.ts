@@ -91,5 +91,7 @@ export function encodeUnchangedLine(name: SectionName, sha256: string, exitCode:
 /** sha256 hex of a section's stdout as the probe hashes it: the bytes after the size cut (cap + 1). */
 export function probeStdoutHash(name: SectionName, stdout: string | Buffer): string {
   const out = Buffer.isBuffer(stdout) ? stdout : Buffer.from(stdout, 'utf8');
-  return createHash('sha256').update(out.subarray(0, sectionStdoutCap(name) + 1)).digest('hex');
+  return createHash('sha256')
+    .update(out.subarray(0, sectionStdoutCap(name) + 1))
+    .digest('hex');
 }

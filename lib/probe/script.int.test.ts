@@ -23,7 +23,11 @@ function fakeProgram(name: string, body: string): void {
 
 function runProbe(known: KnownHashes = {}, sections?: readonly SectionName[], extraPath = ''): string {
   const script = buildProbeScript({ journalSince: 1_700_000_000 }, sections, known);
-  return execFileSync('sh', ['-c', script], { env: { ...process.env, PATH: `${extraPath}${bin}:/usr/bin:/bin`, HOME: dir }, encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('sh', ['-c', script], {
+    env: { ...process.env, PATH: `${extraPath}${bin}:/usr/bin:/bin`, HOME: dir },
+    encoding: 'latin1',
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 beforeAll(() => {
@@ -104,7 +108,8 @@ describe('the probe script in a real shell', () => {
 });
 
 describe('the probe loop in a real shell', () => {
-  const serve = (input: string) => spawnSync('sh', ['-c', buildServeScript()], { input, env: { ...process.env, PATH: `${bin}:/usr/bin:/bin`, HOME: dir }, encoding: 'latin1' });
+  const serve = (input: string) =>
+    spawnSync('sh', ['-c', buildServeScript()], { input, env: { ...process.env, PATH: `${bin}:/usr/bin:/bin`, HOME: dir }, encoding: 'latin1' });
 
   it('answers each request line with the probe reply and its end line', () => {
     const first = decodeProbeReply(runProbe());

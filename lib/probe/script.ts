@@ -59,7 +59,7 @@ export function buildProbeScript(opts: ProbeOptions, sections: readonly SectionN
   const lines = [
     'export LC_ALL=C PATH="$PATH:/usr/sbin:/sbin"',
     'T=$(mktemp -d) || exit 97',
-    "trap 'rm -rf \"$T\"' EXIT",
+    'trap \'rm -rf "$T"\' EXIT',
     PROBE_FUNCTION,
     ...sections.map((s) => `fnh ${s} ${hashOf(s)} ${shellJoin(cmds[s])}`),
   ];

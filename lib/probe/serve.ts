@@ -31,7 +31,7 @@ export function buildServeScript(): string {
   const lines = [
     'export LC_ALL=C PATH="$PATH:/usr/sbin:/sbin"',
     'T=$(mktemp -d) || exit 97',
-    "trap 'rm -rf \"$T\"' EXIT",
+    'trap \'rm -rf "$T"\' EXIT',
     PROBE_FUNCTION,
     `while read -r id since ${hashVars} rest; do`,
     `  case $id in ''|*[!0-9]*) exit ${SERVE_BAD_REQUEST_EXIT};; esac`,

@@ -38,14 +38,30 @@ describe('lookupRoute: tables', () => {
     ['the /32 over the /24 and the default', [dflt, net24, host], 'main: host [doublezero0]'],
     ['the /24 over the default', [dflt, net24], 'main: net24 [doublezero0]'],
     ['the default when nothing longer matches', [dflt, route('216.238.111.0/24', { text: 'other24' })], 'main: default [doublezero0]'],
-    ['the lowest metric among equal prefixes', [route(`${peer}/32`, { metric: 200, text: 'm200' }), route(`${peer}/32`, { metric: 100, text: 'm100' }), route(`${peer}/32`, { metric: 300, text: 'm300' })], 'main: m100 [doublezero0]'],
-    ['a longer prefix even with a worse metric', [route('216.238.0.0/16', { metric: 0, text: 'n16' }), route('216.238.110.0/24', { metric: 1000, text: 'n24' })], 'main: n24 [doublezero0]'],
+    [
+      'the lowest metric among equal prefixes',
+      [
+        route(`${peer}/32`, { metric: 200, text: 'm200' }),
+        route(`${peer}/32`, { metric: 100, text: 'm100' }),
+        route(`${peer}/32`, { metric: 300, text: 'm300' }),
+      ],
+      'main: m100 [doublezero0]',
+    ],
+    [
+      'a longer prefix even with a worse metric',
+      [route('216.238.0.0/16', { metric: 0, text: 'n16' }), route('216.238.110.0/24', { metric: 1000, text: 'n24' })],
+      'main: n24 [doublezero0]',
+    ],
     ['nothing in another table', [route(`${peer}/32`, { table: '100', text: 't100' })], 'no-route'],
     ['nothing of the other family', [route('::/0', { text: 'v6default' })], 'no-route'],
     ['nothing from a route whose address does not parse', [{ ...host, dst: { family: 'inet' as const, addr: 'x.y', len: 32 } }], 'no-route'],
     ['nothing from a route whose address is of the other family', [{ ...host, dst: { family: 'inet' as const, addr: '::1', len: 32 } }], 'no-route'],
     // ::d8ee:6e37 has the value of 216.238.110.55: only its family tells them apart
-    ['nothing from an IPv6 address filed as IPv4, even one of the same value', [{ ...host, dst: { family: 'inet' as const, addr: '::d8ee:6e37', len: 32 } }], 'no-route'],
+    [
+      'nothing from an IPv6 address filed as IPv4, even one of the same value',
+      [{ ...host, dst: { family: 'inet' as const, addr: '::d8ee:6e37', len: 32 } }],
+      'no-route',
+    ],
   ])('picks %s', (_name, routes, expected) => {
     expect(answer(lookupRoute(routes, [], liveness))).toBe(expected);
   });
@@ -98,7 +114,12 @@ describe('lookupRoute: tables', () => {
     expect(r).toEqual({
       ok: false,
       failure: 'no-route',
-      steps: ['rule 0: table local has no matching route', 'rule 32766: table main has no matching route', 'rule 32767: table default has no matching route', 'no rule matched a route'],
+      steps: [
+        'rule 0: table local has no matching route',
+        'rule 32766: table main has no matching route',
+        'rule 32767: table default has no matching route',
+        'no rule matched a route',
+      ],
     });
   });
 });
@@ -150,7 +171,12 @@ describe('lookupRoute: rules', () => {
     ['`not` of a selector that does not match', [rule(10, { table: '7', not: true, oif: 'doublezero1' })], liveness, '7: seven-host [doublezero0]'],
     ['a lookup rule without a table (main)', [rule(10, { table: undefined }), rule(20, { table: '7' })], liveness, 'main: main-host [doublezero0]'],
     ['a nop rule, which goes on to the next', [rule(10, { action: 'nop' }), rule(20, { table: '7' })], liveness, '7: seven-host [doublezero0]'],
-    ['a rule with selectors it cannot evaluate, assumed not to match', [rule(10, { table: '7', otherSelectors: ['uidrange'] })], liveness, 'main: main-host [doublezero0]'],
+    [
+      'a rule with selectors it cannot evaluate, assumed not to match',
+      [rule(10, { table: '7', otherSelectors: ['uidrange'] })],
+      liveness,
+      'main: main-host [doublezero0]',
+    ],
   ])('%s', (_name, rules, flow, expected) => {
     // a flow that pins no interface may leave by any device: the answer names the route's
     const unpinned = routes.map((r) => ({ ...r, dev: 'eth-any' }));
@@ -201,13 +227,21 @@ describe('lookupRoute: rules', () => {
 
   describe('goto', () => {
     it('jumps to the rule of the target priority, skipping the rules between', () => {
-      const r = lookupRoute(routes, [rule(10, { action: 'goto', goto: 30, table: undefined }), rule(20, { table: '7' }), rule(30, { table: '8' }), main], liveness);
+      const r = lookupRoute(
+        routes,
+        [rule(10, { action: 'goto', goto: 30, table: undefined }), rule(20, { table: '7' }), rule(30, { table: '8' }), main],
+        liveness,
+      );
       expect(answer(r)).toBe('8: eight-host [doublezero0]');
       expect(r.steps).toEqual(['rule 10: goto 30', 'rule 30: table 8 route eight-host']);
     });
 
     it('lands on the first rule of the target priority when several share it', () => {
-      const r = lookupRoute(routes, [rule(10, { action: 'goto', goto: 30, table: undefined }), rule(20, { table: '7' }), rule(30, { table: '8' }), rule(30, { table: '7' }), main], liveness);
+      const r = lookupRoute(
+        routes,
+        [rule(10, { action: 'goto', goto: 30, table: undefined }), rule(20, { table: '7' }), rule(30, { table: '8' }), rule(30, { table: '7' }), main],
+        liveness,
+      );
       expect(answer(r)).toBe('8: eight-host [doublezero0]');
     });
 
@@ -218,7 +252,11 @@ describe('lookupRoute: rules', () => {
     });
 
     it('never jumps backwards (the kernel only allows a goto to a later rule)', () => {
-      const r = lookupRoute(routes, [rule(5, { table: '8', oif: 'doublezero1' }), rule(10, { action: 'goto', goto: 5, table: undefined }), rule(20, { table: '7' }), main], liveness);
+      const r = lookupRoute(
+        routes,
+        [rule(5, { table: '8', oif: 'doublezero1' }), rule(10, { action: 'goto', goto: 5, table: undefined }), rule(20, { table: '7' }), main],
+        liveness,
+      );
       expect(answer(r)).toBe('7: seven-host [doublezero0]');
       expect(r.steps).toContain('rule 10: goto 5 (no such rule, ignored)');
     });
@@ -230,12 +268,20 @@ describe('lookupRoute: rules', () => {
     });
 
     it('applies only when its selectors match', () => {
-      const r = lookupRoute(routes, [rule(10, { action: 'goto', goto: 30, table: undefined, oif: 'doublezero1' }), rule(20, { table: '7' }), rule(30, { table: '8' }), main], liveness);
+      const r = lookupRoute(
+        routes,
+        [rule(10, { action: 'goto', goto: 30, table: undefined, oif: 'doublezero1' }), rule(20, { table: '7' }), rule(30, { table: '8' }), main],
+        liveness,
+      );
       expect(answer(r)).toBe('7: seven-host [doublezero0]');
     });
 
     it('lands on a target whose lookup finds nothing and goes on from there', () => {
-      const r = lookupRoute(routes, [rule(10, { action: 'goto', goto: 30, table: undefined }), rule(20, { table: '7' }), rule(30, { table: '9' }), rule(40, { table: '8' }), main], liveness);
+      const r = lookupRoute(
+        routes,
+        [rule(10, { action: 'goto', goto: 30, table: undefined }), rule(20, { table: '7' }), rule(30, { table: '9' }), rule(40, { table: '8' }), main],
+        liveness,
+      );
       expect(answer(r)).toBe('8: eight-host [doublezero0]');
       expect(r.steps).toEqual(['rule 10: goto 30', 'rule 30: table 9 has no matching route', 'rule 40: table 8 route eight-host']);
     });
@@ -272,7 +318,9 @@ describe('lookupRoute properties', () => {
         fc.array(fc.tuple(ipv4, fc.integer({ min: 1, max: 32 })), { maxLength: 6 }),
         fc.array(fc.nat(1000), { minLength: 12, maxLength: 12 }),
         (dst, matchingLens, others, metrics) => {
-          const matching = matchingLens.map((len, i) => route(len === 0 ? 'default' : `${networkOf(dst, len)}/${len}`, { metric: metrics[i]!, text: `match/${len}` }));
+          const matching = matchingLens.map((len, i) =>
+            route(len === 0 ? 'default' : `${networkOf(dst, len)}/${len}`, { metric: metrics[i]!, text: `match/${len}` }),
+          );
           const unrelated = others
             .filter(([ip, len]) => networkOf(ip, len) !== networkOf(dst, len))
             .map(([ip, len], i) => route(`${networkOf(ip, len)}/${len}`, { metric: metrics[6 + i]!, text: `other/${len}` }));
@@ -297,11 +345,15 @@ describe('lookupRoute properties', () => {
 
   it('a rule with selectors it cannot evaluate never decides the lookup', () => {
     fc.assert(
-      fc.property(fc.constantFrom('lookup', 'unreachable', 'prohibit', 'blackhole', 'goto') as fc.Arbitrary<RuleState['action']>, fc.boolean(), (action, not) => {
-        const routes = [route(`${peer}/32`, { text: 'main-host' }), route(`${peer}/32`, { table: '7', text: 'seven' })];
-        const odd = rule(10, { action, not, table: '7', goto: 32767, otherSelectors: ['l3mdev'] });
-        expect(answer(lookupRoute(routes, [odd, rule(32766)], liveness))).toBe('main: main-host [doublezero0]');
-      }),
+      fc.property(
+        fc.constantFrom('lookup', 'unreachable', 'prohibit', 'blackhole', 'goto') as fc.Arbitrary<RuleState['action']>,
+        fc.boolean(),
+        (action, not) => {
+          const routes = [route(`${peer}/32`, { text: 'main-host' }), route(`${peer}/32`, { table: '7', text: 'seven' })];
+          const odd = rule(10, { action, not, table: '7', goto: 32767, otherSelectors: ['l3mdev'] });
+          expect(answer(lookupRoute(routes, [odd, rule(32766)], liveness))).toBe('main: main-host [doublezero0]');
+        },
+      ),
     );
   });
 

@@ -9,8 +9,10 @@ import { lookupRoute, type LookupResult } from './lookup';
 // 100 (from the DZ IP lookup 100), 200 (not to 198.18/15 fwmark iif), 300 (oif dzpeer unreachable),
 // 301 prohibit, 302 blackhole, 303 (main suppress_prefixlength 0), 304 goto 32766.
 const state = normalizeBundle(bundleFromTestdata(baseFiles));
-const lookup = (dst: string, extra: { src?: string; oif?: string; fwmark?: number } = {}): LookupResult => lookupRoute(state.routes, state.rules, { dst, ...extra });
-const chosen = (r: LookupResult): string => (r.ok ? `${r.rule.priority} ${r.table}: ${r.route.text}` : `${r.failure}${r.rule ? ` by rule ${r.rule.priority}` : ''}${r.route ? ` by ${r.route.text}` : ''}`);
+const lookup = (dst: string, extra: { src?: string; oif?: string; fwmark?: number } = {}): LookupResult =>
+  lookupRoute(state.routes, state.rules, { dst, ...extra });
+const chosen = (r: LookupResult): string =>
+  r.ok ? `${r.rule.priority} ${r.table}: ${r.route.text}` : `${r.failure}${r.rule ? ` by rule ${r.rule.priority}` : ''}${r.route ? ` by ${r.route.text}` : ''}`;
 
 describe('lookupRoute on real tables and rules', () => {
   it('picks the longest prefix: the BGP /32 over the default route, after rules that do not apply', () => {
@@ -41,7 +43,9 @@ describe('lookupRoute on real tables and rules', () => {
 
   it('follows a source selector into its table only for that source, and multipath nexthops', () => {
     const r = lookup('198.18.8.9', { src: '209.245.225.161', oif: 'doublezero0' });
-    expect(chosen(r)).toBe('100 100: 198.18.8.0/24 table 100 nexthop via 169.254.0.2 dev doublezero0 weight 1 nexthop via 169.254.0.2 dev doublezero0 weight 2');
+    expect(chosen(r)).toBe(
+      '100 100: 198.18.8.0/24 table 100 nexthop via 169.254.0.2 dev doublezero0 weight 1 nexthop via 169.254.0.2 dev doublezero0 weight 2',
+    );
     // without that source, rule 100 does not apply and main's default route carries it
     expect(chosen(lookup('198.18.8.9'))).toBe('32766 main: default via 169.254.0.2 dev doublezero0 metric 100');
   });

@@ -14,8 +14,12 @@ let db: Db;
 
 beforeAll(async () => {
   db = await openMemoryDb();
-  await db.query(`insert into nodes (name, host, port, ssh_user, site, tags) values ('dfw-mn-bm1', '10.0.0.1', 22, 'fnh', 'dfw', '["mainnet"]'), ('ams-1', '10.0.0.2', 22, 'fnh', 'ams', '[]')`);
-  await db.query(`insert into node_status (node, state, last_poll_at, last_success_at, poll_ms) values ('dfw-mn-bm1', 'ok', $1, $1, 80)`, [new Date(now.getTime() - 3_000)]);
+  await db.query(
+    `insert into nodes (name, host, port, ssh_user, site, tags) values ('dfw-mn-bm1', '10.0.0.1', 22, 'fnh', 'dfw', '["mainnet"]'), ('ams-1', '10.0.0.2', 22, 'fnh', 'ams', '[]')`,
+  );
+  await db.query(`insert into node_status (node, state, last_poll_at, last_success_at, poll_ms) values ('dfw-mn-bm1', 'ok', $1, $1, 80)`, [
+    new Date(now.getTime() - 3_000),
+  ]);
   const warn = (at: Date, key: string) =>
     db.query(
       `insert into liveness_events (node, at, level, msg, interface, local_ip, peer_ip, error, dedupe_key)
@@ -65,7 +69,15 @@ describe('Alertmanager alerts', () => {
       status,
       receiver: 'fnh',
       commonLabels: { alertname: 'DoublezeroLivenessWarnings' },
-      alerts: [{ status, labels: { instance: 'dfw-mn-bm1:9100', peer_ip: '216.238.110.55' }, startsAt: '2025-11-30T19:36:22.662807168Z', endsAt, fingerprint: 'a1b2c3d4e5f60718' }],
+      alerts: [
+        {
+          status,
+          labels: { instance: 'dfw-mn-bm1:9100', peer_ip: '216.238.110.55' },
+          startsAt: '2025-11-30T19:36:22.662807168Z',
+          endsAt,
+          fingerprint: 'a1b2c3d4e5f60718',
+        },
+      ],
     });
 
   it('stores a firing alert mapped to node and peer, and answers with its triage link', async () => {

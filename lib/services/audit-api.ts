@@ -27,7 +27,11 @@ export const auditExportQuerySchema = z.preprocess(
 
 /** The refusal of a bad filter, naming each field. */
 export function invalidAuditFilter(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): AppError {
-  return new AppError('bad_request', 'invalid audit filter', issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`));
+  return new AppError(
+    'bad_request',
+    'invalid audit filter',
+    issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`),
+  );
 }
 
 export async function listAuditRecords(filter: AuditFilter, maxLimit = 1000): Promise<StoredAuditRow[]> {

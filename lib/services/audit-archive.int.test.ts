@@ -15,7 +15,14 @@ const write = async (text: string) => void files.push(text);
 beforeAll(async () => {
   db = await openMemoryDb();
   for (let i = 0; i < 10; i++) {
-    await db.transaction((tx) => appendAudit(tx, { at: new Date(Date.UTC(2026, 0, 1 + i)), actor: { username: 'alice', role: 'admin' }, node: null, entry: { type: 'user.signed-in', username: 'alice', method: 'password' } }));
+    await db.transaction((tx) =>
+      appendAudit(tx, {
+        at: new Date(Date.UTC(2026, 0, 1 + i)),
+        actor: { username: 'alice', role: 'admin' },
+        node: null,
+        entry: { type: 'user.signed-in', username: 'alice', method: 'password' },
+      }),
+    );
   }
 });
 afterAll(async () => {
@@ -57,7 +64,9 @@ describe('archiving a prefix of the audit log', () => {
     await expect(db.query('delete from audit_log where seq = $1', [head - 1])).rejects.toThrow(/append-only/);
     await expect(db.query('update audit_log set actor = $1 where seq = $2', ['x', head])).rejects.toThrow(/append-only/);
     await expect(db.query('delete from audit_anchor')).rejects.toThrow(/append-only/);
-    await expect(db.query(`insert into audit_anchor (seq, hash, archived_by, archive_sha256, records) values ($1, 'forged', 'x', 'x', 1)`, [head - 1])).rejects.toThrow(/not in the log/);
+    await expect(
+      db.query(`insert into audit_anchor (seq, hash, archived_by, archive_sha256, records) values ($1, 'forged', 'x', 'x', 1)`, [head - 1]),
+    ).rejects.toThrow(/not in the log/);
   });
 
   it('records missing without an anchor are reported', async () => {

@@ -62,7 +62,8 @@ export async function archiveAuditPrefix(
   const verdict = new ChainVerifier({ start: from });
   for (const r of rows) if (verdict.push(r)) break;
   const checked = verdict.finish();
-  if (!checked.ok) throw new AuditArchiveError(`the records to archive do not verify (record ${checked.firstBadSeq}: ${checked.problem}); nothing was archived`);
+  if (!checked.ok)
+    throw new AuditArchiveError(`the records to archive do not verify (record ${checked.firstBadSeq}: ${checked.problem}); nothing was archived`);
   if (rows.length !== opts.throughSeq - from.seq + 1) throw new AuditArchiveError('records are missing from the range to archive; nothing was archived');
   const last = rows[rows.length - 1]!;
   const header = { fnhAuditArchive: 1 as const, from, through: { seq: last.seq, hash: last.hash }, records: rows.length };
@@ -71,7 +72,14 @@ export async function archiveAuditPrefix(
   await opts.write(text);
   const at = opts.at ?? new Date();
   await db.transaction(async (tx) => {
-    await tx.query(`insert into audit_anchor (seq, hash, archived_at, archived_by, archive_sha256, records) values ($1, $2, $3, $4, $5, $6)`, [last.seq, last.hash, at, opts.archivedBy, archiveSha256, rows.length]);
+    await tx.query(`insert into audit_anchor (seq, hash, archived_at, archived_by, archive_sha256, records) values ($1, $2, $3, $4, $5, $6)`, [
+      last.seq,
+      last.hash,
+      at,
+      opts.archivedBy,
+      archiveSha256,
+      rows.length,
+    ]);
     await tx.query(`delete from audit_log where seq <= $1`, [last.seq]);
     await appendAudit(tx, {
       at,
@@ -80,11 +88,17 @@ export async function archiveAuditPrefix(
       entry: { type: 'audit.archived', fromSeq: from.seq, throughSeq: last.seq, throughHash: last.hash, archiveSha256 },
     });
   });
-  return { anchor: { seq: last.seq, hash: last.hash, archivedAt: at.toISOString(), archivedBy: opts.archivedBy, archiveSha256, records: rows.length }, records: rows.length };
+  return {
+    anchor: { seq: last.seq, hash: last.hash, archivedAt: at.toISOString(), archivedBy: opts.archivedBy, archiveSha256, records: rows.length },
+    records: rows.length,
+  };
 }
 
 /** Verifies an archive file on its own, and against the store's anchor when one names its last record. */
-export function verifyArchiveText(text: string, anchors: readonly AuditAnchor[] = []): ChainVerdict & { through?: { seq: number; hash: string }; anchorMatches?: boolean } {
+export function verifyArchiveText(
+  text: string,
+  anchors: readonly AuditAnchor[] = [],
+): ChainVerdict & { through?: { seq: number; hash: string }; anchorMatches?: boolean } {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const header = archiveHeaderSchema.safeParse(JSON.parse(lines[0] ?? 'null'));
   if (!header.success) return { ok: false, count: 0, firstBadSeq: 0, problem: 'not an audit archive (bad header line)' };
@@ -99,14 +113,25 @@ export function verifyArchiveText(text: string, anchors: readonly AuditAnchor[] 
   if (!verdict.ok) return verdict;
   const anchor = anchors.find((a) => a.seq === header.data.through.seq);
   const sha = createHash('sha256').update(text).digest('hex');
-  return { ...verdict, through: header.data.through, ...(anchor ? { anchorMatches: anchor.hash === header.data.through.hash && anchor.archiveSha256 === sha } : {}) };
+  return {
+    ...verdict,
+    through: header.data.through,
+    ...(anchor ? { anchorMatches: anchor.hash === header.data.through.hash && anchor.archiveSha256 === sha } : {}),
+  };
 }
 
 export async function allAuditAnchors(q: Queryable): Promise<AuditAnchor[]> {
   const { rows } = await q.query<{ seq: number; hash: string; archived_at: Date; archived_by: string; archive_sha256: string; records: number }>(
     `select seq::int as seq, hash, archived_at, archived_by, archive_sha256, records from audit_anchor order by seq`,
   );
-  return rows.map((a) => ({ seq: a.seq, hash: a.hash, archivedAt: a.archived_at.toISOString(), archivedBy: a.archived_by, archiveSha256: a.archive_sha256, records: a.records }));
+  return rows.map((a) => ({
+    seq: a.seq,
+    hash: a.hash,
+    archivedAt: a.archived_at.toISOString(),
+    archivedBy: a.archived_by,
+    archiveSha256: a.archive_sha256,
+    records: a.records,
+  }));
 }
 
 export async function latestAuditAnchor(q: Queryable): Promise<AuditAnchor | null> {

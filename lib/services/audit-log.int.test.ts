@@ -30,10 +30,14 @@ describe('audit_log in the database', () => {
 
   it('refuses an insert that does not extend the chain head', async () => {
     await expect(
-      db.query(`insert into audit_log (seq, at, type, actor, node, prev_hash, hash, body) values (3, 'x', 'user.signed-in', 'mallory', null, repeat('0', 64), 'h', '{}')`),
+      db.query(
+        `insert into audit_log (seq, at, type, actor, node, prev_hash, hash, body) values (3, 'x', 'user.signed-in', 'mallory', null, repeat('0', 64), 'h', '{}')`,
+      ),
     ).rejects.toThrow();
     await expect(
-      db.query(`insert into audit_log (seq, at, type, actor, node, prev_hash, hash, body) values (6, 'x', 'user.signed-in', 'mallory', null, repeat('0', 64), 'h', '{}')`),
+      db.query(
+        `insert into audit_log (seq, at, type, actor, node, prev_hash, hash, body) values (6, 'x', 'user.signed-in', 'mallory', null, repeat('0', 64), 'h', '{}')`,
+      ),
     ).rejects.toThrow(/does not extend the chain/);
   });
 

@@ -9,7 +9,10 @@ import { latestAuditAnchor, type AuditAnchor } from './audit-archive';
  * was archived (npm run audit:archive), the chain is verified from the anchor: the first record kept must
  * link to the last archived record's hash, which the anchor holds (`archived` says up to where).
  */
-export async function verifyAuditLog(db: Queryable, opts: { expectedHeadHash?: string; pageSize?: number } = {}): Promise<ChainVerdict & { archived?: AuditAnchor }> {
+export async function verifyAuditLog(
+  db: Queryable,
+  opts: { expectedHeadHash?: string; pageSize?: number } = {},
+): Promise<ChainVerdict & { archived?: AuditAnchor }> {
   const anchor = await latestAuditAnchor(db);
   const first = (await db.query<{ seq: number | null }>('select min(seq)::int as seq from audit_log')).rows[0]?.seq ?? null;
   if (first !== null && first > 1 && anchor?.seq !== first - 1) {

@@ -21,7 +21,15 @@ export async function bootstrapAdminFromEnv(
   if (!username || !password) return 'skipped';
   if ((await countUsers(db)) > 0) return 'skipped';
   try {
-    await createLocalUser(db, { username, password, role: 'admin', via: 'env', actor: systemActor, now, allowDemoPassword: env.FNH_FLEET_SOURCE === 'simulated' });
+    await createLocalUser(db, {
+      username,
+      password,
+      role: 'admin',
+      via: 'env',
+      actor: systemActor,
+      now,
+      allowDemoPassword: env.FNH_FLEET_SOURCE === 'simulated',
+    });
     return 'created';
   } catch (err) {
     // two requests racing on first start: the other one created it

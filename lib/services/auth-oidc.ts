@@ -148,7 +148,12 @@ export async function completeOidcSignIn(requestUrl: URL, txCookie: string | und
       );
       user = ins.rows[0];
       if (!user) throw new AppError('conflict', `the username ${username} is taken`);
-      await appendAudit(t, { at: now, actor: { username: 'system', role: 'system' }, node: null, entry: { type: 'user.created', username, role, via: 'oidc' } });
+      await appendAudit(t, {
+        at: now,
+        actor: { username: 'system', role: 'system' },
+        node: null,
+        entry: { type: 'user.created', username, role, via: 'oidc' },
+      });
     }
     return openSession(t, user, 'oidc', now);
   });

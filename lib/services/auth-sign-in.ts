@@ -83,7 +83,13 @@ export async function signInWithPassword(db: Db, rawInput: unknown, now: Date, c
     await db.transaction(async (tx) => {
       // A name that does not exist is only counted: invented names never reach the append-only log.
       if (!row) await countUnknownUserFailure(tx, source, now);
-      else await appendAudit(tx, { at: now, actor: { username, role: 'system' }, node: null, entry: { type: 'user.sign-in-failed', username, why: 'wrong username or password', source } });
+      else
+        await appendAudit(tx, {
+          at: now,
+          actor: { username, role: 'system' },
+          node: null,
+          entry: { type: 'user.sign-in-failed', username, why: 'wrong username or password', source },
+        });
     });
     throw new AppError('unauthorized', 'wrong username or password');
   }
@@ -103,7 +109,12 @@ export async function signInWithPassword(db: Db, rawInput: unknown, now: Date, c
 export async function openSession(tx: Queryable, user: UserRow, method: 'password' | 'oidc', now: Date, source?: string): Promise<SignedIn> {
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + sessionTtlMs);
-  await tx.query('insert into sessions (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)', [hashSessionToken(token), user.id, now, expiresAt]);
+  await tx.query('insert into sessions (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)', [
+    hashSessionToken(token),
+    user.id,
+    now,
+    expiresAt,
+  ]);
   await appendAudit(tx, {
     at: now,
     actor: { username: user.username, role: user.role },

@@ -51,7 +51,12 @@ export async function createLocalUser(db: Transactional, input: CreateLocalUser)
     );
     const user = inserted.rows[0];
     if (!user) throw new AppError('conflict', `user ${username.data} already exists`);
-    await appendAudit(tx, { at: input.now, actor: input.actor, node: null, entry: { type: 'user.created', username: user.username, role: user.role, via: input.via } });
+    await appendAudit(tx, {
+      at: input.now,
+      actor: input.actor,
+      node: null,
+      entry: { type: 'user.created', username: user.username, role: user.role, via: input.via },
+    });
     return user;
   });
 }
@@ -116,11 +121,17 @@ export async function setUserRole(db: Transactional, change: AdminChange & { rol
   return db.transaction(async (tx) => {
     const user = await lockTarget(tx, change, change.role !== 'admin');
     // An OIDC account's role is read from the identity provider's claim at every sign-in.
-    if (user.source === 'oidc') throw new AppError('conflict', `${user.username} signs in through the identity provider, which sets its role (FNH_OIDC_ROLE_MAP)`);
+    if (user.source === 'oidc')
+      throw new AppError('conflict', `${user.username} signs in through the identity provider, which sets its role (FNH_OIDC_ROLE_MAP)`);
     if (user.role === change.role) return user;
     const updated = (await tx.query<UserRow>(`update users set role = $2 where id = $1 returning ${userColumns}`, [user.id, change.role])).rows[0]!;
     const sessionsEnded = await endSessions(tx, user.id);
-    await appendAudit(tx, { at: change.now, actor: change.actor, node: null, entry: { type: 'user.role-changed', username: user.username, from: user.role, to: change.role, sessionsEnded } });
+    await appendAudit(tx, {
+      at: change.now,
+      actor: change.actor,
+      node: null,
+      entry: { type: 'user.role-changed', username: user.username, from: user.role, to: change.role, sessionsEnded },
+    });
     return updated;
   });
 }
@@ -146,6 +157,11 @@ export async function deleteUser(db: Transactional, change: AdminChange): Promis
     if (user.source === 'oidc') throw new AppError('conflict', `${user.username} signs in through the identity provider; disable it instead`);
     const sessionsEnded = await endSessions(tx, user.id);
     await tx.query('delete from users where id = $1', [user.id]);
-    await appendAudit(tx, { at: change.now, actor: change.actor, node: null, entry: { type: 'user.deleted', username: user.username, role: user.role, sessionsEnded } });
+    await appendAudit(tx, {
+      at: change.now,
+      actor: change.actor,
+      node: null,
+      entry: { type: 'user.deleted', username: user.username, role: user.role, sessionsEnded },
+    });
   });
 }

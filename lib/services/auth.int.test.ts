@@ -14,7 +14,10 @@ const env = { FNH_ADMIN_USER: 'admin', FNH_ADMIN_PASSWORD: 'admin-first-password
 const from = '192.0.2.1';
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   return e instanceof AppError ? e.code : e === undefined ? undefined : 'non-app-error';
 }
 
@@ -53,7 +56,9 @@ describe('local accounts and sessions', () => {
   it('refuses weak passwords and odd usernames', async () => {
     const actor = { username: 'admin', role: 'admin' } as const;
     expect(await codeOf(createLocalUser(db, { username: 'op', password: 'short', role: 'operator', via: 'api', actor, now }))).toBe('bad_request');
-    expect(await codeOf(createLocalUser(db, { username: 'Bad Name;', password: 'long-enough-password', role: 'operator', via: 'api', actor, now }))).toBe('bad_request');
+    expect(await codeOf(createLocalUser(db, { username: 'Bad Name;', password: 'long-enough-password', role: 'operator', via: 'api', actor, now }))).toBe(
+      'bad_request',
+    );
     expect(await codeOf(createLocalUser(db, { username: 'admin', password: 'long-enough-password', role: 'viewer', via: 'api', actor, now }))).toBe('conflict');
   });
 
@@ -63,7 +68,9 @@ describe('local accounts and sessions', () => {
     }
     // now even the right password waits: the limit is checked before the password
     expect(await codeOf(signInWithPassword(db, { username: 'admin', password: 'admin-first-password' }, now, from))).toBe('rate_limited');
-    expect(await codeOf(signInWithPassword(db, { username: 'admin', password: 'admin-first-password' }, new Date(now.getTime() + 16 * 60_000), from))).toBe(undefined);
+    expect(await codeOf(signInWithPassword(db, { username: 'admin', password: 'admin-first-password' }, new Date(now.getTime() + 16 * 60_000), from))).toBe(
+      undefined,
+    );
     expect(await codeOf(signInWithPassword(db, { username: 'nobody-here', password: 'x' }, now, from))).toBe('unauthorized');
     const failed = await db.query<{ n: number }>(`select count(*)::int as n from audit_log where type = 'user.sign-in-failed'`);
     // the five wrong passwords; attempts refused by the limit are not checked, and an unknown name is only

@@ -11,7 +11,10 @@ const episodesShown = 50;
 // later one: it is found by its own start or not at all.
 export async function getAlertTriage(opts: { fingerprint: string; startsAt?: Date; db?: Queryable }): Promise<AlertTriage> {
   const db = opts.db ?? (await getDb());
-  const { rows } = await db.query(`select ${alertColumns} from alerts where fingerprint = $1 order by starts_at desc limit $2`, [opts.fingerprint, episodesShown]);
+  const { rows } = await db.query(`select ${alertColumns} from alerts where fingerprint = $1 order by starts_at desc limit $2`, [
+    opts.fingerprint,
+    episodesShown,
+  ]);
   const episodes = rows.map(toAlertRow);
   if (!opts.startsAt) {
     const latest = episodes[0];

@@ -37,7 +37,16 @@ beforeAll(async () => {
   base = await loadBundleFolder(fixture);
   const inv: Inventory = {
     source: 'test',
-    nodes: ['old-client', 'fixed-client', 'no-version'].map((name, i) => ({ name, host: `10.0.0.${i + 1}`, port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false })),
+    nodes: ['old-client', 'fixed-client', 'no-version'].map((name, i) => ({
+      name,
+      host: `10.0.0.${i + 1}`,
+      port: 22,
+      user: 'fnh',
+      tags: [],
+      knownHostsPath: '/k',
+      useAgent: true,
+      trustOnFirstUse: false,
+    })),
   };
   await syncInventory(db, inv);
 });

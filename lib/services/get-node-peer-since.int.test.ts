@@ -28,7 +28,10 @@ afterAll(async () => {
 
 it('each peer verdict of the node page carries the since the ingest stored, and it stays on the next poll', async () => {
   const node = 'n-stale';
-  await syncInventory(db, { source: 't', nodes: [{ name: node, host: 'h', port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false }] });
+  await syncInventory(db, {
+    source: 't',
+    nodes: [{ name: node, host: 'h', port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false }],
+  });
   const captured = await loadBundleFolder(path.resolve('fixtures/bundles/stale-session'));
   const poll = async (at: Date) => {
     const b = { ...captured, meta: { node, collectedAt: at.toISOString() } };
@@ -61,12 +64,19 @@ it('pinned to a moment, a verdict in effect carries the since recorded for it, a
   // One stale peer keeps being named by the throttle, the other not for 16 minutes: the log of the window
   // alone no longer says when the quiet one began failing, the change-only record does.
   const node = 'n-pinned';
-  await syncInventory(db, { source: 't', nodes: [{ name: node, host: 'h', port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false }] });
+  await syncInventory(db, {
+    source: 't',
+    nodes: [{ name: node, host: 'h', port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false }],
+  });
   const captured = await loadBundleFolder(path.resolve('fixtures/bundles/stale-session'));
   const first = new Date(captured.meta.collectedAt);
   const journal = captured.sections.journal!.stdout;
   const poll = async (at: Date, journalText: string) => {
-    const b = { ...captured, meta: { node, collectedAt: at.toISOString() }, sections: { ...captured.sections, journal: { ...captured.sections.journal!, stdout: journalText } } };
+    const b = {
+      ...captured,
+      meta: { node, collectedAt: at.toISOString() },
+      sections: { ...captured.sections, journal: { ...captured.sections.journal!, stdout: journalText } },
+    };
     await ingestPoll(db, { ok: true, node, at, pollMs: 5, bundle: b, events: parseJournal(journalText) });
   };
   await poll(first, journal);
@@ -74,7 +84,10 @@ it('pinned to a moment, a verdict in effect carries the since recorded for it, a
   const quiet = '216.238.110.55';
   const later = new Date(first.getTime() + 16 * 60_000);
   // the named peer's last line, again every 5 s up to the second poll
-  const template = journal.split('\n').filter((l) => l.includes(named)).pop()!;
+  const template = journal
+    .split('\n')
+    .filter((l) => l.includes(named))
+    .pop()!;
   const lines = Array.from({ length: 12 }, (_, i) => {
     const t = new Date(later.getTime() - (12 - i) * 5_000);
     const rec = JSON.parse(template) as Record<string, string>;

@@ -45,7 +45,12 @@ export async function getNode(opts: { name: string; now: Date; at?: Date; db?: Q
     events,
     sections:
       bundle.success && !opts.at
-        ? Object.entries(bundle.data.sections).map(([name, sec]) => ({ name, exitCode: sec.exitCode, truncated: sec.truncated, stderr: sec.stderr.slice(0, 2_000) }))
+        ? Object.entries(bundle.data.sections).map(([name, sec]) => ({
+            name,
+            exitCode: sec.exitCode,
+            truncated: sec.truncated,
+            stderr: sec.stderr.slice(0, 2_000),
+          }))
         : [],
     stateSince: view?.stateSince ?? null,
     missing: view?.missing ?? null,
@@ -57,7 +62,6 @@ export async function getNode(opts: { name: string; now: Date; at?: Date; db?: Q
     changes,
   };
 }
-
 
 async function listRecentEvents(db: Queryable, node: string, asOf: Date): Promise<LivenessEventRow[]> {
   const { rows } = await db.query(

@@ -41,7 +41,14 @@ export class IngestCache {
   /** The content key of a section, without hashing it again when it is the output held before. */
   sectionKey(node: string, name: SectionName, s: RawSection): string {
     const held = this.nodes.get(node)?.sections.get(name);
-    if (held?.section && held.section.stdout === s.stdout && held.section.stderr === s.stderr && held.section.exitCode === s.exitCode && held.section.truncated === s.truncated) return held.key;
+    if (
+      held?.section &&
+      held.section.stdout === s.stdout &&
+      held.section.stderr === s.stderr &&
+      held.section.exitCode === s.exitCode &&
+      held.section.truncated === s.truncated
+    )
+      return held.key;
     return rawSectionKey(s);
   }
 

@@ -34,7 +34,16 @@ function outcome(bundle: Bundle, node: string, at: Date, journal?: string) {
   return { ok: true as const, node, at, pollMs: 5, bundle: b, events: result.events, journal: { text, referenceYear, result } };
 }
 
-const writableTables = ['node_status', 'node_raw_sections', 'peer_verdicts', 'node_summary', 'node_state_history', 'liveness_events', 'peer_verdict_changes', 'node_verdict_changes'] as const;
+const writableTables = [
+  'node_status',
+  'node_raw_sections',
+  'peer_verdicts',
+  'node_summary',
+  'node_state_history',
+  'liveness_events',
+  'peer_verdict_changes',
+  'node_verdict_changes',
+] as const;
 
 /** Every row version of the node in every table a poll may write: a rewritten row gets a new xmin/ctid. */
 async function rowVersions(node: string): Promise<Record<(typeof writableTables)[number], string[]>> {
@@ -73,7 +82,9 @@ describe('a poll that changes nothing writes nothing but its status', () => {
         if (table === 'node_status') expect(after[table], table).not.toEqual(before[table]);
         else expect(after[table], table).toEqual(before[table]);
       }
-      const status = await db.query<{ last_success_at: Date; diagnosed_at: Date }>('select last_success_at, diagnosed_at from node_status where node = $1', [node]);
+      const status = await db.query<{ last_success_at: Date; diagnosed_at: Date }>('select last_success_at, diagnosed_at from node_status where node = $1', [
+        node,
+      ]);
       expect(status.rows[0]).toEqual({ last_success_at: t1, diagnosed_at: t1 });
     });
   }
@@ -102,7 +113,10 @@ describe('a poll that changes one thing writes that thing', () => {
     const caches = { ingestCache: new IngestCache(), normalizeCache: new NormalizeCache() };
     await ingestPoll(db, outcome(bundle, node, t0), caches);
     const before = await rowVersions(node);
-    const peers = await db.query<{ peer: string; v: string; warnings: number }>(`select peer, xmin::text || '@' || ctid::text as v, warnings from peer_verdicts where node = $1 order by peer`, [node]);
+    const peers = await db.query<{ peer: string; v: string; warnings: number }>(
+      `select peer, xmin::text || '@' || ctid::text as v, warnings from peer_verdicts where node = $1 order by peer`,
+      [node],
+    );
 
     const warning = JSON.stringify({
       time: new Date(t0.getTime() + 2_000).toISOString(),
@@ -114,7 +128,10 @@ describe('a poll that changes one thing writes that thing', () => {
     const second = await ingestPoll(db, outcome(bundle, node, t1, `${bundle.sections.journal!.stdout}\n${warning}\n`), caches);
     expect(second.newEvents).toBe(1);
     const after = await rowVersions(node);
-    const peersAfter = await db.query<{ peer: string; v: string; warnings: number }>(`select peer, xmin::text || '@' || ctid::text as v, warnings from peer_verdicts where node = $1 order by peer`, [node]);
+    const peersAfter = await db.query<{ peer: string; v: string; warnings: number }>(
+      `select peer, xmin::text || '@' || ctid::text as v, warnings from peer_verdicts where node = $1 order by peer`,
+      [node],
+    );
     expect(peersAfter.rows.map((r) => r.peer)).toEqual(peers.rows.map((r) => r.peer));
     const changed = peersAfter.rows.filter((r, i) => r.v !== peers.rows[i]!.v);
     expect(changed.map((r) => r.peer)).toEqual(['216.238.110.55']);
@@ -122,7 +139,10 @@ describe('a poll that changes one thing writes that thing', () => {
     expect(after.node_summary).not.toEqual(before.node_summary);
     expect(after.liveness_events.length).toBe(before.liveness_events.length + 1);
     // only the journal section changed among the raw sections; the state (history) did not change
-    const raw = await db.query<{ section: string; collected_at: Date }>(`select section, collected_at from node_raw_sections where node = $1 and collected_at = $2`, [node, t1]);
+    const raw = await db.query<{ section: string; collected_at: Date }>(
+      `select section, collected_at from node_raw_sections where node = $1 and collected_at = $2`,
+      [node, t1],
+    );
     expect(raw.rows.map((r) => r.section)).toEqual(['journal']);
     expect(after.node_state_history).toEqual(before.node_state_history);
     // a warning count is not a verdict change: nothing appended to the verdict history
@@ -138,21 +158,37 @@ describe('a poll that changes one thing writes that thing', () => {
     await ingestPoll(db, outcome(await fixture('stale-session'), node, t0));
     await ingestPoll(db, outcome(await fixture('firewall-blocked'), node, t1));
     await ingestPoll(db, outcome(await fixture('upstream-restarted'), node, t2));
-    const changes = await db.query<{ peer: string; at: Date; verdict: string | null }>('select peer, at, verdict from peer_verdict_changes where node = $1 order by id', [node]);
+    const changes = await db.query<{ peer: string; at: Date; verdict: string | null }>(
+      'select peer, at, verdict from peer_verdict_changes where node = $1 order by id',
+      [node],
+    );
     const at = (t: Date) => changes.rows.filter((c) => c.at.getTime() === t.getTime()).map((c) => [c.peer, c.verdict]);
     expect(at(t0)).toEqual([
       ['198.18.7.55', 'stale-session'],
       ['216.238.110.55', 'stale-session'],
     ]);
     // both verdicts changed (the other peer's warnings of the stale poll are still in the window)
-    expect(at(t1).map(([p]) => p).sort()).toEqual(['198.18.7.55', '216.238.110.55']);
+    expect(
+      at(t1)
+        .map(([p]) => p)
+        .sort(),
+    ).toEqual(['198.18.7.55', '216.238.110.55']);
     expect(at(t1)).toContainEqual(['216.238.110.55', 'firewall-blocked']);
     expect(at(t1).every(([, v]) => v !== 'stale-session')).toBe(true);
     // the restarted daemon's peers appear; the two old peers are gone
-    expect(at(t2).filter(([, v]) => v === null).map(([p]) => p).sort()).toEqual(['198.18.7.55', '216.238.110.55']);
+    expect(
+      at(t2)
+        .filter(([, v]) => v === null)
+        .map(([p]) => p)
+        .sort(),
+    ).toEqual(['198.18.7.55', '216.238.110.55']);
     const current = await db.query<{ peer: string; verdict: string }>('select peer, verdict from peer_verdicts where node = $1', [node]);
     expect(at(t2).filter(([, v]) => v !== null).length).toBe(current.rows.length);
     const nodeChanges = await db.query<{ worst_verdict: string }>('select worst_verdict from node_verdict_changes where node = $1 order by id', [node]);
-    expect(nodeChanges.rows.map((r) => r.worst_verdict)).toEqual(['stale-session', 'firewall-blocked', (await db.query<{ worst_verdict: string }>('select worst_verdict from node_summary where node = $1', [node])).rows[0]!.worst_verdict]);
+    expect(nodeChanges.rows.map((r) => r.worst_verdict)).toEqual([
+      'stale-session',
+      'firewall-blocked',
+      (await db.query<{ worst_verdict: string }>('select worst_verdict from node_summary where node = $1', [node])).rows[0]!.worst_verdict,
+    ]);
   });
 });

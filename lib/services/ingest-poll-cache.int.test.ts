@@ -41,16 +41,38 @@ function outcome(bundle: Bundle, node: string, at: Date) {
 }
 
 async function stored(node: string) {
-  const history = await db.query<{ at: Date; state_hash: string; state: unknown }>('select at, state_hash, state from node_state_history where node = $1 order by at, id', [node]);
-  const verdicts = await db.query('select peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, diagnosed_at from peer_verdicts where node = $1 order by peer, interface', [node]);
-  const summary = await db.query('select worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at from node_summary where node = $1', [node]);
+  const history = await db.query<{ at: Date; state_hash: string; state: unknown }>(
+    'select at, state_hash, state from node_state_history where node = $1 order by at, id',
+    [node],
+  );
+  const verdicts = await db.query(
+    'select peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, diagnosed_at from peer_verdicts where node = $1 order by peer, interface',
+    [node],
+  );
+  const summary = await db.query(
+    'select worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at from node_summary where node = $1',
+    [node],
+  );
   return { history: history.rows, verdicts: verdicts.rows, summary: summary.rows };
 }
 
-describe('ingestPoll with the agent\'s NormalizeCache', () => {
+describe("ingestPoll with the agent's NormalizeCache", () => {
   it('stores the same history, verdicts and summary as without it, and a history row exactly at each change', async () => {
     for (const node of ['plain', 'cached']) await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [node]);
-    const names = ['healthy', 'healthy', 'no-route', 'no-route', 'no-route', 'healthy', 'interface-down', 'stale-session', 'stale-session', 'healthy', 'firewall-blocked', 'healthy'];
+    const names = [
+      'healthy',
+      'healthy',
+      'no-route',
+      'no-route',
+      'no-route',
+      'healthy',
+      'interface-down',
+      'stale-session',
+      'stale-session',
+      'healthy',
+      'firewall-blocked',
+      'healthy',
+    ];
     const bundles = await Promise.all(names.map(fixture));
     const cache = new NormalizeCache();
     const t0 = Date.UTC(2025, 10, 30, 19, 40, 0);

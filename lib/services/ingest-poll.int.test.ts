@@ -30,8 +30,14 @@ afterAll(async () => {
 });
 
 const base = { port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: true, trustOnFirstUse: false };
-const inv = (nodes: Array<Partial<InventoryNode> & { name: string; host: string }>): Inventory => ({ source: 't', nodes: nodes.map((n) => ({ ...base, ...n })) });
-const bundle = (node: string, at: Date) => ({ meta: { node, collectedAt: at.toISOString() }, sections: { 'ip-link': { stdout: '[]', stderr: '', exitCode: 0, truncated: false } } });
+const inv = (nodes: Array<Partial<InventoryNode> & { name: string; host: string }>): Inventory => ({
+  source: 't',
+  nodes: nodes.map((n) => ({ ...base, ...n })),
+});
+const bundle = (node: string, at: Date) => ({
+  meta: { node, collectedAt: at.toISOString() },
+  sections: { 'ip-link': { stdout: '[]', stderr: '', exitCode: 0, truncated: false } },
+});
 
 async function statusOf(node: string) {
   const { rows } = await db.query<{ state: string; consecutive_failures: number; last_error: unknown; last_success_at: Date | null; poll_ms: number }>(
@@ -43,7 +49,15 @@ async function statusOf(node: string) {
 
 describe('syncInventory + ingestPoll', () => {
   it('upserts nodes as pending, then follows edits and removals of the inventory', async () => {
-    expect(await syncInventory(db, inv([{ name: 'a', host: 'h1', site: 'dfw', tags: ['x'] }, { name: 'b', host: 'h2', proxyJump: { kind: 'node', name: 'a' } }]))).toEqual({ upserted: 2, removed: [] });
+    expect(
+      await syncInventory(
+        db,
+        inv([
+          { name: 'a', host: 'h1', site: 'dfw', tags: ['x'] },
+          { name: 'b', host: 'h2', proxyJump: { kind: 'node', name: 'a' } },
+        ]),
+      ),
+    ).toEqual({ upserted: 2, removed: [] });
     expect(await statusOf('a')).toMatchObject({ state: 'pending', consecutive_failures: 0 });
     const { rows } = await db.query('select name, host, port, ssh_user, site, tags, proxy_jump from nodes order by name');
     expect(rows).toEqual([
@@ -57,7 +71,14 @@ describe('syncInventory + ingestPoll', () => {
     const first = await ingestPoll(db, { ok: true, node: 'a', at, pollMs: 42, bundle: bundle('a', at), events: parseJournal(SEED_LINE) });
     expect(first).toMatchObject({ newEvents: 1 });
     // The next window overlaps: the seed line again, plus a new one.
-    const second = await ingestPoll(db, { ok: true, node: 'a', at: new Date(at.getTime() + 5_000), pollMs: 40, bundle: bundle('a', at), events: parseJournal(`${SEED_LINE}\n${LATER_LINE}`) });
+    const second = await ingestPoll(db, {
+      ok: true,
+      node: 'a',
+      at: new Date(at.getTime() + 5_000),
+      pollMs: 40,
+      bundle: bundle('a', at),
+      events: parseJournal(`${SEED_LINE}\n${LATER_LINE}`),
+    });
     expect(second).toMatchObject({ newEvents: 1 });
     const { rows } = await db.query<{ n: number }>("select count(*)::int as n from liveness_events where node = 'a'");
     expect(rows[0]!.n).toBe(2);
@@ -69,7 +90,12 @@ describe('syncInventory + ingestPoll', () => {
     const error = { kind: 'connect-timeout', message: 'no SSH session', host: 'h2:22' };
     await ingestPoll(db, { ok: false, node: 'b', at, pollMs: 2000, state: 'error', error });
     await ingestPoll(db, { ok: false, node: 'b', at, pollMs: 2000, state: 'host-key-changed', error: { ...error, kind: 'host-key-changed' } });
-    expect(await statusOf('b')).toMatchObject({ state: 'host-key-changed', consecutive_failures: 2, last_error: { kind: 'host-key-changed', host: 'h2:22' }, last_success_at: null });
+    expect(await statusOf('b')).toMatchObject({
+      state: 'host-key-changed',
+      consecutive_failures: 2,
+      last_error: { kind: 'host-key-changed', host: 'h2:22' },
+      last_success_at: null,
+    });
     await ingestPoll(db, { ok: true, node: 'b', at, pollMs: 10, bundle: bundle('b', at), events: [] });
     expect(await statusOf('b')).toMatchObject({ state: 'ok', consecutive_failures: 0, last_error: null });
   });

@@ -80,7 +80,11 @@ export async function ingestPoll(db: Pick<Db, 'transaction' | 'query' | 'exec'>,
 /** Thrown inside the write transaction when the node's stored diagnosis is not the one the poll compared with. */
 class ChangedMeanwhile extends Error {}
 
-async function ingestSuccess(db: Pick<Db, 'transaction' | 'query' | 'exec'>, o: Extract<PollOutcome, { ok: true }>, opts: IngestOptions): Promise<IngestResult> {
+async function ingestSuccess(
+  db: Pick<Db, 'transaction' | 'query' | 'exec'>,
+  o: Extract<PollOutcome, { ok: true }>,
+  opts: IngestOptions,
+): Promise<IngestResult> {
   const cache = opts.ingestCache;
   // the diagnosis's moment: the bundle's collection time (the agent sets it to the poll's time)
   const collected = new Date(o.bundle.meta.collectedAt);
@@ -115,7 +119,14 @@ async function ingestSuccess(db: Pick<Db, 'transaction' | 'query' | 'exec'>, o: 
       const result = await db.transaction(async (tx) => {
         await writeStatus(tx, o, memory.prior.diagnosedAt, collected);
         const newEvents = await insertEvents(tx, o.node, fresh);
-        const raw = await writeChangedSections(tx, o.node, o.at, o.bundle.sections, keysOf(memory), (name, s) => cache?.sectionKey(o.node, name, s) ?? rawSectionKey(s));
+        const raw = await writeChangedSections(
+          tx,
+          o.node,
+          o.at,
+          o.bundle.sections,
+          keysOf(memory),
+          (name, s) => cache?.sectionKey(o.node, name, s) ?? rawSectionKey(s),
+        );
         const history = await recordNodeState(tx, o.node, collected, state, snapshot, memory.stateHash);
         const recorded = await writeDiagnosis(tx, o.node, diagnosis, collected, facts, { prior: memory.prior, statusWritten: true });
         await countAndAnnouncePoll(tx, { node: o.node, result: 'ok', reason: '', pollMs: o.pollMs });

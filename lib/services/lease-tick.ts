@@ -25,10 +25,15 @@ export async function leaseTick(db: Pick<Db, 'transaction'>, input: LeaseTickInp
   return db.transaction(async (tx) => {
     await heartbeat(tx, input);
     // A node added to the inventory gets its (free) lease row the first time any agent ticks.
-    await tx.query(`insert into node_leases (node) select n.name from nodes n where not exists (select 1 from node_leases l where l.node = n.name) on conflict (node) do nothing`);
+    await tx.query(
+      `insert into node_leases (node) select n.name from nodes n where not exists (select 1 from node_leases l where l.node = n.name) on conflict (node) do nothing`,
+    );
     // Renewing by agent_id (not by expiry) keeps a lease that lapsed while nobody took it; a lease another
     // agent claimed has its agent_id, so it is not ours any more.
-    const renewed = await tx.query<{ node: string }>(`update node_leases set expires_at = now() + ${ms('$2')} where agent_id = $1 returning node`, [input.agentId, input.leaseMs]);
+    const renewed = await tx.query<{ node: string }>(`update node_leases set expires_at = now() + ${ms('$2')} where agent_id = $1 returning node`, [
+      input.agentId,
+      input.leaseMs,
+    ]);
     const held = new Set(renewed.rows.map((r) => r.node));
     const { rows: counts } = await tx.query<{ nodes: number; agents: number }>(
       `select (select count(*)::int from node_leases) as nodes, (select count(*)::int from agent_heartbeats where expires_at > now()) as agents`,

@@ -103,7 +103,10 @@ async function liveViews(db: Queryable, rows: readonly FleetSqlRow[], opts: { no
     [peerFaultVerdicts, opts.nodes],
   );
   const faultsOf = new Map(peerFaults.rows.map((r) => [r.node, r.peers]));
-  const summaries = await recordedSummaries(db, rows.filter((r) => r.recorded));
+  const summaries = await recordedSummaries(
+    db,
+    rows.filter((r) => r.recorded),
+  );
   for (const row of rows) {
     const r = summaries.get(row.name);
     if (!row.recorded || !r || !row.last_success_at) {
@@ -111,7 +114,15 @@ async function liveViews(db: Queryable, rows: readonly FleetSqlRow[], opts: { no
       continue;
     }
     const signals = { daemonVersion: r.daemon_version, knownIssues: r.known_issues.map((k) => k.id), peerFaults: faultsOf.get(row.name) ?? [] };
-    out.set(row.name, { facts: r.facts, worst: r.worst_verdict, stateUnknown: r.node_unknown, stateSince: row.last_success_at.toISOString(), worstSince: r.worst_since?.toISOString() ?? null, hasState: true, signals });
+    out.set(row.name, {
+      facts: r.facts,
+      worst: r.worst_verdict,
+      stateUnknown: r.node_unknown,
+      stateSince: row.last_success_at.toISOString(),
+      worstSince: r.worst_since?.toISOString() ?? null,
+      hasState: true,
+      signals,
+    });
   }
   if (unrecorded.length === 0) return out;
   const { rows: collected } = await db.query<{ node: string }>(`select distinct node from node_raw_sections where node = any($1::text[])`, [unrecorded]);
@@ -129,7 +140,11 @@ const storedSummarySchema = z.object({
   facts: nodeFactsSchema,
   worst_since: z.coerce.date().nullable(),
   daemon_version: z.string().nullable(),
-  known_issues: z.array(z.object({ id: z.string() })).nullable().catch(null).transform((k) => k ?? []),
+  known_issues: z
+    .array(z.object({ id: z.string() }))
+    .nullable()
+    .catch(null)
+    .transform((k) => k ?? []),
 });
 
 type StoredSummary = z.infer<typeof storedSummarySchema>;
@@ -191,7 +206,12 @@ function signalsOf(v: NodeDiagnosisView): FleetRowSignals {
 function worstSinceOf(v: NodeDiagnosisView): string | null {
   const d = v.diagnosis;
   if (!d?.worst) return null;
-  return d.peers.filter((p) => p.verdict === d.worst && p.since !== null).map((p) => p.since!).sort()[0] ?? null;
+  return (
+    d.peers
+      .filter((p) => p.verdict === d.worst && p.since !== null)
+      .map((p) => p.since!)
+      .sort()[0] ?? null
+  );
 }
 
 export async function countWarnings(db: Queryable, from: Date, to: Date, nodes?: readonly string[]): Promise<Map<string, number>> {
@@ -209,10 +229,12 @@ function toFleetRow(row: FleetSqlRow, warnings15m: number, view: RowView | undef
   const poll: PollFreshness = at
     ? { state: view?.hasState ? 'ok' : 'pending', dataAgeMs: view?.stateSince ? at.getTime() - Date.parse(view.stateSince) : null, pollAgeMs: null }
     : derivePollFreshness({ storedState: row.state, lastPollAt: row.last_poll_at, lastSuccessAt: row.last_success_at }, now);
-  const error = at ? null : pollErrorSchema.safeParse(row.last_error).data ?? null;
+  const error = at ? null : (pollErrorSchema.safeParse(row.last_error).data ?? null);
   const facts = view?.facts ?? null;
   // Live, a node whose poll is not fresh is unknown whatever its last state said (as the diagnosis would).
-  const fresh = at ? true : pollFreshness({ state: row.state ?? 'pending', lastSuccessAt: row.last_success_at?.toISOString() ?? null }, now, defaultStaleAfterMs).fresh;
+  const fresh = at
+    ? true
+    : pollFreshness({ state: row.state ?? 'pending', lastSuccessAt: row.last_success_at?.toISOString() ?? null }, now, defaultStaleAfterMs).fresh;
   const worstVerdict = !fresh || view?.stateUnknown ? 'unknown' : (view?.worst ?? null);
   return {
     name: row.name,

@@ -51,7 +51,10 @@ interface NodeGridPart {
 }
 // The grid as last built, by version, and each node's part by its key: every viewer and every live update of
 // this process shares them, and a rebuild reads only the verdict rows of the nodes that changed.
-const holder = globalThis as unknown as { __fnhPeerGrid?: BuiltGrid & { db: Queryable }; __fnhPeerGridParts?: { db: Queryable; parts: Map<string, NodeGridPart> } };
+const holder = globalThis as unknown as {
+  __fnhPeerGrid?: BuiltGrid & { db: Queryable };
+  __fnhPeerGridParts?: { db: Queryable; parts: Map<string, NodeGridPart> };
+};
 
 /**
  * The live grid and its version. One small query decides the version (status, summary key per node); the
@@ -59,7 +62,11 @@ const holder = globalThis as unknown as { __fnhPeerGrid?: BuiltGrid & { db: Quer
  * the nodes whose key changed. With `ifNoneMatch` equal to the version, no grid is built: `grid` is null.
  */
 export async function livePeerGrid(opts: { now: Date; db?: Queryable }): Promise<LivePeerGrid>;
-export async function livePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }>;
+export async function livePeerGrid(opts: {
+  now: Date;
+  db?: Queryable;
+  ifNoneMatch: string | null;
+}): Promise<{ version: string; grid: PeerGridResponse | null }>;
 export function livePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch?: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }> {
   // viewers asking at the same moment (with the same ETag, if any) share one read
   return opts.db === undefined ? livePeerGridReads.run(`etag:${opts.ifNoneMatch ?? ''}`, () => readLivePeerGrid(opts)) : readLivePeerGrid(opts);

@@ -13,9 +13,13 @@ import { renderMetrics } from './metrics-collect';
 // processes on PostgreSQL: agents/lease/many-agents.int.test.ts.
 
 let db: Db;
-const bundle = (node: string, at: Date) => ({ meta: { node, collectedAt: at.toISOString() }, sections: { 'ip-link': { stdout: '[]', stderr: '', exitCode: 0, truncated: false } } });
+const bundle = (node: string, at: Date) => ({
+  meta: { node, collectedAt: at.toISOString() },
+  sections: { 'ip-link': { stdout: '[]', stderr: '', exitCode: 0, truncated: false } },
+});
 const ok = (node: string, pollMs = 120) => ingestPoll(db, { ok: true, node, at: new Date(), pollMs, bundle: bundle(node, new Date()), events: [] });
-const failed = (node: string, kind: string) => ingestPoll(db, { ok: false, node, at: new Date(), pollMs: 20_000, state: 'error', error: { kind, message: `${node}: ${kind}` } });
+const failed = (node: string, kind: string) =>
+  ingestPoll(db, { ok: false, node, at: new Date(), pollMs: 20_000, state: 'error', error: { kind, message: `${node}: ${kind}` } });
 
 beforeAll(async () => {
   db = await openMemoryDb();
@@ -79,7 +83,13 @@ describe('/metrics', () => {
     await ok('n1', 40);
     await failed('n2', 'auth');
     const text = await renderMetrics(db);
-    const value = (line: string) => Number(text.split('\n').find((l) => l.startsWith(`${line} `))?.slice(line.length + 1));
+    const value = (line: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${line} `))
+          ?.slice(line.length + 1),
+      );
     // earlier tests stored: n1 ok, n2 ok, n3 connect-timeout; this one n1 ok, n2 auth
     expect(value('fnh_polls_total{result="ok"}')).toBe(3);
     expect(value('fnh_polls_total{result="error"}')).toBe(2);

@@ -44,7 +44,14 @@ describe('GET /api/events', () => {
     expect((await events.next()).event).toBe('hello');
     const db = await getDb();
     const at = new Date();
-    await ingestPoll(db, { ok: true, node: 'route-node', at, pollMs: 10, bundle: { meta: { node: 'route-node', collectedAt: at.toISOString() }, sections: {} }, events: [] });
+    await ingestPoll(db, {
+      ok: true,
+      node: 'route-node',
+      at,
+      pollMs: 10,
+      bundle: { meta: { node: 'route-node', collectedAt: at.toISOString() }, sections: {} },
+      events: [],
+    });
     const poll = await events.next();
     expect(poll.event).toBe('poll');
     expect((JSON.parse(poll.data) as { nodes: string[] }).nodes).toEqual(['route-node']);

@@ -33,14 +33,19 @@ export interface NodeDiagnosisView {
   missing: string | null;
 }
 
-
 // The diagnosis (lib/diagnosis) of every node, live or at a past moment:
 // - live: the diagnosis the poll recorded with its latest bundle (node_summary, peer_verdicts, restated at that
 //   poll's moment), or the latest raw bundle normalized and diagnosed with the stored log when none was recorded;
 // - pinned (`at`): the change-only state history in effect at `at` with the events of the window before it;
 //   when the log of that time is past its retention, the verdicts recorded when they last changed before `at`;
 //   older than the kept history: a 410 that says how far back the store keeps.
-export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string; db?: Queryable; retention?: Retention }): Promise<Map<string, NodeDiagnosisView>> {
+export async function loadDiagnoses(opts: {
+  now: Date;
+  at?: Date;
+  only?: string;
+  db?: Queryable;
+  retention?: Retention;
+}): Promise<Map<string, NodeDiagnosisView>> {
   const db = opts.db ?? (await getDb());
   const asOf = opts.at ?? opts.now;
   const retention = opts.retention ?? currentRetention();
@@ -77,10 +82,7 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
   const bundles = opts.at ? new Map<string, Bundle>() : await loadLatestBundles(db, opts.only ? [opts.only] : undefined);
   const stored = opts.at
     ? new Map<string, PeerVerdict[]>()
-    : await loadRecordedVerdicts(
-        db,
-        new Map(rows.filter((r) => r.recorded_at !== null).map((r) => [r.name, r.recorded_at!.toISOString()])),
-      );
+    : await loadRecordedVerdicts(db, new Map(rows.filter((r) => r.recorded_at !== null).map((r) => [r.name, r.recorded_at!.toISOString()])));
   // The nodes diagnosed here (pinned: all; live: those without a recorded diagnosis of their latest bundle)
   // read the stored log exactly as the agent's ingest does, so a view and the ingest cannot disagree.
   const eventsOf = (node: string): Promise<EventLike[]> => loadSessionEvents(db, node, asOf, DEFAULT_WINDOW_MS);
@@ -111,7 +113,13 @@ export async function loadDiagnoses(opts: { now: Date; at?: Date; only?: string;
           state: past.state,
           issues: [],
           diagnosis: r
-            ? { node: row.name, collectedAt: opts.at.toISOString(), ...r, doublezero0: tunnelLinkState(past.state), warningsInWindow: r.peers.reduce((n, p) => n + p.warnings, 0) }
+            ? {
+                node: row.name,
+                collectedAt: opts.at.toISOString(),
+                ...r,
+                doublezero0: tunnelLinkState(past.state),
+                warningsInWindow: r.peers.reduce((n, p) => n + p.warnings, 0),
+              }
             : null,
           stateSince: past.since.toISOString(),
           missing: r ? null : 'no verdict recorded at or before this moment (the log of that time is past its retention)',

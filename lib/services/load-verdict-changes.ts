@@ -42,7 +42,9 @@ export async function loadRecordedVerdictsAt(db: Queryable, at: Date, only?: str
       worst: r.worst_verdict,
       findings: level.success ? level.data.findings : [],
       tunnels: level.success ? level.data.tunnels : [],
-      daemon: level.success ? level.data.daemon : { version: null, pid: null, startedAt: null, startedAtSource: null, unitState: null, lastSendWarningAt: null },
+      daemon: level.success
+        ? level.data.daemon
+        : { version: null, pid: null, startedAt: null, startedAtSource: null, unitState: null, lastSendWarningAt: null },
       knownIssues: level.success ? level.data.knownIssues : [],
     });
   }

@@ -11,7 +11,23 @@ import { errorMessage } from '@/lib/errors';
 // several agents on one PostgreSQL, each task is claimed in maintenance_runs: one process runs it per period.
 
 /** Tables whose rows are updated or deleted in place: dead rows accumulate there until VACUUM. */
-export const churnedTables = ['node_status', 'node_summary', 'peer_verdicts', 'node_raw_sections', 'poll_counters', 'poll_duration_buckets', 'liveness_events', 'node_state_history', 'peer_verdict_changes', 'node_verdict_changes', 'node_leases', 'agent_heartbeats', 'sign_in_throttle', 'sessions', 'alerts'];
+export const churnedTables = [
+  'node_status',
+  'node_summary',
+  'peer_verdicts',
+  'node_raw_sections',
+  'poll_counters',
+  'poll_duration_buckets',
+  'liveness_events',
+  'node_state_history',
+  'peer_verdict_changes',
+  'node_verdict_changes',
+  'node_leases',
+  'agent_heartbeats',
+  'sign_in_throttle',
+  'sessions',
+  'alerts',
+];
 
 export interface MaintenanceSchedule {
   /** PostgreSQL: liveness_events partitions for today and the days ahead (first run at start) */
@@ -94,15 +110,29 @@ export function startMaintenance(opts: MaintenanceOptions): RunningMaintenance {
   const log = opts.log ?? ((m: string) => console.log(m));
   const embedded = db.kind === 'pglite';
   let stopped = false;
-  const last: Record<Task, { at: Date; ms: number; error?: string } | undefined> = { partitions: undefined, prune: undefined, vacuum: undefined, checkpoint: undefined };
+  const last: Record<Task, { at: Date; ms: number; error?: string } | undefined> = {
+    partitions: undefined,
+    prune: undefined,
+    vacuum: undefined,
+    checkpoint: undefined,
+  };
   const between = async () => {
     if (stopped) throw new Error('maintenance stopped');
     await sleep(s.pauseMs);
   };
   const tasks: Record<Task, { everyMs: number; enabled: boolean; firstAfterMs?: number; run: () => Promise<Partial<MaintenanceReport>> }> = {
     // at start, not after firstRunAfterMs: until today's partition exists, polled lines go to the default one
-    partitions: { everyMs: s.partitionsEveryMs, enabled: !embedded, firstAfterMs: 0, run: async () => ({ partitions: { created: await ensureEventPartitions(db) } }) },
-    prune: { everyMs: s.pruneEveryMs, enabled: true, run: async () => ({ prune: await pruneExpired(db, opts.retention, { batchSize: s.batchSize, between }) }) },
+    partitions: {
+      everyMs: s.partitionsEveryMs,
+      enabled: !embedded,
+      firstAfterMs: 0,
+      run: async () => ({ partitions: { created: await ensureEventPartitions(db) } }),
+    },
+    prune: {
+      everyMs: s.pruneEveryMs,
+      enabled: true,
+      run: async () => ({ prune: await pruneExpired(db, opts.retention, { batchSize: s.batchSize, between }) }),
+    },
     // PostgreSQL's autovacuum and checkpointer do these; the embedded store has neither.
     vacuum: { everyMs: s.vacuumEveryMs, enabled: embedded, run: async () => ({ vacuum: await vacuumChurned(db) }) },
     checkpoint: { everyMs: s.checkpointEveryMs, enabled: embedded, run: async () => ({ checkpoint: await checkpoint(db) }) },
@@ -119,7 +149,8 @@ export function startMaintenance(opts: MaintenanceOptions): RunningMaintenance {
         if (out.partitions?.created.length) log(`maintenance: created partitions ${out.partitions.created.join(', ')}`);
         if (task === 'prune' && out.prune) {
           const deleted = Object.entries(out.prune.deleted).filter(([, n]) => n > 0);
-          if (deleted.length) log(`maintenance: retention deleted ${deleted.map(([t, n]) => `${n} ${t}`).join(', ')} in ${out.prune.batches} batches, ${out.prune.ms} ms`);
+          if (deleted.length)
+            log(`maintenance: retention deleted ${deleted.map(([t, n]) => `${n} ${t}`).join(', ')} in ${out.prune.batches} batches, ${out.prune.ms} ms`);
           if (out.prune.droppedPartitions.length) log(`maintenance: retention dropped partitions ${out.prune.droppedPartitions.join(', ')}`);
         }
         return out;

@@ -22,7 +22,9 @@ export async function collectMetricsSnapshot(db: Queryable): Promise<MetricsSnap
     db.query<{ n: string; ms: string }>(`select coalesce(sum(polls), 0)::text as n, coalesce(sum(poll_ms_sum), 0)::text as ms from poll_counters`),
     db.query<{ state: string; n: number }>(`select state, count(*)::int as n from node_status group by state order by state`),
     db.query<{ verdict: string; n: number }>(`select verdict, count(*)::int as n from peer_verdicts group by verdict order by verdict`),
-    db.query<{ verdict: string | null; n: number }>(`select worst_verdict as verdict, count(*)::int as n from node_summary group by worst_verdict order by worst_verdict nulls first`),
+    db.query<{ verdict: string | null; n: number }>(
+      `select worst_verdict as verdict, count(*)::int as n from node_summary group by worst_verdict order by worst_verdict nulls first`,
+    ),
     db.query<{ action: string; state: string; n: number }>(
       `select b.action, r.state, count(*)::int as n from remediation_runs r join remediation_batches b on b.id = r.batch_id
        where r.state not in ('pending', 'running') group by b.action, r.state order by b.action, r.state`,
@@ -48,7 +50,10 @@ export async function collectMetricsSnapshot(db: Queryable): Promise<MetricsSnap
 }
 
 /** The /metrics body in Prometheus text format; `verdictSeries` adds the per-node and per-peer series (token only). */
-export async function renderMetrics(db: Queryable & { kind?: 'pglite' | 'postgres' }, opts: { verdictSeries?: { now: Date; maxPeerSeries: number } } = {}): Promise<string> {
+export async function renderMetrics(
+  db: Queryable & { kind?: 'pglite' | 'postgres' },
+  opts: { verdictSeries?: { now: Date; maxPeerSeries: number } } = {},
+): Promise<string> {
   const families = buildMetricFamilies(await collectMetricsSnapshot(db));
   // the store's size and health (issue 17)
   families.push(...buildStorageFamilies(await collectStorageSnapshot(db, { kind: db.kind ?? 'postgres' }), currentRetention()));

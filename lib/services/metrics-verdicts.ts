@@ -32,7 +32,8 @@ export async function collectVerdictSnapshot(db: Queryable, opts: { now: Date; m
   );
   const nodes = rows.map((raw) => {
     const r = nodeRowSchema.parse(raw);
-    const fresh = derivePollFreshness({ storedState: r.state, lastPollAt: r.last_poll_at, lastSuccessAt: r.last_success_at }, opts.now, defaultStaleAfterMs).state === 'ok';
+    const fresh =
+      derivePollFreshness({ storedState: r.state, lastPollAt: r.last_poll_at, lastSuccessAt: r.last_success_at }, opts.now, defaultStaleAfterMs).state === 'ok';
     return { node: r.name, fresh, verdict: currentNodeVerdict({ fresh, nodeUnknown: r.node_unknown, worst: r.worst_verdict }) };
   });
   const freshNodes = nodes.filter((n) => n.fresh).map((n) => n.node);

@@ -62,10 +62,17 @@ describe('recordDiagnosis', () => {
     const at = (d: typeof stale, iso: string) => ({ ...d, collectedAt: iso });
 
     expect(await db.transaction((tx) => recordDiagnosis(tx, NODE, at(stale, '2026-11-26T05:00:00Z')))).toBe(true);
-    let rows = (await db.query<{ peer: string; verdict: string; warnings: number; local_ip: string; evidence: string[]; details: { missingAddress?: string }; last_warning_at: Date | null }>(
-      'select peer, verdict, warnings, local_ip, evidence, details, last_warning_at from peer_verdicts where node = $1 order by peer',
-      [NODE],
-    )).rows;
+    let rows = (
+      await db.query<{
+        peer: string;
+        verdict: string;
+        warnings: number;
+        local_ip: string;
+        evidence: string[];
+        details: { missingAddress?: string };
+        last_warning_at: Date | null;
+      }>('select peer, verdict, warnings, local_ip, evidence, details, last_warning_at from peer_verdicts where node = $1 order by peer', [NODE])
+    ).rows;
     expect(rows.map((r) => [r.peer, r.verdict, r.local_ip])).toEqual([
       ['198.18.7.55', 'stale-session', '209.245.225.161'],
       ['216.238.110.55', 'stale-session', '209.245.225.161'],
@@ -75,7 +82,12 @@ describe('recordDiagnosis', () => {
     expect(rows[1]?.last_warning_at).toBeInstanceOf(Date);
 
     expect(await db.transaction((tx) => recordDiagnosis(tx, NODE, at(blocked, '2026-11-26T05:01:00Z')))).toBe(true);
-    rows = (await db.query<typeof rows[number]>('select peer, verdict, warnings, local_ip, evidence, details, last_warning_at from peer_verdicts where node = $1 order by peer', [NODE])).rows;
+    rows = (
+      await db.query<(typeof rows)[number]>(
+        'select peer, verdict, warnings, local_ip, evidence, details, last_warning_at from peer_verdicts where node = $1 order by peer',
+        [NODE],
+      )
+    ).rows;
     expect(rows.map((r) => [r.peer, r.verdict])).toEqual([
       ['198.18.7.55', 'healthy'],
       ['216.238.110.55', 'firewall-blocked'],
@@ -83,11 +95,19 @@ describe('recordDiagnosis', () => {
     expect(rows[0]?.last_warning_at).toBeNull();
 
     expect(await db.transaction((tx) => recordDiagnosis(tx, NODE, at(stale, '2026-11-26T04:59:00Z')))).toBe(false);
-    const summary = await db.query<{ worst_verdict: string; doublezero0: string; peer_count: number; verdict_counts: Record<string, number>; warnings_in_window: number }>(
-      'select worst_verdict, doublezero0, peer_count, verdict_counts, warnings_in_window from node_summary where node = $1',
-      [NODE],
-    );
-    expect(summary.rows[0]).toMatchObject({ worst_verdict: 'firewall-blocked', doublezero0: 'up', peer_count: 2, verdict_counts: { healthy: 1, 'firewall-blocked': 1 } });
+    const summary = await db.query<{
+      worst_verdict: string;
+      doublezero0: string;
+      peer_count: number;
+      verdict_counts: Record<string, number>;
+      warnings_in_window: number;
+    }>('select worst_verdict, doublezero0, peer_count, verdict_counts, warnings_in_window from node_summary where node = $1', [NODE]);
+    expect(summary.rows[0]).toMatchObject({
+      worst_verdict: 'firewall-blocked',
+      doublezero0: 'up',
+      peer_count: 2,
+      verdict_counts: { healthy: 1, 'firewall-blocked': 1 },
+    });
     expect(summary.rows[0]?.warnings_in_window).toBeGreaterThan(0);
   });
 });
@@ -98,14 +118,23 @@ describe('diagnoseAndRecordPoll', () => {
     await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [node]);
     const bundle = await loadBundleFolder(path.join(__dirname, '..', '..', 'fixtures', 'bundles', 'seed-line'));
     const line = (time: string, peer: string, msg = 'liveness.scheduler: error writing UDP packet', level = 'WARN') =>
-      JSON.stringify({ time, level, msg, error: 'write udp: sendmsg: network is unreachable', peer: `interface: doublezero0, localIP: 209.245.225.161, peerIP: ${peer}` });
+      JSON.stringify({
+        time,
+        level,
+        msg,
+        error: 'write udp: sendmsg: network is unreachable',
+        peer: `interface: doublezero0, localIP: 209.245.225.161, peerIP: ${peer}`,
+      });
     // what earlier polls stored: the daemon's throttled warnings naming one stale peer every 5 s up to the
     // collection, a session up of another peer hours ago, and a third peer named long ago and quiet since:
     // with no daemon restart in between, all three are sessions of the unassigned IP, failing now
     const throttled: string[] = [];
-    for (let t = Date.parse('2025-11-30T19:36:12.000Z'); t <= Date.parse('2025-11-30T19:39:57.000Z'); t += 5000) throttled.push(line(new Date(t).toISOString(), '216.238.110.55'));
+    for (let t = Date.parse('2025-11-30T19:36:12.000Z'); t <= Date.parse('2025-11-30T19:39:57.000Z'); t += 5000)
+      throttled.push(line(new Date(t).toISOString(), '216.238.110.55'));
     const earlier = parseJournal(
-      [...throttled, line('2025-11-30T15:00:00.000Z', '198.18.7.55', 'liveness: session up', 'INFO'), line('2025-11-30T12:00:00.000Z', '198.18.9.9')].join('\n'),
+      [...throttled, line('2025-11-30T15:00:00.000Z', '198.18.7.55', 'liveness: session up', 'INFO'), line('2025-11-30T12:00:00.000Z', '198.18.9.9')].join(
+        '\n',
+      ),
     );
     for (const e of earlier) {
       await db.query(
@@ -120,7 +149,9 @@ describe('diagnoseAndRecordPoll', () => {
       ['198.18.9.9', 'stale-session', 0],
       ['216.238.110.55', 'stale-session', throttled.length + 1],
     ]);
-    expect(result.diagnosis.findings).toEqual([expect.objectContaining({ kind: 'stale-local-ip', localIP: '209.245.225.161', sessionsFailing: 3, exact: false })]);
+    expect(result.diagnosis.findings).toEqual([
+      expect.objectContaining({ kind: 'stale-local-ip', localIP: '209.245.225.161', sessionsFailing: 3, exact: false }),
+    ]);
     const again = await db.transaction((tx) => diagnoseAndRecordPoll(tx, node, bundle));
     expect(again.stateChanged).toBe(false);
     const { rows } = await db.query<{ peer: string }>('select peer from peer_verdicts where node = $1 order by peer', [node]);

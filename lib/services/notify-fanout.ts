@@ -21,7 +21,13 @@ export class PollFanout {
   /** Resolves once LISTEN is in place, so no poll committed afterwards is missed; returns the unsubscribe. */
   async subscribe(subscriber: PollSubscriber): Promise<() => void> {
     this.listening ??= this.db()
-      .then((db) => listenPolls(db, (node) => this.publish(node), () => this.lost()))
+      .then((db) =>
+        listenPolls(
+          db,
+          (node) => this.publish(node),
+          () => this.lost(),
+        ),
+      )
       .catch((err: unknown) => {
         this.listening = undefined; // the next subscriber tries again
         throw err;

@@ -29,7 +29,15 @@ async function poll(name: string, node: string) {
   const b: Bundle = { meta: { node, collectedAt: at.toISOString() }, sections: bundle.sections };
   const text = b.sections.journal?.stdout ?? '';
   const result = parseJournalDetailed(text, journalReferenceYear(b.meta.collectedAt));
-  await ingestPoll(db, { ok: true, node, at, pollMs: 5, bundle: b, events: result.events, journal: { text, referenceYear: journalReferenceYear(b.meta.collectedAt), result } });
+  await ingestPoll(db, {
+    ok: true,
+    node,
+    at,
+    pollMs: 5,
+    bundle: b,
+    events: result.events,
+    journal: { text, referenceYear: journalReferenceYear(b.meta.collectedAt), result },
+  });
 }
 
 beforeAll(async () => {
@@ -43,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('live rows on the event stream', () => {
-  it('sends the polled node\'s fleet row and the peer grid rows that changed', async () => {
+  it("sends the polled node's fleet row and the peer grid rows that changed", async () => {
     const now = () => new Date(clock + 1_000);
     const fanout = new PollFanout(async () => db);
     const rows = new LiveRows(fanout, { db: async () => db, now, batchMs: 20, staleCheckMs: 3_600_000 });
@@ -71,7 +79,10 @@ describe('live rows on the event stream', () => {
     expect(delta.rows.map((r) => r.name)).toEqual(['n1']);
     // the browser's grid, taken to the delta's starting version, becomes the server's grid
     const mid = { ...after.grid, version: delta.from };
-    const applied = applyPeerGridDelta({ ...mid, cells: mid.cells.filter(([r]) => r !== delta.rows[0]!.row).concat(before.grid.cells.filter(([r]) => r === delta.rows[0]!.row)) }, delta);
+    const applied = applyPeerGridDelta(
+      { ...mid, cells: mid.cells.filter(([r]) => r !== delta.rows[0]!.row).concat(before.grid.cells.filter(([r]) => r === delta.rows[0]!.row)) },
+      delta,
+    );
     expect({ ...applied, asOf: after.grid.asOf }).toEqual(after.grid);
     abort.abort();
     await fanout.close();
@@ -88,7 +99,12 @@ describe('live rows on the event stream', () => {
     while (got.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     unsubscribe();
     await fanout.close();
-    expect(got.flat().map((r) => [r.name, r.poll.state, r.worstVerdict]).sort()).toEqual([
+    expect(
+      got
+        .flat()
+        .map((r) => [r.name, r.poll.state, r.worstVerdict])
+        .sort(),
+    ).toEqual([
       ['n1', 'stale', 'unknown'],
       ['n2', 'stale', 'unknown'],
     ]);

@@ -96,10 +96,10 @@ export class LiveRows {
     this.lastStaleCheck = now;
     try {
       const db = await this.db();
-      const { rows } = await db.query<{ node: string }>(
-        `select node from node_status where last_success_at > $1 and last_success_at <= $2`,
-        [new Date(since.getTime() - DEFAULT_STALE_AFTER_MS), new Date(now.getTime() - DEFAULT_STALE_AFTER_MS)],
-      );
+      const { rows } = await db.query<{ node: string }>(`select node from node_status where last_success_at > $1 and last_success_at <= $2`, [
+        new Date(since.getTime() - DEFAULT_STALE_AFTER_MS),
+        new Date(now.getTime() - DEFAULT_STALE_AFTER_MS),
+      ]);
       for (const r of rows) this.pending.add(r.node);
       if (rows.length > 0) this.flushTimer ??= setTimeout(() => void this.flush(), 0);
     } catch (err) {

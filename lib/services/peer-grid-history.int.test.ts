@@ -85,7 +85,9 @@ describe('peer grid and node detail, live and pinned', () => {
     const at = new Date('2025-11-30T19:35:00Z');
     expect(cellOf(await listPeerGrid({ now, at, db }))?.verdict).toBe('stale-session');
     const node = await getNode({ name: 'dfw-mn-bm1', now, at, db });
-    expect(node.changes).toContainEqual(expect.objectContaining({ at: t1.toISOString(), kind: 'address-removed', subject: expect.stringContaining('209.245.225.161') }));
+    expect(node.changes).toContainEqual(
+      expect.objectContaining({ at: t1.toISOString(), kind: 'address-removed', subject: expect.stringContaining('209.245.225.161') }),
+    );
   });
   it('live: uses the verdicts the poll recorded for this very bundle', async () => {
     await db.transaction((tx) => diagnoseAndRecordPoll(tx, 'dfw-mn-bm1', staleBundle));

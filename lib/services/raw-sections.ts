@@ -80,7 +80,16 @@ export async function loadLatestBundle(q: Queryable, node: string): Promise<Bund
 
 /** The latest bundle of each node (every node with stored sections when `nodes` is undefined). */
 export async function loadLatestBundles(q: Queryable, nodes?: readonly string[]): Promise<Map<string, Bundle>> {
-  const { rows } = await q.query<{ node: string; section: string; stdout: string; stderr: string; exit_code: number | null; truncated: boolean; collected_at: Date; last_success_at: Date | null }>(
+  const { rows } = await q.query<{
+    node: string;
+    section: string;
+    stdout: string;
+    stderr: string;
+    exit_code: number | null;
+    truncated: boolean;
+    collected_at: Date;
+    last_success_at: Date | null;
+  }>(
     `select r.node, r.section, r.stdout, r.stderr, r.exit_code, r.truncated, r.collected_at, s.last_success_at
        from node_raw_sections r left join node_status s on s.node = r.node
       where $1::text[] is null or r.node = any($1::text[])`,

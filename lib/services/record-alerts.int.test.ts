@@ -89,9 +89,13 @@ describe('the store is bounded', () => {
     const firingOld = { fingerprint: fp, startsAt: minutes(-60).toISOString() };
     await record([firingOld], minutes(-59));
     for (let i = 0; i < 5; i++) {
-      await record([{ fingerprint: fp, startsAt: minutes(-50 + i * 5).toISOString(), status: 'resolved', endsAt: minutes(-48 + i * 5).toISOString() }], minutes(-48 + i * 5), {
-        episodesPerFingerprint: 3,
-      });
+      await record(
+        [{ fingerprint: fp, startsAt: minutes(-50 + i * 5).toISOString(), status: 'resolved', endsAt: minutes(-48 + i * 5).toISOString() }],
+        minutes(-48 + i * 5),
+        {
+          episodesPerFingerprint: 3,
+        },
+      );
     }
     const { episodes } = await getAlertTriage({ fingerprint: fp, db });
     expect(episodes.map((e) => [e.startsAt, e.status])).toEqual([
@@ -106,7 +110,11 @@ describe('the store is bounded', () => {
     const firing = Array.from({ length: 4 }, (_, i) => ({ fingerprint: fingerprintOf(0x200 + i), startsAt: minutes(-100).toISOString() }));
     await record(firing, minutes(-99), limits);
     for (let i = 0; i < 8; i++) {
-      await record([{ fingerprint: fingerprintOf(0x300 + i), startsAt: minutes(-90 + i).toISOString(), status: 'resolved', endsAt: minutes(-80 + i).toISOString() }], minutes(-80 + i), limits);
+      await record(
+        [{ fingerprint: fingerprintOf(0x300 + i), startsAt: minutes(-90 + i).toISOString(), status: 'resolved', endsAt: minutes(-80 + i).toISOString() }],
+        minutes(-80 + i),
+        limits,
+      );
     }
     const fps = async () => new Set((await listAlerts({ db })).map((r) => r.fingerprint));
     let kept = await fps();
@@ -116,7 +124,11 @@ describe('the store is bounded', () => {
     expect(kept.has(fingerprintOf(0x301))).toBe(false);
     // Only firing alerts left beyond the bound: the one Alertmanager has not re-sent for longest goes.
     await record(firing.slice(1), minutes(-20), limits);
-    await record(Array.from({ length: 7 }, (_, i) => ({ fingerprint: fingerprintOf(0x400 + i), startsAt: minutes(-10).toISOString() })), minutes(-9), limits);
+    await record(
+      Array.from({ length: 7 }, (_, i) => ({ fingerprint: fingerprintOf(0x400 + i), startsAt: minutes(-10).toISOString() })),
+      minutes(-9),
+      limits,
+    );
     kept = await fps();
     expect(kept.size).toBe(10);
     expect(kept.has(firing[0]!.fingerprint)).toBe(false);
@@ -131,7 +143,12 @@ describe('the store is bounded', () => {
     const answer = await record([...fresh, ...known.map((k) => ({ ...k, status: 'resolved' as const, endsAt: minutes(-1).toISOString() }))], now, limits);
     expect(answer).toMatchObject({ stored: 6, notStored: 2 });
     const rows = await listAlerts({ db });
-    expect(rows.filter((r) => r.status === 'resolved').map((r) => r.fingerprint).sort()).toEqual(known.map((k) => k.fingerprint));
+    expect(
+      rows
+        .filter((r) => r.status === 'resolved')
+        .map((r) => r.fingerprint)
+        .sort(),
+    ).toEqual(known.map((k) => k.fingerprint));
     expect(rows).toHaveLength(6);
   });
 

@@ -84,11 +84,25 @@ export interface RecordedDiagnosis {
  * Records `diagnosis` as the node's current one. Call inside the poll's transaction. A diagnosis older than
  * the stored one (a late poll) is ignored: returns false.
  */
-export async function recordDiagnosis(tx: Queryable, node: string, diagnosis: NodeDiagnosis, diagnosedAt: Date = new Date(diagnosis.collectedAt), facts: NodeFacts | null = null, opts: RecordDiagnosisOptions = {}): Promise<boolean> {
+export async function recordDiagnosis(
+  tx: Queryable,
+  node: string,
+  diagnosis: NodeDiagnosis,
+  diagnosedAt: Date = new Date(diagnosis.collectedAt),
+  facts: NodeFacts | null = null,
+  opts: RecordDiagnosisOptions = {},
+): Promise<boolean> {
   return (await writeDiagnosis(tx, node, diagnosis, diagnosedAt, facts, opts)).recorded;
 }
 
-export async function writeDiagnosis(tx: Queryable, node: string, diagnosis: NodeDiagnosis, diagnosedAt: Date, facts: NodeFacts | null, opts: RecordDiagnosisOptions = {}): Promise<RecordedDiagnosis> {
+export async function writeDiagnosis(
+  tx: Queryable,
+  node: string,
+  diagnosis: NodeDiagnosis,
+  diagnosedAt: Date,
+  facts: NodeFacts | null,
+  opts: RecordDiagnosisOptions = {},
+): Promise<RecordedDiagnosis> {
   const collectedAt = new Date(diagnosis.collectedAt);
   const prior = opts.prior ?? (await loadRecordedPrior(tx, node));
   if (prior.moment && prior.moment > collectedAt) return { recorded: false, prior, peerRowsWritten: 0, summaryWritten: false };
@@ -112,11 +126,26 @@ export async function writeDiagnosis(tx: Queryable, node: string, diagnosis: Nod
   const worstSince =
     prior.summary && prior.summary.worst === diagnosis.worst && prior.summary.worstSince
       ? prior.summary.worstSince
-      : (peers.filter((x) => x.p.verdict === diagnosis.worst).map((x) => x.since).sort((a, b) => a.getTime() - b.getTime())[0] ?? collectedAt);
+      : (peers
+          .filter((x) => x.p.verdict === diagnosis.worst)
+          .map((x) => x.since)
+          .sort((a, b) => a.getTime() - b.getTime())[0] ?? collectedAt);
   const nodeLevel = { findings: diagnosis.findings, tunnels: diagnosis.tunnels, daemon: diagnosis.daemon, knownIssues: diagnosis.knownIssues };
   const counts: Record<string, number> = {};
   for (const p of diagnosis.peers) counts[p.verdict] = (counts[p.verdict] ?? 0) + 1;
-  const summaryKey = sha(JSON.stringify([diagnosis.worst, diagnosis.nodeUnknown, diagnosis.doublezero0, diagnosis.warningsInWindow, peers.length, counts, facts, nodeLevel, worstSince.toISOString()]));
+  const summaryKey = sha(
+    JSON.stringify([
+      diagnosis.worst,
+      diagnosis.nodeUnknown,
+      diagnosis.doublezero0,
+      diagnosis.warningsInWindow,
+      peers.length,
+      counts,
+      facts,
+      nodeLevel,
+      worstSince.toISOString(),
+    ]),
+  );
   const verdictKey = JSON.stringify([diagnosis.worst, diagnosis.nodeUnknown, diagnosis.findings.map((f) => [f.kind, f.verdict, f.interface])]);
   const peersWritten = changed.length + removed.length;
   const summaryChanged = prior.summary?.key !== summaryKey || peersWritten > 0;

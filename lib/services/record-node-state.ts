@@ -27,7 +27,12 @@ export async function recordNodeState(
   const hash = snapshot?.hash ?? stateHash(state);
   const before = previousHash !== undefined ? previousHash : await stateHashBefore(tx, node, at);
   if (before === hash) return { changed: false, hash };
-  await tx.query(`insert into node_state_history (node, at, state_hash, state) values ($1, $2, $3, $4::jsonb)`, [node, at, hash, snapshot?.json ?? canonicalJson(stableState(state))]);
+  await tx.query(`insert into node_state_history (node, at, state_hash, state) values ($1, $2, $3, $4::jsonb)`, [
+    node,
+    at,
+    hash,
+    snapshot?.json ?? canonicalJson(stableState(state)),
+  ]);
   return { changed: true, hash };
 }
 

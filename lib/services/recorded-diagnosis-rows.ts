@@ -35,7 +35,9 @@ export function peerVerdictOf(r: z.infer<typeof recordedPeerRowSchema>): PeerVer
 
 // node_summary.diagnosis, written by recordDiagnosis from the same NodeDiagnosis (shapes: lib/diagnosis/types.ts)
 export const storedNodeLevelSchema = z.object({
-  findings: z.array(z.looseObject({ kind: z.string(), verdict: z.enum(verdicts), summary: z.string(), evidence: z.array(z.string()) })).transform((f) => f as unknown as NodeDiagnosis['findings']),
+  findings: z
+    .array(z.looseObject({ kind: z.string(), verdict: z.enum(verdicts), summary: z.string(), evidence: z.array(z.string()) }))
+    .transform((f) => f as unknown as NodeDiagnosis['findings']),
   tunnels: z.array(z.looseObject({ interface: z.string(), state: z.string() })).transform((t) => t as unknown as NodeDiagnosis['tunnels']),
   daemon: z.looseObject({ version: z.string().nullable() }).transform((d) => d as unknown as NodeDiagnosis['daemon']),
   knownIssues: z.array(knownIssueMatchSchema).default([]),

@@ -25,7 +25,12 @@ export function remediationRuntimeForAgent(agent: AgentForRemediation, db: Query
     executor: {
       async run(node, argv, opts): Promise<RemoteRunResult> {
         try {
-          const r = await agent.pool.runCommand(node, argv, { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, maxStderrBytes: opts.maxBytes, allowNonZero: true });
+          const r = await agent.pool.runCommand(node, argv, {
+            timeoutMs: opts.timeoutMs,
+            maxBytes: opts.maxBytes,
+            maxStderrBytes: opts.maxBytes,
+            allowNonZero: true,
+          });
           return { ...r, truncated: false, timedOut: false };
         } catch (err) {
           // SshError kinds (agents/ssh/errors.ts): a timeout or an oversized output still ran the command.

@@ -83,7 +83,10 @@ export async function submitAs(db: Db, rt: RemediationRuntime, user: UserRow, bo
     const started = await start(db, rt, req.batch.id, ctx);
     completion = started.completion;
     if (started.first.kind === 'conflict') {
-      conflict = new AppError('conflict', `another remediation is running on ${started.first.run.node}`, { batchId: req.batch.id, heldByRunId: started.first.heldByRunId });
+      conflict = new AppError('conflict', `another remediation is running on ${started.first.run.node}`, {
+        batchId: req.batch.id,
+        heldByRunId: started.first.heldByRunId,
+      });
     }
     if (started.first.kind === 'refused') throw new AppError('unprocessable', started.first.why, { batchId: req.batch.id });
   }
@@ -100,7 +103,10 @@ export async function decideAs(db: Db, rt: RemediationRuntime, user: UserRow, ba
   if (decided.batch.state !== 'approved') return { result: { ...decided, replayed: false }, completion: Promise.resolve() };
   const started = await start(db, rt, batchId, ctx);
   if (started.first.kind === 'refused') throw new AppError('unprocessable', `approved, but ${started.first.why}`, { batchId });
-  const conflict = started.first.kind === 'conflict' ? new AppError('conflict', `approved, but another remediation is running on ${started.first.run.node}`, { batchId }) : undefined;
+  const conflict =
+    started.first.kind === 'conflict'
+      ? new AppError('conflict', `approved, but another remediation is running on ${started.first.run.node}`, { batchId })
+      : undefined;
   return { result: { ...(await getBatch(db, batchId)), replayed: false }, completion: started.completion, conflict };
 }
 

@@ -34,7 +34,11 @@ export async function decideBatch(db: Db, user: UserRow, batchId: string, raw: u
     if (upd.rows.length === 0) throw new AppError('conflict', 'this request is not awaiting approval any more');
     for (const run of runs) {
       if (decision === 'reject') {
-        await tx.query(`update remediation_runs set state = 'rejected', finished_at = $2, summary = $3 where id = $1 and state = 'pending'`, [run.id, now, `rejected by ${user.username}: ${why}`]);
+        await tx.query(`update remediation_runs set state = 'rejected', finished_at = $2, summary = $3 where id = $1 and state = 'pending'`, [
+          run.id,
+          now,
+          `rejected by ${user.username}: ${why}`,
+        ]);
       }
       await appendAudit(tx, {
         at: now,

@@ -54,7 +54,10 @@ export function noLiveHolderReason(node: string): string {
 }
 
 /** Stores work for the node's lease holder and wakes the agents (the NOTIFY is delivered on commit). */
-export async function insertDispatch(tx: Queryable, input: { kind: DispatchKind; node: string; runId: string | null; addressedTo: string; pickupMs: number }): Promise<string> {
+export async function insertDispatch(
+  tx: Queryable,
+  input: { kind: DispatchKind; node: string; runId: string | null; addressedTo: string; pickupMs: number },
+): Promise<string> {
   const id = randomUUID();
   await tx.query(
     `insert into remediation_dispatch (id, kind, node, run_id, requested_at, addressed_to, pickup_by)
@@ -73,7 +76,10 @@ export async function readDispatch(db: Queryable, id: string): Promise<DispatchR
 /** Open work on the nodes whose lease this agent holds now, oldest first. */
 export async function openDispatchesFor(db: Queryable, agentId: string, limit = 50): Promise<DispatchRow[]> {
   const { rows } = await db.query<DispatchRow>(
-    `select ${dispatchColumns.split(', ').map((c) => `d.${c}`).join(', ')} from remediation_dispatch d
+    `select ${dispatchColumns
+      .split(', ')
+      .map((c) => `d.${c}`)
+      .join(', ')} from remediation_dispatch d
      join node_leases l on l.node = d.node and l.agent_id = $1 and l.expires_at > now()
      where d.picked_by is null and d.closed_at is null and d.pickup_by > now()
      order by d.requested_at limit $2`,
@@ -102,7 +108,14 @@ export async function takeDispatch(q: Queryable, id: string, picker: Picker): Pr
 
 /** What an agent stores for a status read: the command's capped output, or why it could not run. */
 export const statusReadResultSchema = z.union([
-  z.object({ ok: z.literal(true), exitCode: z.number().int().nullable(), stdout: z.string(), stderr: z.string(), truncated: z.boolean(), timedOut: z.boolean() }),
+  z.object({
+    ok: z.literal(true),
+    exitCode: z.number().int().nullable(),
+    stdout: z.string(),
+    stderr: z.string(),
+    truncated: z.boolean(),
+    timedOut: z.boolean(),
+  }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 export type StatusReadResult = z.infer<typeof statusReadResultSchema>;

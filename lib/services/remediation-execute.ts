@@ -117,14 +117,18 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
       pollNote = `re-poll failed: ${errorMessage(err)}`;
     });
   }
-  const after = succeeded ? await readEvidence(rt, run.node, commandsDoneAt) : { collectedAt: null, verdicts: [], note: stoppedBecause ?? 'not re-polled: a command failed' };
-  const verification: Verification = stoppedBecause ? { verified: false, summary: stoppedBecause } : judgeVerification({
-    check: action.check,
-    before: run.evidence_before ?? { collectedAt: null, verdicts: [] },
-    after,
-    exitCodes: results.map((r) => r.exitCode),
-    targetPeer: batch.target_peer,
-  });
+  const after = succeeded
+    ? await readEvidence(rt, run.node, commandsDoneAt)
+    : { collectedAt: null, verdicts: [], note: stoppedBecause ?? 'not re-polled: a command failed' };
+  const verification: Verification = stoppedBecause
+    ? { verified: false, summary: stoppedBecause }
+    : judgeVerification({
+        check: action.check,
+        before: run.evidence_before ?? { collectedAt: null, verdicts: [] },
+        after,
+        exitCodes: results.map((r) => r.exitCode),
+        targetPeer: batch.target_peer,
+      });
   const summary = pollNote ? `${verification.summary}; ${pollNote}` : verification.summary;
   const state = verification.verified ? 'verified' : succeeded ? 'not-verified' : 'failed';
   const now = clock();
@@ -139,7 +143,14 @@ export async function executeClaimedRun(db: Db, rt: RemediationRuntime, batch: B
       at: now,
       actor: actorOf(batch),
       node: run.node,
-      entry: { type: 'remediation.outcome', ...runRef(batch, run), results, succeeded, evidenceAfter: after, verification: { verified: verification.verified, summary } },
+      entry: {
+        type: 'remediation.outcome',
+        ...runRef(batch, run),
+        results,
+        succeeded,
+        evidenceAfter: after,
+        verification: { verified: verification.verified, summary },
+      },
     });
   });
   return verification.verified;

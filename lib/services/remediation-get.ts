@@ -30,6 +30,8 @@ export async function listBatches(db: Queryable, opts: { limit: number; node?: s
     params,
   );
   if (b.rows.length === 0) return [];
-  const runs = await db.query<RunRow>(`select ${runColumns} from remediation_runs where batch_id = any($1::text[]) order by batch_id, position`, [b.rows.map((r) => r.id)]);
+  const runs = await db.query<RunRow>(`select ${runColumns} from remediation_runs where batch_id = any($1::text[]) order by batch_id, position`, [
+    b.rows.map((r) => r.id),
+  ]);
   return b.rows.map((batch) => ({ batch, runs: runs.rows.filter((r) => r.batch_id === batch.id) }));
 }

@@ -16,10 +16,20 @@ export const statusReadTimeoutMs = 10_000;
 export const statusReadMaxBytes = 64 * 1024;
 
 export type NodeCommands =
-  | { ok: true; commands: RenderedCommand[]; params: Record<string, ParamValue>; /** why these commands, when read from the node */ chosenBecause: string | null }
+  | {
+      ok: true;
+      commands: RenderedCommand[];
+      params: Record<string, ParamValue>;
+      /** why these commands, when read from the node */ chosenBecause: string | null;
+    }
   | { ok: false; refusal: string };
 
-export async function commandsForNode(rt: RemediationRuntime, action: ActionDefinition, params: Record<string, ParamValue>, node: string): Promise<NodeCommands> {
+export async function commandsForNode(
+  rt: RemediationRuntime,
+  action: ActionDefinition,
+  params: Record<string, ParamValue>,
+  node: string,
+): Promise<NodeCommands> {
   if (!dependsOnUnicastMode(action.commands)) {
     const r = renderAction(action, params);
     return r.ok ? { ok: true, commands: r.commands, params: r.params, chosenBecause: null } : { ok: false, refusal: r.problems.join('; ') };

@@ -34,7 +34,12 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'fnh-remediation-'));
   fleet = await startSimFleet({ count: 3, dir, scenarioOverrides: { [allocated]: 'healthy' } });
   db = await openMemoryDb();
-  agent = await startAgent({ db, inventory: loadInventoryFile(fleet.inventoryPath), registerShutdown: false, poller: { intervalMs: 600_000, log: () => undefined } });
+  agent = await startAgent({
+    db,
+    inventory: loadInventoryFile(fleet.inventoryPath),
+    registerShutdown: false,
+    poller: { intervalMs: 600_000, log: () => undefined },
+  });
   await wireRemediation(agent, db);
   // no settle wait: the simulated daemon changes state at once
   rt = { ...getRemediationRuntime(), sleep: async () => undefined };
@@ -56,7 +61,13 @@ describe('remediation over SSH on the simulated fleet', () => {
   });
 
   it('restart doublezerod runs through sudo -n and is verified by the re-poll', async () => {
-    const req = await requestRemediation(db, rt, operator, { action: 'restart-doublezerod', nodes: [seed], reason: 'seed bug', idempotencyKey: 'ssh-restart-1' }, new Date());
+    const req = await requestRemediation(
+      db,
+      rt,
+      operator,
+      { action: 'restart-doublezerod', nodes: [seed], reason: 'seed bug', idempotencyKey: 'ssh-restart-1' },
+      new Date(),
+    );
     const started = await startBatch(db, rt, req.batch.id, () => new Date());
     expect(started.first.kind).toBe('claimed');
     await started.completion;
@@ -68,15 +79,23 @@ describe('remediation over SSH on the simulated fleet', () => {
   }, 60_000);
 
   it('a command the node refuses is recorded as failed with its exit code', async () => {
-    const req = await requestRemediation(db, rt, operator, { action: 'interface-up', nodes: [seed], params: { ifname: 'doublezero9' }, reason: 'no such link', idempotencyKey: 'ssh-up-1' }, new Date());
-    await (await startBatch(db, rt, req.batch.id, () => new Date())).completion;
+    const req = await requestRemediation(
+      db,
+      rt,
+      operator,
+      { action: 'interface-up', nodes: [seed], params: { ifname: 'doublezero9' }, reason: 'no such link', idempotencyKey: 'ssh-up-1' },
+      new Date(),
+    );
+    await (
+      await startBatch(db, rt, req.batch.id, () => new Date())
+    ).completion;
     const run = (await getBatch(db, req.batch.id)).runs[0]!;
     expect(run.state).toBe('failed');
     expect(run.results?.[0]?.exitCode).not.toBe(0);
     expect(run.results?.[0]?.exitCode).not.toBeNull();
   }, 60_000);
 
-  it('reconnect-daemon preview reads each node\'s mode over SSH: -a where the node uses an allocated IP, not on the seed', async () => {
+  it("reconnect-daemon preview reads each node's mode over SSH: -a where the node uses an allocated IP, not on the seed", async () => {
     const p = await previewRemediation(rt, operator, { action: 'reconnect-daemon', nodes: [allocated, seed] });
     const [alloc, plain] = p.nodes;
     expect(alloc!.chosenBecause).toMatch(/^connected as IBRL with allocated IP \(DZ IP [0-9.]+\): will run `doublezero connect ibrl -a`$/);

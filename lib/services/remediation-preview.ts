@@ -34,7 +34,12 @@ export interface Preview {
  */
 export async function previewRemediation(rt: RemediationRuntime, user: UserRow, raw: unknown): Promise<Preview> {
   const parsed = remediationTargetSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError('bad_request', 'invalid preview request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new AppError(
+      'bad_request',
+      'invalid preview request',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
   const action = findAction(parsed.data.action);
   if (!action) throw new AppError('bad_request', 'unknown action');
   const valid = validateParams(action, parsed.data.params);
@@ -56,7 +61,15 @@ export async function previewRemediation(rt: RemediationRuntime, user: UserRow, 
   }
   const check = action.check.kind === 'verdicts-cleared' ? `after a fresh poll, no ${action.check.verdicts.join('/')} remains` : 'every command exits 0';
   return {
-    action: { id: action.id, title: action.title, description: action.description, needsApproval: action.needsApproval, requiredRole: action.requiredRole, timeoutMs: action.timeoutMs, check },
+    action: {
+      id: action.id,
+      title: action.title,
+      description: action.description,
+      needsApproval: action.needsApproval,
+      requiredRole: action.requiredRole,
+      timeoutMs: action.timeoutMs,
+      check,
+    },
     params: valid.params,
     allowed: hasRole(user.role, action.requiredRole),
     nodes,

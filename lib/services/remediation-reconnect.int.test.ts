@@ -34,7 +34,9 @@ const ranOn = (node: string) => fleet.ran.filter((r) => r.node === node).map((r)
 
 async function approveAndRun(batchId: string) {
   await decideBatch(db, carol, batchId, { decision: 'approve' }, clock());
-  await (await startBatch(db, rt, batchId, clock)).completion;
+  await (
+    await startBatch(db, rt, batchId, clock)
+  ).completion;
   return getBatch(db, batchId);
 }
 
@@ -52,7 +54,9 @@ describe('reconnect-daemon keeps the node connection mode', () => {
     const req = await requestRemediation(db, rt, alice, reconnect('n-alloc'), clock());
     expect(req.runs[0]!.commands.map((c) => c.line)).toEqual([statusRead, 'sudo -n doublezero disconnect ibrl', 'sudo -n doublezero connect ibrl -a']);
     const requested = await db.query<{ body: string }>(`select body from audit_log where node = 'n-alloc' and type = 'remediation.requested'`);
-    expect(parseAuditBody(requested.rows[0]!.body).entry).toMatchObject({ commands: [statusRead, 'sudo -n doublezero disconnect ibrl', 'sudo -n doublezero connect ibrl -a'] });
+    expect(parseAuditBody(requested.rows[0]!.body).entry).toMatchObject({
+      commands: [statusRead, 'sudo -n doublezero disconnect ibrl', 'sudo -n doublezero connect ibrl -a'],
+    });
 
     fleet.ran.length = 0;
     const { runs } = await approveAndRun(req.batch.id);
@@ -74,9 +78,16 @@ describe('reconnect-daemon keeps the node connection mode', () => {
     fleet.ran.length = 0;
     const { runs } = await approveAndRun(req.batch.id);
     expect(ranOn('n-drift')).toEqual([statusRead]);
-    expect(runs[0]).toMatchObject({ state: 'failed', summary: expect.stringMatching(/stopped before changing anything: the commands were chosen for IBRL with allocated IP, but the node now reports IBRL/) });
+    expect(runs[0]).toMatchObject({
+      state: 'failed',
+      summary: expect.stringMatching(/stopped before changing anything: the commands were chosen for IBRL with allocated IP, but the node now reports IBRL/),
+    });
     const outcome = await db.query<{ body: string }>(`select body from audit_log where node = 'n-drift' and type = 'remediation.outcome'`);
-    expect(parseAuditBody(outcome.rows[0]!.body).entry).toMatchObject({ succeeded: false, verification: { verified: false }, results: [{ command: statusRead }] });
+    expect(parseAuditBody(outcome.rows[0]!.body).entry).toMatchObject({
+      succeeded: false,
+      verification: { verified: false },
+      results: [{ command: statusRead }],
+    });
   });
 
   it('refused, with the reason and nothing recorded, when the node cannot say how it is connected', async () => {
@@ -86,7 +97,10 @@ describe('reconnect-daemon keeps the node connection mode', () => {
       ['n-mcast', /only as Multicast/],
       ['n-down', /curl exit 7/],
     ] as const) {
-      const err = await requestRemediation(db, rt, alice, reconnect(node), clock()).then(() => undefined, (e: unknown) => e);
+      const err = await requestRemediation(db, rt, alice, reconnect(node), clock()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).code).toBe('unprocessable');
       expect((err as AppError).message).toMatch(reason);
@@ -99,7 +113,10 @@ describe('reconnect-daemon keeps the node connection mode', () => {
   it('in a bulk request, one node that cannot tell refuses the whole request, naming it', async () => {
     fleet.addNode('n-bulk-ok', noRoute, { daemonStatus: status('IBRL') });
     fleet.addNode('n-bulk-bad', noRoute, { daemonStatus: '404 page not found\n' });
-    const err = await requestRemediation(db, rt, alice, { ...reconnect('n-bulk-ok'), nodes: ['n-bulk-ok', 'n-bulk-bad'] }, clock()).then(() => undefined, (e: unknown) => e);
+    const err = await requestRemediation(db, rt, alice, { ...reconnect('n-bulk-ok'), nodes: ['n-bulk-ok', 'n-bulk-bad'] }, clock()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as AppError).code).toBe('unprocessable');
     expect((err as AppError).details).toEqual([expect.stringMatching(/^n-bulk-bad: Reconnect the daemon refused: could not read the daemon's status/)]);
   });

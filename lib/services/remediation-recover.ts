@@ -16,13 +16,21 @@ const systemActor = { username: 'system', role: 'system' } as const;
  */
 export async function closeOrphanedIntents(db: Db, now: Date, opts: { startup?: boolean } = {}): Promise<number> {
   const orphans = opts.startup
-    ? (await db.query<RunRow>(`select ${runColumns} from remediation_runs where state = 'running' order by started_at`)).rows.map((run) => ({ run, why: 'no outcome recorded by restart' }))
+    ? (await db.query<RunRow>(`select ${runColumns} from remediation_runs where state = 'running' order by started_at`)).rows.map((run) => ({
+        run,
+        why: 'no outcome recorded by restart',
+      }))
     : [
-        ...(await db.query<RunRow>(`select ${runColumns} from remediation_runs where state = 'running' and deadline_at < $1 order by started_at`, [now])).rows.map((run) => ({
+        ...(
+          await db.query<RunRow>(`select ${runColumns} from remediation_runs where state = 'running' and deadline_at < $1 order by started_at`, [now])
+        ).rows.map((run) => ({
           run,
           why: 'no outcome recorded by the deadline',
         })),
-        ...(await runsOfDeadAgents(db)).map(({ run, agent }) => ({ run, why: `the agent ${agent} that ran it stopped (its heartbeat lapsed) before recording the outcome` })),
+        ...(await runsOfDeadAgents(db)).map(({ run, agent }) => ({
+          run,
+          why: `the agent ${agent} that ran it stopped (its heartbeat lapsed) before recording the outcome`,
+        })),
       ];
   let closed = 0;
   const seen = new Set<string>();
@@ -37,7 +45,10 @@ export async function closeOrphanedIntents(db: Db, now: Date, opts: { startup?: 
 /** Relayed runs still running whose agent process (id, host and pid) has no live heartbeat, by the database clock. */
 async function runsOfDeadAgents(db: Db): Promise<{ run: RunRow; agent: string }[]> {
   const { rows } = await db.query<RunRow & { picked_by: string }>(
-    `select ${runColumns.split(', ').map((c) => `r.${c}`).join(', ')}, d.picked_by from remediation_runs r
+    `select ${runColumns
+      .split(', ')
+      .map((c) => `r.${c}`)
+      .join(', ')}, d.picked_by from remediation_runs r
      join remediation_dispatch d on d.run_id = r.id and d.picked_by is not null
      where r.state = 'running'
        and not exists (select 1 from agent_heartbeats h

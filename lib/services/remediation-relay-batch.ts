@@ -14,7 +14,9 @@ export type NextRun = { kind: 'dispatched'; run: RunRow; dispatchId: string } | 
 
 export async function dispatchNextRun(db: Db, batch: BatchRow, now: Date, pickupMs = dispatchPickupMs): Promise<NextRun> {
   return db.transaction(async (tx) => {
-    const pending = (await tx.query<RunRow>(`select ${runColumns} from remediation_runs where batch_id = $1 and state = 'pending' order by position for update`, [batch.id])).rows;
+    const pending = (
+      await tx.query<RunRow>(`select ${runColumns} from remediation_runs where batch_id = $1 and state = 'pending' order by position for update`, [batch.id])
+    ).rows;
     const next = pending[0];
     if (!next) {
       await finishBatch(tx, batch.id);
@@ -69,7 +71,9 @@ export async function closeUnpickedDispatch(db: Db, id: string, why: string, now
       const run = (await tx.query<RunRow>(`select ${runColumns} from remediation_runs where id = $1`, [closed.run_id])).rows[0];
       const batch = run ? (await tx.query<BatchRow>(`select ${batchColumns} from remediation_batches where id = $1`, [run.batch_id])).rows[0] : undefined;
       if (run && batch) {
-        const pending = (await tx.query<RunRow>(`select ${runColumns} from remediation_runs where batch_id = $1 and state = 'pending' order by position`, [batch.id])).rows;
+        const pending = (
+          await tx.query<RunRow>(`select ${runColumns} from remediation_runs where batch_id = $1 and state = 'pending' order by position`, [batch.id])
+        ).rows;
         // Still pending: nobody ran it. Otherwise an agent recorded a conflict and stopped before going on.
         await skipRunsWithin(tx, batch, pending, run.state === 'pending' ? why : stoppedWhy(run.node), now);
         await finishBatch(tx, batch.id);

@@ -17,7 +17,10 @@ import type { Started } from './remediation-start';
  */
 export async function startRelayedBatch(db: Db, batchId: string, clock: Clock, opts: { signals: DispatchSignals; pickupMs?: number }): Promise<Started> {
   const none = Promise.resolve();
-  const started = await db.query<{ id: string }>(`update remediation_batches set state = 'running' where id = $1 and state in ('ready', 'approved') returning id`, [batchId]);
+  const started = await db.query<{ id: string }>(
+    `update remediation_batches set state = 'running' where id = $1 and state in ('ready', 'approved') returning id`,
+    [batchId],
+  );
   if (started.rows.length === 0) return { first: { kind: 'not-startable' }, completion: none };
   const { batch } = await getBatch(db, batchId);
   const pickupMs = opts.pickupMs ?? dispatchPickupMs;

@@ -32,7 +32,12 @@ export interface RequestOutcome extends BatchWithRuns {
  */
 export async function requestRemediation(db: Db, rt: RemediationRuntime, user: UserRow, raw: unknown, now: Date): Promise<RequestOutcome> {
   const parsed = remediationRequestSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError('bad_request', 'invalid remediation request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new AppError(
+      'bad_request',
+      'invalid remediation request',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
   const input = parsed.data;
   const action = findAction(input.action);
   if (!action) throw new AppError('bad_request', 'unknown action');
@@ -65,7 +70,8 @@ export async function requestRemediation(db: Db, rt: RemediationRuntime, user: U
     if (c.ok) planned.set(node, c.commands);
     else refusals.push(`${node}: ${c.refusal}`);
   }
-  if (refusals.length > 0) throw new AppError('unprocessable', refusals.length === 1 ? refusals[0]! : `${action.title} refused on ${refusals.length} nodes`, refusals);
+  if (refusals.length > 0)
+    throw new AppError('unprocessable', refusals.length === 1 ? refusals[0]! : `${action.title} refused on ${refusals.length} nodes`, refusals);
 
   const batchId = randomUUID();
   const created = await db.transaction(async (tx) => {
@@ -73,7 +79,20 @@ export async function requestRemediation(db: Db, rt: RemediationRuntime, user: U
       `insert into remediation_batches (id, idempotency_key, requested_by, requested_role, action, params, reason, alert_url, target_peer, needs_approval, state, created_at)
        values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12)
        on conflict (requested_by, idempotency_key) do nothing returning id`,
-      [batchId, input.idempotencyKey, user.username, user.role, action.id, JSON.stringify(valid.params), input.reason, input.alertUrl, input.targetPeer, action.needsApproval, action.needsApproval ? 'awaiting-approval' : 'ready', now],
+      [
+        batchId,
+        input.idempotencyKey,
+        user.username,
+        user.role,
+        action.id,
+        JSON.stringify(valid.params),
+        input.reason,
+        input.alertUrl,
+        input.targetPeer,
+        action.needsApproval,
+        action.needsApproval ? 'awaiting-approval' : 'ready',
+        now,
+      ],
     );
     if (ins.rows.length === 0) return false; // the same key raced in: the other request owns it
     for (const [position, node] of input.nodes.entries()) {

@@ -21,7 +21,10 @@ export interface Started {
  * verified; the remaining nodes are marked skipped, each with its audit record.
  */
 export async function startBatch(db: Db, rt: RemediationRuntime, batchId: string, clock: Clock): Promise<Started> {
-  const started = await db.query<{ id: string }>(`update remediation_batches set state = 'running' where id = $1 and state in ('ready', 'approved') returning id`, [batchId]);
+  const started = await db.query<{ id: string }>(
+    `update remediation_batches set state = 'running' where id = $1 and state in ('ready', 'approved') returning id`,
+    [batchId],
+  );
   if (started.rows.length === 0) return { first: { kind: 'not-startable' }, completion: Promise.resolve() };
   const { batch, runs } = await getBatch(db, batchId);
   const pending = runs.filter((r) => r.state === 'pending');
@@ -68,7 +71,10 @@ export function stoppedWhy(stoppedNode: string): string {
 /** Marks pending runs skipped, each with its audit record, in the caller's transaction. */
 export async function skipRunsWithin(tx: Queryable, batch: BatchRow, runs: readonly RunRow[], why: string, now: Date): Promise<void> {
   for (const run of runs) {
-    const upd = await tx.query(`update remediation_runs set state = 'skipped', finished_at = $2, summary = $3 where id = $1 and state = 'pending' returning id`, [run.id, now, why]);
+    const upd = await tx.query(
+      `update remediation_runs set state = 'skipped', finished_at = $2, summary = $3 where id = $1 and state = 'pending' returning id`,
+      [run.id, now, why],
+    );
     if (upd.rows.length === 0) continue;
     await appendAudit(tx, { at: now, actor: actorOf(batch), node: run.node, entry: { type: 'remediation.skipped', ...runRef(batch, run), why } });
   }

@@ -34,7 +34,10 @@ async function auditTypesFor(node: string): Promise<string[]> {
 }
 
 async function expectAppError(p: Promise<unknown>, code: string): Promise<void> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
 }
@@ -62,7 +65,11 @@ describe('remediation flow against the real store', () => {
     expect(await auditTypesFor('n-restart')).toEqual(['remediation.requested', 'remediation.intent', 'remediation.outcome']);
     const outcome = await db.query<{ body: string }>(`select body from audit_log where node = 'n-restart' and type = 'remediation.outcome'`);
     const rec = parseAuditBody(outcome.rows[0]!.body);
-    expect(rec.entry).toMatchObject({ succeeded: true, verification: { verified: true }, results: [{ command: 'sudo -n systemctl restart doublezerod', exitCode: 0 }] });
+    expect(rec.entry).toMatchObject({
+      succeeded: true,
+      verification: { verified: true },
+      results: [{ command: 'sudo -n systemctl restart doublezerod', exitCode: 0 }],
+    });
     expect(rec.actor).toEqual({ username: 'alice', role: 'operator' });
   });
 
@@ -71,7 +78,9 @@ describe('remediation flow against the real store', () => {
     fleet.restartClears = false;
     try {
       const req = await requestRemediation(db, rt, alice, restart('n-stubborn'), clock());
-      await (await startBatch(db, rt, req.batch.id, clock)).completion;
+      await (
+        await startBatch(db, rt, req.batch.id, clock)
+      ).completion;
       expect((await getBatch(db, req.batch.id)).runs[0]).toMatchObject({ state: 'not-verified', summary: expect.stringMatching(/still 1 peer/) });
     } finally {
       fleet.restartClears = true;
@@ -83,7 +92,9 @@ describe('remediation flow against the real store', () => {
     fleet.exitCodeFor = (node) => (node === 'n-nosudo' ? 1 : 0);
     try {
       const req = await requestRemediation(db, rt, alice, restart('n-nosudo'), clock());
-      await (await startBatch(db, rt, req.batch.id, clock)).completion;
+      await (
+        await startBatch(db, rt, req.batch.id, clock)
+      ).completion;
       const run = (await getBatch(db, req.batch.id)).runs[0]!;
       expect(run.state).toBe('failed');
       expect(run.results).toEqual([expect.objectContaining({ exitCode: 1, stderr: 'sudo: a password is required' })]);
@@ -154,7 +165,13 @@ describe('remediation flow against the real store', () => {
       db,
       rt,
       alice,
-      { action: 'add-route', nodes: ['n-approve'], params: { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero0', src: '209.245.225.161' }, reason: 'route missing', idempotencyKey: key() },
+      {
+        action: 'add-route',
+        nodes: ['n-approve'],
+        params: { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero0', src: '209.245.225.161' },
+        reason: 'route missing',
+        idempotencyKey: key(),
+      },
       clock(),
     );
     expect(req.batch.state).toBe('awaiting-approval');
@@ -164,7 +181,9 @@ describe('remediation flow against the real store', () => {
     const approved = await decideBatch(db, carol, req.batch.id, { decision: 'approve' }, clock());
     expect(approved.batch).toMatchObject({ state: 'approved', decided_by: 'carol' });
     await expectAppError(decideBatch(db, carol, req.batch.id, { decision: 'approve' }, clock()), 'conflict');
-    await (await startBatch(db, rt, req.batch.id, clock)).completion;
+    await (
+      await startBatch(db, rt, req.batch.id, clock)
+    ).completion;
     expect(fleet.ran.filter((r) => r.node === 'n-approve').map((r) => r.argv.join(' '))).toEqual([
       'sudo -n ip route add 216.238.110.55/32 via 169.254.0.0 dev doublezero0 src 209.245.225.161',
     ]);
@@ -172,8 +191,16 @@ describe('remediation flow against the real store', () => {
   });
 
   it('a rejected request never runs', async () => {
-    fleet.addNode('n-reject', [{ peer: '1.1.1.1', verdict: 'no-route' }], { daemonStatus: '[{"tunnel_name":"doublezero0","doublezero_ip":"198.18.0.10","user_type":"IBRL"}]' });
-    const req = await requestRemediation(db, rt, alice, { action: 'reconnect-daemon', nodes: ['n-reject'], reason: 'no route', idempotencyKey: key() }, clock());
+    fleet.addNode('n-reject', [{ peer: '1.1.1.1', verdict: 'no-route' }], {
+      daemonStatus: '[{"tunnel_name":"doublezero0","doublezero_ip":"198.18.0.10","user_type":"IBRL"}]',
+    });
+    const req = await requestRemediation(
+      db,
+      rt,
+      alice,
+      { action: 'reconnect-daemon', nodes: ['n-reject'], reason: 'no route', idempotencyKey: key() },
+      clock(),
+    );
     await expectAppError(decideBatch(db, carol, req.batch.id, { decision: 'reject', why: '' }, clock()), 'bad_request');
     const rejected = await decideBatch(db, carol, req.batch.id, { decision: 'reject', why: 'maintenance window tonight' }, clock());
     expect(rejected.runs[0]!.state).toBe('rejected');
@@ -187,7 +214,9 @@ describe('remediation flow against the real store', () => {
     fleet.exitCodeFor = (node) => (node === 'b2' ? 1 : 0);
     try {
       const req = await requestRemediation(db, rt, alice, { ...restart('b1'), nodes: ['b1', 'b2', 'b3'] }, clock());
-      await (await startBatch(db, rt, req.batch.id, clock)).completion;
+      await (
+        await startBatch(db, rt, req.batch.id, clock)
+      ).completion;
       const { runs } = await getBatch(db, req.batch.id);
       expect(runs.map((r) => [r.node, r.state])).toEqual([
         ['b1', 'verified'],
@@ -227,7 +256,12 @@ describe('remediation flow against the real store', () => {
     const dave: UserRow = { id: 'u-dave', username: 'dave', role: 'operator', source: 'local', disabled: false };
     const results = [];
     for (let i = 0; i < 12; i++) {
-      results.push(await requestRemediation(db, rt, dave, { action: 'capture-bundle', nodes: ['n-rate'], reason: 'capture', idempotencyKey: key() }, clock()).then(() => 'ok', (e: AppError) => e.code));
+      results.push(
+        await requestRemediation(db, rt, dave, { action: 'capture-bundle', nodes: ['n-rate'], reason: 'capture', idempotencyKey: key() }, clock()).then(
+          () => 'ok',
+          (e: AppError) => e.code,
+        ),
+      );
     }
     expect(results.filter((r) => r === 'ok')).toHaveLength(10);
     expect(results.slice(10)).toEqual(['rate_limited', 'rate_limited']);

@@ -135,7 +135,11 @@ const steps: PruneStep[] = [
     table: 'sessions',
     // expired sign-in sessions are refused anyway; the cutoff is "now"
     batch: (q, cutoff, limit) =>
-      count(q, `with gone as (delete from sessions where token_hash in (select token_hash from sessions where expires_at < $1 limit $2) returning 1) select count(*)::int as n from gone`, [cutoff, limit]),
+      count(
+        q,
+        `with gone as (delete from sessions where token_hash in (select token_hash from sessions where expires_at < $1 limit $2) returning 1) select count(*)::int as n from gone`,
+        [cutoff, limit],
+      ),
   },
 ];
 

@@ -46,7 +46,8 @@ async function fill(db: Db): Promise<void> {
 const keptMoments = [30 * DAY, 29 * DAY + 1800_000, 10 * DAY, 3600_000].map((ms) => new Date(now.getTime() - ms));
 
 async function kept(db: Db) {
-  const events = (await db.query<{ n: number }>(`select count(*)::int as n from liveness_events where at >= $1`, [new Date(now.getTime() - 3 * DAY)])).rows[0]!.n;
+  const events = (await db.query<{ n: number }>(`select count(*)::int as n from liveness_events where at >= $1`, [new Date(now.getTime() - 3 * DAY)])).rows[0]!
+    .n;
   const old = (await db.query<{ n: number }>(`select count(*)::int as n from liveness_events where at < $1`, [new Date(now.getTime() - 3 * DAY)])).rows[0]!.n;
   const states = await Promise.all(keptMoments.map(async (at) => (await loadNodeStateAt(db, 'n1', at))?.hash));
   return { events, old, states };
@@ -61,9 +62,13 @@ describe('a store killed mid-prune', () => {
     expect(before).toMatchObject({ events: KEPT_EVENTS, old: OLD_EVENTS });
     await db.close();
 
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(import.meta.dirname, 'testing/prune-child.ts'), dataDir, now.toISOString()], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', path.join(import.meta.dirname, 'testing/prune-child.ts'), dataDir, now.toISOString()],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (b: Buffer) => {
         if (/BATCH 5\b/.test(b.toString())) resolve();

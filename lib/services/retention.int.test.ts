@@ -64,7 +64,14 @@ async function snapshotViews() {
     const state = await loadNodeStateAt(db, 'n1', at);
     const view = (await loadDiagnoses({ now, at, only: 'n1', db, retention })).get('n1');
     const grid = await listPeerGrid({ now, at, db });
-    out.push({ at: at.toISOString(), stateHash: state?.hash, since: state?.since, verdicts: view?.diagnosis?.peers.map((p) => [p.peer, p.verdict, p.warnings, p.evidence]), worst: view?.diagnosis?.worst, grid: grid.cells });
+    out.push({
+      at: at.toISOString(),
+      stateHash: state?.hash,
+      since: state?.since,
+      verdicts: view?.diagnosis?.peers.map((p) => [p.peer, p.verdict, p.warnings, p.evidence]),
+      worst: view?.diagnosis?.worst,
+      grid: grid.cells,
+    });
   }
   return out;
 }
@@ -73,22 +80,36 @@ const countOf = async (sql: string) => (await db.query<{ n: number }>(sql)).rows
 
 beforeAll(async () => {
   db = await openMemoryDb();
-  for (const name of ['n1', 'log-node', 'stopped-node', 'live-node']) await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [name]);
+  for (const name of ['n1', 'log-node', 'stopped-node', 'live-node'])
+    await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [name]);
   for (const [name, age] of timeline) await poll(await fixture(name), 'n1', ago(age));
   const stale = await fixture('stale-session');
-  for (const age of eventAges) await poll({ ...stale, sections: { ...stale.sections, journal: { stdout: `${warningLine(ago(age))}\n`, stderr: '', exitCode: 0, truncated: false } } }, 'log-node', ago(age));
+  for (const age of eventAges)
+    await poll(
+      { ...stale, sections: { ...stale.sections, journal: { stdout: `${warningLine(ago(age))}\n`, stderr: '', exitCode: 0, truncated: false } } },
+      'log-node',
+      ago(age),
+    );
   // raw output: one node last polled 5 days ago, one just now
   await poll(await fixture('healthy'), 'stopped-node', ago(5 * DAY));
   await poll(await fixture('healthy'), 'live-node', ago(60_000));
   // alerts: resolved long ago, resolved recently, firing long ago
-  for (const [fp, status, age] of [['old-resolved', 'resolved', 200 * DAY], ['new-resolved', 'resolved', 10 * DAY], ['old-firing', 'firing', 200 * DAY]] as const) {
+  for (const [fp, status, age] of [
+    ['old-resolved', 'resolved', 200 * DAY],
+    ['new-resolved', 'resolved', 10 * DAY],
+    ['old-firing', 'firing', 200 * DAY],
+  ] as const) {
     await db.query(
       `insert into alerts (fingerprint, starts_at, status, labels, annotations, first_received_at, last_received_at) values ($1, $2, $3, '{}', '{}', $2, $2)`,
       [fp, ago(age), status],
     );
   }
   // remediation: a finished run 200 days ago, a running one as old, a finished one last week
-  for (const [id, state, age] of [['old-done', 'verified', 200 * DAY], ['old-running', 'running', 200 * DAY], ['new-done', 'failed', 7 * DAY]] as const) {
+  for (const [id, state, age] of [
+    ['old-done', 'verified', 200 * DAY],
+    ['old-running', 'running', 200 * DAY],
+    ['new-done', 'failed', 7 * DAY],
+  ] as const) {
     await db.query(
       `insert into remediation_batches (id, idempotency_key, requested_by, requested_role, action, params, reason, needs_approval, state, created_at)
        values ($1, $1, 'alice', 'operator', 'restart-daemon', '{}', 'r', false, $2, $3)`,
@@ -100,7 +121,14 @@ beforeAll(async () => {
     );
   }
   for (let i = 0; i < 5; i++) {
-    await db.transaction((tx) => appendAudit(tx, { at: ago((50 - i) * DAY), actor: { username: 'alice', role: 'operator' }, node: null, entry: { type: 'user.signed-in', username: 'alice', method: 'password' } }));
+    await db.transaction((tx) =>
+      appendAudit(tx, {
+        at: ago((50 - i) * DAY),
+        actor: { username: 'alice', role: 'operator' },
+        node: null,
+        entry: { type: 'user.signed-in', username: 'alice', method: 'password' },
+      }),
+    );
   }
 });
 afterAll(async () => {
@@ -130,7 +158,10 @@ describe('retention', () => {
     expect(await countOf(`select count(*)::int as n from node_raw_sections where node = 'stopped-node'`)).toBe(0);
     expect(await countOf(`select count(*)::int as n from node_raw_sections where node = 'live-node'`)).toBeGreaterThan(0);
     // alerts: only the resolved one past 180 days
-    expect((await db.query<{ fingerprint: string }>('select fingerprint from alerts order by fingerprint')).rows.map((r) => r.fingerprint)).toEqual(['new-resolved', 'old-firing']);
+    expect((await db.query<{ fingerprint: string }>('select fingerprint from alerts order by fingerprint')).rows.map((r) => r.fingerprint)).toEqual([
+      'new-resolved',
+      'old-firing',
+    ]);
     // remediation: only the finished run past 180 days, with its request
     expect((await db.query<{ id: string }>('select id from remediation_runs order by id')).rows.map((r) => r.id)).toEqual(['new-done', 'old-running']);
     expect((await db.query<{ id: string }>('select id from remediation_batches order by id')).rows.map((r) => r.id)).toEqual(['b-new-done', 'b-old-running']);

@@ -38,7 +38,10 @@ describe('readAgentSettings', () => {
   });
 
   it('lets a flag win over its variable', () => {
-    const s = readAgentSettings({ FNH_INVENTORY: 'a.yaml', FNH_POLL_CONCURRENCY: '4', FNH_LEASES: 'on' }, { inventory: 'b.yaml', concurrency: '8', leases: undefined });
+    const s = readAgentSettings(
+      { FNH_INVENTORY: 'a.yaml', FNH_POLL_CONCURRENCY: '4', FNH_LEASES: 'on' },
+      { inventory: 'b.yaml', concurrency: '8', leases: undefined },
+    );
     expect(s.inventory).toBe('b.yaml');
     expect(s.poller.concurrency).toBe(8);
     expect(s.leaseMode).toBe('on');
@@ -47,10 +50,12 @@ describe('readAgentSettings', () => {
   it('names the flag when the bad value came from it, else the variable', () => {
     expect(() => readAgentSettings({}, { interval: 'soon' })).toThrow('--interval must be a positive integer (got "soon")');
     expect(() => readAgentSettings({ FNH_POLL_INTERVAL_MS: 'soon' })).toThrow('FNH_POLL_INTERVAL_MS must be a positive integer (got "soon")');
-    expect(() => readAgentSettings({}, { 'lease-ms': '-1', leases: 'maybe' })).toThrow('--leases must be one of auto, on, off (got "maybe"); --lease-ms must be a positive integer (got "-1")');
+    expect(() => readAgentSettings({}, { 'lease-ms': '-1', leases: 'maybe' })).toThrow(
+      '--leases must be one of auto, on, off (got "maybe"); --lease-ms must be a positive integer (got "-1")',
+    );
   });
 
-  it('reads no setting that is not the agent\'s', () => {
+  it("reads no setting that is not the agent's", () => {
     expect(() => readAgentSettings({ FNH_RETAIN_RAW: 'soon', FNH_REMEDIATION_RATE_PER_MIN: 'x' })).not.toThrow();
   });
 });

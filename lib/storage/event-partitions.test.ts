@@ -27,8 +27,17 @@ describe('daily partitions of liveness_events', () => {
   });
 
   it('drops a day only when all of it is before the cutoff', () => {
-    const existing = ['liveness_events_default', 'liveness_events_p20261129', 'liveness_events_p20261127', 'liveness_events_p20261128', 'liveness_events_p20261130'];
-    expect(partitionsPastRetention(existing, new Date('2026-11-29T00:00:00Z')).map((p) => p.name)).toEqual(['liveness_events_p20261127', 'liveness_events_p20261128']);
+    const existing = [
+      'liveness_events_default',
+      'liveness_events_p20261129',
+      'liveness_events_p20261127',
+      'liveness_events_p20261128',
+      'liveness_events_p20261130',
+    ];
+    expect(partitionsPastRetention(existing, new Date('2026-11-29T00:00:00Z')).map((p) => p.name)).toEqual([
+      'liveness_events_p20261127',
+      'liveness_events_p20261128',
+    ]);
     expect(partitionsPastRetention(existing, new Date('2026-11-28T23:59:59.999Z')).map((p) => p.name)).toEqual(['liveness_events_p20261127']);
     expect(partitionsPastRetention(existing, new Date('2026-11-27T00:00:00Z'))).toEqual([]);
   });

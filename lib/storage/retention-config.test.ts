@@ -9,7 +9,11 @@ describe('retention settings', () => {
     expect(Object.keys(retentionDefaults)).toEqual(['events', 'raw', 'history', 'alerts', 'remediation']);
   });
   it('takes FNH_RETENTION and lets FNH_RETAIN_<KIND> win over it', () => {
-    expect(retentionFromEnv({ FNH_RETENTION: 'events=2d, history=6w,alerts=forever', FNH_RETAIN_HISTORY: '90d' })).toMatchObject({ events: 2 * DAY, history: 90 * DAY, alerts: null });
+    expect(retentionFromEnv({ FNH_RETENTION: 'events=2d, history=6w,alerts=forever', FNH_RETAIN_HISTORY: '90d' })).toMatchObject({
+      events: 2 * DAY,
+      history: 90 * DAY,
+      alerts: null,
+    });
   });
   it('refuses what it cannot read, and an events window shorter than the diagnosis reads', () => {
     expect(() => retentionFromEnv({ FNH_RETENTION: 'logs=3d' })).toThrow(RetentionConfigError);

@@ -13,9 +13,15 @@ const DAY = 24 * 3600_000;
 export const retentionDefaults: Record<RetentionKind, { ms: number; what: string }> = {
   events: { ms: 3 * DAY, what: 'liveness log events (liveness_events)' },
   raw: { ms: 3 * DAY, what: "a node's latest raw command output, once the node has not been polled successfully for this long (node_raw_sections)" },
-  history: { ms: 30 * DAY, what: 'the change-only state history and verdict changes (node_state_history, peer_verdict_changes, node_verdict_changes): how far back ?at= and triage links reach' },
+  history: {
+    ms: 30 * DAY,
+    what: 'the change-only state history and verdict changes (node_state_history, peer_verdict_changes, node_verdict_changes): how far back ?at= and triage links reach',
+  },
   alerts: { ms: 180 * DAY, what: 'resolved Alertmanager alerts, by their last receipt (alerts); firing ones are kept' },
-  remediation: { ms: 180 * DAY, what: 'finished remediation runs and their requests (remediation_runs, remediation_batches); the audit log keeps its own record' },
+  remediation: {
+    ms: 180 * DAY,
+    what: 'finished remediation runs and their requests (remediation_runs, remediation_batches); the audit log keeps its own record',
+  },
 };
 
 /**
@@ -45,7 +51,10 @@ export function retentionFromEnv(env: Readonly<Record<string, string | undefined
   const out: Retention = Object.fromEntries(retentionKinds.map((k) => [k, retentionDefaults[k].ms])) as Retention;
   const list = env.FNH_RETENTION?.trim();
   if (list) {
-    for (const part of list.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of list
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [kind, value] = part.split('=').map((s) => s.trim());
       if (!kind || value === undefined || !(retentionKinds as readonly string[]).includes(kind)) {
         throw new RetentionConfigError(`FNH_RETENTION: "${part}" is not kind=duration with kind one of ${retentionKinds.join(', ')}`);
@@ -60,11 +69,14 @@ export function retentionFromEnv(env: Readonly<Record<string, string | undefined
   }
   const events = out.events;
   if (events !== null && events < MIN_EVENTS_RETENTION_MS) {
-    throw new RetentionConfigError(`events retention must be at least 1d 15m: the live diagnosis reads the last day of the log (got ${formatDuration(events)})`);
+    throw new RetentionConfigError(
+      `events retention must be at least 1d 15m: the live diagnosis reads the last day of the log (got ${formatDuration(events)})`,
+    );
   }
   for (const kind of retentionKinds) {
     const ms = out[kind];
-    if (kind !== 'events' && ms !== null && ms < MIN_OTHER_RETENTION_MS) throw new RetentionConfigError(`${kind} retention must be at least 1h (got ${formatDuration(ms)})`);
+    if (kind !== 'events' && ms !== null && ms < MIN_OTHER_RETENTION_MS)
+      throw new RetentionConfigError(`${kind} retention must be at least 1h (got ${formatDuration(ms)})`);
   }
   return out;
 }
@@ -79,7 +91,12 @@ function parseDurationFor(name: string, value: string): number | null {
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return 'forever';
-  for (const [unit, size] of [['w', 7 * DAY], ['d', DAY], ['h', 3600_000], ['m', 60_000]] as const) {
+  for (const [unit, size] of [
+    ['w', 7 * DAY],
+    ['d', DAY],
+    ['h', 3600_000],
+    ['m', 60_000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${Math.round(ms / 60_000)}m`;

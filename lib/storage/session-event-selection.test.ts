@@ -15,7 +15,10 @@ describe('selectSessionEvents', () => {
   it('of two lines of one session at the same time before the window, keeps the greater dedupe key in any order', () => {
     const a = event('k-a', 'liveness.scheduler: error writing UDP packet');
     const b = event('k-b', 'liveness: session up');
-    for (const order of [[a, b], [b, a]]) {
+    for (const order of [
+      [a, b],
+      [b, a],
+    ]) {
       expect(selectSessionEvents(order, { at, windowMs, memoryMs }).map((e) => e.dedupeKey)).toEqual(['k-b']);
     }
   });
@@ -23,7 +26,10 @@ describe('selectSessionEvents', () => {
   it('of two daemon starts at the same time before the window, keeps the greater dedupe key in any order', () => {
     const a = event('s-1', 'liveness: manager starting', { peerIP: undefined });
     const b = event('s-2', 'systemd: daemon started', { peerIP: undefined });
-    for (const order of [[a, b], [b, a]]) {
+    for (const order of [
+      [a, b],
+      [b, a],
+    ]) {
       expect(selectSessionEvents(order, { at, windowMs, memoryMs }).map((e) => e.dedupeKey)).toEqual(['s-2']);
     }
   });

@@ -93,7 +93,9 @@ async function main(): Promise<void> {
     const now = new Date();
     const since = journalSince(now.getTime(), lastSuccess);
     const start = performance.now();
-    const res = await forAll(names, concurrency, (name) => pollNode(pool, name, { journalSince: since, timeoutMs: 30_000, maxBytes: 64 * 1024 * 1024, now, memo: memoFor() }));
+    const res = await forAll(names, concurrency, (name) =>
+      pollNode(pool, name, { journalSince: since, timeoutMs: 30_000, maxBytes: 64 * 1024 * 1024, now, memo: memoFor() }),
+    );
     lastSuccess = now.getTime();
     return { ms: performance.now() - start, res };
   };

@@ -36,7 +36,6 @@ export interface BigNodeResult {
   peakRssMb: number;
 }
 
-
 async function main(): Promise<BigNodeResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fnh-bench-big-'));
   const fleet = await startSimProcess(dir, ['--nodes', '7', '--route-table', `${NODE}=${routes}`]);
@@ -45,7 +44,12 @@ async function main(): Promise<BigNodeResult> {
   const pool = new SshPool(loadInventoryFile(fleet.inventoryPath));
   try {
     await pool.ensureConnected(NODE);
-    const opts = (now: number) => ({ journalSince: Math.floor(now / 1000) - 900, timeoutMs: 120_000, maxBytes: DEFAULT_MAX_POLL_OUTPUT_BYTES, now: new Date(now) });
+    const opts = (now: number) => ({
+      journalSince: Math.floor(now / 1000) - 900,
+      timeoutMs: 120_000,
+      maxBytes: DEFAULT_MAX_POLL_OUTPUT_BYTES,
+      now: new Date(now),
+    });
     const t0 = performance.now();
     const polled = await pollNode(pool, NODE, opts(Date.now()));
     const collectMs = performance.now() - t0;

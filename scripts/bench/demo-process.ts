@@ -27,11 +27,21 @@ export interface DemoProcess {
 
 export function startDemo(opts: { nodes: number; port: number; dataDir: string; cpuProfileDir?: string; env?: Record<string, string> }): DemoProcess {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/demo.ts'), '--nodes', String(opts.nodes), '--port', String(opts.port), '--data-dir', opts.dataDir, '--fresh'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, FNH_ADMIN_USER: 'admin', FNH_ADMIN_PASSWORD: 'admin-demo-password', ...(opts.cpuProfileDir ? { FNH_SERVER_CPU_PROF_DIR: opts.cpuProfileDir } : {}), ...opts.env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'scripts/demo.ts'), '--nodes', String(opts.nodes), '--port', String(opts.port), '--data-dir', opts.dataDir, '--fresh'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env,
+        FNH_ADMIN_USER: 'admin',
+        FNH_ADMIN_PASSWORD: 'admin-demo-password',
+        ...(opts.cpuProfileDir ? { FNH_SERVER_CPU_PROF_DIR: opts.cpuProfileDir } : {}),
+        ...opts.env,
+      },
+    },
+  );
   return {
     base: `http://127.0.0.1:${opts.port}`,
     startedAt,

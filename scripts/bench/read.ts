@@ -37,11 +37,15 @@ if (!Number.isInteger(agents) || agents < 0) throw new Error('--postgres takes t
 
 /** `npm run agent` as the README's "Many machines" runs it: the simulated fleet's inventory, leases on. */
 function startAgentProcess(id: string, inventory: string, databaseUrl: string): ChildProcess {
-  return spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', inventory, '--leases', 'on', '--agent-id', id], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, FNH_DATA_DIR: '' },
-  });
+  return spawn(
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', inventory, '--leases', 'on', '--agent-id', id],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DATABASE_URL: databaseUrl, FNH_DATA_DIR: '' },
+    },
+  );
 }
 
 interface Timing {
@@ -56,7 +60,11 @@ interface Timing {
 
 type Client = Awaited<ReturnType<typeof signIn>>;
 
-async function timeRead(client: Client, pathname: string, init?: RequestInit): Promise<{ ms: number; bytes: number; status: number; etag: string | null; error?: string }> {
+async function timeRead(
+  client: Client,
+  pathname: string,
+  init?: RequestInit,
+): Promise<{ ms: number; bytes: number; status: number; etag: string | null; error?: string }> {
   const t = performance.now();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -105,7 +113,13 @@ async function measure(client: Client, reads: readonly string[], concurrent: num
       }
     }),
   );
-  return reads.map((r) => summarize(`${r}${concurrent > 1 ? ` × ${concurrent} viewers` : ' alone'}${revalidate ? ' (revalidating: If-None-Match)' : ''}`, samples.get(r)!, loadBefore));
+  return reads.map((r) =>
+    summarize(
+      `${r}${concurrent > 1 ? ` × ${concurrent} viewers` : ' alone'}${revalidate ? ' (revalidating: If-None-Match)' : ''}`,
+      samples.get(r)!,
+      loadBefore,
+    ),
+  );
 }
 
 interface FleetRowLite {
@@ -144,7 +158,7 @@ async function main(): Promise<void> {
     // The first full poll: no node pending any more, and every node that answered has its diagnosis recorded.
     let firstFullPollMs = NaN;
     let progress = '';
-    for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 600_000; Date.now() < deadline;) {
       const res = await client('/api/fleet');
       if (res.ok) {
         const fleet = (await res.json()) as { nodes: FleetRowLite[] };
@@ -181,7 +195,13 @@ async function main(): Promise<void> {
         50,
       ),
       // per agent process (--postgres): the largest of them at each sample
-      agentSteadyRssMedianMb: agents > 0 ? percentile(steady.map((s) => Math.max(...s.agents)), 50) : null,
+      agentSteadyRssMedianMb:
+        agents > 0
+          ? percentile(
+              steady.map((s) => Math.max(...s.agents)),
+              50,
+            )
+          : null,
       agentSteadyRssMaxMb: agents > 0 ? Math.max(...steady.map((s) => Math.max(...s.agents))) : null,
       agentPeakRssMb: agents > 0 ? Math.max(...agentProcs.map((a) => rssMb(a.pid)?.peak ?? NaN)) : null,
     };
@@ -191,20 +211,36 @@ async function main(): Promise<void> {
     console.log(`dashboard reads at ${nodes} simulated nodes, ${setUp} (${cpus().length} cores, load average = 1-min, before → after)`);
     console.log(`${'read'.padEnd(64)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)} ${'bytes'.padStart(9)}  load`);
     for (const t of results) {
-      console.log(`${t.read.padEnd(64)} ${`${t.p50} ms`.padStart(7)} ${`${t.p95} ms`.padStart(7)} ${`${t.max} ms`.padStart(7)} ${String(t.bytes).padStart(9)}  ${t.load.before} → ${t.load.after}  ${JSON.stringify(t.status)}`);
+      console.log(
+        `${t.read.padEnd(64)} ${`${t.p50} ms`.padStart(7)} ${`${t.p95} ms`.padStart(7)} ${`${t.max} ms`.padStart(7)} ${String(t.bytes).padStart(9)}  ${t.load.before} → ${t.load.after}  ${JSON.stringify(t.status)}`,
+      );
     }
     console.log(`start → first full poll: ${(firstPoll.ms / 1000).toFixed(1)} s (load ${firstPoll.load})`);
-    console.log(`server RSS (${pg ? 'dashboard' : 'dashboard + embedded agent + PGlite'}): now ${memory.serverRssMb} MB, steady median ${memory.steadyRssMedianMb} MB, steady max ${memory.steadyRssMaxMb} MB, peak ${memory.serverPeakRssMb} MB`);
-    if (pg) console.log(`agent RSS (largest of ${agents} processes): steady median ${memory.agentSteadyRssMedianMb} MB, steady max ${memory.agentSteadyRssMaxMb} MB, peak ${memory.agentPeakRssMb} MB`);
+    console.log(
+      `server RSS (${pg ? 'dashboard' : 'dashboard + embedded agent + PGlite'}): now ${memory.serverRssMb} MB, steady median ${memory.steadyRssMedianMb} MB, steady max ${memory.steadyRssMaxMb} MB, peak ${memory.serverPeakRssMb} MB`,
+    );
+    if (pg)
+      console.log(
+        `agent RSS (largest of ${agents} processes): steady median ${memory.agentSteadyRssMedianMb} MB, steady max ${memory.agentSteadyRssMaxMb} MB, peak ${memory.agentPeakRssMb} MB`,
+      );
 
     const out = path.join(root, 'bench-results');
     mkdirSync(out, { recursive: true });
     const file = path.join(out, `read-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), setUp, nodes, viewers, requests, cores: cpus().length, firstPoll, reads: results, memory, rssSamples: rss }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { at: new Date().toISOString(), setUp, nodes, viewers, requests, cores: cpus().length, firstPoll, reads: results, memory, rssSamples: rss },
+        null,
+        2,
+      ),
+    );
     console.log(`written to ${path.relative(root, file)}`);
   } finally {
     clearInterval(sampler);
-    await Promise.all(agentProcs.map((a) => new Promise<void>((resolve) => (a.exitCode !== null ? resolve() : (a.once('exit', () => resolve()), a.kill('SIGTERM'))))));
+    await Promise.all(
+      agentProcs.map((a) => new Promise<void>((resolve) => (a.exitCode !== null ? resolve() : (a.once('exit', () => resolve()), a.kill('SIGTERM'))))),
+    );
     await demo.stop();
     await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -5,7 +5,9 @@ export function routeTableText(count: number): string {
   const parts: string[] = [];
   for (let i = 0; i < count; i++) {
     const a = 10 + (i >> 16);
-    parts.push(`{"dst":"${a}.${(i >> 8) & 255}.${i & 255}.0/24","gateway":"169.254.0.2","dev":"doublezero0","protocol":"bgp","scope":"global","prefsrc":"209.245.225.161","flags":[]}`);
+    parts.push(
+      `{"dst":"${a}.${(i >> 8) & 255}.${i & 255}.0/24","gateway":"169.254.0.2","dev":"doublezero0","protocol":"bgp","scope":"global","prefsrc":"209.245.225.161","flags":[]}`,
+    );
   }
   return `[${parts.join(',')}]`;
 }

@@ -35,7 +35,6 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 }
 
-
 interface AgentMode {
   cycleMs: number[];
   cpuPercent: number;
@@ -66,7 +65,13 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = proce
 }
 
 /** A tool's cycle: it ran (exit 0, or the tool's "some hosts failed" code) and reached `succeeded` hosts. */
-function toolResult(r: { ms: number; status: number | null; stderr: string }, someFailedStatus: number, succeeded: number, total: number, flag: string): { ms: number; ok: boolean; note: string } {
+function toolResult(
+  r: { ms: number; status: number | null; stderr: string },
+  someFailedStatus: number,
+  succeeded: number,
+  total: number,
+  flag: string,
+): { ms: number; ok: boolean; note: string } {
   const ran = (r.status === 0 || r.status === someFailedStatus) && succeeded > 0;
   return { ms: r.ms, ok: ran, note: ran ? `${flag}, ${succeeded}/${total} hosts answered` : `exit ${r.status}: ${r.stderr.slice(-300)}` };
 }
@@ -123,7 +128,18 @@ async function main(): Promise<void> {
     const loadBefore = loadavg()[0]!;
     const agentRun = spawnSync(
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'scripts/bench/agent-cycle.ts'), '--inventory', fleet.inventoryPath, '--cycles', values.cycles, '--concurrency', values.concurrency, ...(fleet.pid ? ['--sim-pid', String(fleet.pid)] : [])],
+      [
+        '--import',
+        'tsx',
+        path.join(root, 'scripts/bench/agent-cycle.ts'),
+        '--inventory',
+        fleet.inventoryPath,
+        '--cycles',
+        values.cycles,
+        '--concurrency',
+        values.concurrency,
+        ...(fleet.pid ? ['--sim-pid', String(fleet.pid)] : []),
+      ],
       { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     if (agentRun.status !== 0) throw new Error(`agent benchmark failed (exit ${agentRun.status})`);
@@ -137,7 +153,11 @@ async function main(): Promise<void> {
     const route = routes.reduce((best, r) => (r.parseMs < best.parseMs ? r : best));
     console.log('collect + parse a 1,000,000-route node…');
     // Its own process (agent side) and its own simulated node: the peak RSS is this poll's alone.
-    const bigRun = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/big-node.ts')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const bigRun = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/big-node.ts')], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (bigRun.status !== 0) throw new Error(`1M-route node benchmark failed (exit ${bigRun.status})`);
     const bigNode = JSON.parse(bigRun.stdout.trim().split('\n').pop() ?? '{}') as BigNodeResult;
 
@@ -145,7 +165,8 @@ async function main(): Promise<void> {
     const steady = { p50: percentile(agent.steady.cycleMs, 50), p95: percentile(agent.steady.cycleMs, 95) };
     const mode = (m: AgentMode, p: { p50: number; p95: number }) =>
       `${p.p50.toFixed(0)} / ${p.p95.toFixed(0)} ms over ${m.cycleMs.length} cycles (${m.pollFailures} failed polls); CPU: agent ${m.cpuPercent.toFixed(0)} %, simulated fleet ${m.simCpuPercent?.toFixed(0) ?? '?'} % of one core`;
-    const diag = (d: AgentResult['diagnosis']['firstWindow']) => `${d.ms.toFixed(0)} ms wall, ${d.cpuMs.toFixed(0)} ms CPU (${d.nodes} nodes, ${d.peers} peer verdicts)`;
+    const diag = (d: AgentResult['diagnosis']['firstWindow']) =>
+      `${d.ms.toFixed(0)} ms wall, ${d.cpuMs.toFixed(0)} ms CPU (${d.nodes} nodes, ${d.peers} peer verdicts)`;
     const rows: Array<[string, string]> = [
       ['nodes', `${nodes} (concurrency ${values.concurrency})`],
       ['machine load (1-min average)', `${load.before.toFixed(1)} before, ${load.after.toFixed(1)} after the agent's run, on ${load.cores} cores`],
@@ -157,7 +178,10 @@ async function main(): Promise<void> {
       ['diagnosis: steady-state cycle', diag(agent.diagnosis.steadyState)],
       ['diagnosis without the cache: first polls', diag(agent.diagnosis.firstWindowUncached)],
       ['diagnosis without the cache: steady cycle', diag(agent.diagnosis.steadyStateUncached)],
-      ['1,000,000-route table parse (best of 3)', `${route.parseMs.toFixed(0)} ms wall, ${route.cpuMs.toFixed(0)} ms CPU (${(route.bytes / 1e6).toFixed(0)} MB of ip -j output, ${route.routes} routes; all: ${routes.map((r) => r.parseMs.toFixed(0)).join(', ')} ms)`],
+      [
+        '1,000,000-route table parse (best of 3)',
+        `${route.parseMs.toFixed(0)} ms wall, ${route.cpuMs.toFixed(0)} ms CPU (${(route.bytes / 1e6).toFixed(0)} MB of ip -j output, ${route.routes} routes; all: ${routes.map((r) => r.parseMs.toFixed(0)).join(', ')} ms)`,
+      ],
       [
         'collect + parse a 1,000,000-route node',
         `${(bigNode.collectMs + bigNode.parseMs).toFixed(0)} ms (collect ${bigNode.collectMs.toFixed(0)} ms: ${(bigNode.sectionBytes / 1e6).toFixed(0)} MB table over SSH, budget peak ${bigNode.budgetPeakMb.toFixed(0)} MB; parse ${bigNode.parseMs.toFixed(0)} ms, ${bigNode.parsedRoutes} routes); next poll (table unchanged) ${bigNode.unchangedPollMs.toFixed(0)} ms; agent peak RSS ${bigNode.peakRssMb.toFixed(0)} MB`,
@@ -166,7 +190,9 @@ async function main(): Promise<void> {
     for (const [tool, r] of Object.entries(tools)) {
       rows.push([
         `${tool}: one full-probe cycle`,
-        r.ok ? `${r.ms.toFixed(0)} ms (${r.note}) = ${(r.ms / full.p50).toFixed(1)}× the agent's full-probe p50, ${(r.ms / steady.p50).toFixed(1)}× its steady p50` : `failed: ${r.note}`,
+        r.ok
+          ? `${r.ms.toFixed(0)} ms (${r.note}) = ${(r.ms / full.p50).toFixed(1)}× the agent's full-probe p50, ${(r.ms / steady.p50).toFixed(1)}× its steady p50`
+          : `failed: ${r.note}`,
       ]);
     }
     const width = Math.max(...rows.map(([k]) => k.length));
@@ -174,7 +200,23 @@ async function main(): Promise<void> {
     const outDir = path.join(root, 'bench-results');
     mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), nodes, load, concurrency: Number(values.concurrency), agent: { ...agent, full: { ...agent.full, ...full }, steady: { ...agent.steady, ...steady } }, tools, routes, bigNode }, null, 2) + '\n');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          nodes,
+          load,
+          concurrency: Number(values.concurrency),
+          agent: { ...agent, full: { ...agent.full, ...full }, steady: { ...agent.steady, ...steady } },
+          tools,
+          routes,
+          bigNode,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     console.log(`\nwritten: ${path.relative(root, file)}`);
   } finally {
     await fleet.stop();

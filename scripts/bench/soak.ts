@@ -57,7 +57,12 @@ function parseMetrics(text: string): { storeBytes: number; walBytes: number | nu
     else if (m[1] === 'rows') t.rows = v;
     else t.dead = v;
   }
-  return { storeBytes: value('fnh_store_bytes') ?? NaN, walBytes: value('fnh_store_wal_bytes'), tables, oldestEvent: value('fnh_store_oldest_event_timestamp_seconds') };
+  return {
+    storeBytes: value('fnh_store_bytes') ?? NaN,
+    walBytes: value('fnh_store_wal_bytes'),
+    tables,
+    oldestEvent: value('fnh_store_oldest_event_timestamp_seconds'),
+  };
 }
 
 const duBytes = (dir: string): number => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split(/\s/)[0]);
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
   const series: Minute[] = [];
   try {
     const client = await signIn(demo.base, Date.now() + 300_000);
-    for (const deadline = Date.now() + 900_000; ; ) {
+    for (const deadline = Date.now() + 900_000; ;) {
       const res = await client('/api/fleet');
       const fleet = res.ok ? ((await res.json()) as { nodes: Array<{ poll: { state: string } }> }) : null;
       if (fleet && fleet.nodes.length === nodes && fleet.nodes.every((n) => n.poll.state !== 'pending')) break;
@@ -81,7 +86,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 2_000));
     }
     const start = Date.now();
-    console.log(`first full poll after ${Math.round((start - demo.startedAt) / 1000)} s; soaking ${minutes} min (every minute: store, tables, dead rows, read p95)`);
+    console.log(
+      `first full poll after ${Math.round((start - demo.startedAt) / 1000)} s; soaking ${minutes} min (every minute: store, tables, dead rows, read p95)`,
+    );
     console.log('min  load  store MB  WAL MB  disk MB  events rows  biggest tables (MB, dead %)                                 fleet p95  peers p95  RSS MB');
     for (let minute = 1; minute <= minutes; minute++) {
       // reads spread over the minute, like a wall screen and a few engineers
@@ -136,7 +143,11 @@ async function main(): Promise<void> {
     const eventBytes = (to.tables.liveness_events?.bytes ?? 0) / Math.max(1, to.tables.liveness_events?.rows ?? 1);
     const summary = {
       warmupMinute: from.minute,
-      growthPerHourMb: { tables: perHour(tableBytes(from), tableBytes(to)), store: perHour(from.storeBytes, to.storeBytes), disk: perHour(from.diskBytes, to.diskBytes) },
+      growthPerHourMb: {
+        tables: perHour(tableBytes(from), tableBytes(to)),
+        store: perHour(from.storeBytes, to.storeBytes),
+        disk: perHour(from.diskBytes, to.diskBytes),
+      },
       worstDeadShare: worstDead ? { table: worstDead[0], share: Math.round(worstDead[1] * 100) / 100 } : null,
       reads: { afterWarmup: from.reads, atEnd: to.reads },
       liveness_events: { rowsPerHour: Math.round(eventsPerHour), bytesPerRow: Math.round(eventBytes) },
@@ -144,10 +155,16 @@ async function main(): Promise<void> {
       projectedLogAtRetentionMb: { days3: Math.round((eventsPerHour * 72 * eventBytes) / 1024 / 1024) },
     };
     console.log('');
-    console.log(`after warm-up (minute ${from.minute} → ${to.minute}): table files ${summary.growthPerHourMb.tables} MB/h, database ${summary.growthPerHourMb.store} MB/h, data folder on disk ${summary.growthPerHourMb.disk} MB/h`);
+    console.log(
+      `after warm-up (minute ${from.minute} → ${to.minute}): table files ${summary.growthPerHourMb.tables} MB/h, database ${summary.growthPerHourMb.store} MB/h, data folder on disk ${summary.growthPerHourMb.disk} MB/h`,
+    );
     console.log(`most dead rows: ${summary.worstDeadShare?.table} ${Math.round((summary.worstDeadShare?.share ?? 0) * 100)} %`);
-    console.log(`reads p95 at minute ${from.minute}: fleet ${from.reads['/api/fleet']!.p95} ms, peers ${from.reads['/api/peers']!.p95} ms; at minute ${to.minute}: fleet ${to.reads['/api/fleet']!.p95} ms, peers ${to.reads['/api/peers']!.p95} ms`);
-    console.log(`log: ${summary.liveness_events.rowsPerHour} events/h at ~${summary.liveness_events.bytesPerRow} B/row with indexes: ~${summary.projectedLogAtRetentionMb.days3} MB at the 3-day window (projection)`);
+    console.log(
+      `reads p95 at minute ${from.minute}: fleet ${from.reads['/api/fleet']!.p95} ms, peers ${from.reads['/api/peers']!.p95} ms; at minute ${to.minute}: fleet ${to.reads['/api/fleet']!.p95} ms, peers ${to.reads['/api/peers']!.p95} ms`,
+    );
+    console.log(
+      `log: ${summary.liveness_events.rowsPerHour} events/h at ~${summary.liveness_events.bytesPerRow} B/row with indexes: ~${summary.projectedLogAtRetentionMb.days3} MB at the 3-day window (projection)`,
+    );
     writeFileSync(file, JSON.stringify({ nodes, minutes, cores: cpus().length, series, summary }, null, 2));
     console.log(`written to ${path.relative(root, file)}`);
   } finally {

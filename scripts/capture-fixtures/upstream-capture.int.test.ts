@@ -63,9 +63,18 @@ describe.skipIf(!isRoot)('upstream fixture capture from the lab', () => {
     expect(JSON.stringify(await json('firewall-blocked', 'nft.json'))).toContain(SEED_ADDRESSES.blockedPeer);
 
     for (const spec of [...fixtureSpecs, ...verdictFixtureSpecs]) {
-      const committed = JSON.parse(await readFile(path.join(repo, 'fixtures', 'bundles', spec.name, 'expected.json'), 'utf8')) as { peers: unknown; findings: unknown; worst: unknown };
+      const committed = JSON.parse(await readFile(path.join(repo, 'fixtures', 'bundles', spec.name, 'expected.json'), 'utf8')) as {
+        peers: unknown;
+        findings: unknown;
+        worst: unknown;
+      };
       const fresh = await json<{ peers: unknown; findings: unknown; worst: unknown }>(spec.name, 'expected.json');
-      expect({ name: spec.name, peers: fresh.peers, findings: fresh.findings, worst: fresh.worst }).toEqual({ name: spec.name, peers: committed.peers, findings: committed.findings, worst: committed.worst });
+      expect({ name: spec.name, peers: fresh.peers, findings: fresh.findings, worst: fresh.worst }).toEqual({
+        name: spec.name,
+        peers: committed.peers,
+        findings: committed.findings,
+        worst: committed.worst,
+      });
     }
     const { stdout } = await run('ip', ['netns', 'list']);
     expect(stdout).not.toMatch(/^fnhlab-|^fnhfx-/m);

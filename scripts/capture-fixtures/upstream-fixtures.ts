@@ -14,7 +14,9 @@ import { captureSeedStates } from './upstream/seed-namespaces';
 import { buildVerdictFixture, firewalledSendCount, verdictFixtureSpecs, type SeedCapture } from './upstream/verdict-fixtures';
 import { errorMessage } from '../../lib/errors';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'fixtures/bundles' }, 'kernel-from': { type: 'string' }, family: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'fixtures/bundles' }, 'kernel-from': { type: 'string' }, family: { type: 'string' } },
+});
 const out = values.out;
 const from = values['kernel-from'];
 const family = values.family;

@@ -103,7 +103,14 @@ beforeAll(async () => {
   const { createLocalUser } = await import('../../lib/services/auth-users');
   const { openSession } = await import('../../lib/services/auth-sign-in');
   const now = new Date();
-  const viewer = await createLocalUser(db, { username: 'loop-viewer', password: 'a-long-password-for-the-loop-viewer', role: 'viewer', via: 'cli', actor: { username: 'test', role: 'admin' }, now });
+  const viewer = await createLocalUser(db, {
+    username: 'loop-viewer',
+    password: 'a-long-password-for-the-loop-viewer',
+    role: 'viewer',
+    via: 'cli',
+    actor: { username: 'test', role: 'admin' },
+    now,
+  });
   viewerCookie = (await db.transaction((tx) => openSession(tx, viewer, 'password', now))).token;
 
   // The dashboard sees the seed incident before anything watches it.
@@ -180,12 +187,20 @@ describe('Prometheus → Alertmanager → dashboard → triage, with the real pr
       const res = await fetch(`${prometheus!.url}/api/v1/query?query=${encodeURIComponent(q)}`);
       return ((await res.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
     };
-    const up = await until('a successful scrape', async () => ((await query('up{job="fleet-network-health"}'))[0]?.value[1] === '1' ? true : undefined), 30_000);
+    const up = await until(
+      'a successful scrape',
+      async () => ((await query('up{job="fleet-network-health"}'))[0]?.value[1] === '1' ? true : undefined),
+      30_000,
+    );
     expect(up).toBe(true);
-    const cells = await until('per-peer series in Prometheus', async () => {
-      const r = await query(`fnh_peer_verdict{node="${seed}",verdict="stale-session"}`);
-      return r.length > 0 ? r : undefined;
-    }, 20_000);
+    const cells = await until(
+      'per-peer series in Prometheus',
+      async () => {
+        const r = await query(`fnh_peer_verdict{node="${seed}",verdict="stale-session"}`);
+        return r.length > 0 ? r : undefined;
+      },
+      20_000,
+    );
     expect(cells[0]?.metric).toMatchObject({ job: 'fleet-network-health', node: seed, verdict: 'stale-session' });
   }, 60_000);
 
@@ -202,7 +217,11 @@ describe('Prometheus → Alertmanager → dashboard → triage, with the real pr
 
   it('the Slack and PagerDuty texts of the shipped template carry the same triage links', async () => {
     const link = `${dashboard.origin}${firing.triagePath}`;
-    const slack = await until('a Slack message with the triage link', async () => capture.received.find((c) => c.path === '/slack' && JSON.stringify(c.body).includes(link)), 20_000);
+    const slack = await until(
+      'a Slack message with the triage link',
+      async () => capture.received.find((c) => c.path === '/slack' && JSON.stringify(c.body).includes(link)),
+      20_000,
+    );
     // notify/slack/slack.go: the text goes in the message's attachment.
     const attachment = (slack.body as { attachments: { title: string; text: string }[] }).attachments[0];
     expect(attachment?.title).toMatch(new RegExp(`^\\[FIRING:\\d+\\] FnhPeerFailing on ${seed}$`));

@@ -35,7 +35,9 @@ describe('deploy/prometheus', () => {
   });
 
   it('every failing verdict of the diagnosis is alerted per node and per peer; healthy, recovering and unknown are not', () => {
-    const doc = parse(readFileSync(path.join(deployDir, 'prometheus/rules.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string; for: string; labels: { severity: string } }[] }[] };
+    const doc = parse(readFileSync(path.join(deployDir, 'prometheus/rules.yml'), 'utf8')) as {
+      groups: { rules: { alert: string; expr: string; for: string; labels: { severity: string } }[] }[];
+    };
     const rules = doc.groups.flatMap((g) => g.rules);
     for (const r of rules) {
       expect(r.for, r.alert).toMatch(/^\d+m$/);
@@ -72,7 +74,11 @@ describe('deploy/alertmanager', () => {
   });
 
   it('routes every alert to the dashboard webhook, critical ones also to PagerDuty, warning and info to Slack', () => {
-    const routes = (labels: string[]) => run('amtool', ['config', 'routes', 'test', '--config.file=alertmanager/alertmanager.yml', ...labels]).out.trim().split('\n').at(0);
+    const routes = (labels: string[]) =>
+      run('amtool', ['config', 'routes', 'test', '--config.file=alertmanager/alertmanager.yml', ...labels])
+        .out.trim()
+        .split('\n')
+        .at(0);
     expect(routes(['alertname=FnhNodeFailing', 'severity=critical', 'node=dfw-mn-bm1'])).toBe('fleet-network-health,pagerduty');
     expect(routes(['alertname=FnhPeerFailing', 'severity=warning', 'node=dfw-mn-bm1'])).toBe('fleet-network-health,slack');
     expect(routes(['alertname=FnhPeerSeriesCapped', 'severity=info'])).toBe('fleet-network-health,slack');
@@ -89,7 +95,13 @@ describe('deploy/alertmanager', () => {
       generatorURL: 'http://prometheus.example/graph',
       fingerprint,
     });
-    const firing = alert('a1b2c3d4e5f60718', '2026-11-30T19:36:22.662807168Z', 'firing', { peer: '216.238.110.55' }, 'dfw-mn-bm1 → 216.238.110.55: stale-session');
+    const firing = alert(
+      'a1b2c3d4e5f60718',
+      '2026-11-30T19:36:22.662807168Z',
+      'firing',
+      { peer: '216.238.110.55' },
+      'dfw-mn-bm1 → 216.238.110.55: stale-session',
+    );
     const resolved = alert('0f0e0d0c0b0a0908', '2026-11-30T19:30:00Z', 'resolved', { peer: '198.51.100.7' });
     const data = path.join(dir, 'data.json');
     writeFileSync(
@@ -105,7 +117,14 @@ describe('deploy/alertmanager', () => {
       }),
     );
     const render = (name: string) => {
-      const r = run('amtool', ['template', 'render', '--no-version-check', '--template.glob=alertmanager/templates/fnh.tmpl', `--template.text={{ template "${name}" . }}`, `--template.data=${data}`]);
+      const r = run('amtool', [
+        'template',
+        'render',
+        '--no-version-check',
+        '--template.glob=alertmanager/templates/fnh.tmpl',
+        `--template.text={{ template "${name}" . }}`,
+        `--template.data=${data}`,
+      ]);
       expect(r.status, r.out).toBe(0);
       return r.out;
     };
@@ -116,7 +135,9 @@ describe('deploy/alertmanager', () => {
     expect(render('fnh.slack.text')).toBe(
       `• dfw-mn-bm1 → 216.238.110.55: stale-session <${firingLink}|triage>\n• resolved: FnhPeerFailing dfw-mn-bm1 <${resolvedLink}|triage>\n`,
     );
-    expect(render('fnh.triage.links')).toBe(`dfw-mn-bm1 → 216.238.110.55: stale-session: ${firingLink}\nresolved: FnhPeerFailing dfw-mn-bm1: ${resolvedLink}\n`);
+    expect(render('fnh.triage.links')).toBe(
+      `dfw-mn-bm1 → 216.238.110.55: stale-session: ${firingLink}\nresolved: FnhPeerFailing dfw-mn-bm1: ${resolvedLink}\n`,
+    );
     expect(render('fnh.triage.first')).toBe(firingLink);
     expect(render('fnh.pagerduty.description')).toBe('FnhPeerFailing on dfw-mn-bm1: 1 firing');
   });

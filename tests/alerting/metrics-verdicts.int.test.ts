@@ -46,7 +46,15 @@ beforeAll(async () => {
   get = ((await import('../../app/metrics/route')) as { GET: Get }).GET;
   const { getDb } = await import('../../lib/db');
   db = await getDb();
-  await node('dfw-mn-bm1', { fresh: true, worst: 'stale-session', peers: [['216.238.110.55', 'stale-session'], ['198.51.100.7', 'healthy'], ['198.51.100.8', 'no-route']] });
+  await node('dfw-mn-bm1', {
+    fresh: true,
+    worst: 'stale-session',
+    peers: [
+      ['216.238.110.55', 'stale-session'],
+      ['198.51.100.7', 'healthy'],
+      ['198.51.100.8', 'no-route'],
+    ],
+  });
   await node('ams-1', { fresh: true, worst: 'healthy', peers: [['198.51.100.9', 'healthy']] });
   // Its last poll is 10 minutes old: unknown now, whatever was diagnosed then; its cells are not reported.
   await node('sin-1', { fresh: false, worst: 'interface-down', peers: [['198.51.100.10', 'interface-down']] });
@@ -102,7 +110,9 @@ describe('/metrics with the token', () => {
     process.env.FNH_METRICS_TOKEN = token;
     process.env.FNH_METRICS_MAX_PEER_SERIES = '1';
     const { lines } = await scrape(`Bearer ${token}`);
-    expect(lines.filter((l) => l.startsWith('fnh_peer_verdict{'))).toEqual(['fnh_peer_verdict{node="dfw-mn-bm1",peer="216.238.110.55",verdict="stale-session"} 1']);
+    expect(lines.filter((l) => l.startsWith('fnh_peer_verdict{'))).toEqual([
+      'fnh_peer_verdict{node="dfw-mn-bm1",peer="216.238.110.55",verdict="stale-session"} 1',
+    ]);
     expect(lines).toContain('fnh_peer_verdict_series_omitted 1');
     expect(lines).toContain('fnh_peer_verdict_series_cap 1');
   });

@@ -101,7 +101,10 @@ describe('triage links in the reply', () => {
     expect(text).not.toContain('attacker');
     const answer = JSON.parse(text) as { alerts: { triageUrl: string | null; triagePath: string }[] };
     const ms = Date.parse(alert.startsAt);
-    expect(answer.alerts[0]).toMatchObject({ triagePath: `/triage/${alert.fingerprint}/${ms}`, triageUrl: `https://noc.example/triage/${alert.fingerprint}/${ms}` });
+    expect(answer.alerts[0]).toMatchObject({
+      triagePath: `/triage/${alert.fingerprint}/${ms}`,
+      triageUrl: `https://noc.example/triage/${alert.fingerprint}/${ms}`,
+    });
   });
 
   it('are paths only while no public origin is configured (the Host header is not trusted for them)', async () => {
@@ -158,7 +161,10 @@ describe('never a 4xx for a well-formed v4 notification', () => {
 
   it('takes names and values Alertmanager can send that are long or odd: receiver, groupKey, label names, generatorURL', async () => {
     const payload = notification([seedAlert(9, { labels: { node: 'dfw-mn-bm1', ['l'.repeat(300)]: 'v' } })], { receiver: 'r'.repeat(500) });
-    const res = await send({ ...payload, groupKey: 'g'.repeat(20_000), alerts: payload.alerts.map((a) => ({ ...a, generatorURL: `http://p/${'q'.repeat(9_000)}` })) }, bearer);
+    const res = await send(
+      { ...payload, groupKey: 'g'.repeat(20_000), alerts: payload.alerts.map((a) => ({ ...a, generatorURL: `http://p/${'q'.repeat(9_000)}` })) },
+      bearer,
+    );
     expect(res.status).toBe(200);
     expect(await stored()).toBe(1);
   });
@@ -182,7 +188,9 @@ describe('the episode link', () => {
     const { GET } = (await import('../../app/api/alerts/[fingerprint]/[startsAt]/route')) as { GET: Get };
     // The handler checks the session itself (lib/http/route.ts): a signed-in viewer opens the link.
     viewerCookie ??= await (await import('../../lib/services/testing/session')).signedInCookie();
-    return GET(new Request(`http://127.0.0.1:3100/api/alerts/${fingerprint}/${startsAt}`, { headers: { cookie: viewerCookie } }), { params: Promise.resolve({ fingerprint, startsAt }) });
+    return GET(new Request(`http://127.0.0.1:3100/api/alerts/${fingerprint}/${startsAt}`, { headers: { cookie: viewerCookie } }), {
+      params: Promise.resolve({ fingerprint, startsAt }),
+    });
   };
 
   it('opens its episode by start in milliseconds or ISO 8601, and answers 404 (never 500) to anything else', async () => {

@@ -43,7 +43,12 @@ async function auditCount(db: Db): Promise<number> {
 
 /** Runs `npm run audit:verify` exactly as an operator would, against a store folder. */
 function auditVerifyCli(dataDir: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('npm', ['run', '--silent', 'audit:verify', '--', '--data-dir', dataDir], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, timeout: 120_000 });
+  const r = spawnSync('npm', ['run', '--silent', 'audit:verify', '--', '--data-dir', dataDir], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '' },
+    timeout: 120_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,11 +57,15 @@ const crashNode = 'crash-node';
 
 describe('a process killed between intent and outcome', () => {
   it('leaves the intent committed; the restart appends outcome-unknown once, and the chain verifies', async () => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(import.meta.dirname, 'children/hold-remediation.ts'), crashDir, crashNode], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, DATABASE_URL: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', path.join(import.meta.dirname, 'children/hold-remediation.ts'), crashDir, crashNode],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, DATABASE_URL: '' },
+      },
+    );
     const line = await withTimeout(
       new Promise<string>((resolve) => {
         let out = '';
@@ -93,7 +102,9 @@ describe('a process killed between intent and outcome', () => {
       await wireRemediation(agent, db);
       expect(await auditTypes(db, crashNode)).toHaveLength(3);
       // The intent itself was never edited.
-      expect((await db.query<{ hash: string }>(`select hash from audit_log where node = $1 and type = 'remediation.intent'`, [crashNode])).rows).toEqual(intent.rows);
+      expect((await db.query<{ hash: string }>(`select hash from audit_log where node = $1 and type = 'remediation.intent'`, [crashNode])).rows).toEqual(
+        intent.rows,
+      );
       expect(await verifyAuditLog(db)).toMatchObject({ ok: true, count: Number(countAtKill) + 1 });
     } finally {
       await db.close();
@@ -129,7 +140,13 @@ async function raceOnOneNode(db: Db, node: string): Promise<void> {
   fleet.hold(node);
   const rt = fleet.runtime();
   const submit = async (who: UserRow) => {
-    const req = await requestRemediation(db, rt, who, { action: 'restart-doublezerod', nodes: [node], reason: `race by ${who.username}`, idempotencyKey: `race-${who.id}-${node}` }, new Date());
+    const req = await requestRemediation(
+      db,
+      rt,
+      who,
+      { action: 'restart-doublezerod', nodes: [node], reason: `race by ${who.username}`, idempotencyKey: `race-${who.id}-${node}` },
+      new Date(),
+    );
     return startBatch(db, rt, req.batch.id, () => new Date());
   };
   const [a, b] = await Promise.all([submit(alice), submit(bob)]);
@@ -144,7 +161,10 @@ async function raceOnOneNode(db: Db, node: string): Promise<void> {
   expect(types.filter((t) => t === 'remediation.intent')).toHaveLength(1);
   expect(types.filter((t) => t === 'remediation.outcome')).toHaveLength(1);
   expect(types.indexOf('remediation.intent')).toBeLessThan(types.indexOf('remediation.outcome'));
-  const actors = await db.query<{ actor: string; type: string }>(`select body::jsonb->'actor'->>'username' as actor, type from audit_log where node = $1 and type = 'remediation.requested'`, [node]);
+  const actors = await db.query<{ actor: string; type: string }>(
+    `select body::jsonb->'actor'->>'username' as actor, type from audit_log where node = $1 and type = 'remediation.requested'`,
+    [node],
+  );
   expect(actors.rows.map((r) => r.actor).sort()).toEqual(['race-alice', 'race-bob']);
   expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
 }

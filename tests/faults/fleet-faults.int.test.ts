@@ -74,8 +74,9 @@ beforeAll(async () => {
   });
 
   // Phase 1: everyone has been polled a few times; the faulty nodes have failed at least twice.
-  await until('healthy nodes polled 3 times, faulty ones failed twice', () =>
-    healthy().every((n) => okCount(n) >= 3) && [silentNode, slowNode, unreachableNode].every((n) => failCount(n) >= 2) && okCount(dropNode) >= 2,
+  await until(
+    'healthy nodes polled 3 times, faulty ones failed twice',
+    () => healthy().every((n) => okCount(n) >= 3) && [silentNode, slowNode, unreachableNode].every((n) => failCount(n) >= 2) && okCount(dropNode) >= 2,
   );
   // Phase 2: the drop node goes away (its SSH server stops, open connections are cut) while the agent runs.
   dropStoppedAt = Date.now();

@@ -98,12 +98,20 @@ async function signedInUsernames(db: Db): Promise<string[]> {
 function expectAckedOnce(stored: string[], acked: string[]): void {
   const counts = new Map<string, number>();
   for (const u of stored) counts.set(u, (counts.get(u) ?? 0) + 1);
-  expect([...counts].filter(([, n]) => n > 1), 'audit records stored twice').toEqual([]);
-  expect(acked.filter((u) => !counts.has(u)), 'acknowledged audit records lost').toEqual([]);
+  expect(
+    [...counts].filter(([, n]) => n > 1),
+    'audit records stored twice',
+  ).toEqual([]);
+  expect(
+    acked.filter((u) => !counts.has(u)),
+    'acknowledged audit records lost',
+  ).toEqual([]);
 }
 
 async function snapshot(db: Db) {
-  const events = await db.query<{ node: string; dedupe_key: string; at: Date; msg: string; peer_ip: string | null }>('select node, dedupe_key, at, msg, peer_ip from liveness_events');
+  const events = await db.query<{ node: string; dedupe_key: string; at: Date; msg: string; peer_ip: string | null }>(
+    'select node, dedupe_key, at, msg, peer_ip from liveness_events',
+  );
   const status = await db.query<{ node: string; last_success_at: Date | null }>('select node, last_success_at from node_status');
   return {
     eventKeys: events.rows.map((e) => `${e.node} ${e.dedupe_key}`),
@@ -123,7 +131,10 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
   it('a new process resumes polling; no event lost or doubled; every acknowledged audit record there once', async () => {
     const env = { FNH_DATA_DIR: path.join(dir, 'pglite') };
     const first = startAgentChild('first', env);
-    await first.until('two polls of every healthy node and a few audit records', () => healthy.every((n) => first.polledOk(n) >= 2) && first.acked().length >= 5);
+    await first.until(
+      'two polls of every healthy node and a few audit records',
+      () => healthy.every((n) => first.polledOk(n) >= 2) && first.acked().length >= 5,
+    );
     // Polls are in flight (1 s interval, several nodes): kill without warning.
     first.proc.kill('SIGKILL');
     const killedAt = Date.now();
@@ -142,7 +153,13 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
     const second = startAgentChild('second', env);
     const restartedAt = Date.now();
     // ...and a poll of the seed node one warning interval after the restart, so it has warned since (polls are fast).
-    await second.until('two polls of every healthy node after the restart', () => healthy.every((n) => second.polledOk(n, restartedAt) >= 2) && second.acked().length >= 3 && second.polledOk(nodeName(0), restartedAt + WARN_INTERVAL_MS + 1_000) >= 1);
+    await second.until(
+      'two polls of every healthy node after the restart',
+      () =>
+        healthy.every((n) => second.polledOk(n, restartedAt) >= 2) &&
+        second.acked().length >= 3 &&
+        second.polledOk(nodeName(0), restartedAt + WARN_INTERVAL_MS + 1_000) >= 1,
+    );
     second.proc.kill('SIGTERM');
     await second.exited;
 
@@ -150,7 +167,10 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
     try {
       const after = await snapshot(db);
       for (const n of healthy) expect(after.lastSuccess.get(n)!, `${n} polled again`).toBeGreaterThan(before.lastSuccess.get(n)!);
-      expect(before.eventKeys.filter((k) => !after.eventKeys.includes(k)), 'events lost').toEqual([]);
+      expect(
+        before.eventKeys.filter((k) => !after.eventKeys.includes(k)),
+        'events lost',
+      ).toEqual([]);
       expect(after.semanticDuplicates, 'events stored twice').toEqual([]);
       // The seed node warns once per WARN_INTERVAL_MS for the whole daemon (naming whichever stale session failed),
       // also while no agent ran: the restarted agent read the window it missed, so its warnings have no gap.
@@ -170,42 +190,52 @@ describe('embedded store: the agent process (holding PGlite) is SIGKILLed mid-cy
 });
 
 describe('PostgreSQL: the server is killed (immediate mode) under a running agent and started again', () => {
-  it.skipIf(!postgresAvailable())('the same agent resumes polling; acknowledged audit records survive exactly once', async () => {
-    const server = await startTempPostgres({ durable: true });
-    try {
-      const agent = startAgentChild('pg', { DATABASE_URL: server.url });
-      await agent.until('two polls of every healthy node and a few audit records', () => healthy.every((n) => agent.polledOk(n) >= 2) && agent.acked().length >= 5);
-      server.crash();
-      const crashedAt = Date.now();
-      const ackedBeforeCrash = agent.acked().length;
-      // Down for a few poll intervals: the agent's writes fail meanwhile, and it must not die of it.
-      await new Promise((r) => setTimeout(r, 3_000));
-      server.start();
-      const restartedAt = Date.now();
-      await agent.until('polls stored after the restart and new audit records acknowledged', () => healthy.every((n) => agent.polledOk(n, restartedAt) >= 2) && agent.acked().length >= ackedBeforeCrash + 3);
-
-      const db = await openDb({ databaseUrl: server.url });
+  it.skipIf(!postgresAvailable())(
+    'the same agent resumes polling; acknowledged audit records survive exactly once',
+    async () => {
+      const server = await startTempPostgres({ durable: true });
       try {
-        const after = await snapshot(db);
-        // Ingest commits before observe() prints, but a poll begun before the crash may print after it;
-        // wait for a stored success newer than the restart for every node.
-        const deadline = Date.now() + 60_000;
-        let fresh = after;
-        while (!healthy.every((n) => fresh.lastSuccess.get(n)! > restartedAt) && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 500));
-          fresh = await snapshot(db);
+        const agent = startAgentChild('pg', { DATABASE_URL: server.url });
+        await agent.until(
+          'two polls of every healthy node and a few audit records',
+          () => healthy.every((n) => agent.polledOk(n) >= 2) && agent.acked().length >= 5,
+        );
+        server.crash();
+        const crashedAt = Date.now();
+        const ackedBeforeCrash = agent.acked().length;
+        // Down for a few poll intervals: the agent's writes fail meanwhile, and it must not die of it.
+        await new Promise((r) => setTimeout(r, 3_000));
+        server.start();
+        const restartedAt = Date.now();
+        await agent.until(
+          'polls stored after the restart and new audit records acknowledged',
+          () => healthy.every((n) => agent.polledOk(n, restartedAt) >= 2) && agent.acked().length >= ackedBeforeCrash + 3,
+        );
+
+        const db = await openDb({ databaseUrl: server.url });
+        try {
+          const after = await snapshot(db);
+          // Ingest commits before observe() prints, but a poll begun before the crash may print after it;
+          // wait for a stored success newer than the restart for every node.
+          const deadline = Date.now() + 60_000;
+          let fresh = after;
+          while (!healthy.every((n) => fresh.lastSuccess.get(n)! > restartedAt) && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 500));
+            fresh = await snapshot(db);
+          }
+          for (const n of healthy) expect(fresh.lastSuccess.get(n)!, `${n} stored a poll after the restart`).toBeGreaterThan(crashedAt);
+          expect(fresh.semanticDuplicates, 'events stored twice').toEqual([]);
+          agent.proc.kill('SIGTERM');
+          await agent.exited;
+          expectAckedOnce(await signedInUsernames(db), agent.acked());
+          expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
+        } finally {
+          await db.close();
         }
-        for (const n of healthy) expect(fresh.lastSuccess.get(n)!, `${n} stored a poll after the restart`).toBeGreaterThan(crashedAt);
-        expect(fresh.semanticDuplicates, 'events stored twice').toEqual([]);
-        agent.proc.kill('SIGTERM');
-        await agent.exited;
-        expectAckedOnce(await signedInUsernames(db), agent.acked());
-        expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
       } finally {
-        await db.close();
+        await server.stop();
       }
-    } finally {
-      await server.stop();
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 });

@@ -25,12 +25,17 @@ const execFileP = promisify(execFile);
 const HUGE_BYTES = 100 * 1024 * 1024;
 const POLL_TIMEOUT_MS = 20_000;
 
-const LINK_LO = '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"operstate":"UNKNOWN","link_type":"loopback","address":"00:00:00:00:00:00"}]';
+const LINK_LO =
+  '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"operstate":"UNKNOWN","link_type":"loopback","address":"00:00:00:00:00:00"}]';
 
 function respond(sections: Partial<Record<SectionName, string | Buffer>>): ExecBehaviour {
   return (ch) => {
     const all: Partial<Record<SectionName, string | Buffer>> = { 'ip-link': LINK_LO, 'ip-addr': '[]', 'ip-route': '[]', 'ip-rule': '[]', ...sections };
-    ch.write(Object.entries(all).map(([name, out]) => encodeProbeLine(name as SectionName, out!, 0)).join(''));
+    ch.write(
+      Object.entries(all)
+        .map(([name, out]) => encodeProbeLine(name as SectionName, out!, 0))
+        .join(''),
+    );
     ch.exit(0);
     ch.end();
   };
@@ -47,7 +52,9 @@ const behaviours: Record<string, ExecBehaviour> = {
   'truncated-json': respond({ 'ip-link': LINK_LO.slice(0, 60), 'ip-route': '[{"dst":"10.0.0.0/8","dev":"eth0",' }),
   // A section line printed twice: the second would replace the real firewall-free link list.
   'forged-boundary': (ch) => {
-    ch.write(encodeProbeLine('ip-link', LINK_LO, 0) + encodeProbeLine('ip-addr', '[]', 0) + encodeProbeLine('ip-route', '[]', 0) + encodeProbeLine('ip-rule', '[]', 0));
+    ch.write(
+      encodeProbeLine('ip-link', LINK_LO, 0) + encodeProbeLine('ip-addr', '[]', 0) + encodeProbeLine('ip-route', '[]', 0) + encodeProbeLine('ip-rule', '[]', 0),
+    );
     ch.write(encodeProbeLine('ip-link', '[{"ifindex":9,"ifname":"forged0","flags":["UP"]}]', 0));
     ch.exit(0);
     ch.end();
@@ -101,7 +108,11 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'known_hosts'), [...servers.values()].map((s) => `[127.0.0.1]:${s.port} ${s.hostPublicKey}`).join('\n') + '\n');
   writeFileSync(
     path.join(dir, 'inventory.yaml'),
-    ['defaults: { user: fnh, keyPath: ./id_ed25519, knownHostsPath: ./known_hosts }', 'nodes:', ...[...servers].map(([name, s]) => `  - { name: ${name}, host: 127.0.0.1, port: ${s.port} }`)].join('\n'),
+    [
+      'defaults: { user: fnh, keyPath: ./id_ed25519, knownHostsPath: ./known_hosts }',
+      'nodes:',
+      ...[...servers].map(([name, s]) => `  - { name: ${name}, host: 127.0.0.1, port: ${s.port} }`),
+    ].join('\n'),
   );
   db = await openDb({ dataDir: path.join(dir, 'pglite'), databaseUrl: '' });
   global.gc?.();
@@ -119,7 +130,8 @@ beforeAll(async () => {
     observe: (r) => results.push(r),
   });
   const deadline = Date.now() + 150_000;
-  while (![...servers.keys()].every((n) => results.filter((r) => r.node === n).length >= 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  while (![...servers.keys()].every((n) => results.filter((r) => r.node === n).length >= 2) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
   clearInterval(sampler);
   await agent.stop();
 }, 200_000);
@@ -132,7 +144,10 @@ afterAll(async () => {
 });
 
 async function status(node: string) {
-  const { rows } = await db.query<{ state: string; last_error: { kind: string; message: string } | null }>('select state, last_error from node_status where node = $1', [node]);
+  const { rows } = await db.query<{ state: string; last_error: { kind: string; message: string } | null }>(
+    'select state, last_error from node_status where node = $1',
+    [node],
+  );
   return rows[0];
 }
 

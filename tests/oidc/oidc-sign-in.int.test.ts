@@ -247,7 +247,9 @@ describe('OIDC sign-in when the provider is unreachable', () => {
     try {
       const down = await loginRoute(new Request(`${appOrigin}/api/auth/oidc/login`));
       expect(down.status).toBe(500);
-      expect(((await down.json()) as { error: { message: string } }).error.message).toContain(`identity provider at http://127.0.0.1:${port}/oidc cannot be used`);
+      expect(((await down.json()) as { error: { message: string } }).error.message).toContain(
+        `identity provider at http://127.0.0.1:${port}/oidc cannot be used`,
+      );
       await late.start(port);
       const up = await loginRoute(new Request(`${appOrigin}/api/auth/oidc/login`));
       expect(up.status).toBe(303);

@@ -26,7 +26,14 @@ async function session(username: string): Promise<string> {
   const { createLocalUser } = await import('../../lib/services/auth-users');
   const { openSession } = await import('../../lib/services/auth-sign-in');
   const store = await db();
-  const user = await createLocalUser(store, { username, password: `${username}-password-long`, role: 'viewer', via: 'cli', actor: { username: 'test', role: 'admin' }, now: new Date() });
+  const user = await createLocalUser(store, {
+    username,
+    password: `${username}-password-long`,
+    role: 'viewer',
+    via: 'cli',
+    actor: { username: 'test', role: 'admin' },
+    now: new Date(),
+  });
   return (await store.transaction((tx) => openSession(tx, user, 'password', new Date()))).token;
 }
 
@@ -78,7 +85,8 @@ describe('the live event stream lasts as long as its session', () => {
     await signOut(await db(), token);
     const seen: string[] = [];
     // one re-check interval, plus slack for a loaded CI machine
-    for (let e = await nextOrEnd(events, RECHECK_MS + 10_000); e !== 'ended' && e !== 'still open'; e = await nextOrEnd(events, RECHECK_MS + 10_000)) seen.push(e);
+    for (let e = await nextOrEnd(events, RECHECK_MS + 10_000); e !== 'ended' && e !== 'still open'; e = await nextOrEnd(events, RECHECK_MS + 10_000))
+      seen.push(e);
     expect(seen).toContain('signed-out');
     expect(await nextOrEnd(events, 1_000)).toBe('ended');
     abort.abort();

@@ -37,7 +37,14 @@ beforeAll(async () => {
   const { openSession } = await import('../../lib/services/auth-sign-in');
   const db = await getDb();
   const now = new Date();
-  const admin = await createLocalUser(db, { username: 'host-admin', password: 'host-admin-password-long', role: 'admin', via: 'cli', actor: { username: 'test', role: 'admin' }, now });
+  const admin = await createLocalUser(db, {
+    username: 'host-admin',
+    password: 'host-admin-password-long',
+    role: 'admin',
+    via: 'cli',
+    actor: { username: 'test', role: 'admin' },
+    now,
+  });
   adminToken = (await db.transaction((tx) => openSession(tx, admin, 'password', now))).token;
   proxy = ((await import(path.join(root, 'proxy.ts'))) as { proxy: Proxy }).proxy;
   login = ((await import('../../app/api/auth/login/route')) as { POST: Handler }).POST;
@@ -81,9 +88,12 @@ describe('proxy.ts refuses every request for a Host that is not this dashboard',
     expect(passedOn(await throughProxy('/api/fleet', host, { cookie: adminToken }))).toBe(true);
   });
 
-  it.each(['127.0.0.1:3101', '127.0.0.2:3100', '10.0.0.1:3100', 'localhost', 'evil.example@127.0.0.1:3100'])('refuses %j (another port, address or form)', async (host) => {
-    expect((await throughProxy('/api/health', host)).status).toBe(421);
-  });
+  it.each(['127.0.0.1:3101', '127.0.0.2:3100', '10.0.0.1:3100', 'localhost', 'evil.example@127.0.0.1:3100'])(
+    'refuses %j (another port, address or form)',
+    async (host) => {
+      expect((await throughProxy('/api/health', host)).status).toBe(421);
+    },
+  );
 
   it('passes the configured public origins (a list), and sends HSTS when that origin is https', async () => {
     process.env.FNH_PUBLIC_ORIGIN = 'https://noc.example, http://dash.internal:8080';
@@ -101,7 +111,11 @@ describe('proxy.ts refuses every request for a Host that is not this dashboard',
 
 describe('the handlers check the same names on their own (a second layer behind proxy.ts)', () => {
   function post(body: unknown, headers: Record<string, string>): Request {
-    return new Request('http://127.0.0.1:3100/api/auth/users', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    return new Request('http://127.0.0.1:3100/api/auth/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   }
 
   it('a rebound page (Host and Origin its own name, Sec-Fetch-Site same-origin) cannot sign in', async () => {
@@ -122,7 +136,9 @@ describe('the handlers check the same names on their own (a second layer behind 
     expect((await createUser(post(body, { host: rebound, origin: `http://${rebound}`, 'sec-fetch-site': 'same-origin', cookie }))).status).toBe(403);
     expect((await createUser(post(body, { host: '127.0.0.1:3100', origin: `http://${rebound}`, 'sec-fetch-site': 'same-origin', cookie }))).status).toBe(403);
     // the same request from the dashboard's own page goes through
-    expect((await createUser(post(body, { host: '127.0.0.1:3100', origin: 'http://127.0.0.1:3100', 'sec-fetch-site': 'same-origin', cookie }))).status).toBe(201);
+    expect((await createUser(post(body, { host: '127.0.0.1:3100', origin: 'http://127.0.0.1:3100', 'sec-fetch-site': 'same-origin', cookie }))).status).toBe(
+      201,
+    );
   });
 });
 

@@ -19,7 +19,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'fnh-real-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const inventory = path.join(dir, 'fleet.yaml');
-writeFileSync(inventory, 'defaults: { user: fnh, keyPath: ./id_ed25519, knownHostsPath: ./known_hosts }\nnodes:\n  - { name: edge-1, host: 127.0.0.1, port: 2222 }\n');
+writeFileSync(
+  inventory,
+  'defaults: { user: fnh, keyPath: ./id_ed25519, knownHostsPath: ./known_hosts }\nnodes:\n  - { name: edge-1, host: 127.0.0.1, port: 2222 }\n',
+);
 
 interface Run {
   code: number | null;
@@ -86,7 +89,10 @@ describe('a real start never gets the demo admin', () => {
   it('refuses a store where an earlier demo left an account with the demo password', async () => {
     const dataDir = path.join(dir, 'after-demo');
     const db = await openMigratedPgliteAt(path.join(dataDir, 'pglite'));
-    await db.query(`insert into users (id, username, password_hash, role, source) values ($1, 'admin', $2, 'admin', 'local')`, [randomUUID(), await hash(demoAdmin.password)]);
+    await db.query(`insert into users (id, username, password_hash, role, source) values ($1, 'admin', $2, 'admin', 'local')`, [
+      randomUUID(),
+      await hash(demoAdmin.password),
+    ]);
     await db.close();
     const run = await realStart(dataDir, { FNH_ADMIN_USER: 'ops', FNH_ADMIN_PASSWORD: 'a-real-admin-passphrase' });
     expect(run.started).toBe(false);
@@ -101,12 +107,17 @@ describe('the server side of the same rule', () => {
     expect((await real.query('select 1 from users')).rows).toEqual([]);
     await real.close();
     const demo = await openMemoryDb();
-    expect(await bootstrapAdminFromEnv(demo, { FNH_ADMIN_USER: 'admin', FNH_ADMIN_PASSWORD: demoAdmin.password, FNH_FLEET_SOURCE: 'simulated' }, new Date())).toBe('created');
+    expect(
+      await bootstrapAdminFromEnv(demo, { FNH_ADMIN_USER: 'admin', FNH_ADMIN_PASSWORD: demoAdmin.password, FNH_FLEET_SOURCE: 'simulated' }, new Date()),
+    ).toBe('created');
     await demo.close();
   });
 
   it('the simulated demo keeps its zero-setup admin (README: sign in as admin / admin-demo-password)', () => {
     expect(demoStartEnv({})).toEqual({ FNH_ADMIN_USER: 'admin', FNH_ADMIN_PASSWORD: 'admin-demo-password' });
-    expect(demoStartEnv({ FNH_ADMIN_USER: 'me', FNH_ADMIN_PASSWORD: 'my-own-passphrase' })).toEqual({ FNH_ADMIN_USER: 'me', FNH_ADMIN_PASSWORD: 'my-own-passphrase' });
+    expect(demoStartEnv({ FNH_ADMIN_USER: 'me', FNH_ADMIN_PASSWORD: 'my-own-passphrase' })).toEqual({
+      FNH_ADMIN_USER: 'me',
+      FNH_ADMIN_PASSWORD: 'my-own-passphrase',
+    });
   });
 });

@@ -140,7 +140,14 @@ beforeAll(async () => {
   const db = await getDb();
   const now = new Date();
   for (const role of roles) {
-    const user = await createLocalUser(db, { username: `access-${role}`, password: `a-long-password-for-${role}`, role, via: 'cli', actor: { username: 'test', role: 'admin' }, now });
+    const user = await createLocalUser(db, {
+      username: `access-${role}`,
+      password: `a-long-password-for-${role}`,
+      role,
+      via: 'cli',
+      actor: { username: 'test', role: 'admin' },
+      now,
+    });
     const { token } = await db.transaction((tx) => openSession(tx, user, 'password', now));
     sessions.set(role, token);
   }
@@ -177,23 +184,39 @@ describe('every route handler is built with route() and registered', () => {
   it('each exported method of each app/**/route.ts is a route() handler registered under its own method and path', () => {
     const bare = handlers.filter((h) => h.entry === undefined).map((h) => h.key);
     expect(bare, 'write these with route() from lib/http/route.ts').toEqual([]);
-    const misnamed = handlers.filter((h) => h.entry && `${h.entry.method} ${h.entry.path}` !== h.key).map((h) => `${h.key} registered as ${h.entry!.method} ${h.entry!.path}`);
+    const misnamed = handlers
+      .filter((h) => h.entry && `${h.entry.method} ${h.entry.path}` !== h.key)
+      .map((h) => `${h.key} registered as ${h.entry!.method} ${h.entry!.path}`);
     expect(misnamed).toEqual([]);
   });
 
   it('the registry holds exactly the handlers on disk (nothing registered that is not served)', () => {
-    expect(registeredRoutes().map((r) => `${r.method} ${r.path}`).sort()).toEqual(handlers.map((h) => h.key).sort());
+    expect(
+      registeredRoutes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(handlers.map((h) => h.key).sort());
   });
 
   it('each registered permission is one of lib/auth/permissions.ts or a kind route() knows', () => {
-    const unknown = withPermission(() => true).filter((h) => !isPermission(h.entry!.permission) && !['public', 'webhook-token', 'metrics-token'].includes(h.entry!.permission));
+    const unknown = withPermission(() => true).filter(
+      (h) => !isPermission(h.entry!.permission) && !['public', 'webhook-token', 'metrics-token'].includes(h.entry!.permission),
+    );
     expect(unknown.map((h) => `${h.key}: ${h.entry!.permission}`)).toEqual([]);
   });
 
   it('a route without a session is exactly one proxy.ts lets through, each with its reason, and the reverse', () => {
     const open = withPermission((p) => !isPermission(p));
-    expect(open.filter((h) => !isPublicPath(h.urlPath)).map((h) => h.key), 'public in the handler but not in lib/auth/public-paths.ts').toEqual([]);
-    expect(withPermission(isPermission).filter((h) => isPublicPath(h.urlPath)).map((h) => h.key), 'needs a session but proxy.ts lets it through').toEqual([]);
+    expect(
+      open.filter((h) => !isPublicPath(h.urlPath)).map((h) => h.key),
+      'public in the handler but not in lib/auth/public-paths.ts',
+    ).toEqual([]);
+    expect(
+      withPermission(isPermission)
+        .filter((h) => isPublicPath(h.urlPath))
+        .map((h) => h.key),
+      'needs a session but proxy.ts lets it through',
+    ).toEqual([]);
     // An allowlist entry that serves nothing public is stale: proxy.ts would let a future route through unseen.
     const publicUrls = [...open.map((h) => h.urlPath), '/login'];
     expect(publicPaths.filter((p) => !publicUrls.some((u) => p.pattern.test(u))).map((p) => String(p.pattern))).toEqual([]);
@@ -206,14 +229,21 @@ describe('every route handler is built with route() and registered', () => {
       pages.push({ path: routePattern(file).replace(/\/page$/, ''), permission: pageEntryOf(mod.default)?.permission });
     }
     expect(pages.length).toBeGreaterThanOrEqual(10);
-    expect(pages.filter((p) => p.permission === undefined).map((p) => p.path), 'write these with page() from lib/http/page.tsx').toEqual([]);
+    expect(
+      pages.filter((p) => p.permission === undefined).map((p) => p.path),
+      'write these with page() from lib/http/page.tsx',
+    ).toEqual([]);
     expect(pages.filter((p) => p.permission === 'public').map((p) => p.path)).toEqual(['/login']);
     expect(pages.filter((p) => p.permission !== 'public' && !isPermission(p.permission ?? '')).map((p) => p.path)).toEqual([]);
   });
 
   it('no server actions exist beyond the known ones', () => {
-    const sources = [...walk(path.join(root, 'app')), ...walk(path.join(root, 'components')), ...walk(path.join(root, 'lib'))].filter((f) => /\.(ts|tsx)$/.test(f));
-    const actionFiles = sources.filter((f) => /^\s*(['"])use server\1/m.test(readFileSync(f, 'utf8').split('\n').slice(0, 5).join('\n'))).map((f) => path.relative(root, f));
+    const sources = [...walk(path.join(root, 'app')), ...walk(path.join(root, 'components')), ...walk(path.join(root, 'lib'))].filter((f) =>
+      /\.(ts|tsx)$/.test(f),
+    );
+    const actionFiles = sources
+      .filter((f) => /^\s*(['"])use server\1/m.test(readFileSync(f, 'utf8').split('\n').slice(0, 5).join('\n')))
+      .map((f) => path.relative(root, f));
     expect(actionFiles, "a 'use server' module was added: prove its anonymous/role/cross-site refusals here").toEqual(knownServerActionFiles);
   });
 });
@@ -260,7 +290,11 @@ describe('handlers that need a permission', () => {
   });
 
   it('the policy reads as before: remediation by role, accounts by admins, every read by any signed-in user', () => {
-    const policy = Object.fromEntries(withPermission(isPermission).filter((h) => mutating.has(h.method)).map((h) => [h.key, needed(h)]));
+    const policy = Object.fromEntries(
+      withPermission(isPermission)
+        .filter((h) => mutating.has(h.method))
+        .map((h) => [h.key, needed(h)]),
+    );
     expect(policy).toEqual({
       'POST /api/actions/preview': 'viewer',
       'POST /api/actions/runs': 'operator',
@@ -311,9 +345,12 @@ describe('reads', () => {
   });
 
   it('public reads are the sign-in round trip, health and metrics', () => {
-    expect(withPermission((p) => p === 'public' || p === 'metrics-token').filter((h) => !mutating.has(h.method)).map((h) => h.key).sort()).toEqual(
-      ['GET /api/auth/oidc/callback', 'GET /api/auth/oidc/login', 'GET /api/health', 'GET /metrics'],
-    );
+    expect(
+      withPermission((p) => p === 'public' || p === 'metrics-token')
+        .filter((h) => !mutating.has(h.method))
+        .map((h) => h.key)
+        .sort(),
+    ).toEqual(['GET /api/auth/oidc/callback', 'GET /api/auth/oidc/login', 'GET /api/health', 'GET /metrics']);
   });
 
   it('/metrics refuses a wrong bearer token', async () => {

@@ -115,7 +115,8 @@ describe.each(stores)('sign-in limits on %s', (_name, open) => {
   });
 
   it('wrong passwords lock out the address that sent them, not the account: its owner signs in from elsewhere', async () => {
-    for (let i = 0; i < signInLimits.perAccountAndSource; i++) expect(await attempt(store.db, 'bob', `bob-guess-${i}`, '203.0.113.66', t0)).toBe('unauthorized');
+    for (let i = 0; i < signInLimits.perAccountAndSource; i++)
+      expect(await attempt(store.db, 'bob', `bob-guess-${i}`, '203.0.113.66', t0)).toBe('unauthorized');
     expect(await attempt(store.db, 'bob', 'bob-correct-password', '203.0.113.66', t0)).toBe('rate_limited');
     expect(await attempt(store.db, 'bob', 'bob-correct-password', '192.0.2.10', t0)).toBe('ok');
     // the failures name the account and the address they came from
@@ -124,11 +125,16 @@ describe.each(stores)('sign-in limits on %s', (_name, open) => {
     expect(new Set(failed.map((e) => e.source))).toEqual(new Set(['203.0.113.66']));
   });
 
-  it('a guessing attack spread over many addresses pauses new addresses for that account only; the owner\'s usual address still gets in', async () => {
+  it("a guessing attack spread over many addresses pauses new addresses for that account only; the owner's usual address still gets in", async () => {
     expect(await attempt(store.db, 'carol', 'carol-correct-password', '192.0.2.20', t0)).toBe('ok');
-    const attackers = Array.from({ length: Math.ceil(signInLimits.perAccountFromNewSources / signInLimits.perAccountAndSource) + 1 }, (_, i) => `100.64.0.${i + 1}`);
+    const attackers = Array.from(
+      { length: Math.ceil(signInLimits.perAccountFromNewSources / signInLimits.perAccountAndSource) + 1 },
+      (_, i) => `100.64.0.${i + 1}`,
+    );
     const outcomes = await Promise.all(
-      attackers.flatMap((source) => Array.from({ length: signInLimits.perAccountAndSource }, (_, i) => attempt(store.db, 'carol', `carol-guess-${i}`, source, t0))),
+      attackers.flatMap((source) =>
+        Array.from({ length: signInLimits.perAccountAndSource }, (_, i) => attempt(store.db, 'carol', `carol-guess-${i}`, source, t0)),
+      ),
     );
     expect(checked(outcomes)).toBe(signInLimits.perAccountFromNewSources);
     // someone new to the account waits for the window; the owner from her usual address does not
@@ -154,7 +160,7 @@ describe.each(stores)('sign-in limits on %s', (_name, open) => {
     expect(aggregated[0]).toMatchObject({ failures: signInLimits.perSource });
   });
 
-  it('successful sign-ins do not use up an address\'s allowance (a NOC behind one address signs in all day)', async () => {
+  it("successful sign-ins do not use up an address's allowance (a NOC behind one address signs in all day)", async () => {
     const base = later(4 * signInWindowMs);
     for (let i = 0; i < signInLimits.perSource + 5; i++) expect(await attempt(store.db, 'dave', 'dave-correct-password', '192.0.2.40', base)).toBe('ok');
   });

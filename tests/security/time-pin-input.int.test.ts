@@ -19,7 +19,11 @@ beforeAll(async () => {
   delete process.env.DATABASE_URL;
   routes.fleet = { get: ((await import('../../app/api/fleet/route')) as { GET: Get }).GET, path: '/api/fleet', params: {} };
   routes.peers = { get: ((await import('../../app/api/peers/route')) as { GET: Get }).GET, path: '/api/peers', params: {} };
-  routes.node = { get: ((await import('../../app/api/nodes/[name]/route')) as unknown as { GET: Get }).GET, path: '/api/nodes/dfw-mn-bm1', params: { name: 'dfw-mn-bm1' } };
+  routes.node = {
+    get: ((await import('../../app/api/nodes/[name]/route')) as unknown as { GET: Get }).GET,
+    path: '/api/nodes/dfw-mn-bm1',
+    params: { name: 'dfw-mn-bm1' },
+  };
   // The handlers check the session themselves (lib/http/route.ts): a signed-in viewer asks.
   cookie = await (await import('../../lib/services/testing/session')).signedInCookie();
 }, 120_000);

@@ -29,8 +29,16 @@ async function makeUser(username: string, role: Role, source: 'local' | 'oidc' =
   const { createLocalUser } = await import('../../lib/services/auth-users');
   const { openSession } = await import('../../lib/services/auth-sign-in');
   const store = await db();
-  const user = await createLocalUser(store, { username, password: `${username}-password-long`, role, via: 'cli', actor: { username: 'test', role: 'admin' }, now: new Date() });
-  if (source === 'oidc') await store.query(`update users set source = 'oidc', password_hash = null, oidc_subject = $2 where id = $1`, [user.id, `issuer|${username}`]);
+  const user = await createLocalUser(store, {
+    username,
+    password: `${username}-password-long`,
+    role,
+    via: 'cli',
+    actor: { username: 'test', role: 'admin' },
+    now: new Date(),
+  });
+  if (source === 'oidc')
+    await store.query(`update users set source = 'oidc', password_hash = null, oidc_subject = $2 where id = $1`, [user.id, `issuer|${username}`]);
   const token = (await store.transaction((tx) => openSession(tx, { ...user, source }, 'password', new Date()))).token;
   tokens.set(username, token);
   return token;
@@ -39,7 +47,13 @@ async function makeUser(username: string, role: Role, source: 'local' | 'oidc' =
 function request(method: string, urlPath: string, as: string, body?: unknown): Request {
   return new Request(new URL(urlPath, origin), {
     method,
-    headers: { host: '127.0.0.1:3100', origin, 'sec-fetch-site': 'same-origin', cookie: `${sessionCookieName}=${tokens.get(as)}`, 'content-type': 'application/json' },
+    headers: {
+      host: '127.0.0.1:3100',
+      origin,
+      'sec-fetch-site': 'same-origin',
+      cookie: `${sessionCookieName}=${tokens.get(as)}`,
+      'content-type': 'application/json',
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
@@ -95,7 +109,7 @@ describe('an admin manages accounts from the product', () => {
     expect(await signedIn('ops')).toBe(false);
   });
 
-  it('changing a role ends the account\'s sessions and is audited with before and after', async () => {
+  it("changing a role ends the account's sessions and is audited with before and after", async () => {
     await makeUser('ops2', 'operator');
     const res = await patchUser(request('PATCH', '/api/auth/users/ops2', 'boss', { role: 'approver' }), params('ops2'));
     expect(res.status).toBe(200);
@@ -105,14 +119,22 @@ describe('an admin manages accounts from the product', () => {
 
   it('resetting a password replaces it, ends the sessions, and the new password must pass the rule', async () => {
     await makeUser('forgetful', 'viewer');
-    expect((await resetPassword(request('POST', '/api/auth/users/forgetful/password', 'boss', { password: 'password1234' }), params('forgetful'))).status).toBe(400);
+    expect((await resetPassword(request('POST', '/api/auth/users/forgetful/password', 'boss', { password: 'password1234' }), params('forgetful'))).status).toBe(
+      400,
+    );
     expect(await signedIn('forgetful')).toBe(true);
-    expect((await resetPassword(request('POST', '/api/auth/users/forgetful/password', 'boss', { password: 'a-fresh-long-passphrase' }), params('forgetful'))).status).toBe(200);
+    expect(
+      (await resetPassword(request('POST', '/api/auth/users/forgetful/password', 'boss', { password: 'a-fresh-long-passphrase' }), params('forgetful'))).status,
+    ).toBe(200);
     expect(await signedIn('forgetful')).toBe(false);
     expect(await lastAudit()).toMatchObject({ type: 'user.password-reset', entry: { username: 'forgetful', sessionsEnded: 1 } });
     const { signInWithPassword } = await import('../../lib/services/auth-sign-in');
-    await expect(signInWithPassword(await db(), { username: 'forgetful', password: 'forgetful-password-long' }, new Date(), '192.0.2.1')).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(signInWithPassword(await db(), { username: 'forgetful', password: 'a-fresh-long-passphrase' }, new Date(), '192.0.2.1')).resolves.toMatchObject({ user: { username: 'forgetful' } });
+    await expect(signInWithPassword(await db(), { username: 'forgetful', password: 'forgetful-password-long' }, new Date(), '192.0.2.1')).rejects.toMatchObject(
+      { code: 'unauthorized' },
+    );
+    await expect(
+      signInWithPassword(await db(), { username: 'forgetful', password: 'a-fresh-long-passphrase' }, new Date(), '192.0.2.1'),
+    ).resolves.toMatchObject({ user: { username: 'forgetful' } });
   });
 
   it('deleting an account removes it and its sessions, audited', async () => {
@@ -126,7 +148,9 @@ describe('an admin manages accounts from the product', () => {
 
   it('an identity-provider account can be disabled, but its role and password belong to the provider', async () => {
     expect((await patchUser(request('PATCH', '/api/auth/users/sso-user', 'boss', { role: 'admin' }), params('sso-user'))).status).toBe(409);
-    expect((await resetPassword(request('POST', '/api/auth/users/sso-user/password', 'boss', { password: 'a-fresh-long-passphrase' }), params('sso-user'))).status).toBe(409);
+    expect(
+      (await resetPassword(request('POST', '/api/auth/users/sso-user/password', 'boss', { password: 'a-fresh-long-passphrase' }), params('sso-user'))).status,
+    ).toBe(409);
     expect((await patchUser(request('PATCH', '/api/auth/users/sso-user', 'boss', { disabled: true }), params('sso-user'))).status).toBe(200);
     expect(await signedIn('sso-user')).toBe(false);
   });

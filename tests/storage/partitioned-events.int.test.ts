@@ -42,7 +42,11 @@ afterAll(async () => {
 const count = async (sql: string, params: unknown[] = []) => (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
 /** which table each row of the log is stored in */
 const rowsPerPartition = async () =>
-  Object.fromEntries((await db.query<{ t: string; n: number }>(`select tableoid::regclass::text as t, count(*)::int as n from liveness_events group by 1 order by 1`)).rows.map((r) => [r.t, r.n]));
+  Object.fromEntries(
+    (await db.query<{ t: string; n: number }>(`select tableoid::regclass::text as t, count(*)::int as n from liveness_events group by 1 order by 1`)).rows.map(
+      (r) => [r.t, r.n],
+    ),
+  );
 
 async function insertEvents(node: string, times: readonly Date[], tag: string) {
   await db.query(
@@ -119,10 +123,10 @@ run('liveness_events partitioned by day on PostgreSQL', () => {
     await ensureEventPartitions(db, new Date(now.getTime() - 3 * DAY));
     const times = Array.from({ length: 6 * 4 + 1 }, (_, i) => new Date(now.getTime() - i * 6 * 3600_000));
     await insertEvents('n', times, 'r-');
-    await db.query(`insert into liveness_events (node, at, level, msg, dedupe_key) values ('n', $1, 'INFO', 'x', 'ancient'), ('n', $2, 'INFO', 'x', 'future')`, [
-      new Date(now.getTime() - 30 * DAY),
-      new Date(now.getTime() + 30 * DAY),
-    ]);
+    await db.query(
+      `insert into liveness_events (node, at, level, msg, dedupe_key) values ('n', $1, 'INFO', 'x', 'ancient'), ('n', $2, 'INFO', 'x', 'future')`,
+      [new Date(now.getTime() - 30 * DAY), new Date(now.getTime() + 30 * DAY)],
+    );
     expect((await rowsPerPartition()).liveness_events_default).toBe(2);
 
     const retention = retentionFromEnv({});

@@ -39,8 +39,18 @@ export async function startTempPostgres(opts: { durable?: boolean } = {}): Promi
   chownSync(dir, uid, gid);
   const data = path.join(dir, 'data');
   const log = path.join(dir, 'server.log');
-  const asPostgres = { uid, gid, cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', NODE_ENV: 'test' as const }, stdio: 'pipe' as const };
-  execFileSync(path.join(BIN, 'initdb'), ['-D', data, '-U', 'fnh', '-A', 'trust', '-E', 'UTF8', ...(opts.durable ? [] : ['--no-sync']), '--no-instructions'], asPostgres);
+  const asPostgres = {
+    uid,
+    gid,
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', NODE_ENV: 'test' as const },
+    stdio: 'pipe' as const,
+  };
+  execFileSync(
+    path.join(BIN, 'initdb'),
+    ['-D', data, '-U', 'fnh', '-A', 'trust', '-E', 'UTF8', ...(opts.durable ? [] : ['--no-sync']), '--no-instructions'],
+    asPostgres,
+  );
   const port = await freePort();
   const durability = opts.durable ? ['-c fsync=on', '-c synchronous_commit=on'] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
   const serverOpts = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, ...durability, '-c max_connections=100'].join(' ');

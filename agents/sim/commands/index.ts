@@ -35,7 +35,12 @@ function runSudo(state: SimNodeState, args: readonly string[], nowMs: number): C
   const [cmd, ...rest] = args.slice(i);
   if (cmd === undefined) return fail(1, 'usage: sudo -h | -K | -k | -V\n');
   if (!SUDO_ALLOWED.has(cmd)) {
-    return fail(1, nonInteractive ? 'sudo: a password is required\n' : 'sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper\nsudo: a password is required\n');
+    return fail(
+      1,
+      nonInteractive
+        ? 'sudo: a password is required\n'
+        : 'sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper\nsudo: a password is required\n',
+    );
   }
   if (cmd === 'nft' && !state.nft) return fail(1, 'sudo: nft: command not found\n');
   return runProgram(state, cmd, rest, nowMs, true);

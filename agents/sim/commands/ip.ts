@@ -10,7 +10,16 @@ import { fail, ok, type CommandResult } from './result';
 // Text output is not simulated: the probe and the actions always use -j.
 
 const OBJECTS: Record<string, 'link' | 'addr' | 'route' | 'rule'> = {
-  l: 'link', link: 'link', a: 'addr', addr: 'addr', address: 'addr', r: 'route', ro: 'route', route: 'route', ru: 'rule', rule: 'rule',
+  l: 'link',
+  link: 'link',
+  a: 'addr',
+  addr: 'addr',
+  address: 'addr',
+  r: 'route',
+  ro: 'route',
+  route: 'route',
+  ru: 'rule',
+  rule: 'rule',
 };
 
 const notRoot = fail(2, 'RTNETLINK answers: Operation not permitted\n');
@@ -31,7 +40,8 @@ export function runIp(state: SimNodeState, argv: readonly string[], nowMs: numbe
   const verb = argv[i + 1] ?? 'show';
   const rest = argv.slice(i + 2);
   if (object === 'link' && verb === 'set') return linkSet(state, rest, nowMs, root);
-  if (object === 'route' && (verb === 'add' || verb === 'del' || verb === 'delete')) return routeChange(state, verb === 'add' ? 'add' : 'del', rest, nowMs, root);
+  if (object === 'route' && (verb === 'add' || verb === 'del' || verb === 'delete'))
+    return routeChange(state, verb === 'add' ? 'add' : 'del', rest, nowMs, root);
   if (!['show', 'list', 'ls', 'lst'].includes(verb)) return fail(255, `Command "${verb}" is unknown, try "ip ${object} help".\n`);
   if (!json) return fail(1, 'ip: only -j (JSON) output is simulated on this node\n');
   const opts = keywordArgs(rest);
@@ -48,7 +58,8 @@ export function runIp(state: SimNodeState, argv: readonly string[], nowMs: numbe
     case 'route': {
       if (dev !== undefined && !findLink(state, dev)) return fail(1, `Cannot find device "${dev}"\n`);
       const table = opts.table ?? 'main';
-      if (!['all', 'main', 'local', 'default', '254', '255', '253'].includes(table)) return fail(1, `Error: argument "${table}" is wrong: "table" value is invalid\n\n`);
+      if (!['all', 'main', 'local', 'default', '254', '255', '253'].includes(table))
+        return fail(1, `Error: argument "${table}" is wrong: "table" value is invalid\n\n`);
       const named = ({ '254': 'main', '255': 'local', '253': 'default' } as Record<string, string>)[table] ?? table;
       return ok(renderIpRoute(deriveRoutes(state), { table: named, protocol: opts.proto, dev }));
     }
@@ -78,7 +89,8 @@ function keywordArgs(rest: readonly string[]): { dev?: string; table?: string; p
 function linkSet(state: SimNodeState, rest: readonly string[], nowMs: number, root: boolean): CommandResult {
   const words = rest[0] === 'dev' ? rest.slice(1) : rest;
   const [dev, action] = words;
-  if (dev === undefined || (action !== 'up' && action !== 'down') || words.length !== 2) return fail(255, 'Error: only "ip link set [dev] DEV up|down" is simulated.\n');
+  if (dev === undefined || (action !== 'up' && action !== 'down') || words.length !== 2)
+    return fail(255, 'Error: only "ip link set [dev] DEV up|down" is simulated.\n');
   if (!findLink(state, dev)) return fail(1, `Cannot find device "${dev}"\n`);
   if (!root) return notRoot;
   setLinkUp(state, dev, action === 'up', nowMs);
@@ -125,7 +137,9 @@ function routeChange(state: SimNodeState, verb: 'add' | 'del', words: readonly s
   const dev = findLink(state, spec.dev)!;
   if (!dev.up) return fail(2, 'Error: Nexthop device is not up.\n');
   const routes = deriveRoutes(state);
-  const onLink = routes.some((r) => r.family === 4 && r.table === 'main' && r.dev === spec.dev && r.scope === 'link' && networkOf(spec.via!, r.prefixlen) === r.dst);
+  const onLink = routes.some(
+    (r) => r.family === 4 && r.table === 'main' && r.dev === spec.dev && r.scope === 'link' && networkOf(spec.via!, r.prefixlen) === r.dst,
+  );
   if (!onLink) return fail(2, 'Error: Nexthop has invalid gateway.\n');
   if (spec.src !== undefined && !state.addresses.some((a) => a.local === spec.src)) return fail(2, 'Error: Invalid prefsrc address.\n');
   if (state.installedRoutes.some((r) => r.dst === spec.dst && r.prefixlen === spec.prefixlen)) return fail(2, 'RTNETLINK answers: File exists\n');

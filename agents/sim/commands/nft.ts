@@ -18,7 +18,10 @@ export function runNft(state: SimNodeState, argv: readonly string[], nowMs: numb
   const del = /^delete rule inet filter (input|forward|output) handle (\d{1,9})$/.exec(words.join(' '));
   if (del) {
     if (del[1] !== 'output' || !deleteNftRule(state, Number(del[2]), nowMs)) {
-      return fail(1, `Error: Could not process rule: No such file or directory\ndelete rule inet filter ${del[1]} handle ${del[2]}\n${'^'.repeat(words.join(' ').length)}\n`);
+      return fail(
+        1,
+        `Error: Could not process rule: No such file or directory\ndelete rule inet filter ${del[1]} handle ${del[2]}\n${'^'.repeat(words.join(' ').length)}\n`,
+      );
     }
     return ok('');
   }

@@ -57,7 +57,8 @@ export function runSystemctl(state: SimNodeState, argv: readonly string[], nowMs
     case 'restart':
     case 'start':
     case 'stop': {
-      if (!root) return fail(1, `Failed to ${verb} doublezerod.service: Access denied\nSee system logs and 'systemctl status doublezerod.service' for details.\n`);
+      if (!root)
+        return fail(1, `Failed to ${verb} doublezerod.service: Access denied\nSee system logs and 'systemctl status doublezerod.service' for details.\n`);
       // start on a running unit does nothing, like systemd.
       if (verb === 'restart' || (verb === 'start' && !d.active)) restartDaemon(state, nowMs);
       else if (verb === 'stop' && d.active) stopDaemon(state, nowMs);

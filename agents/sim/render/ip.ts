@@ -76,8 +76,17 @@ export function renderIpAddr(state: SimNodeState, dev?: string): string {
       Object.assign(info, { scope: l.kind === 'loopback' ? 'host' : 'global', label: l.name, valid_life_time: 4294967295, preferred_life_time: 4294967295 });
       return info;
     });
-    if (l.kind === 'loopback' && l.up) addrInfo.push({ family: 'inet6', local: '::1', prefixlen: 128, scope: 'host', valid_life_time: 4294967295, preferred_life_time: 4294967295 });
-    if (l.kind === 'ether' && l.up) addrInfo.push({ family: 'inet6', local: linkLocalOf(l.address), prefixlen: 64, scope: 'link', valid_life_time: 4294967295, preferred_life_time: 4294967295 });
+    if (l.kind === 'loopback' && l.up)
+      addrInfo.push({ family: 'inet6', local: '::1', prefixlen: 128, scope: 'host', valid_life_time: 4294967295, preferred_life_time: 4294967295 });
+    if (l.kind === 'ether' && l.up)
+      addrInfo.push({
+        family: 'inet6',
+        local: linkLocalOf(l.address),
+        prefixlen: 64,
+        scope: 'link',
+        valid_life_time: 4294967295,
+        preferred_life_time: 4294967295,
+      });
     return { ...head, addr_info: addrInfo };
   });
   return JSON.stringify(out) + '\n';
@@ -119,9 +128,11 @@ function routeJson(r: KernelRoute, filter: RouteFilter): Json {
 }
 
 export function renderIpRule(): string {
-  return JSON.stringify([
-    { priority: 0, src: 'all', table: 'local' },
-    { priority: 32766, src: 'all', table: 'main' },
-    { priority: 32767, src: 'all', table: 'default' },
-  ]) + '\n';
+  return (
+    JSON.stringify([
+      { priority: 0, src: 'all', table: 'local' },
+      { priority: 32766, src: 'all', table: 'main' },
+      { priority: 32767, src: 'all', table: 'default' },
+    ]) + '\n'
+  );
 }

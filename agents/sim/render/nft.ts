@@ -10,7 +10,9 @@ type NftValue = string | number | boolean | null | NftValue[] | { [k: string]: N
 export function nftStringify(v: NftValue): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(nftStringify).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${nftStringify(x)}`).join(', ')}}`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${JSON.stringify(k)}: ${nftStringify(x)}`)
+    .join(', ')}}`;
 }
 
 const CHAINS = ['input', 'forward', 'output'] as const;

@@ -29,7 +29,10 @@ export function ensureTestUser(name = 'fnhtest'): TestUser {
 export function killUserProcesses(user: TestUser): void {
   let pids: number[] = [];
   try {
-    pids = execFileSync('pgrep', ['-u', String(user.uid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    pids = execFileSync('pgrep', ['-u', String(user.uid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return; // pgrep exits 1 when there is none
   }

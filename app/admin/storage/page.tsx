@@ -13,8 +13,8 @@ export default page({ path: '/admin/storage', permission: 'user.manage', forbidd
       <h1 className="text-lg font-semibold">Storage</h1>
       <p>
         {kind === 'pglite' ? 'Embedded PGlite store' : 'PostgreSQL'}: <strong>{mb(s.storeBytes)}</strong>
-        {s.walBytes !== null ? <> plus {mb(s.walBytes)} of write-ahead log</> : null}. Oldest log event kept:{' '}
-        {s.oldestEventAt?.toISOString() ?? 'none'}; oldest state kept: {s.oldestHistoryAt?.toISOString() ?? 'none'}.
+        {s.walBytes !== null ? <> plus {mb(s.walBytes)} of write-ahead log</> : null}. Oldest log event kept: {s.oldestEventAt?.toISOString() ?? 'none'}; oldest
+        state kept: {s.oldestHistoryAt?.toISOString() ?? 'none'}.
       </p>
       <section>
         <h2 className="font-semibold">Tables</h2>
@@ -63,7 +63,9 @@ export default page({ path: '/admin/storage', permission: 'user.manage', forbidd
             ))}
           </tbody>
         </table>
-        <p className="mt-2">The audit log is never pruned: archive it with <code>npm run audit:archive</code>.</p>
+        <p className="mt-2">
+          The audit log is never pruned: archive it with <code>npm run audit:archive</code>.
+        </p>
       </section>
       <section>
         <h2 className="font-semibold">Maintenance</h2>

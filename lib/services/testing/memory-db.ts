@@ -66,7 +66,9 @@ function migratedTemplatePath(): string {
   const dir = migrationsDir();
   // the data directory's format is PGlite's: its version is part of the name too
   const pgliteVersion = readFileSync(path.join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json'));
-  const hash = createHash('sha256').update(pgliteVersion).update(`${pgliteOptions.startParams.join(' ')}\n`);
+  const hash = createHash('sha256')
+    .update(pgliteVersion)
+    .update(`${pgliteOptions.startParams.join(' ')}\n`);
   for (const file of readdirSync(dir).sort()) hash.update(`${file}\n`).update(readFileSync(path.join(dir, file)));
   return path.join(process.cwd(), '.data', 'test-cache', `pglite-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
 }

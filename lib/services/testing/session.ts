@@ -11,7 +11,14 @@ import { createLocalUser } from '../auth-users';
 export async function signedInCookie(role: Role = 'viewer', username = `test-${role}`): Promise<string> {
   const db = await getDb();
   const now = new Date();
-  const user = await createLocalUser(db, { username, password: `${username}-password-long`, role, via: 'cli', actor: { username: 'test', role: 'admin' }, now });
+  const user = await createLocalUser(db, {
+    username,
+    password: `${username}-password-long`,
+    role,
+    via: 'cli',
+    actor: { username: 'test', role: 'admin' },
+    now,
+  });
   const { token } = await db.transaction((tx) => openSession(tx, user, 'password', now));
   return `${sessionCookieName}=${token}`;
 }

@@ -6,7 +6,16 @@ import { z } from 'zod';
 //   {"peers": {"<peerIP>": "<verdict>"}, "worst": "<verdict>", "findings": [...], "note": "why"}
 
 /** DESIGN.md "Verdicts", in precedence order (top wins). */
-export const expectedVerdicts = ['unknown', 'interface-missing', 'interface-down', 'stale-session', 'no-route', 'firewall-blocked', 'recovering', 'healthy'] as const;
+export const expectedVerdicts = [
+  'unknown',
+  'interface-missing',
+  'interface-down',
+  'stale-session',
+  'no-route',
+  'firewall-blocked',
+  'recovering',
+  'healthy',
+] as const;
 export type ExpectedVerdict = (typeof expectedVerdicts)[number];
 const verdict = z.enum(expectedVerdicts);
 

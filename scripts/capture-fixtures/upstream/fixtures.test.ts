@@ -34,11 +34,21 @@ function journalRecords(text: string): JournalRecord[] {
       if (line.startsWith('{"__CURSOR"')) {
         const entry = JSON.parse(line) as Record<string, string>;
         const message = entry.MESSAGE ?? '';
-        return { pid: entry._PID ?? '', unit: entry.SYSLOG_IDENTIFIER === 'systemd' ? 'systemd' : 'doublezerod', json: message.startsWith('{') ? JSON.parse(message) : null, text: message };
+        return {
+          pid: entry._PID ?? '',
+          unit: entry.SYSLOG_IDENTIFIER === 'systemd' ? 'systemd' : 'doublezerod',
+          json: message.startsWith('{') ? JSON.parse(message) : null,
+          text: message,
+        };
       }
       const short = /^\w{3} \d{2} [\d:]{8} \S+ (doublezerod|systemd)\[(\d+)\]: (.*)$/.exec(line);
       const message = short ? (short[3] ?? '') : line;
-      return { pid: short?.[2] ?? '', unit: short?.[1] === 'systemd' || !message.startsWith('{') ? 'systemd' : 'doublezerod', json: message.startsWith('{') ? JSON.parse(message) : null, text: message };
+      return {
+        pid: short?.[2] ?? '',
+        unit: short?.[1] === 'systemd' || !message.startsWith('{') ? 'systemd' : 'doublezerod',
+        json: message.startsWith('{') ? JSON.parse(message) : null,
+        text: message,
+      };
     });
 }
 
@@ -71,7 +81,9 @@ describe('upstream-* fixture bundles', () => {
     const sampled = new Set(warnings.map(peerIpOf));
     expect(Object.keys(expected.peers)).toHaveLength(200);
     for (const [peer, verdict] of Object.entries(expected.peers)) expect(verdict, peer).toBe(sampled.has(peer) ? 'stale-session' : 'healthy');
-    expect(expected.findings).toEqual([{ kind: 'stale-local-ip', interface: 'doublezero0', localIP: '198.18.2.1', sessionsFailing: sampled.size, exact: false }]);
+    expect(expected.findings).toEqual([
+      { kind: 'stale-local-ip', interface: 'doublezero0', localIP: '198.18.2.1', sessionsFailing: sampled.size, exact: false },
+    ]);
     expect(expected.worst).toBe('stale-session');
   });
 
@@ -116,7 +128,8 @@ describe('upstream-* fixture bundles', () => {
   it('doublezero1 down is a node-level interface-down, with and without doublezero0; a multicast-only node is not interface-missing', () => {
     const both = fixture('upstream-doublezero1-down');
     const only = fixture('upstream-multicast-only-down');
-    const links = (files: Record<string, string>) => new Map((JSON.parse(files['ip-link.json'] ?? '') as { ifname: string; flags: string[] }[]).map((l) => [l.ifname, l.flags.includes('UP')]));
+    const links = (files: Record<string, string>) =>
+      new Map((JSON.parse(files['ip-link.json'] ?? '') as { ifname: string; flags: string[] }[]).map((l) => [l.ifname, l.flags.includes('UP')]));
     expect(links(both.files).get('doublezero0')).toBe(true);
     expect(links(both.files).get('doublezero1')).toBe(false);
     expect(links(only.files).has('doublezero0')).toBe(false);

@@ -144,7 +144,16 @@ function staleSessions(v: ClientVersion, peers: readonly string[], t: { disconne
 
 /** An IBRL service (no -a): the DZ IP is the public IP, the tunnel's source. */
 function ibrlService(publicIp: string, overlayPeer: string, since: number): ProvisionedService {
-  return { userType: 'IBRL', tunnelName: 'doublezero0', tunnelSrc: publicIp, tunnelDst: DEVICE_IP, doubleZeroIp: publicIp, overlayPeer, bgpStatus: 'BGP Session Up', lastSessionUpdate: Math.floor(since / SECOND) };
+  return {
+    userType: 'IBRL',
+    tunnelName: 'doublezero0',
+    tunnelSrc: publicIp,
+    tunnelDst: DEVICE_IP,
+    doubleZeroIp: publicIp,
+    overlayPeer,
+    bgpStatus: 'BGP Session Up',
+    lastSessionUpdate: Math.floor(since / SECOND),
+  };
 }
 
 function upSessions(peers: readonly string[], localIp: string, nextHop: string, atMs: number, peerVersion = '0.8.3'): ApiSession[] {
@@ -205,7 +214,12 @@ const SEED_ARGV = argvFor('0.8.0', ['-metrics-enable', '-metrics-addr', 'localho
 function throttle200(spec: FixtureSpec, kernel: KernelSections, withApi: boolean): FixtureFiles {
   const v = version('0.8.0');
   const peers = peersOf(kernel);
-  const t: SeedTimeline = { disconnectMs: COLLECTED_AT_MS - 2 * HOUR - 5 * SECOND, reconnectMs: COLLECTED_AT_MS - 2 * HOUR, fixedMs: null, journalFromMs: COLLECTED_AT_MS - HOUR };
+  const t: SeedTimeline = {
+    disconnectMs: COLLECTED_AT_MS - 2 * HOUR - 5 * SECOND,
+    reconnectMs: COLLECTED_AT_MS - 2 * HOUR,
+    fixedMs: null,
+    journalFromMs: COLLECTED_AT_MS - HOUR,
+  };
   // both variants are the same node at the same moment: one warning sequence (the seed is the bug, not the file)
   const warnings = seedWarnings(v, peers, t, 'upstream-throttle-200-stale');
   const files: FixtureFiles = {
@@ -228,7 +242,15 @@ function throttle200(spec: FixtureSpec, kernel: KernelSections, withApi: boolean
     const services = [ibrlService(LAB_A.publicIp, LAB_A.overlayPeer, t.reconnectMs)];
     const sessions = [
       ...upSessions(peers, LAB_A.publicIp, LAB_A.overlayPeer, t.reconnectMs + 400),
-      ...peers.map((peerIp): ApiSession => ({ iface: 'doublezero0', localIp: LAB_A.allocatedIp, peerIp, nextHop: LAB_A.overlayPeer, state: 'down', downReason: 'timeout', lastUpdated: instant(t.disconnectMs + 3000) })),
+      ...peers.map((peerIp): ApiSession => ({
+        iface: 'doublezero0',
+        localIp: LAB_A.allocatedIp,
+        peerIp,
+        nextHop: LAB_A.overlayPeer,
+        state: 'down',
+        downReason: 'timeout',
+        lastUpdated: instant(t.disconnectMs + 3000),
+      })),
     ];
     const kernelRoutes = bgpRoutes(kernel).map((r) => ({ peerIp: r.peerIp, src: r.src, nextHop: r.nextHop }));
     files['daemon-routes.json'] = routesBody(v, { network: NETWORK, services, kernelRoutes, sessions });
@@ -247,13 +269,17 @@ function throttle200(spec: FixtureSpec, kernel: KernelSections, withApi: boolean
     finding = { ...finding, sessionsFailing: peers.length, exact: true };
     notes.push(
       `With GET /routes (internal/api/routes.go lists only sessions of the current DZ IP; v0.8.0 matches the tunnel source, ${LAB_A.publicIp}): ` +
-      `the ${peers.length} current sessions, all up; the stale ones never appear, so their absence proves nothing. With metrics ` +
-      `(internal/liveness/metrics.go): doublezero_liveness_sessions{local_ip="${LAB_A.allocatedIp}",state="down"} = ${peers.length}, an exact K. Node finding: local IP ${LAB_A.allocatedIp} not assigned, ${peers.length} sessions failing (exact).`,
+        `the ${peers.length} current sessions, all up; the stale ones never appear, so their absence proves nothing. With metrics ` +
+        `(internal/liveness/metrics.go): doublezero_liveness_sessions{local_ip="${LAB_A.allocatedIp}",state="down"} = ${peers.length}, an exact K. Node finding: local IP ${LAB_A.allocatedIp} not assigned, ${peers.length} sessions failing (exact).`,
     );
   } else {
     notes.push(`Node finding: local IP ${LAB_A.allocatedIp} not assigned, ≥ K sessions failing, K = the distinct peers sampled (no metrics): a lower bound.`);
   }
-  files['expected.json'] = renderExpected({ peers: verdictsFor(peers, (p) => (sampled.has(p) ? 'stale-session' : 'healthy')), findings: [finding], note: notes.join(' ') });
+  files['expected.json'] = renderExpected({
+    peers: verdictsFor(peers, (p) => (sampled.has(p) ? 'stale-session' : 'healthy')),
+    findings: [finding],
+    note: notes.join(' '),
+  });
   return files;
 }
 
@@ -262,7 +288,12 @@ function seedRecovered(spec: FixtureSpec, kernel: KernelSections, how: 'restart'
   const v = version('0.8.0');
   const peers = peersOf(kernel);
   const fixedMs = COLLECTED_AT_MS - 2 * MINUTE;
-  const t: SeedTimeline = { disconnectMs: COLLECTED_AT_MS - 14 * MINUTE - 5 * SECOND, reconnectMs: COLLECTED_AT_MS - 14 * MINUTE, fixedMs, journalFromMs: COLLECTED_AT_MS - 13 * MINUTE };
+  const t: SeedTimeline = {
+    disconnectMs: COLLECTED_AT_MS - 14 * MINUTE - 5 * SECOND,
+    reconnectMs: COLLECTED_AT_MS - 14 * MINUTE,
+    fixedMs,
+    journalFromMs: COLLECTED_AT_MS - 13 * MINUTE,
+  };
   const warnings = seedWarnings(v, peers, t, spec.name);
   const sampled = sampledPeers(warnings, LAB_A.allocatedIp);
   const items: JournalItem[] = daemonItems(SEED_PID, warnings);
@@ -285,7 +316,12 @@ function seedRecovered(spec: FixtureSpec, kernel: KernelSections, how: 'restart'
     };
     const services = [ibrlService(LAB_A.publicIp, LAB_A.overlayPeer, startMs + 300)];
     const kernelRoutes = bgpRoutes(kernel).map((r) => ({ peerIp: r.peerIp, src: r.src, nextHop: r.nextHop }));
-    files['daemon-routes.json'] = routesBody(v, { network: NETWORK, services, kernelRoutes, sessions: upSessions(peers, LAB_A.publicIp, LAB_A.overlayPeer, startMs + 700) });
+    files['daemon-routes.json'] = routesBody(v, {
+      network: NETWORK,
+      services,
+      kernelRoutes,
+      sessions: upSessions(peers, LAB_A.publicIp, LAB_A.overlayPeer, startMs + 700),
+    });
     files['metrics.txt'] = metricsExposition({
       build: buildInfoFor('0.8.0'),
       sessions: [{ iface: 'doublezero0', localIp: LAB_A.publicIp, state: 'up', count: peers.length }],
@@ -326,16 +362,41 @@ function v070Warnings(spec: FixtureSpec, kernel: KernelSections): FixtureFiles {
   const routes = bgpRoutes(kernel);
   const localIp = routes[0]?.src ?? '';
   const firstTx = startMs + 450;
-  const items: JournalItem[] = [started(startMs), { source: 'daemon', pid, record: managerStarting(v, instant(startMs + 412, 551_203), { passiveMode: true }) }];
+  const items: JournalItem[] = [
+    started(startMs),
+    { source: 'daemon', pid, record: managerStarting(v, instant(startMs + 412, 551_203), { passiveMode: true }) },
+  ];
   for (const [i, r] of routes.filter((x) => x.peerIp !== FIREWALLED_PEER).entries()) {
     const at = instant(firstTx + 230 + i * 2, 118_004 + i * 7919);
-    items.push({ source: 'daemon', pid, record: sessionUp(v, at, { peer: { iface: 'doublezero0', localIp, peerIp: r.peerIp }, nextHop: r.nextHop, convergenceNanos: 229_871_311 + i * 1_003, upSince: at, noOp: 'global-passive', peerAdvertisedMode: 'passive', peerClientVersion: '0.0.0' }) });
+    items.push({
+      source: 'daemon',
+      pid,
+      record: sessionUp(v, at, {
+        peer: { iface: 'doublezero0', localIp, peerIp: r.peerIp },
+        nextHop: r.nextHop,
+        convergenceNanos: 229_871_311 + i * 1_003,
+        upSince: at,
+        noOp: 'global-passive',
+        peerAdvertisedMode: 'passive',
+        peerClientVersion: '0.0.0',
+      }),
+    });
   }
-  const error = pinnedSendResult(v, { iface: 'doublezero0', peerIp: FIREWALLED_PEER }, { interfacePresent: true, interfaceUp: true, localIpAssigned: true, firewallDrops: true });
+  const error = pinnedSendResult(
+    v,
+    { iface: 'doublezero0', peerIp: FIREWALLED_PEER },
+    { interfacePresent: true, interfaceUp: true, localIpAssigned: true, firewallDrops: true },
+  );
   if (error.ok) throw new Error('a firewall drop must fail');
   const { warnings } = sendWarnings({
     version: v,
-    sessions: [{ peer: { iface: 'doublezero0', localIp, peerIp: FIREWALLED_PEER }, downSinceMs: firstTx, failures: [{ fromMs: firstTx, toMs: null, error: error.error }] }],
+    sessions: [
+      {
+        peer: { iface: 'doublezero0', localIp, peerIp: FIREWALLED_PEER },
+        downSinceMs: firstTx,
+        failures: [{ fromMs: firstTx, toMs: null, error: error.error }],
+      },
+    ],
     fromMs: firstTx,
     toMs: COLLECTED_AT_MS,
     seed: spec.name,
@@ -372,7 +433,12 @@ function unknownPeerWarn(spec: FixtureSpec, kernel: KernelSections): FixtureFile
   // sessions with them) their packets match no session: one WARN per 5 s for the daemon (unkownPeerErrWarnEvery).
   const { records } = unknownPeerWarnings({
     version: v,
-    streams: routes.map((r, i) => ({ peer: { iface: 'doublezero0', localIp, peerIp: r.peerIp }, fromMs: startMs - 40 * SECOND, toMs: registeredMs, localDiscr: 0x5a17c0de + i * 977 })),
+    streams: routes.map((r, i) => ({
+      peer: { iface: 'doublezero0', localIp, peerIp: r.peerIp },
+      fromMs: startMs - 40 * SECOND,
+      toMs: registeredMs,
+      localDiscr: 0x5a17c0de + i * 977,
+    })),
     fromMs: startMs + 400,
     toMs: registeredMs,
     seed: spec.name,
@@ -388,7 +454,12 @@ function unknownPeerWarn(spec: FixtureSpec, kernel: KernelSections): FixtureFile
   return {
     ...baseFiles(spec, kernel, '0.8.0', { pid, startMs, argv }),
     'journal.log': journal(spec, argv, items, 'json'),
-    'daemon-routes.json': routesBody(v, { network: NETWORK, services, kernelRoutes, sessions: upSessions(peers, localIp, routes[0]?.nextHop ?? '', registeredMs + 300) }),
+    'daemon-routes.json': routesBody(v, {
+      network: NETWORK,
+      services,
+      kernelRoutes,
+      sessions: upSessions(peers, localIp, routes[0]?.nextHop ?? '', registeredMs + 300),
+    }),
     'expected.json': renderExpected({
       peers: verdictsFor(peers, () => 'healthy'),
       findings: [],
@@ -408,17 +479,37 @@ function passiveQuiet(spec: FixtureSpec, kernel: KernelSections): FixtureFiles {
   const argv = argvFor('0.8.3');
   const routes = bgpRoutes(kernel);
   const localIp = routes[0]?.src ?? '';
-  const items: JournalItem[] = [started(startMs), { source: 'daemon', pid, record: managerStarting(v, instant(startMs + 318, 402_116), { passiveMode: true }) }];
+  const items: JournalItem[] = [
+    started(startMs),
+    { source: 'daemon', pid, record: managerStarting(v, instant(startMs + 318, 402_116), { passiveMode: true }) },
+  ];
   for (const [i, r] of routes.entries()) {
     const at = instant(startMs + 655 + i * 4, 211_907 + i * 4513);
-    items.push({ source: 'daemon', pid, record: sessionUp(v, at, { peer: { iface: 'doublezero0', localIp, peerIp: r.peerIp }, nextHop: r.nextHop, convergenceNanos: 2_114_093 + i * 211, upSince: at, noOp: 'global-passive', peerAdvertisedMode: 'passive', peerClientVersion: '0.8.3' }) });
+    items.push({
+      source: 'daemon',
+      pid,
+      record: sessionUp(v, at, {
+        peer: { iface: 'doublezero0', localIp, peerIp: r.peerIp },
+        nextHop: r.nextHop,
+        convergenceNanos: 2_114_093 + i * 211,
+        upSince: at,
+        noOp: 'global-passive',
+        peerAdvertisedMode: 'passive',
+        peerClientVersion: '0.8.3',
+      }),
+    });
   }
   const services = [ibrlService(localIp, routes[0]?.nextHop ?? '', startMs + 500)];
   const peers = routes.map((r) => r.peerIp);
   return {
     ...baseFiles(spec, kernel, '0.8.3', { pid, startMs, argv }),
     'journal.log': journal(spec, argv, items, 'cat'),
-    'daemon-routes.json': routesBody(v, { network: NETWORK, services, kernelRoutes: routes.map((r) => ({ peerIp: r.peerIp, src: r.src, nextHop: r.nextHop })), sessions: upSessions(peers, localIp, routes[0]?.nextHop ?? '', startMs + 655) }),
+    'daemon-routes.json': routesBody(v, {
+      network: NETWORK,
+      services,
+      kernelRoutes: routes.map((r) => ({ peerIp: r.peerIp, src: r.src, nextHop: r.nextHop })),
+      sessions: upSessions(peers, localIp, routes[0]?.nextHop ?? '', startMs + 655),
+    }),
     'expected.json': renderExpected({
       peers: verdictsFor(peers, () => 'healthy'),
       findings: [],
@@ -441,16 +532,42 @@ function multicast(spec: FixtureSpec, kernel: KernelSections, unicast: boolean):
   const items: JournalItem[] = [started(startMs), { source: 'daemon', pid, record: managerStarting(v, instant(startMs + 287, 13_002), { passiveMode: true }) }];
   for (const [i, r] of routes.entries()) {
     const at = instant(startMs + 590 + i * 3, 77_410 + i * 3119);
-    items.push({ source: 'daemon', pid, record: sessionUp(v, at, { peer: { iface: 'doublezero0', localIp: r.src, peerIp: r.peerIp }, nextHop: r.nextHop, convergenceNanos: 1_870_511 + i * 97, upSince: at, noOp: 'global-passive', peerAdvertisedMode: 'passive', peerClientVersion: '0.8.3' }) });
+    items.push({
+      source: 'daemon',
+      pid,
+      record: sessionUp(v, at, {
+        peer: { iface: 'doublezero0', localIp: r.src, peerIp: r.peerIp },
+        nextHop: r.nextHop,
+        convergenceNanos: 1_870_511 + i * 97,
+        upSince: at,
+        noOp: 'global-passive',
+        peerAdvertisedMode: 'passive',
+        peerClientVersion: '0.8.3',
+      }),
+    });
   }
   const services: ProvisionedService[] = [];
   if (unicast) services.push(ibrlService(publicIp, routes[0]?.nextHop ?? '', startMs + 400));
-  services.push({ userType: 'Multicast', tunnelName: 'doublezero1', tunnelSrc: publicIp, tunnelDst: DEVICE_IP, doubleZeroIp: '', overlayPeer: '169.254.1.12', bgpStatus: 'BGP Session Down', lastSessionUpdate: Math.floor((downMs + 90 * SECOND) / SECOND) });
+  services.push({
+    userType: 'Multicast',
+    tunnelName: 'doublezero1',
+    tunnelSrc: publicIp,
+    tunnelDst: DEVICE_IP,
+    doubleZeroIp: '',
+    overlayPeer: '169.254.1.12',
+    bgpStatus: 'BGP Session Down',
+    lastSessionUpdate: Math.floor((downMs + 90 * SECOND) / SECOND),
+  });
   const peers = routes.map((r) => r.peerIp);
   const files: FixtureFiles = {
     ...baseFiles(spec, kernel, '0.10.0', { pid, startMs, argv }),
     'journal.log': journal(spec, argv, items, 'json'),
-    'daemon-routes.json': routesBody(v, { network: NETWORK, services, kernelRoutes: routes.map((r) => ({ peerIp: r.peerIp, src: r.src, nextHop: r.nextHop })), sessions: upSessions(peers, publicIp, routes[0]?.nextHop ?? '', startMs + 590) }),
+    'daemon-routes.json': routesBody(v, {
+      network: NETWORK,
+      services,
+      kernelRoutes: routes.map((r) => ({ peerIp: r.peerIp, src: r.src, nextHop: r.nextHop })),
+      sessions: upSessions(peers, publicIp, routes[0]?.nextHop ?? '', startMs + 590),
+    }),
     'daemon-v2-status.json': v2StatusBody(v, {
       reconcilerEnabled: false,
       clientIp: publicIp,

@@ -6,9 +6,7 @@ import { catLine, journalJsonLine, syslogLine, syslogTimestamp, type DaemonRecor
 // three forms a bundle may hold (DESIGN.md "Capture bundle"): `-o json`, `-o short` (syslog prefix), `-o cat`.
 export type JournalForm = 'json' | 'short' | 'cat';
 
-export type JournalItem =
-  | { source: 'daemon'; pid: number; record: DaemonRecord }
-  | { source: 'systemd'; atMs: number; message: string };
+export type JournalItem = { source: 'daemon'; pid: number; record: DaemonRecord } | { source: 'systemd'; atMs: number; message: string };
 
 export interface JournalHost {
   /** the fixture's name: every id journald would assign is derived from it, so regenerating is byte-identical */

@@ -13,7 +13,9 @@ export type KernelFile = keyof typeof kernelFiles;
 export type KernelSections = Record<KernelFile, string>;
 
 const routesSchema = z.array(
-  z.object({ dst: z.string(), gateway: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), prefsrc: z.string().optional() }).passthrough(),
+  z
+    .object({ dst: z.string(), gateway: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), prefsrc: z.string().optional() })
+    .passthrough(),
 );
 
 export interface BgpRoute {
@@ -38,7 +40,9 @@ export function linkStates(k: KernelSections): Map<string, boolean> {
   return new Map(linksSchema.parse(JSON.parse(k['ip-link.json'])).map((l) => [l.ifname, l.flags.includes('UP')]));
 }
 
-const addrsSchema = z.array(z.object({ ifname: z.string(), addr_info: z.array(z.object({ family: z.string(), local: z.string() }).passthrough()) }).passthrough());
+const addrsSchema = z.array(
+  z.object({ ifname: z.string(), addr_info: z.array(z.object({ family: z.string(), local: z.string() }).passthrough()) }).passthrough(),
+);
 
 /** Every IPv4 address on the node, by interface. */
 export function addressesByInterface(k: KernelSections): Map<string, string[]> {

@@ -47,7 +47,11 @@ export async function captureFromLab(log: (line: string) => void): Promise<Map<K
     const lab = readLab();
     const seedNode = node(lab, 'lab-a');
     // the seed state: the allocated IP's sessions failing for real before the kernel state is taken
-    await waitFor('the seed node to log its stale sessions', async () => ((await warningsFrom(seedNode, seedNode.allocatedIp, 0)) > 0 ? true : undefined), 60_000);
+    await waitFor(
+      'the seed node to log its stale sessions',
+      async () => ((await warningsFrom(seedNode, seedNode.allocatedIp, 0)) > 0 ? true : undefined),
+      60_000,
+    );
     captures.set('seed', await kernelOf(seedNode));
     captures.set('firewalled', await kernelOf(node(lab, 'lab-c')));
     captures.set('healthy', await kernelOf(node(lab, 'lab-e')));
@@ -65,7 +69,11 @@ export async function captureFromLab(log: (line: string) => void): Promise<Map<K
     log('captured seed-ip-reassigned');
 
     // a restart: a new daemon without the stale sessions, the kernel as it was
-    await waitFor('the stale sessions to fail again', async () => ((await warningsFrom(seedNode, seedNode.allocatedIp, reassignedAt + 7)) > 0 ? true : undefined), 30_000);
+    await waitFor(
+      'the stale sessions to fail again',
+      async () => ((await warningsFrom(seedNode, seedNode.allocatedIp, reassignedAt + 7)) > 0 ? true : undefined),
+      30_000,
+    );
     const before = (await inNode(seedNode, ['systemctl', 'show', '-p', 'MainPID', '--value', 'doublezerod'])).trim();
     await inNode(seedNode, ['systemctl', 'restart', 'doublezerod']);
     const after = (await inNode(seedNode, ['systemctl', 'show', '-p', 'MainPID', '--value', 'doublezerod'])).trim();

@@ -71,7 +71,16 @@ async function connectedWithAllocatedIp(p: Pair): Promise<void> {
  * the rule, so the counter the capture reads is the kernel's own.
  */
 async function sendRefused(p: Pair, count: number): Promise<void> {
-  const packet = encodePacket({ state: 'down', detectMult: 3, localDiscr: 0x2f1c_9a07, peerDiscr: 0, desiredMinTxUs: 300_000, requiredMinRxUs: 300_000, passive: false, clientVersion: { major: 0, minor: 0, patch: 0 } });
+  const packet = encodePacket({
+    state: 'down',
+    detectMult: 3,
+    localDiscr: 0x2f1c_9a07,
+    peerDiscr: 0,
+    desiredMinTxUs: 300_000,
+    requiredMinRxUs: 300_000,
+    passive: false,
+    clientVersion: { major: 0, minor: 0, patch: 0 },
+  });
   const script = `
     const dgram = require('node:dgram');
     const [count, hex, peer, port] = process.argv.slice(1);
@@ -85,7 +94,18 @@ async function sendRefused(p: Pair, count: number): Promise<void> {
       sock.close();
       process.stdout.write(String(refused));
     });`;
-  const out = await cmd('ip', ['netns', 'exec', p.node, process.execPath, '-e', script, String(count), packet.toString('hex'), SEED_ADDRESSES.blockedPeer, String(LIVENESS_PORT)]);
+  const out = await cmd('ip', [
+    'netns',
+    'exec',
+    p.node,
+    process.execPath,
+    '-e',
+    script,
+    String(count),
+    packet.toString('hex'),
+    SEED_ADDRESSES.blockedPeer,
+    String(LIVENESS_PORT),
+  ]);
   if (Number(out) !== count) throw new Error(`the nft rule refused ${out} of ${count} sends`);
 }
 
@@ -111,15 +131,19 @@ async function reach(p: Pair, capture: SeedCapture, firewalledSends: number): Pr
       for (const peer of SEED_ADDRESSES.peers) await ip(['-n', p.node, 'route', 'del', `${peer}/32`, 'dev', 'doublezero0']);
       return;
     case 'firewalled':
-      await cmd('ip', ['netns', 'exec', p.node, 'nft', '-f', '-'], [
-        'table inet filter {',
-        '  chain output {',
-        '    type filter hook output priority filter; policy accept;',
-        `    ip daddr ${SEED_ADDRESSES.blockedPeer} udp dport ${LIVENESS_PORT} counter drop comment "block liveness to one peer"`,
-        '  }',
-        '}',
-        '',
-      ].join('\n'));
+      await cmd(
+        'ip',
+        ['netns', 'exec', p.node, 'nft', '-f', '-'],
+        [
+          'table inet filter {',
+          '  chain output {',
+          '    type filter hook output priority filter; policy accept;',
+          `    ip daddr ${SEED_ADDRESSES.blockedPeer} udp dport ${LIVENESS_PORT} counter drop comment "block liveness to one peer"`,
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+      );
       await sendRefused(p, firewalledSends);
       return;
   }
@@ -127,7 +151,8 @@ async function reach(p: Pair, capture: SeedCapture, firewalledSends: number): Pr
 
 async function kernelOf(p: Pair): Promise<KernelSections> {
   const entries: [KernelFile, string][] = [];
-  for (const [file, argv] of Object.entries(kernelFiles) as [KernelFile, readonly string[]][]) entries.push([file, await cmd('ip', ['netns', 'exec', p.node, ...argv])]);
+  for (const [file, argv] of Object.entries(kernelFiles) as [KernelFile, readonly string[]][])
+    entries.push([file, await cmd('ip', ['netns', 'exec', p.node, ...argv])]);
   return Object.fromEntries(entries) as KernelSections;
 }
 

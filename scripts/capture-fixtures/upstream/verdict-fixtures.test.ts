@@ -20,7 +20,11 @@ function kernelOf(files: Record<string, string>): KernelSections {
 }
 
 const nftCounterSchema = z.object({
-  nftables: z.array(z.object({ rule: z.object({ expr: z.array(z.object({ counter: z.object({ packets: z.number(), bytes: z.number() }) }).partial()) }).optional() }).passthrough()),
+  nftables: z.array(
+    z
+      .object({ rule: z.object({ expr: z.array(z.object({ counter: z.object({ packets: z.number(), bytes: z.number() }) }).partial()) }).optional() })
+      .passthrough(),
+  ),
 });
 
 describe('per-verdict fixture bundles', () => {
@@ -29,7 +33,9 @@ describe('per-verdict fixture bundles', () => {
     const generated = buildVerdictFixture(spec, kernelOf(committed));
     expect(Object.keys(committed).sort()).toEqual(Object.keys(generated).sort());
     for (const [file, text] of Object.entries(generated)) expect(committed[file], `${spec.name}/${file}`).toBe(text);
-    expect(expectedSchema.parse(JSON.parse(committed['expected.json'] ?? '')).note).toMatch(spec.version ? new RegExp(`v${spec.version.replace(/\./g, '\\.')}`) : /not stated/);
+    expect(expectedSchema.parse(JSON.parse(committed['expected.json'] ?? '')).note).toMatch(
+      spec.version ? new RegExp(`v${spec.version.replace(/\./g, '\\.')}`) : /not stated/,
+    );
   });
 
   it('keeps the node names, collection times and addresses the first captures had (other tests read them)', () => {
@@ -57,7 +63,16 @@ describe('per-verdict fixture bundles', () => {
 
   it('the seed fixtures carry only the required sections and the journal: what the bundle does not say is not invented', () => {
     for (const name of ['stale-session', 'seed-line']) {
-      expect(Object.keys(folder(name)).sort()).toEqual(['expected.json', 'ip-addr.json', 'ip-link.json', 'ip-route.json', 'ip-rule.json', 'journal.log', 'meta.json', 'nft.json']);
+      expect(Object.keys(folder(name)).sort()).toEqual([
+        'expected.json',
+        'ip-addr.json',
+        'ip-link.json',
+        'ip-route.json',
+        'ip-rule.json',
+        'journal.log',
+        'meta.json',
+        'nft.json',
+      ]);
     }
   });
 });

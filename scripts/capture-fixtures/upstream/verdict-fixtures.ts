@@ -166,7 +166,18 @@ function daemonStart(t: Timeline, startMs: number, peers: readonly string[]): vo
   log(t, managerStarting(t.v, instant(startMs + 291, nanos(1)), { passiveMode: true }));
   for (const [i, peerIp] of peers.entries()) {
     const at = instant(startMs + 1_904 + i * 3, nanos(10 + i));
-    log(t, sessionUp(t.v, at, { peer: peerOf(peerIp), nextHop: SEED_ADDRESSES.overlayPeer, convergenceNanos: 1_287_113 + i * 977, upSince: at, noOp: 'global-passive', peerAdvertisedMode: 'passive', peerClientVersion: PEER_VERSION }));
+    log(
+      t,
+      sessionUp(t.v, at, {
+        peer: peerOf(peerIp),
+        nextHop: SEED_ADDRESSES.overlayPeer,
+        convergenceNanos: 1_287_113 + i * 977,
+        upSince: at,
+        noOp: 'global-passive',
+        peerAdvertisedMode: 'passive',
+        peerClientVersion: PEER_VERSION,
+      }),
+    );
   }
 }
 
@@ -174,7 +185,22 @@ function daemonStart(t: Timeline, startMs: number, peers: readonly string[]): vo
 function sessionsDown(t: Timeline, atMs: number, peers: readonly string[], reason: DownReason, localIp: string = SEED_ADDRESSES.allocatedIp): void {
   for (const [i, peerIp] of peers.entries()) {
     const at = instant(atMs + i * 4, nanos(20 + i));
-    log(t, sessionDown(t.v, at, { peer: peerOf(peerIp, localIp), nextHop: SEED_ADDRESSES.overlayPeer, convergenceNanos: 3_004_211_870 + i * 1_013, downSince: at, downReason: reason, peerClientVersion: PEER_VERSION }, { globalPassive: true }));
+    log(
+      t,
+      sessionDown(
+        t.v,
+        at,
+        {
+          peer: peerOf(peerIp, localIp),
+          nextHop: SEED_ADDRESSES.overlayPeer,
+          convergenceNanos: 3_004_211_870 + i * 1_013,
+          downSince: at,
+          downReason: reason,
+          peerClientVersion: PEER_VERSION,
+        },
+        { globalPassive: true },
+      ),
+    );
   }
 }
 
@@ -234,7 +260,11 @@ function sampledPeers(warnings: readonly SendWarning[]): string[] {
 
 // ---- the kernel state each builder relies on (a capture in another state is refused) ----
 
-function expectKernel(spec: VerdictFixtureSpec, kernel: KernelSections, want: { link: 'up' | 'down' | 'missing'; allocated: boolean; bgpSrc: string | null }): void {
+function expectKernel(
+  spec: VerdictFixtureSpec,
+  kernel: KernelSections,
+  want: { link: 'up' | 'down' | 'missing'; allocated: boolean; bgpSrc: string | null },
+): void {
   const link = linkStates(kernel).get(IFACE);
   const state = link === undefined ? 'missing' : link ? 'up' : 'down';
   const allocated = (addressesByInterface(kernel).get(IFACE) ?? []).includes(SEED_ADDRESSES.allocatedIp);
@@ -244,7 +274,10 @@ function expectKernel(spec: VerdictFixtureSpec, kernel: KernelSections, want: { 
     state === want.link &&
     allocated === want.allocated &&
     (want.bgpSrc === null ? routes.length === 0 : routes.length === SEED_ADDRESSES.peers.length && srcs.length === 1 && srcs[0] === want.bgpSrc);
-  if (!ok) throw new Error(`${spec.name}: kernel sections are not in the ${spec.capture} state (doublezero0 ${state}, allocated ${allocated}, bgp src ${srcs.join(',') || 'none'})`);
+  if (!ok)
+    throw new Error(
+      `${spec.name}: kernel sections are not in the ${spec.capture} state (doublezero0 ${state}, allocated ${allocated}, bgp src ${srcs.join(',') || 'none'})`,
+    );
 }
 
 // ---- the fixtures ----
@@ -284,7 +317,8 @@ function interfaceMissing(spec: VerdictFixtureSpec, kernel: KernelSections): Fix
   const cacheRefreshMs = deletedMs + 21 * SECOND;
   const detectMs = deletedMs + 3_100;
   sessionsDown(t, detectMs, SEED_ADDRESSES.peers, 'timeout');
-  const staleIndex = (peerIp: string) => sendError(t.v, peerIp, { interfacePresent: false, interfaceUp: false, localIpAssigned: false, staleInterfaceIndex: true });
+  const staleIndex = (peerIp: string) =>
+    sendError(t.v, peerIp, { interfacePresent: false, interfaceUp: false, localIpAssigned: false, staleInterfaceIndex: true });
   const notFound = interfaceMissingErrorText(t.v, IFACE);
   const sessions: FailingSession[] = SEED_ADDRESSES.peers.map((peerIp, i) => ({
     peer: peerOf(peerIp),
@@ -367,7 +401,13 @@ function staleSession(spec: VerdictFixtureSpec, kernel: KernelSections): Fixture
   const { warnings } = sendWarnings({ version: t.v, sessions, fromMs: disconnectMs, toMs: t.collectedMs, seed: spec.name });
   logWarnings(t, warnings);
   const sampled = sampledPeers(warnings);
-  const finding: ExpectedFinding = { kind: 'stale-local-ip', interface: IFACE, localIP: SEED_ADDRESSES.allocatedIp, sessionsFailing: sampled.length, exact: false };
+  const finding: ExpectedFinding = {
+    kind: 'stale-local-ip',
+    interface: IFACE,
+    localIP: SEED_ADDRESSES.allocatedIp,
+    sessionsFailing: sampled.length,
+    exact: false,
+  };
   return {
     // only the required sections and the journal (as an agent without the optional sections collects): the
     // diagnosis does not learn the version, the start time or the daemon's own session list
@@ -469,9 +509,18 @@ function seedLine(spec: VerdictFixtureSpec, kernel: KernelSections): FixtureFile
   expectKernel(spec, kernel, { link: 'up', allocated: false, bgpSrc: SEED_ADDRESSES.publicIp });
   const seedPeer = SEED_ADDRESSES.peers[0];
   // the report's record (v0.7.1 … v0.8.0 write it byte for byte: lib/doublezerod records.test.ts)
-  const record = sendWarning(parsedVersion('0.8.0'), instant(Date.parse('2025-11-30T19:36:22.662Z'), 807_168), peerOf(seedPeer), 'write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable');
+  const record = sendWarning(
+    parsedVersion('0.8.0'),
+    instant(Date.parse('2025-11-30T19:36:22.662Z'), 807_168),
+    peerOf(seedPeer),
+    'write udp 0.0.0.0:44880->216.238.110.55:44880: sendmsg: network is unreachable',
+  );
   const collectedMs = Date.parse(spec.collectedAt);
-  const journal = renderJournal({ seed: spec.name, hostname: spec.node, bootMs: collectedMs - 41 * 24 * 60 * MINUTE, argv: argvFor('0.8.0') }, [{ source: 'daemon', pid: PIDS[spec.name], record }], 'short');
+  const journal = renderJournal(
+    { seed: spec.name, hostname: spec.node, bootMs: collectedMs - 41 * 24 * 60 * MINUTE, argv: argvFor('0.8.0') },
+    [{ source: 'daemon', pid: PIDS[spec.name], record }],
+    'short',
+  );
   return {
     'meta.json': metaJson(spec),
     ...kernel,

@@ -55,7 +55,12 @@ export function prometheusConfigForTest(
   o: { rulesFile: string; alertmanager: string; target: string; tokenFile: string; scrapeInterval: string; evaluationInterval: string },
 ): string {
   const doc = asRecord(parse(shipped), 'prometheus.yml');
-  doc.global = { ...asRecord(doc.global, 'global'), scrape_interval: o.scrapeInterval, scrape_timeout: o.scrapeInterval, evaluation_interval: o.evaluationInterval };
+  doc.global = {
+    ...asRecord(doc.global, 'global'),
+    scrape_interval: o.scrapeInterval,
+    scrape_timeout: o.scrapeInterval,
+    evaluation_interval: o.evaluationInterval,
+  };
   doc.rule_files = [o.rulesFile];
   const managers = asList(asRecord(doc.alerting, 'alerting').alertmanagers, 'alertmanagers');
   if (managers.length !== 1) throw new Error('prometheus.yml: expected one alertmanagers entry');

@@ -43,7 +43,10 @@ async function loadRoutes(): Promise<Route[]> {
 
 /** The route for a path and its params; static segments win over dynamic ones, as in Next.js. */
 function match(routes: readonly Route[], pathname: string): { route: Route; params: Record<string, string> } | null {
-  const parts = pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   let best: { route: Route; params: Record<string, string>; score: number } | null = null;
   for (const route of routes) {
     if (route.segments.length !== parts.length) continue;

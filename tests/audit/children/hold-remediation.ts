@@ -16,7 +16,13 @@ const fleet = new FakeFleet();
 fleet.addNode(node, [{ peer: '216.238.110.55', verdict: 'stale-session' }]);
 fleet.hold(node);
 const rt = fleet.runtime();
-const req = await requestRemediation(db, rt, operator, { action: 'restart-doublezerod', nodes: [node], reason: 'crash test', idempotencyKey: `crash-${Date.now()}` }, new Date());
+const req = await requestRemediation(
+  db,
+  rt,
+  operator,
+  { action: 'restart-doublezerod', nodes: [node], reason: 'crash test', idempotencyKey: `crash-${Date.now()}` },
+  new Date(),
+);
 void startBatch(db, rt, req.batch.id, () => new Date());
 await fleet.entered(node);
 const { rows } = await db.query<{ n: number }>('select count(*)::int as n from audit_log');

@@ -29,7 +29,14 @@ let i = 0;
 for (;;) {
   const username = `${label}-${++i}`;
   try {
-    await db.transaction((tx) => appendAudit(tx, { at: new Date(), actor: { username: 'fault-test', role: 'admin' }, node: null, entry: { type: 'user.signed-in', username, method: 'password' } }));
+    await db.transaction((tx) =>
+      appendAudit(tx, {
+        at: new Date(),
+        actor: { username: 'fault-test', role: 'admin' },
+        node: null,
+        entry: { type: 'user.signed-in', username, method: 'password' },
+      }),
+    );
     console.log(`AUDIT ${username}`);
   } catch (err) {
     // Not acknowledged: the parent must not count it, and it may or may not exist.

@@ -4,4 +4,7 @@ import { preview, remediationBodies } from '@/lib/services/remediation-api';
 export const dynamic = 'force-dynamic';
 
 /** Dry run: { action, nodes, params, targetPeer } -> exact command lines per node and current evidence. */
-export const POST = route({ method: 'POST', path: '/api/actions/preview', permission: 'remediation.preview', body: remediationBodies.preview }, ({ user, body }) => preview(user, body));
+export const POST = route(
+  { method: 'POST', path: '/api/actions/preview', permission: 'remediation.preview', body: remediationBodies.preview },
+  ({ user, body }) => preview(user, body),
+);

@@ -11,7 +11,10 @@ export const GET = route({ method: 'GET', path: '/api/actions/runs', permission:
 });
 
 /** Confirmed request: { action, nodes, params, targetPeer, reason, alertUrl, idempotencyKey }. */
-export const POST = route({ method: 'POST', path: '/api/actions/runs', permission: 'remediation.request', body: remediationBodies.request }, async ({ user, body }) => {
-  const submitted = await submit(user, body);
-  return submittedAnswer(submitted, submitted.result.replayed ? 200 : 201);
-});
+export const POST = route(
+  { method: 'POST', path: '/api/actions/runs', permission: 'remediation.request', body: remediationBodies.request },
+  async ({ user, body }) => {
+    const submitted = await submit(user, body);
+    return submittedAnswer(submitted, submitted.result.replayed ? 200 : 201);
+  },
+);

@@ -13,7 +13,11 @@ export const GET = route(
     const body =
       format === 'csv'
         ? auditRowsToCsv(rows)
-        : JSON.stringify(rows.map((r) => ({ seq: r.seq, hash: r.hash, prevHash: r.prevHash, body: r.body })), null, 1);
+        : JSON.stringify(
+            rows.map((r) => ({ seq: r.seq, hash: r.hash, prevHash: r.prevHash, body: r.body })),
+            null,
+            1,
+          );
     return new Response(body, {
       headers: {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',

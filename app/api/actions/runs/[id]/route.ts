@@ -4,4 +4,6 @@ import { getRemediation } from '@/lib/services/remediation-api';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ method: 'GET', path: '/api/actions/runs/[id]', permission: 'fleet.view', params: z.object({ id: z.string() }) }, ({ params }) => getRemediation(params.id));
+export const GET = route({ method: 'GET', path: '/api/actions/runs/[id]', permission: 'fleet.view', params: z.object({ id: z.string() }) }, ({ params }) =>
+  getRemediation(params.id),
+);

@@ -6,7 +6,8 @@ import { completeOidcSignIn, oidcCookiesSecure, oidcTxCookieName } from '@/lib/s
 
 export const dynamic = 'force-dynamic';
 
-const page = (html: string, status = 200) => new NextResponse(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+const page = (html: string, status = 200) =>
+  new NextResponse(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
 
 export const GET = route(
   {

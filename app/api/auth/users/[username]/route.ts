@@ -7,7 +7,13 @@ const params = { schema: usernameParamsSchema, invalid: userInputRefusals.noSuch
 
 /** Admins disable/enable an account or change its role: { disabled?, role? }. Ends its sessions. */
 export const PATCH = route(
-  { method: 'PATCH', path: '/api/auth/users/[username]', permission: 'user.manage', params, body: { schema: updateUserSchema, invalid: userInputRefusals.update } },
+  {
+    method: 'PATCH',
+    path: '/api/auth/users/[username]',
+    permission: 'user.manage',
+    params,
+    body: { schema: updateUserSchema, invalid: userInputRefusals.update },
+  },
   async ({ user, params, body }) => {
     const changed = await updateUser(user, params.username, body);
     return { user: { username: changed.username, role: changed.role, source: changed.source, disabled: changed.disabled } };
