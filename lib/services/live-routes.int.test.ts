@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getEvents } from '@/app/api/events/route';
+import { GET as getFleet } from '@/app/api/fleet/route';
 import { GET as getMetrics } from '@/app/metrics/route';
 import { getDb } from '@/lib/db';
 import { runShutdown } from '@/lib/shutdown';
 import { sseReader } from '@/lib/live/sse-read';
 import { ingestPoll } from './ingest-poll';
+import { fleetBody } from './list-fleet';
 import { signedInCookie } from './testing/session';
 
 // The two route handlers as Next.js calls them, over the process store (PGlite here): the event stream
@@ -68,5 +70,23 @@ describe('GET /metrics', () => {
     const text = await res.text();
     expect(text).toContain('# TYPE fnh_poll_duration_seconds histogram');
     expect(text).toMatch(/^fnh_polls_total\{result="ok"\} 1$/m);
+  });
+});
+
+describe('GET /api/fleet', () => {
+  it('viewers asking at once share one read and its ETag; a later request reads afresh', async () => {
+    const get = (headers: Record<string, string> = {}) => getFleet(new Request('http://127.0.0.1/api/fleet', { headers: { cookie, ...headers } }));
+    const [a, b] = await Promise.all([fleetBody({ now: new Date() }), fleetBody({ now: new Date() })]);
+    expect(b).toBe(a);
+    expect((JSON.parse(a.body) as { nodes: Array<{ name: string }> }).nodes.map((n) => n.name)).toEqual(['route-node']);
+    const later = await fleetBody({ now: new Date(Date.now() + 5_000) });
+    expect(later).not.toBe(a);
+    expect(later.body).not.toBe(a.body);
+
+    const first = await get();
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"f-/);
+    expect(await first.text()).not.toBe('');
   });
 });

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { fleetQuerySchema } from '@/lib/api/fleet';
 import { route } from '@/lib/http/route';
-import { listFleet } from '@/lib/services/list-fleet';
+import { fleetBody } from '@/lib/services/list-fleet';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,8 +8,7 @@ export const dynamic = 'force-dynamic';
 // its ETag still spares the transfer and the browser's parse when nothing changed. Live pages get changed
 // rows from /api/events and read the whole fleet only when they open or reconnect.
 export const GET = route({ method: 'GET', path: '/api/fleet', permission: 'fleet.view', query: fleetQuerySchema }, async ({ query, http }) => {
-  const body = JSON.stringify(await listFleet({ now: new Date(), at: query.at }));
-  const etag = `W/"f-${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  const { body, etag } = await fleetBody({ now: new Date(), at: query.at });
   if (http.header('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
   return new Response(body, { headers: { 'content-type': 'application/json', etag } });
 });
