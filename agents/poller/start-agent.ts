@@ -3,6 +3,7 @@ import type { Inventory } from '../../lib/inventory/schema';
 import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { onShutdown } from '../../lib/shutdown';
 import { IngestCache, ingestPoll } from '../../lib/services/ingest-poll';
+import { primeUnstoredNodes } from '../../lib/services/ingest-cache';
 import { syncInventory } from '../../lib/services/sync-inventory';
 import { SshPool, type PoolOptions } from '../ssh/pool';
 import { LeaseKeeper, type LeaseOptions } from '../lease/lease-keeper';
@@ -54,8 +55,14 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   const lastSuccess = new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
   // Lives as long as the agent: each poll re-normalizes and re-hashes only the sections that changed.
   const normalizeCache = new NormalizeCache();
-  // What this agent last stored per node: an unchanged poll is compared with it, not read back.
+  // What this agent last stored per node: an unchanged poll is compared with it, not read back. Nodes the store
+  // holds nothing of start in it (empty), so their first poll reads nothing back.
   const ingestCache = new IngestCache();
+  await primeUnstoredNodes(
+    opts.db,
+    ingestCache,
+    opts.inventory.nodes.map((n) => n.name),
+  );
   // Ingest is background work: on the embedded store, page reads go first.
   const ingestDb = opts.db.background?.() ?? opts.db;
   const poller = new Poller(

@@ -1,7 +1,8 @@
 import 'server-only';
 import type { RawSection, SectionName } from '@/lib/bundle/types';
 import type { EventLike } from '@/lib/diagnosis/sessions';
-import type { RecordedPrior } from './record-diagnosis';
+import type { Queryable } from '@/lib/db';
+import { nothingRecorded, type RecordedPrior } from './record-diagnosis';
 import { rawSectionKey } from './raw-sections';
 
 /** What one agent last stored for a node: the next poll compares with it instead of reading it back. */
@@ -55,4 +56,25 @@ export class IngestCache {
   get size(): number {
     return this.nodes.size;
   }
+}
+
+/**
+ * Fills the cache for the nodes the store holds nothing of (never polled: no status, no summary, no verdicts,
+ * no raw output, no history, no log), with one query for all of them. Their first poll then reads nothing back
+ * before it writes; on a fresh start of 1,000 nodes that is ~5 statements per node fewer on the embedded
+ * store's one connection. Resolves with the nodes primed.
+ */
+export async function primeUnstoredNodes(q: Queryable, cache: IngestCache, nodes: readonly string[]): Promise<string[]> {
+  const { rows } = await q.query<{ node: string }>(
+    `select n as node from unnest($1::text[]) as n
+      where not exists (select 1 from node_status where node = n)
+        and not exists (select 1 from node_summary where node = n)
+        and not exists (select 1 from peer_verdicts where node = n)
+        and not exists (select 1 from node_raw_sections where node = n)
+        and not exists (select 1 from node_state_history where node = n)
+        and not exists (select 1 from liveness_events where node = n)`,
+    [nodes],
+  );
+  for (const { node } of rows) if (!cache.get(node)) cache.set(node, { prior: nothingRecorded(), stateHash: null, sections: new Map(), events: [] });
+  return rows.map((r) => r.node);
 }

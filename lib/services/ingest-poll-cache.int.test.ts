@@ -10,7 +10,8 @@ import { journalReferenceYear, normalizeBundle } from '@/lib/model/normalize';
 import { NormalizeCache } from '@/lib/model/normalize-cache';
 import { stableState } from '@/lib/model/state-hash';
 import { parseJournalDetailed } from '@/lib/parse/journal';
-import { ingestPoll } from './ingest-poll';
+import { IngestCache, ingestPoll } from './ingest-poll';
+import { primeUnstoredNodes } from './ingest-cache';
 import { openMigratedPgliteAt } from './testing/memory-db';
 
 // The agent's ingest (poller's journal parse + its NormalizeCache) must store exactly what the plain
@@ -94,5 +95,36 @@ describe("ingestPoll with the agent's NormalizeCache", () => {
     expect(history.map((r) => new Date(r.at).toISOString())).toEqual(changedAt);
     expect(history.map((r) => canonicalJson(r.state))).toEqual(changedAt.map((at) => states[(Date.parse(at) - t0) / 5000]));
     expect(history.length).toBeLessThan(names.length);
+  });
+});
+
+describe('an agent starting with nodes the store holds nothing of', () => {
+  it('primes only those, and their first polls store exactly what an unprimed ingest stores', async () => {
+    const t0 = new Date(Date.UTC(2025, 10, 30, 20, 0, 0));
+    for (const node of ['fresh-plain', 'fresh-primed', 'known'])
+      await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [node]);
+    const stale = await fixture('stale-session');
+    await ingestPoll(db, outcome(stale, 'known', t0));
+    // a node with only log lines stored is not "nothing" either
+    await db.query(`insert into nodes (name, host, port, ssh_user) values ('log-only', '127.0.0.1', 22, 'fnh')`);
+    await db.query(`insert into liveness_events (node, at, level, msg, dedupe_key) values ('log-only', $1, 'INFO', 'x', 'k')`, [t0]);
+
+    const cache = new IngestCache();
+    expect(await primeUnstoredNodes(db, cache, ['fresh-plain', 'fresh-primed', 'known', 'log-only'])).toEqual(['fresh-plain', 'fresh-primed']);
+    expect(cache.get('known')).toBeUndefined();
+    cache.forget('fresh-plain');
+
+    for (const [i, name] of ['stale-session', 'stale-session', 'healthy'].entries()) {
+      const at = new Date(t0.getTime() + (i + 1) * 5000);
+      const bundle = await fixture(name);
+      await ingestPoll(db, outcome(bundle, 'fresh-plain', at));
+      await ingestPoll(db, outcome(bundle, 'fresh-primed', at), { ingestCache: cache });
+      const [plain, primed] = await Promise.all([stored('fresh-plain'), stored('fresh-primed')]);
+      expect(primed).toEqual(plain);
+      const events = async (node: string) =>
+        (await db.query<{ n: number }>('select count(*)::int as n from liveness_events where node = $1', [node])).rows[0]!.n;
+      expect(await events('fresh-primed')).toBe(await events('fresh-plain'));
+    }
+    expect((await stored('fresh-primed')).verdicts.length).toBeGreaterThan(0);
   });
 });

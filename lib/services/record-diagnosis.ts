@@ -32,6 +32,11 @@ export interface RecordedPrior {
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** The prior of a node the store holds nothing of: what loadRecordedPrior reads for it. */
+export function nothingRecorded(): RecordedPrior {
+  return { moment: null, statusExists: false, diagnosedAt: null, summary: null, peers: new Map() };
+}
+
 export async function loadRecordedPrior(q: Queryable, node: string): Promise<RecordedPrior> {
   const { rows } = await q.query<{
     status_exists: boolean;
