@@ -40,6 +40,33 @@ const config = [
     },
   },
   {
+    // The pure domain folders (docs/ARCHITECTURE.md): no I/O, no store, no services. Tests beside the code, and
+    // their helpers, may read fixtures. node:crypto is allowed (hashes are pure); bundle/folder.ts is the one
+    // file reading folders (for the CLIs and tests).
+    files: [
+      'lib/{actions,api,audit,auth,bundle,diagnosis,doublezerod,inventory,known-issues,lease,live,metrics,model,parse,probe,route,settings,storage}/**/*.{ts,tsx}',
+    ],
+    ignores: ['**/*.test.ts', '**/testing/**', 'lib/parse/testdata.ts', 'lib/bundle/folder.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['next', 'next/*', 'react', 'react-dom'], message: 'lib/ and agents/ never import Next.js or React.' },
+            {
+              group: ['node:fs', 'node:fs/*', 'fs', 'node:child_process', 'node:net', 'node:http', 'node:https', 'node:dgram', 'pg', '@electric-sql/*', 'ssh2'],
+              message: 'Pure domain code does no I/O: the caller reads and passes the data in.',
+            },
+            {
+              group: ['@/lib/db', '@/lib/db/*', '**/lib/db', '**/lib/db/*', '**/db/index', '@/lib/services/*', '**/services/*', '@/agents/*', '**/agents/*'],
+              message: 'Pure domain code never reaches the store, the services or the agents.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // lib/http is the one adapter between Next.js and lib: route() and page() (the gate, parsing, errors).
     // It may read cookies and redirect; nothing else in lib/ may, and it never reaches into agents/.
     files: ['lib/http/**'],

@@ -33,3 +33,17 @@ it('names no folder of lib/ or agents/ that does not exist', () => {
   expect(named.length).toBeGreaterThan(0);
   expect(missing).toEqual([]);
 });
+
+it('the lint rule keeping pure folders free of I/O covers exactly the folders the table calls pure', () => {
+  const pure = table
+    .split('\n')
+    .filter((l) => /^\| `lib\/[^*`]+\/` \|/.test(l))
+    .map((l) => l.split('|').map((c) => c.trim()))
+    .filter((cells) => cells[3]!.includes('pure `lib/` code') && !cells[3]!.includes('edge'))
+    .map((cells) => cells[1]!.slice('`lib/'.length, -'/`'.length))
+    .sort();
+  const eslintConfig = readFileSync(path.join(root, 'eslint.config.mjs'), 'utf8');
+  const linted = /'lib\/\{([^}]+)\}\/\*\*\/\*\.\{ts,tsx\}'/.exec(eslintConfig)?.[1]?.split(',').sort();
+  expect(pure.length).toBeGreaterThan(10);
+  expect(linted).toEqual(pure);
+});
