@@ -1,4 +1,4 @@
-// `npm run bench:read [-- --nodes 1000 --viewers 5 --requests 20 --port 3210 --rebuild --cpu-prof DIR --postgres N]`
+// `npm run bench:read [-- --nodes 1000 --viewers 5 --requests 20 --port 3210 --rebuild --cpu-prof DIR --postgres N --agent-heap-mb M]`
 // --postgres N: the "many machines" set-up instead (README): a throwaway PostgreSQL server (Debian's, as root), the
 // dashboard with FNH_AGENT=off, and N `npm run agent` processes sharing the simulated fleet through leases.
 // Starts the demo (`npm run demo -- --nodes N`: simulated fleet, Next.js server with the embedded agent
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     // writes the server's V8 CPU profile (dashboard + agent + store) to this folder when it stops
     'cpu-prof': { type: 'string' },
     postgres: { type: 'string' },
+    // --postgres: cap each agent's V8 heap (NODE_OPTIONS=--max-old-space-size), to tell live memory from garbage
+    'agent-heap-mb': { type: 'string' },
   },
 });
 const nodes = Number(values.nodes);
@@ -36,14 +38,14 @@ const agents = values.postgres === undefined ? 0 : Number(values.postgres);
 if (!Number.isInteger(agents) || agents < 0) throw new Error('--postgres takes the number of agent processes (e.g. 2)');
 
 /** `npm run agent` as the README's "Many machines" runs it: the simulated fleet's inventory, leases on. */
-function startAgentProcess(id: string, inventory: string, databaseUrl: string): ChildProcess {
+function startAgentProcess(id: string, inventory: string, databaseUrl: string, heapMb: string | undefined): ChildProcess {
   return spawn(
     process.execPath,
     ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', inventory, '--leases', 'on', '--agent-id', id],
     {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DATABASE_URL: databaseUrl, FNH_DATA_DIR: '' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, FNH_DATA_DIR: '', ...(heapMb ? { NODE_OPTIONS: `--max-old-space-size=${Number(heapMb)}` } : {}) },
     },
   );
 }
@@ -152,7 +154,8 @@ async function main(): Promise<void> {
     const client = await signIn(demo.base, Date.now() + 300_000);
     if (pg) {
       // the demo wrote the simulated fleet's inventory before it started the dashboard
-      for (let i = 1; i <= agents; i++) agentProcs.push(startAgentProcess(`bench-agent-${i}`, path.join(dataDir, 'sim', 'inventory.yaml'), pg.url));
+      for (let i = 1; i <= agents; i++)
+        agentProcs.push(startAgentProcess(`bench-agent-${i}`, path.join(dataDir, 'sim', 'inventory.yaml'), pg.url, values['agent-heap-mb']));
     }
     const signedInAt = Date.now();
     // The first full poll: no node pending any more, and every node that answered has its diagnosis recorded.
