@@ -7,6 +7,8 @@ const alias = {
   'server-only': path.resolve(import.meta.dirname, 'tests/support/server-only-stub.ts'),
 };
 
+const labSuites = ['lab/**/*.int.test.ts', 'scripts/capture-fixtures/**/*.int.test.ts'];
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -26,6 +28,20 @@ export default defineConfig({
           name: 'integration',
           include: ['**/*.int.test.ts'],
           // .data/ holds runtime data (and other checkouts of this repo): never tests of this tree.
+          exclude: ['node_modules/**', '.data/**', ...labSuites],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The namespace lab's suites (root only): they share the lab, one after another, and mostly wait for the
+        // daemons' 5 s warning throttle, so `npm test` runs them beside the CPU-bound integration project.
+        resolve: { alias },
+        test: {
+          name: 'lab',
+          include: labSuites,
           exclude: ['node_modules/**', '.data/**'],
           environment: 'node',
           testTimeout: 60_000,

@@ -28,8 +28,8 @@ echo "== unit"; npx vitest run --project unit
 start build npx next build
 # The namespace lab's suites (the lab, the remediation lifecycle on it, the fixture capture) mostly wait for
 # the daemons' 5 s warning throttle: they run beside the CPU-bound rest, one after another (they share the lab).
-start lab-integration npx vitest run --project integration lab/ scripts/capture-fixtures/
-echo "== integration"; npx vitest run --project integration --exclude 'lab/**' --exclude 'scripts/capture-fixtures/**'
+start lab-integration npx vitest run --project lab
+echo "== integration"; npx vitest run --project integration
 finish lab-integration
 finish build
 echo "== e2e"; npx playwright test
