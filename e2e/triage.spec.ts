@@ -30,9 +30,11 @@ async function seedStaleSession(request: APIRequestContext): Promise<{ node: Nod
 test('find the seed node from the fleet grid, open its stale-session cell and see the evidence', async ({ page, request }) => {
   const { peer } = await seedStaleSession(request);
   await page.goto('/');
+  // the grid's rows come from the client's first fetch: the page is hydrated, so the filter's change is handled
+  const grid = page.getByRole('grid', { name: /fleet grid/i });
+  await expect(grid.locator('tr[data-node="dfw-mn-bm1"]')).toBeVisible();
   await page.getByLabel('Verdict').selectOption('stale-session');
   await expect(page).toHaveURL(/verdict=stale-session/);
-  const grid = page.getByRole('grid', { name: /fleet grid/i });
   const row = grid.locator('tr[data-node="dfw-mn-bm1"]');
   await expect(row).toBeVisible();
   const cell = row.locator('[data-check="verdict"]');
