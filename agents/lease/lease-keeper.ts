@@ -73,7 +73,7 @@ export class LeaseKeeper {
     try {
       await releaseLeases(this.opts.db, this.agentId);
     } catch (err) {
-      this.log(`lease: releasing leases failed (they expire within ${this.leaseMs} ms): ${message(err)}`);
+      this.log(`lease: releasing leases failed (they expire within ${this.leaseMs} ms): ${errorMessage(err)}`);
     }
   }
 
@@ -93,7 +93,7 @@ export class LeaseKeeper {
         this.setHeld(result.held, lastSuccess);
         this.armLapse(startedAt + this.leaseMs - this.now());
       } catch (err) {
-        this.log(`lease: tick failed: ${message(err)}`);
+        this.log(`lease: tick failed: ${errorMessage(err)}`);
       }
     };
     this.ticking = run().finally(() => {
@@ -127,8 +127,4 @@ export class LeaseKeeper {
     );
     return new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
   }
-}
-
-function message(err: unknown): string {
-  return errorMessage(err);
 }

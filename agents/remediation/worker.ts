@@ -88,7 +88,7 @@ export class RemediationWorker {
       return;
     }
     this.sweeping = this.sweep()
-      .catch((err: unknown) => this.log(`remediation: checking for work failed: ${message(err)}`))
+      .catch((err: unknown) => this.log(`remediation: checking for work failed: ${errorMessage(err)}`))
       .finally(() => {
         this.sweeping = undefined;
         if (this.again) {
@@ -121,7 +121,7 @@ export class RemediationWorker {
       );
     } catch (err) {
       this.unlisten = undefined;
-      this.log(`remediation: LISTEN ${REMEDIATION_WORK_CHANNEL} failed (${message(err)}); checking the store on a timer`);
+      this.log(`remediation: LISTEN ${REMEDIATION_WORK_CHANNEL} failed (${errorMessage(err)}); checking the store on a timer`);
     }
   }
 
@@ -135,7 +135,7 @@ export class RemediationWorker {
     for (const d of await openDispatchesFor(db, this.opts.agentId)) {
       if (this.stopped || this.inFlight.has(d.id)) continue;
       const work = (d.kind === 'status-read' ? this.readStatus(d) : this.run(d))
-        .catch((err: unknown) => this.log(`remediation: ${d.kind} on ${d.node} stopped on an error: ${message(err)}`))
+        .catch((err: unknown) => this.log(`remediation: ${d.kind} on ${d.node} stopped on an error: ${errorMessage(err)}`))
         .finally(() => this.inFlight.delete(d.id));
       this.inFlight.set(d.id, work);
     }
@@ -150,7 +150,7 @@ export class RemediationWorker {
       const r = await runtime.executor.run(d.node, connectionStatusArgv, { timeoutMs: statusReadTimeoutMs, maxBytes: statusReadMaxBytes });
       result = { ok: true, ...r };
     } catch (err) {
-      result = { ok: false, error: message(err) };
+      result = { ok: false, error: errorMessage(err) };
     }
     await answerStatusRead(db, d.id, this.opts.agentId, result);
   }
@@ -182,8 +182,4 @@ export class RemediationWorker {
     await closeDispatch(db, d.id);
     await continueRelayedBatch(db, batch.id, claim.run, verified, this.clock(), this.opts.pickupMs ?? dispatchPickupMs);
   }
-}
-
-function message(err: unknown): string {
-  return errorMessage(err);
 }
