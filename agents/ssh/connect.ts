@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
 import { SshError } from './errors';
-import { appendKnownHost, readKnownHosts } from './known-hosts-file';
-import { checkHostKey, fingerprint, formatKnownHostsLine, hostKeyAlgorithmsFor, pinnedKeyTypes } from './known-hosts';
+import { appendKnownHost, readKnownHostsIndex } from './known-hosts-file';
+import { checkHostKey, entriesForHost, fingerprint, formatKnownHostsLine, hostKeyAlgorithmsFor, pinnedKeyTypes } from './known-hosts';
 
 // Opens one authenticated SSH connection, with the host key checked against known_hosts before
 // any credential or command is sent. Every failure becomes a typed SshError.
@@ -42,7 +42,8 @@ const SUPPORTED_HOST_KEY_ALGOS = new Set([
 
 export async function openConnection(target: ConnectTarget, opts: ConnectOptions): Promise<Client> {
   const where = `${target.host}:${target.port}`;
-  const { entries } = await readKnownHosts(target.knownHostsPath);
+  // Only this host's entries: the verifier below lives as long as the connection (ssh2 keeps it).
+  const entries = entriesForHost(await readKnownHostsIndex(target.knownHostsPath), target.host, target.port);
   const pinnedTypes = pinnedKeyTypes(entries, target.host, target.port);
   const auth = await authConfig(target, where);
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { checkHostKey, fingerprint, formatKnownHostsLine, hostKeyAlgorithmsFor, parseKnownHosts, pinnedKeyTypes } from './known-hosts';
+import {
+  checkHostKey,
+  entriesForHost,
+  entryMatchesHost,
+  fingerprint,
+  formatKnownHostsLine,
+  hostKeyAlgorithmsFor,
+  indexKnownHosts,
+  parseKnownHosts,
+  pinnedKeyTypes,
+} from './known-hosts';
 
 // Keys made with ssh-keygen; the hashed lines are `ssh-keygen -H` of
 // `[127.0.0.1]:22001 <ED>` and `node.example.net <EC>`.
@@ -63,5 +73,64 @@ describe('known_hosts', () => {
 
   it('prints fingerprints like ssh-keygen -l', () => {
     expect(fingerprint(key(ED))).toBe('SHA256:1ObLpZM0BCfchA5PB4eO5F4lOwouUoRJEHNS2JabqZk');
+  });
+
+  describe('entriesForHost (the entries one connection keeps)', () => {
+    const file = [
+      hashed, // lines 1-2: [127.0.0.1]:22001 ED, node.example.net EC (hashed)
+      `[127.0.0.1]:22001 ssh-rsa ${RSA}`, // 3
+      `Node-B,[10.0.0.2]:2200 ssh-ed25519 ${ED}`, // 4
+      `*.dz.example,!bad.dz.example ssh-rsa ${RSA}`, // 5
+      `@revoked node-b ecdsa-sha2-nistp256 ${EC}`, // 6
+      `node-b ecdsa-sha2-nistp256 ${EC}`, // 7
+      `[127.0.0.1]:22002 ssh-ed25519 ${ED}`, // 8
+    ].join('\n');
+    const entries = parseKnownHosts(file);
+    const index = indexKnownHosts(entries);
+    const hosts: Array<[string, number]> = [
+      ['127.0.0.1', 22001],
+      ['127.0.0.1', 22002],
+      ['127.0.0.1', 22],
+      ['node.example.net', 22],
+      ['node-b', 22],
+      ['NODE-B', 22],
+      ['node-b', 2200],
+      ['10.0.0.2', 2200],
+      ['10.0.0.2', 22],
+      ['x.dz.example', 22],
+      ['bad.dz.example', 22],
+      ['unknown.example', 22],
+    ];
+
+    it('selects exactly the entries that match the host, in file order', () => {
+      for (const [host, port] of hosts) {
+        const expected = entries.filter((e) => entryMatchesHost(e, host, port)).map((e) => e.line);
+        expect(
+          entriesForHost(index, host, port).map((e) => e.line),
+          `${host}:${port}`,
+        ).toEqual(expected);
+      }
+      expect(entriesForHost(index, '127.0.0.1', 22001).map((e) => e.line)).toEqual([1, 3]);
+      expect(entriesForHost(index, 'node-b', 22).map((e) => e.line)).toEqual([4, 6, 7]);
+      expect(entriesForHost(index, 'unknown.example', 22)).toEqual([]);
+    });
+
+    it('keeps pinning as strict as checking against the whole file', () => {
+      for (const [host, port] of hosts)
+        for (const k of [ED, EC, RSA]) {
+          expect(checkHostKey(entriesForHost(index, host, port), host, port, key(k)), `${host}:${port}`).toEqual(checkHostKey(entries, host, port, key(k)));
+        }
+      // a wrong key for a pinned host, an unknown host, a [host]:port pinned on another port, a revoked key
+      expect(checkHostKey(entriesForHost(index, '127.0.0.1', 22002), '127.0.0.1', 22002, key(EC))).toEqual({
+        status: 'changed',
+        pinnedTypes: ['ssh-ed25519'],
+        lines: [8],
+      });
+      expect(checkHostKey(entriesForHost(index, 'unknown.example', 22), 'unknown.example', 22, key(ED))).toEqual({ status: 'unknown' });
+      expect(checkHostKey(entriesForHost(index, '10.0.0.2', 22), '10.0.0.2', 22, key(ED))).toEqual({ status: 'unknown' });
+      expect(checkHostKey(entriesForHost(index, 'node-b', 22), 'node-b', 22, key(EC))).toEqual({ status: 'revoked', line: 6 });
+      expect(checkHostKey(entriesForHost(index, 'bad.dz.example', 22), 'bad.dz.example', 22, key(RSA))).toEqual({ status: 'unknown' });
+      expect(pinnedKeyTypes(entriesForHost(index, '127.0.0.1', 22001), '127.0.0.1', 22001)).toEqual(['ssh-ed25519', 'ssh-rsa']);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { matchPatternList } from '../../lib/inventory/glob';
+import { isWildcardPattern, matchPatternList } from '../../lib/inventory/glob';
 
 // OpenSSH known_hosts, pure: parse the text, decide whether a presented host key is known,
 // unknown or changed, and format the line trust-on-first-use appends. Supports plain host
@@ -57,6 +57,41 @@ export function entryMatchesHost(entry: KnownHostEntry, host: string, port: numb
     return mac.length === entry.hosts.hash.length && timingSafeEqual(mac, entry.hosts.hash);
   }
   return matchPatternList(entry.hosts.patterns, name);
+}
+
+/**
+ * known_hosts parsed once and indexed: entries whose host field is only literal names (the usual
+ * `host` / `[host]:port` lines) by lower-cased name; the others (hashed, globs, negations) are tried
+ * one by one. A connection then holds only the few entries of its host, not the whole file.
+ */
+export interface KnownHostsIndex {
+  byName: Map<string, KnownHostEntry[]>;
+  scan: KnownHostEntry[];
+}
+
+export function indexKnownHosts(entries: readonly KnownHostEntry[]): KnownHostsIndex {
+  const byName = new Map<string, KnownHostEntry[]>();
+  const scan: KnownHostEntry[] = [];
+  for (const e of entries) {
+    if (e.hosts.kind === 'hashed' || e.hosts.patterns.some(isWildcardPattern)) {
+      scan.push(e);
+      continue;
+    }
+    for (const name of new Set(e.hosts.patterns.map((p) => p.toLowerCase()))) {
+      const list = byName.get(name);
+      if (list) list.push(e);
+      else byName.set(name, [e]);
+    }
+  }
+  return { byName, scan };
+}
+
+/** The entries that apply to `host:port`, in file order: exactly those `checkHostKey` would consider. */
+export function entriesForHost(index: KnownHostsIndex, host: string, port: number): KnownHostEntry[] {
+  const named = index.byName.get(knownHostsName(host, port).toLowerCase()) ?? [];
+  const scanned = index.scan.filter((e) => entryMatchesHost(e, host, port));
+  if (scanned.length === 0) return named;
+  return [...named, ...scanned].sort((a, b) => a.line - b.line);
 }
 
 export type HostKeyVerdict =
