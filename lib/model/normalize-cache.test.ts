@@ -83,6 +83,21 @@ describe('NormalizeCache', () => {
     expect(hashes[4]).toBe(hashes[1]);
   });
 
+  it("holds a node's state JSON once (its parts), and puts the whole text together again when asked", () => {
+    const cache = new NormalizeCache();
+    const bundle = bundleFromTestdata(baseFiles, { systemctl: 'active\n' });
+    const first = expectSameAsUncached(cache, bundle);
+    const json = canonicalJson(stableState(first.state));
+    expect(cache.heldStateChars(bundle.meta.node)).toBeGreaterThan(json.length / 2);
+    expect(cache.heldStateChars(bundle.meta.node)).toBeLessThan(json.length);
+    // a hit: the same hash, and the JSON history would store, from the held parts
+    const hit = cache.stableSnapshot(bundle.meta.node, normalizeBundle(bundle, { cache }));
+    expect(cache.stats.hashHits).toBe(1);
+    expect(hit).toMatchObject({ hash: first.hash, json });
+    cache.forget(bundle.meta.node);
+    expect(cache.heldStateChars(bundle.meta.node)).toBe(0);
+  });
+
   it('keeps nodes apart', () => {
     const cache = new NormalizeCache();
     const a = bundleFromTestdata(baseFiles);

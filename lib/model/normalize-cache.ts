@@ -12,7 +12,9 @@ import { stableStateJson, type StableStateFragments } from './state-hash';
 //    is the very same string, so the comparison is a pointer check, and a different text of the same
 //    length costs one memcmp, far less than parsing it;
 //  - per node, the canonical JSON of each stable part and the state hash; a part that is the same
-//    object as last time reuses its JSON, and when every part's JSON is unchanged so is the hash.
+//    object as last time reuses its JSON, and when every part's JSON is unchanged so is the hash. The
+//    whole state's JSON is not held (it would double what a node costs in memory): the parts' JSON put
+//    together again is that text, and history only needs it when the hash changed.
 // Reused values are shared between polls: a NodeState built with a cache must be treated as read-only
 // (nothing in lib/ mutates one). Everything cached is a pure function of its key, so a poll whose
 // transaction rolls back leaves nothing wrong behind.
@@ -29,8 +31,8 @@ export interface NormalizeCacheOptions {
 export interface StableSnapshot {
   /** sha256 of the canonical JSON of the stable state: the same value as `stateHash(state)` */
   hash: string;
-  /** `canonicalJson(stableState(state))`, what history stores */
-  json: string;
+  /** `canonicalJson(stableState(state))`, what history stores (put together when read, on a cache hit) */
+  readonly json: string;
 }
 
 export interface NormalizeCacheStats {
@@ -48,7 +50,7 @@ interface SectionEntry {
 interface StableEntry {
   parts: StableParts;
   fragments: StableStateFragments;
-  snapshot: StableSnapshot;
+  hash: string;
 }
 
 /** The values the fragments were made from, compared by identity. */
@@ -123,15 +125,27 @@ export class NormalizeCache {
     const unchanged = last && (Object.keys(fragments) as (keyof StableStateFragments)[]).every((k) => fragments[k] === last.fragments[k]);
     if (last && unchanged) {
       this.stats.hashHits++;
-      this.stable.set(node, { parts, fragments: last.fragments, snapshot: last.snapshot });
-      return last.snapshot;
+      this.stable.set(node, { parts, fragments: last.fragments, hash: last.hash });
+      const held = last.fragments;
+      return {
+        hash: last.hash,
+        get json() {
+          return stableStateJson(held);
+        },
+      };
     }
     this.stats.hashMisses++;
     const json = stableStateJson(fragments);
-    const snapshot = { hash: sha256Hex(json), json };
-    if (json.length <= this.maxChars) this.stable.set(node, { parts, fragments, snapshot });
+    const hash = sha256Hex(json);
+    if (json.length <= this.maxChars) this.stable.set(node, { parts, fragments, hash });
     else this.stable.delete(node);
-    return snapshot;
+    return { hash, json };
+  }
+
+  /** Characters of state JSON held for `node` (the parts' JSON; not the whole text a second time). */
+  heldStateChars(node: string): number {
+    const held = this.stable.get(node);
+    return held ? Object.values(held.fragments).reduce((n, f) => n + f.length, 0) : 0;
   }
 
   /** Drops what is held for a node (it left the inventory). */
