@@ -46,7 +46,7 @@ const config = [
     files: [
       'lib/{actions,api,audit,auth,bundle,diagnosis,doublezerod,inventory,known-issues,lease,live,metrics,model,parse,probe,route,settings,storage}/**/*.{ts,tsx}',
     ],
-    ignores: ['**/*.test.ts', '**/testing/**', 'lib/parse/testdata.ts', 'lib/bundle/folder.ts'],
+    ignores: ['lib/*/store/**', '**/*.test.ts', '**/testing/**', 'lib/parse/testdata.ts', 'lib/bundle/folder.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -2,9 +2,9 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { hostAllowed } from './lib/auth/origin-policy';
 import { isPublicPath, signInRedirect } from './lib/auth/public-paths';
 import { sessionCookieName } from './lib/auth/session-token';
-import { userForSession } from './lib/services/auth-session';
+import { userForSession } from './lib/auth/store/session';
 import { isHttps } from './lib/http/request-gate';
-import { currentOriginPolicy } from './lib/services/origin-policy';
+import { currentOriginPolicy } from './lib/auth/store/origin-policy';
 import { getDb } from './lib/db';
 
 // Runs before every request. First the Host: a request for a name that is not this dashboard is

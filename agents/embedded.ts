@@ -4,7 +4,7 @@ import { loadInventoryFile } from './inventory-file';
 import { startAgent, type RunningAgent } from './poller/start-agent';
 import { leaseOptionsFor } from './lease/lease-mode';
 import { wireAgentRemediation } from './remediation/wire';
-import { currentRetention } from '../lib/services/retention-settings';
+import { currentRetention } from '../lib/storage/store/retention-settings';
 import { readAgentSettings } from '../lib/settings/agent-settings';
 import { errorMessage } from '../lib/errors';
 

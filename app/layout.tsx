@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { BarNav, MenuNav, type NavLink } from '@/components/ui/MainNav';
-import { getFleetSource } from '@/lib/services/get-fleet-source';
+import { getFleetSource } from '@/lib/fleet/store/get-fleet-source';
 import { Providers } from './providers';
 import './globals.css';
 

@@ -8,8 +8,8 @@ import { decodeProbeOutput } from '../lib/probe/decode';
 import { buildProbeCommand } from '../lib/probe/script';
 import { shellJoin } from '../lib/probe/shell-quote';
 import { buildInfoFor } from './daemon/build-info';
-import { findAction } from '../lib/actions/catalog';
-import { renderAction } from '../lib/actions/render';
+import { findAction } from '../lib/remediation/catalog';
+import { renderAction } from '../lib/remediation/render';
 import { collectLab, diagnoseCollected, expectedVerdicts, polled, verdictsByPeer } from './test/agent';
 import { RUN_DIR, holdLabLock, inNodeNetns, labScript, nodeWith, outNoRoutes, readLab, sleep, sshNode, waitFor, type Lab, type LabNode } from './test/lab-env';
 import {

@@ -7,7 +7,7 @@ import { getDb } from '../lib/db';
 import { InventoryError } from '../lib/inventory/errors';
 import { importInventoryFile, loadInventoryFile, renderImportedInventory, type ImportFormat } from '../agents/inventory-file';
 import { startAgent } from '../agents/poller/start-agent';
-import { currentRetention } from '../lib/services/retention-settings';
+import { currentRetention } from '../lib/storage/store/retention-settings';
 import { leaseOptionsFor } from '../agents/lease/lease-mode';
 import { wireAgentRemediation } from '../agents/remediation/wire';
 import { agentFlags, readAgentSettings, type AgentFlagValues } from '../lib/settings/agent-settings';

@@ -7,7 +7,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDb } from '../lib/db';
-import { archiveAuditPrefix, AuditArchiveError } from '../lib/services/audit-archive';
+import { archiveAuditPrefix, AuditArchiveError } from '../lib/audit/store/archive';
 
 const { values } = parseArgs({
   options: { 'through-seq': { type: 'string' }, out: { type: 'string' }, by: { type: 'string' }, 'data-dir': { type: 'string' } },

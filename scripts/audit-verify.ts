@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDb } from '../lib/db';
-import { allAuditAnchors, verifyArchiveText } from '../lib/services/audit-archive';
-import { verifyAuditLog } from '../lib/services/audit-verify';
+import { allAuditAnchors, verifyArchiveText } from '../lib/audit/store/archive';
+import { verifyAuditLog } from '../lib/audit/store/verify';
 
 const { values } = parseArgs({ options: { 'expect-head': { type: 'string' }, 'data-dir': { type: 'string' }, archive: { type: 'string', multiple: true } } });
 const expected = values['expect-head'];

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { roleSchema } from '../lib/auth/roles';
 import { openDb } from '../lib/db';
 import { AppError } from '../lib/errors';
-import { createLocalUser } from '../lib/services/auth-users';
+import { createLocalUser } from '../lib/auth/store/users';
 
 const { values } = parseArgs({ options: { username: { type: 'string' }, role: { type: 'string', default: 'admin' }, 'data-dir': { type: 'string' } } });
 const role = roleSchema.safeParse(values.role);

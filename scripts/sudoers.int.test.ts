@@ -3,11 +3,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { actionCatalog } from '../lib/actions/catalog';
-import { unicastModes } from '../lib/actions/connection-mode';
-import { dependsOnUnicastMode, renderAction } from '../lib/actions/render';
-import { renderSudoers } from '../lib/actions/sudoers';
-import type { ActionDefinition } from '../lib/actions/types';
+import { actionCatalog } from '../lib/remediation/catalog';
+import { unicastModes } from '../lib/remediation/connection-mode';
+import { dependsOnUnicastMode, renderAction } from '../lib/remediation/render';
+import { renderSudoers } from '../lib/remediation/sudoers';
+import type { ActionDefinition } from '../lib/remediation/types';
 import { sectionCommands } from '../lib/probe/commands';
 
 // The generated sudoers file against the real sudo: visudo accepts it, and sudo's own matcher (sudo -l -U)

@@ -2,9 +2,9 @@
 // Prints the least-privilege sudoers file for the monitoring user, derived from the action catalog and
 // the collection probe. Check it with `visudo -cf <file>` before installing it in /etc/sudoers.d/.
 import { parseArgs } from 'node:util';
-import { actionCatalog } from '../lib/actions/catalog';
-import { renderSudoers } from '../lib/actions/sudoers';
-import type { ActionDefinition } from '../lib/actions/types';
+import { actionCatalog } from '../lib/remediation/catalog';
+import { renderSudoers } from '../lib/remediation/sudoers';
+import type { ActionDefinition } from '../lib/remediation/types';
 import { sectionCommands } from '../lib/probe/commands';
 import { errorMessage } from '../lib/errors';
 

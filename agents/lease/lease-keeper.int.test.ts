@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../lib/db/types';
-import { openMemoryDb } from '../../lib/services/testing/memory-db';
+import { openMemoryDb } from '../../tests/support/memory-db';
 import { LeaseKeeper } from './lease-keeper';
 
 // The keeper on real SQL (PGlite) with a store that stops answering: the agent must stop polling

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../lib/db/types';
-import { leaseTick } from '../../lib/services/lease-tick';
-import { releaseLeases } from '../../lib/services/lease-release';
+import { leaseTick } from '../../lib/lease/store/tick';
+import { releaseLeases } from '../../lib/lease/store/release';
 import { errorMessage } from '../../lib/errors';
 import { DEFAULT_LEASE_MS } from '../../lib/settings/settings';
 

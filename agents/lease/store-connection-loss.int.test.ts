@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../lib/db';
 import type { Db } from '../../lib/db/types';
 import { sseReader } from '../../lib/live/sse-read';
-import { PollFanout } from '../../lib/services/notify-fanout';
-import { openPollEventStream } from '../../lib/services/notify-event-stream';
+import { PollFanout } from '../../lib/live/store/notify-fanout';
+import { openPollEventStream } from '../../lib/live/store/notify-event-stream';
 import { postgresAvailable, startTempPostgres, type TempPostgres } from './testing/temp-postgres';
 
 // Many processes share one PostgreSQL; it restarts or fails over now and then. Every backend is

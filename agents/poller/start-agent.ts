@@ -2,12 +2,12 @@ import type { Db } from '../../lib/db/types';
 import type { Inventory } from '../../lib/inventory/schema';
 import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { onShutdown } from '../../lib/shutdown';
-import { IngestCache, ingestPoll } from '../../lib/services/ingest-poll';
-import { primeUnstoredNodes } from '../../lib/services/ingest-cache';
-import { syncInventory } from '../../lib/services/sync-inventory';
+import { IngestCache, ingestPoll } from '../../lib/ingest/store/poll';
+import { primeUnstoredNodes } from '../../lib/ingest/store/cache';
+import { syncInventory } from '../../lib/inventory/store/sync-inventory';
 import { SshPool, type PoolOptions } from '../ssh/pool';
 import { LeaseKeeper, type LeaseOptions } from '../lease/lease-keeper';
-import { startMaintenance, type MaintenanceSchedule, type RunningMaintenance } from '../../lib/services/maintenance';
+import { startMaintenance, type MaintenanceSchedule, type RunningMaintenance } from '../../lib/storage/store/maintenance';
 import type { Retention } from '../../lib/storage/retention-config';
 import { Poller, type PollerOptions, type PollResult } from './poller';
 import { yieldToForeground } from '../../lib/foreground-activity';
@@ -40,7 +40,7 @@ export interface StartAgentOptions {
    */
   lease?: LeaseOptions | false;
   /**
-   * Retention and store maintenance in this process (lib/services/maintenance.ts): `npm run agent` and the
+   * Retention and store maintenance in this process (lib/storage/store/maintenance.ts): `npm run agent` and the
    * embedded agent run it; with several agents each task is claimed, so one of them runs it per period.
    */
   maintenance?: { retention: Retention; schedule?: Partial<MaintenanceSchedule> } | false;

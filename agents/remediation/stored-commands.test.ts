@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findAction } from '../../lib/actions/catalog';
-import { renderAction } from '../../lib/actions/render';
+import { findAction } from '../../lib/remediation/catalog';
+import { renderAction } from '../../lib/remediation/render';
 import { checkStoredCommands } from './stored-commands';
 
 const addRoute = { prefix: '216.238.110.55/32', via: '169.254.0.0', ifname: 'doublezero0', src: '209.245.225.161' };

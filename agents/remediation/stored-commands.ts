@@ -1,7 +1,7 @@
-import { findAction } from '../../lib/actions/catalog';
-import { unicastModes } from '../../lib/actions/connection-mode';
-import type { ParamValue } from '../../lib/actions/params';
-import { dependsOnUnicastMode, renderAction, type RenderedCommand } from '../../lib/actions/render';
+import { findAction } from '../../lib/remediation/catalog';
+import { unicastModes } from '../../lib/remediation/connection-mode';
+import type { ParamValue } from '../../lib/remediation/params';
+import { dependsOnUnicastMode, renderAction, type RenderedCommand } from '../../lib/remediation/render';
 
 // An agent runs what another process (a dashboard) stored. Before it does, it renders the action again
 // from the catalog with the stored parameters and runs the stored commands only if they are exactly one of

@@ -1,9 +1,9 @@
 import type { Db } from '../../lib/db/types';
 import { onShutdown } from '../../lib/shutdown';
-import { remediationRuntimeForAgent } from '../../lib/services/remediation-agent-runtime';
-import { readNodeEvidence } from '../../lib/services/remediation-evidence';
-import { setRemediationRuntime } from '../../lib/services/remediation-runtime';
-import { wireRemediation } from '../../lib/services/remediation-wire';
+import { remediationRuntimeForAgent } from '../../lib/remediation/store/agent-runtime';
+import { readNodeEvidence } from '../../lib/remediation/store/evidence';
+import { setRemediationRuntime } from '../../lib/remediation/store/runtime';
+import { wireRemediation } from '../../lib/remediation/store/wire';
 import type { RunningAgent } from '../poller/start-agent';
 import { RemediationWorker } from './worker';
 

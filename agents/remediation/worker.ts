@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { connectionStatusArgv } from '../../lib/actions/connection-mode';
+import { connectionStatusArgv } from '../../lib/remediation/connection-mode';
 import type { Db } from '../../lib/db/types';
 import {
   answerStatusRead,
@@ -12,13 +12,13 @@ import {
   type DispatchRow,
   type Picker,
   type StatusReadResult,
-} from '../../lib/services/remediation-dispatch';
-import { claimRun, executeClaimedRun } from '../../lib/services/remediation-execute';
-import { getBatch } from '../../lib/services/remediation-get';
-import { statusReadMaxBytes, statusReadTimeoutMs } from '../../lib/services/remediation-node-commands';
-import { closeOrphanedIntents } from '../../lib/services/remediation-recover';
-import { closeUnpickedDispatch, continueRelayedBatch, expireStaleDispatches } from '../../lib/services/remediation-relay-batch';
-import type { RemediationRuntime } from '../../lib/services/remediation-runtime';
+} from '../../lib/remediation/store/dispatch';
+import { claimRun, executeClaimedRun } from '../../lib/remediation/store/execute';
+import { getBatch } from '../../lib/remediation/store/get';
+import { statusReadMaxBytes, statusReadTimeoutMs } from '../../lib/remediation/store/node-commands';
+import { closeOrphanedIntents } from '../../lib/remediation/store/recover';
+import { closeUnpickedDispatch, continueRelayedBatch, expireStaleDispatches } from '../../lib/remediation/store/relay-batch';
+import type { RemediationRuntime } from '../../lib/remediation/store/runtime';
 import { checkStoredCommands } from './stored-commands';
 import { errorMessage } from '../../lib/errors';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findAction } from '../../lib/actions/catalog';
-import { connectionStatusArgv, readUnicastMode } from '../../lib/actions/connection-mode';
-import { dependsOnUnicastMode, renderAction } from '../../lib/actions/render';
+import { findAction } from '../../lib/remediation/catalog';
+import { connectionStatusArgv, readUnicastMode } from '../../lib/remediation/connection-mode';
+import { dependsOnUnicastMode, renderAction } from '../../lib/remediation/render';
 import { shellJoin } from '../../lib/probe/shell-quote';
 import { parseJournal } from '../../lib/parse/journal';
 import { answerExec } from './exec';

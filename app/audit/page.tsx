@@ -1,7 +1,7 @@
 import { AuditDetails } from '@/components/remediation/AuditDetails';
 import { auditTypes } from '@/lib/audit/entry';
 import { page } from '@/lib/http/page';
-import { auditPageRows } from '@/lib/services/audit-page';
+import { auditPageRows } from '@/lib/audit/store/page';
 
 export const dynamic = 'force-dynamic';
 

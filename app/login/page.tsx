@@ -1,7 +1,7 @@
 import { LoginForm } from '@/components/auth/LoginForm';
 import { safeNextPath } from '@/lib/auth/public-paths';
 import { page } from '@/lib/http/page';
-import { oidcEnabled } from '@/lib/services/auth-oidc';
+import { oidcEnabled } from '@/lib/auth/store/oidc';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { PROMETHEUS_CONTENT_TYPE } from '@/lib/metrics/exposition';
 import { route } from '@/lib/http/route';
-import { renderFleetMetrics } from '@/lib/services/metrics-endpoint';
+import { renderFleetMetrics } from '@/lib/metrics/store/endpoint';
 
 export const dynamic = 'force-dynamic';
 

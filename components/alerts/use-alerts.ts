@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { alertListSchema, alertTriageSchema } from '@/lib/api/alerts';
+import { alertListSchema, alertTriageSchema } from '@/lib/alerts/alerts';
 import { fetchJson } from '@/components/ui/fetch-json';
 
 export function useAlerts() {

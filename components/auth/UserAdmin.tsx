@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { roles, type Role } from '@/lib/auth/roles';
-import { userListSchema, type UserList } from '@/lib/api/users';
+import { userListSchema, type UserList } from '@/lib/auth/users';
 import { fetchJson, HttpError } from '@/components/ui/fetch-json';
 
 const input = 'rounded bg-slate-900 px-2 py-1 text-slate-100 ring-1 ring-slate-700';

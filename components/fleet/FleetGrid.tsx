@@ -1,10 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { checkTitles, checkIds, type CheckId } from '@/lib/api/check';
-import type { FleetRow } from '@/lib/api/fleet';
-import { facetValues, filterFleet, fleetFilterKeys, parseFleetView, sortFleet, type FleetSort } from '@/lib/api/fleet-view';
-import { formatAge } from '@/lib/api/poll-freshness';
+import { checkTitles, checkIds, type CheckId } from '@/lib/fleet/check';
+import type { FleetRow } from '@/lib/fleet/fleet';
+import { facetValues, filterFleet, fleetFilterKeys, parseFleetView, sortFleet, type FleetSort } from '@/lib/fleet/fleet-view';
+import { formatAge } from '@/lib/node/poll-freshness';
 import { Legend } from '@/components/ui/Legend';
 import { PinnedBanner } from '@/components/ui/PinnedBanner';
 import { checkStatusClass, verdictClass } from '@/components/ui/colors';

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import type { FleetRow } from '@/lib/api/fleet';
-import { fleetHeadline, newProblemWindowMs, peerPatternMinNodes, type FleetPattern, type HeadlineVerdict } from '@/lib/api/fleet-patterns';
+import type { FleetRow } from '@/lib/fleet/fleet';
+import { fleetHeadline, newProblemWindowMs, peerPatternMinNodes, type FleetPattern, type HeadlineVerdict } from '@/lib/fleet/fleet-patterns';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
 
 const countClass = (v: HeadlineVerdict) => (v === 'none' ? 'bg-slate-800 text-slate-300' : verdictClass[v]);

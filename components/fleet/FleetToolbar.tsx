@@ -1,7 +1,7 @@
 'use client';
 
-import { verdicts } from '@/lib/api/verdict';
-import type { FleetView } from '@/lib/api/fleet-view';
+import { verdicts } from '@/lib/diagnosis/verdict-schema';
+import type { FleetView } from '@/lib/fleet/fleet-view';
 import { TimePin } from '@/components/ui/TimePin';
 
 // Search and filters of the fleet grid; every control writes straight to the URL. The header's pattern

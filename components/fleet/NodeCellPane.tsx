@@ -1,8 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { checkTitles, type CheckId } from '@/lib/api/check';
-import type { FleetRow } from '@/lib/api/fleet';
+import { checkTitles, type CheckId } from '@/lib/fleet/check';
+import type { FleetRow } from '@/lib/fleet/fleet';
 import { checkStatusClass } from '@/components/ui/colors';
 import { NodeAnswer } from '@/components/node/NodeAnswer';
 import { NodeEvidence } from '@/components/node/NodeEvidence';

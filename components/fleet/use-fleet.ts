@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { fleetResponseSchema } from '@/lib/api/fleet';
+import { fleetResponseSchema } from '@/lib/fleet/fleet';
 import { fetchJson } from '@/components/ui/fetch-json';
 import { liveRefetchMs, useLiveConnected } from '@/components/live/live-status';
 import { fetchJsonRevalidating } from '@/components/live/revalidate';

@@ -3,9 +3,9 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { z } from 'zod';
-import { fleetRowSchema, type FleetResponse } from '@/lib/api/fleet';
-import { applyPeerGridDelta, peerGridDeltaSchema } from '@/lib/api/peer-grid-delta';
-import type { PeerGridResponse } from '@/lib/api/peer-matrix';
+import { fleetRowSchema, type FleetResponse } from '@/lib/fleet/fleet';
+import { applyPeerGridDelta, peerGridDeltaSchema } from '@/lib/peers/peer-grid-delta';
+import type { PeerGridResponse } from '@/lib/peers/peer-matrix';
 import { trailingThrottle } from '@/lib/live/trailing-throttle';
 import { setLiveConnected } from './live-status';
 
@@ -17,7 +17,7 @@ const liveFleetKey = ['fleet', null] as const;
 const livePeersKey = ['peers', null] as const;
 const isLiveGrid = (key: readonly unknown[]) => key[1] === null && (key[0] === 'fleet' || key[0] === 'peers');
 
-/** the `fleet-rows` event (lib/services/notify-live-rows.ts) */
+/** the `fleet-rows` event (lib/live/store/notify-live-rows.ts) */
 const fleetRowsSchema = z.object({ asOf: z.string(), rows: z.array(fleetRowSchema) });
 
 /**

@@ -1,6 +1,6 @@
 'use client';
 
-import { cellAnswer } from '@/lib/api/node-answer';
+import { cellAnswer } from '@/lib/node/node-answer';
 import { AnswerCard } from '@/components/ui/AnswerCard';
 import { useNode } from './use-node';
 

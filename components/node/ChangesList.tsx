@@ -1,4 +1,4 @@
-import type { StateChangeRow } from '@/lib/api/node';
+import type { StateChangeRow } from '@/lib/node/node';
 
 // "What changed": the node's state changes in the 15 minutes before the view's moment, newest first.
 export function ChangesList({ changes }: { changes: readonly StateChangeRow[] }) {

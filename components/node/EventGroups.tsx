@@ -1,7 +1,7 @@
 'use client';
 
-import { eventFacets, groupEvents, type EventFilter, type SessionGroup } from '@/lib/api/event-groups';
-import type { LivenessEventRow } from '@/lib/api/node';
+import { eventFacets, groupEvents, type EventFilter, type SessionGroup } from '@/lib/node/event-groups';
+import type { LivenessEventRow } from '@/lib/node/node';
 import { utcText } from '@/components/ui/time';
 
 const levelClass = (level: string) => (level === 'WARN' || level === 'ERROR' ? 'text-orange-300' : 'text-slate-400');

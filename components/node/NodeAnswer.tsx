@@ -1,6 +1,6 @@
 'use client';
 
-import { nodeAnswer } from '@/lib/api/node-answer';
+import { nodeAnswer } from '@/lib/node/node-answer';
 import { AnswerCard } from '@/components/ui/AnswerCard';
 import { useNode } from './use-node';
 

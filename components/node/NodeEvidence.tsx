@@ -1,8 +1,8 @@
 'use client';
 
-import type { PeerVerdictRow } from '@/lib/api/node';
+import type { PeerVerdictRow } from '@/lib/node/node';
 import { verdictRank } from '@/lib/diagnosis/types';
-import type { Verdict } from '@/lib/api/verdict';
+import type { Verdict } from '@/lib/diagnosis/verdict-schema';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
 import { ChangesList } from './ChangesList';
 import { NodeFindings } from './NodeFindings';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { NodeFindingRow } from '@/lib/api/node';
+import type { NodeFindingRow } from '@/lib/node/node';
 import type { KnownIssueMatch } from '@/lib/known-issues';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
 

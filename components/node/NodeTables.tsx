@@ -1,4 +1,4 @@
-import type { AddressRow, InterfaceRow, RouteRow } from '@/lib/api/node';
+import type { AddressRow, InterfaceRow, RouteRow } from '@/lib/node/node';
 import { DataTable } from '@/components/ui/DataTable';
 
 const dash = (v: string | number | null) => (v === null ? '—' : String(v));

@@ -1,8 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { checkIds, checkTitles } from '@/lib/api/check';
-import { formatAge } from '@/lib/api/poll-freshness';
+import { checkIds, checkTitles } from '@/lib/fleet/check';
+import { formatAge } from '@/lib/node/poll-freshness';
 import { Collapsible } from '@/components/ui/Collapsible';
 import { HttpError } from '@/components/ui/fetch-json';
 import { PinnedBanner } from '@/components/ui/PinnedBanner';
@@ -16,7 +16,7 @@ import { NodeAnswer } from './NodeAnswer';
 import { NodeEvidence } from './NodeEvidence';
 import { useNode } from './use-node';
 
-/** lib/services/get-node.ts sends at most this many recent events. */
+/** lib/node/store/get-node.ts sends at most this many recent events. */
 const eventLimit = 200;
 /** A routing table longer than this starts folded even on a wide screen. */
 const routesShownOpen = 15;

@@ -1,4 +1,4 @@
-import type { PeerVerdictRow } from '@/lib/api/node';
+import type { PeerVerdictRow } from '@/lib/node/node';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
 import { RemediationSlot } from '@/components/ui/RemediationSlot';
 import { utcText } from '@/components/ui/time';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { nodeDetailSchema } from '@/lib/api/node';
+import { nodeDetailSchema } from '@/lib/node/node';
 import { fetchJson } from '@/components/ui/fetch-json';
 
 /** One node's detail, live every 2 s unless pinned to a past moment. */

@@ -1,6 +1,6 @@
 'use client';
 
-import { cellVerdict, reverseCell } from '@/lib/api/peer-matrix';
+import { cellVerdict, reverseCell } from '@/lib/peers/peer-matrix';
 import { PeerCellPane } from './PeerCellPane';
 import { usePeerMatrix } from './use-peer-matrix';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import type { Verdict } from '@/lib/api/verdict';
+import type { Verdict } from '@/lib/diagnosis/verdict-schema';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
 import { CellAnswer } from '@/components/node/CellAnswer';
 import { PeerEvidence } from '@/components/node/PeerEvidence';

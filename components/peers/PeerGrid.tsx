@@ -1,9 +1,9 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { cellVerdict, reverseCell, syntheticParamSchema } from '@/lib/api/peer-matrix';
-import { peerRowOrder, peerViewSchema } from '@/lib/api/peer-view';
-import { verdicts } from '@/lib/api/verdict';
+import { cellVerdict, reverseCell, syntheticParamSchema } from '@/lib/peers/peer-matrix';
+import { peerRowOrder, peerViewSchema } from '@/lib/peers/peer-view';
+import { verdicts } from '@/lib/diagnosis/verdict-schema';
 import { Legend } from '@/components/ui/Legend';
 import { PinnedBanner } from '@/components/ui/PinnedBanner';
 import { TimePin } from '@/components/ui/TimePin';

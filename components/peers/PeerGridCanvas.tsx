@@ -2,7 +2,7 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { cellVerdict, isAsymmetric, type PeerMatrix } from '@/lib/api/peer-matrix';
+import { cellVerdict, isAsymmetric, type PeerMatrix } from '@/lib/peers/peer-matrix';
 import { drawPeerCells } from './draw-peer-cells';
 
 const cellW = 30;

@@ -1,4 +1,4 @@
-import { cellVerdict, isAsymmetric, type PeerMatrix } from '@/lib/api/peer-matrix';
+import { cellVerdict, isAsymmetric, type PeerMatrix } from '@/lib/peers/peer-matrix';
 import { verdictColor } from '@/components/ui/colors';
 
 export interface CellGeometry {

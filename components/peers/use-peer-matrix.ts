@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { buildPeerMatrix, peerGridResponseSchema, syntheticPeerMatrix, type PeerMatrix } from '@/lib/api/peer-matrix';
+import { buildPeerMatrix, peerGridResponseSchema, syntheticPeerMatrix, type PeerMatrix } from '@/lib/peers/peer-matrix';
 import { fetchJson } from '@/components/ui/fetch-json';
 import { liveRefetchMs, useLiveConnected } from '@/components/live/live-status';
 import { fetchJsonRevalidating } from '@/components/live/revalidate';

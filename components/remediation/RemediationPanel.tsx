@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { catalogSchema, previewSchema, type BatchView, type CatalogEntry, type PreviewResponse } from '@/lib/actions/api';
+import { catalogSchema, previewSchema, type BatchView, type CatalogEntry, type PreviewResponse } from '@/lib/remediation/response-schemas';
 import { fetchJson } from '@/components/ui/fetch-json';
 import { errorMessage } from '@/lib/errors';
 import { parseBatch, postJson } from './api';

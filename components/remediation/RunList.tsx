@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { batchListSchema, type BatchView } from '@/lib/actions/api';
+import { batchListSchema, type BatchView } from '@/lib/remediation/response-schemas';
 import { fetchJson } from '@/components/ui/fetch-json';
 import { errorMessage } from '@/lib/errors';
 import { postJson } from './api';

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { batchFinished, batchSchema, type BatchView, type RunView } from '@/lib/actions/api';
+import { batchFinished, batchSchema, type BatchView, type RunView } from '@/lib/remediation/response-schemas';
 import { fetchJson } from '@/components/ui/fetch-json';
 
 const stateText: Record<RunView['state'], string> = {

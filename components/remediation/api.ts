@@ -1,6 +1,6 @@
 'use client';
 
-import { batchSchema, type BatchView } from '@/lib/actions/api';
+import { batchSchema, type BatchView } from '@/lib/remediation/response-schemas';
 import { HttpError } from '@/components/ui/fetch-json';
 
 /** POSTs JSON; same-origin fetch sends Origin and Sec-Fetch-Site, which the server's CSRF check requires. */

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { remediationQuery, type Answer } from '@/lib/api/node-answer';
+import { remediationQuery, type Answer } from '@/lib/node/node-answer';
 import { verdictClass, verdictMeaning } from './colors';
 import { durationBefore, utcText } from './time';
 

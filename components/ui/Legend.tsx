@@ -1,5 +1,5 @@
-import { checkStatuses } from '@/lib/api/check';
-import { verdicts } from '@/lib/api/verdict';
+import { checkStatuses } from '@/lib/fleet/check';
+import { verdicts } from '@/lib/diagnosis/verdict-schema';
 import { checkStatusClass, checkStatusMeaning, verdictClass, verdictMeaning } from './colors';
 
 // Explains every colour the grids use; shown on every grid page.

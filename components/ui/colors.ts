@@ -1,5 +1,5 @@
-import type { CheckStatus } from '@/lib/api/check';
-import type { Verdict } from '@/lib/api/verdict';
+import type { CheckStatus } from '@/lib/fleet/check';
+import type { Verdict } from '@/lib/diagnosis/verdict-schema';
 
 // One palette for every grid and the legend. Unknown is slate with a dashed ring: visibly neither green nor red.
 export const checkStatusClass: Record<CheckStatus, string> = {

@@ -1,4 +1,4 @@
-import { formatAge } from '@/lib/api/poll-freshness';
+import { formatAge } from '@/lib/node/poll-freshness';
 
 /** An ISO time as the dashboard prints times: UTC, to the second (`2026-12-01 11:40:00`). */
 export function utcText(iso: string): string {

@@ -1,5 +1,5 @@
 // How many password checks sign-in allows, per 15-minute window. Every attempt is counted before its
-// password is checked (see lib/services/auth-sign-in-throttle.ts), so parallel requests cannot exceed
+// password is checked (see lib/auth/store/sign-in-throttle.ts), so parallel requests cannot exceed
 // these. A lockout only ever affects the source that earned it: nobody can lock an account for its owner.
 export const signInWindowMs = 15 * 60 * 1000;
 

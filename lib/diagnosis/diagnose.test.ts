@@ -4,7 +4,7 @@ import { normalizeBundle } from '../model/normalize';
 import { baseFiles, bundleFromTestdata } from '../model/testing';
 import { diagnose, quietProofMs } from './diagnose';
 import { DEFAULT_STALE_AFTER_MS, pollFreshness } from './freshness';
-import { defaultStaleAfterMs } from '../api/poll-freshness';
+import { defaultStaleAfterMs } from '../node/poll-freshness';
 import { parseJournal } from '../parse/journal';
 
 // Real captures (lib/parse/testdata): doublezero0 up with 169.254.0.3/31 and 209.245.225.161/32, a BGP

@@ -5,8 +5,8 @@ import type { ReactNode } from 'react';
 import { can, type Permission } from '../auth/permissions';
 import { signInRedirect } from '../auth/public-paths';
 import { sessionCookieName } from '../auth/session-token';
-import { currentUser } from '../services/auth-current-user';
-import type { UserRow } from '../services/auth-users';
+import { currentUser } from '../auth/store/current-user';
+import type { UserRow } from '../auth/store/users';
 import { registerPage } from './registry';
 
 // The twin of route() for server pages: `page({ path, permission, forbidden }, render)`. A visitor

@@ -5,9 +5,9 @@ import { can, permissions, type Permission } from '../auth/permissions';
 import { sessionCookieName } from '../auth/session-token';
 import { getDb } from '../db';
 import { AppError } from '../errors';
-import { userForSession } from '../services/auth-session';
-import { currentOriginPolicy } from '../services/origin-policy';
-import type { UserRow } from '../services/auth-users';
+import { userForSession } from '../auth/store/session';
+import { currentOriginPolicy } from '../auth/store/origin-policy';
+import type { UserRow } from '../auth/store/users';
 
 // The gate in front of every route handler (lib/http/route.ts runs it): the Host, CSRF on mutations
 // (before touching the session), then the session, then the role. Pages and buttons hide what a role

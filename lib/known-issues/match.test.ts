@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAction } from '../actions/catalog';
+import { findAction } from '../remediation/catalog';
 import { knownIssuesFor } from './match';
 import { knownIssueMatchSchema } from './schema';
 import { knownIssues } from './table';

@@ -1,4 +1,4 @@
-import { findAction } from '../actions/catalog';
+import { findAction } from '../remediation/catalog';
 import { knownIssues as table, type KnownIssue } from './table';
 import { compareVersions, formatVersion, parseClientVersion, type ClientVersion } from '../doublezerod/version';
 

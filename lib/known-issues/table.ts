@@ -1,4 +1,4 @@
-import type { ActionId } from '../actions/catalog';
+import type { ActionId } from '../remediation/catalog';
 
 // Upstream doublezero client bugs we can recognise on a node: a version range plus the node-level
 // finding the bug produces. Each entry is checked against upstream (malbeclabs/doublezero): the issue,

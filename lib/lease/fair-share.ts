@@ -1,5 +1,5 @@
 // How many node leases one agent should hold: its fair share of the fleet among the live agents.
-// Pure: the lease tick (lib/services/lease-tick.ts) feeds it counts read in its transaction.
+// Pure: the lease tick (lib/lease/store/tick.ts) feeds it counts read in its transaction.
 
 export interface LeasePlan {
   /** ceil(nodes / agents): the most any agent should hold */

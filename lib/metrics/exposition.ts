@@ -1,5 +1,5 @@
 // Prometheus text exposition format 0.0.4, rendered from plain data. Pure: the collection of the
-// numbers lives in lib/services/metrics-collect.ts.
+// numbers lives in lib/metrics/store/collect.ts.
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

@@ -3,7 +3,7 @@ import { histogramSamples, type MetricFamily } from './exposition';
 import { cumulativeBuckets } from './poll-buckets';
 
 // What /metrics exposes, as metric families built from counts read from the store
-// (lib/services/metrics-collect.ts). Pure: the numbers in, the families out.
+// (lib/metrics/store/collect.ts). Pure: the numbers in, the families out.
 
 export interface MetricsSnapshot {
   pollsByResult: ReadonlyArray<{ result: string; polls: number }>;

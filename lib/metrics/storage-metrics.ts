@@ -2,7 +2,7 @@ import type { MetricFamily } from './exposition';
 
 // The store's size and health on /metrics (issue 17): bytes of the database and its WAL, bytes, live and dead
 // rows per table, the oldest kept log event and state, the last maintenance runs, and the retention in force.
-// Pure: the numbers in (lib/services/storage-stats.ts), the families out.
+// Pure: the numbers in (lib/storage/store/storage-stats.ts), the families out.
 
 export interface StorageSnapshot {
   storeBytes: number;

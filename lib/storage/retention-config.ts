@@ -26,7 +26,7 @@ export const retentionDefaults: Record<RetentionKind, { ms: number; what: string
 
 /**
  * The log must hold what the live diagnosis reads: the 15-minute window and the last line of every session
- * in the day before it (lib/services/session-events.ts). Shorter, and quiet stale sessions would be forgotten.
+ * in the day before it (lib/ingest/store/session-events.ts). Shorter, and quiet stale sessions would be forgotten.
  */
 export const MIN_EVENTS_RETENTION_MS = DAY + 15 * 60_000;
 /** History shorter than the events would make ?at= fail where the log could still answer it. */

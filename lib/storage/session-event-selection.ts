@@ -1,6 +1,6 @@
 import type { EventLike } from '../diagnosis/sessions';
 
-// The part of a node's stored log the diagnosis reads (lib/services/session-events.ts loadSessionEvents),
+// The part of a node's stored log the diagnosis reads (lib/ingest/store/session-events.ts loadSessionEvents),
 // as a pure function over events in memory. Ingest reads that selection of the stored log before it stores
 // the poll's own events, then applies this to (selection ∪ the poll's events): taking the latest of a
 // session's events from a set that already holds the latest of the rest gives the same events as reading

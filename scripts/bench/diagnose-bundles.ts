@@ -4,7 +4,7 @@ import { normalizeBundle, type ParsedJournal } from '../../lib/model/normalize';
 import type { NormalizeCache } from '../../lib/model/normalize-cache';
 import { stateHash } from '../../lib/model/state-hash';
 
-// The per-poll domain work of the ingest (lib/services/record-diagnosis.ts) without its database:
+// The per-poll domain work of the ingest (lib/ingest/store/record-diagnosis.ts) without its database:
 // normalize every section, hash the state for the change-only history, diagnose every node × peer.
 // The events of earlier polls come from the database there; here each bundle is diagnosed on its own.
 // As the agent does it: `cache` is the agent's NormalizeCache (warmed by the previous cycle's polls),

@@ -6,8 +6,8 @@ import { loadInventoryFile } from '../../agents/inventory-file';
 import { startAgent, type RunningAgent } from '../../agents/poller/start-agent';
 import { startSimFleet, type SimFleet } from '../../agents/sim/fleet';
 import { nodeName } from '../../agents/sim/scenarios';
-import { alertListSchema, alertTriageSchema, type AlertRow } from '../../lib/api/alerts';
-import { buildPeerMatrix, cellVerdict, peerGridResponseSchema } from '../../lib/api/peer-matrix';
+import { alertListSchema, alertTriageSchema, type AlertRow } from '../../lib/alerts/alerts';
+import { buildPeerMatrix, cellVerdict, peerGridResponseSchema } from '../../lib/peers/peer-matrix';
 import { sessionCookieName } from '../../lib/auth/session-token';
 import type { Db } from '../../lib/db';
 import { startCaptureServer, type CaptureServer } from './testing/capture-server';
@@ -100,8 +100,8 @@ beforeAll(async () => {
   });
   dashboard = await serveDashboard();
   process.env.FNH_PUBLIC_ORIGIN = dashboard.origin;
-  const { createLocalUser } = await import('../../lib/services/auth-users');
-  const { openSession } = await import('../../lib/services/auth-sign-in');
+  const { createLocalUser } = await import('../../lib/auth/store/users');
+  const { openSession } = await import('../../lib/auth/store/sign-in');
   const now = new Date();
   const viewer = await createLocalUser(db, {
     username: 'loop-viewer',

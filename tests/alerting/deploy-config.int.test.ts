@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { triagePath } from '../../lib/api/alerts';
+import { triagePath } from '../../lib/alerts/alerts';
 import { verdicts } from '../../lib/diagnosis/types';
 import { deployDir } from './testing/prometheus-stack';
 

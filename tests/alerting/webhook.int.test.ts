@@ -187,7 +187,7 @@ describe('the episode link', () => {
   const open = async (fingerprint: string, startsAt: string) => {
     const { GET } = (await import('../../app/api/alerts/[fingerprint]/[startsAt]/route')) as { GET: Get };
     // The handler checks the session itself (lib/http/route.ts): a signed-in viewer opens the link.
-    viewerCookie ??= await (await import('../../lib/services/testing/session')).signedInCookie();
+    viewerCookie ??= await (await import('../support/session')).signedInCookie();
     return GET(new Request(`http://127.0.0.1:3100/api/alerts/${fingerprint}/${startsAt}`, { headers: { cookie: viewerCookie } }), {
       params: Promise.resolve({ fingerprint, startsAt }),
     });

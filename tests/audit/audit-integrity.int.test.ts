@@ -7,14 +7,14 @@ import { postgresAvailable, startTempPostgres } from '../../agents/lease/testing
 import { openDb, type Db } from '../../lib/db';
 import { openPostgres } from '../../lib/db/postgres';
 import { migrate } from '../../lib/db/migrate';
-import { verifyAuditLog } from '../../lib/services/audit-verify';
-import type { UserRow } from '../../lib/services/auth-users';
-import { requestRemediation } from '../../lib/services/remediation-request';
-import { startBatch } from '../../lib/services/remediation-start';
-import { wireRemediation } from '../../lib/services/remediation-wire';
-import { setRemediationRuntime } from '../../lib/services/remediation-runtime';
-import { FakeFleet } from '../../lib/services/testing/fake-fleet';
-import { openMemoryDb } from '../../lib/services/testing/memory-db';
+import { verifyAuditLog } from '../../lib/audit/store/verify';
+import type { UserRow } from '../../lib/auth/store/users';
+import { requestRemediation } from '../../lib/remediation/store/request';
+import { startBatch } from '../../lib/remediation/store/start';
+import { wireRemediation } from '../../lib/remediation/store/wire';
+import { setRemediationRuntime } from '../../lib/remediation/store/runtime';
+import { FakeFleet } from '../support/fake-fleet';
+import { openMemoryDb } from '../support/memory-db';
 
 // Audit integrity under the failures that matter: a process killed between a remediation's intent and
 // its outcome (a real SIGKILL, not a simulated one), two operators racing on one node (PGlite and a

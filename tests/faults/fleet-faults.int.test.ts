@@ -8,7 +8,7 @@ import { loadInventoryFile } from '../../agents/inventory-file';
 import type { PollResult } from '../../agents/poller/poller';
 import { startAgent, type RunningAgent } from '../../agents/poller/start-agent';
 import type { Db } from '../../lib/db';
-import { openMigratedPgliteAt } from '../../lib/services/testing/memory-db';
+import { openMigratedPgliteAt } from '../support/memory-db';
 
 // Faults on a simulated fleet of real SSH servers, polled by the real agent into real PGlite:
 // more than 10 % of the nodes fail in different ways (nothing listens, accepts TCP and never speaks,

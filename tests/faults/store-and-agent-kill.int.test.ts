@@ -8,7 +8,7 @@ import { WARN_MSG } from '../../agents/sim/history';
 import { nodeName } from '../../agents/sim/scenarios';
 import { WARN_INTERVAL_MS } from '../../agents/sim/state';
 import { openDb, type Db } from '../../lib/db';
-import { verifyAuditLog } from '../../lib/services/audit-verify';
+import { verifyAuditLog } from '../../lib/audit/store/verify';
 import { postgresAvailable, startTempPostgres } from '../../agents/lease/testing/temp-postgres';
 
 // The agent and its store die mid-cycle and come back. Embedded store: the process holding PGlite (the

@@ -13,7 +13,7 @@ import type { SectionName } from '../../lib/bundle/types';
 import { openDb, type Db } from '../../lib/db';
 import { decodeProbeOutput, encodeProbeLine } from '../../lib/probe/decode';
 import { buildProbeCommand } from '../../lib/probe/script';
-import { getNode } from '../../lib/services/get-node';
+import { getNode } from '../../lib/node/store/get-node';
 
 // Node output is untrusted input. Real SSH servers send what a compromised or broken node could:
 // bytes that are not UTF-8, JSON cut in the middle, 100 MB of output, a forged probe section line, a

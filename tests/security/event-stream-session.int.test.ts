@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookieName } from '../../lib/auth/session-token';
 import { sseReader } from '../../lib/live/sse-read';
-import { openMigratedPgliteAt } from '../../lib/services/testing/memory-db';
+import { openMigratedPgliteAt } from '../support/memory-db';
 
 // GET /api/events is checked by proxy.ts once, when it opens, and then streams for hours. After sign-out
 // (or an admin disabling the account) it must stop (issue 14, low finding): the real route handler,
@@ -23,8 +23,8 @@ async function db() {
 }
 
 async function session(username: string): Promise<string> {
-  const { createLocalUser } = await import('../../lib/services/auth-users');
-  const { openSession } = await import('../../lib/services/auth-sign-in');
+  const { createLocalUser } = await import('../../lib/auth/store/users');
+  const { openSession } = await import('../../lib/auth/store/sign-in');
   const store = await db();
   const user = await createLocalUser(store, {
     username,
@@ -81,7 +81,7 @@ describe('the live event stream lasts as long as its session', () => {
   it('ends within the re-check interval after sign-out, saying why', async () => {
     const token = await session('sse-viewer');
     const { events, abort } = await open(token);
-    const { signOut } = await import('../../lib/services/auth-session');
+    const { signOut } = await import('../../lib/auth/store/session');
     await signOut(await db(), token);
     const seen: string[] = [];
     // one re-check interval, plus slack for a loaded CI machine

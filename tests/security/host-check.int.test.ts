@@ -33,8 +33,8 @@ beforeAll(async () => {
   delete process.env.PORT;
   (globalThis as Record<symbol, unknown>)[listenAddressKey] = listen;
   const { getDb } = await import('../../lib/db');
-  const { createLocalUser } = await import('../../lib/services/auth-users');
-  const { openSession } = await import('../../lib/services/auth-sign-in');
+  const { createLocalUser } = await import('../../lib/auth/store/users');
+  const { openSession } = await import('../../lib/auth/store/sign-in');
   const db = await getDb();
   const now = new Date();
   const admin = await createLocalUser(db, {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../lib/db/types';
 import { AppError } from '../../lib/errors';
-import { createLocalUser } from '../../lib/services/auth-users';
-import { openMemoryDb } from '../../lib/services/testing/memory-db';
+import { createLocalUser } from '../../lib/auth/store/users';
+import { openMemoryDb } from '../support/memory-db';
 
 // Issue 14, low finding: the password rule was a length only, so twelve spaces or "password1234" made an
 // account. Every way an account gets a password goes through createLocalUser (API, CLI, FNH_ADMIN_*);

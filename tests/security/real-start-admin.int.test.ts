@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoAdmin, demoStartEnv } from '../../lib/auth/first-admin';
-import { bootstrapAdminFromEnv } from '../../lib/services/auth-bootstrap-admin';
-import { openMemoryDb, openMigratedPgliteAt } from '../../lib/services/testing/memory-db';
+import { bootstrapAdminFromEnv } from '../../lib/auth/store/bootstrap-admin';
+import { openMemoryDb, openMigratedPgliteAt } from '../support/memory-db';
 
 // Issue 14, finding 2: `npm start -- --inventory fleet.yaml` (a real fleet) ran the demo script with the
 // demo's defaults and created admin / admin-demo-password. Only the simulated demo may use that

@@ -131,10 +131,10 @@ beforeAll(async () => {
   delete process.env.FNH_ADMIN_PASSWORD;
   process.env.FNH_ALERTMANAGER_TOKEN = webhookToken;
   const { getDb } = await import('../../lib/db');
-  const { createLocalUser } = await import('../../lib/services/auth-users');
-  const { openSession } = await import('../../lib/services/auth-sign-in');
-  const { setRemediationRuntime } = await import('../../lib/services/remediation-runtime');
-  const { FakeFleet } = await import('../../lib/services/testing/fake-fleet');
+  const { createLocalUser } = await import('../../lib/auth/store/users');
+  const { openSession } = await import('../../lib/auth/store/sign-in');
+  const { setRemediationRuntime } = await import('../../lib/remediation/store/runtime');
+  const { FakeFleet } = await import('../support/fake-fleet');
   // The handlers reach past the gate into the remediation services; a fake fleet answers there.
   setRemediationRuntime(new FakeFleet().runtime());
   const db = await getDb();
@@ -157,7 +157,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const { getDb } = await import('../../lib/db');
-  const { setRemediationRuntime } = await import('../../lib/services/remediation-runtime');
+  const { setRemediationRuntime } = await import('../../lib/remediation/store/runtime');
   setRemediationRuntime(undefined);
   await (await getDb()).close();
   (globalThis as { __fnhDb?: unknown }).__fnhDb = undefined;

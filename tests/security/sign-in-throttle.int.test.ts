@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, startTempPostgres, type TempPostgres } from '../../agents/lease/testing/temp-postgres';
 import { signInLimits, signInWindowMs } from '../../lib/auth/sign-in-limits';
 import { migrate } from '../../lib/db/migrate';
-import { openMemoryDb } from '../../lib/services/testing/memory-db';
+import { openMemoryDb } from '../support/memory-db';
 import { openPostgres } from '../../lib/db/postgres';
 import type { Db } from '../../lib/db/types';
 import { AppError } from '../../lib/errors';
-import { verifyAuditLog } from '../../lib/services/audit-verify';
-import { signInWithPassword } from '../../lib/services/auth-sign-in';
-import { createLocalUser } from '../../lib/services/auth-users';
+import { verifyAuditLog } from '../../lib/audit/store/verify';
+import { signInWithPassword } from '../../lib/auth/store/sign-in';
+import { createLocalUser } from '../../lib/auth/store/users';
 
 // Issue 14, findings 1, 6 and 7, against the real SQL of both stores. Requests run truly in parallel
 // (Promise.all over the service every sign-in request calls; on PostgreSQL over a pool of 10

@@ -25,7 +25,7 @@ beforeAll(async () => {
     params: { name: 'dfw-mn-bm1' },
   };
   // The handlers check the session themselves (lib/http/route.ts): a signed-in viewer asks.
-  cookie = await (await import('../../lib/services/testing/session')).signedInCookie();
+  cookie = await (await import('../support/session')).signedInCookie();
 }, 120_000);
 
 afterAll(async () => {

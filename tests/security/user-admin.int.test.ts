@@ -26,8 +26,8 @@ async function db() {
 }
 
 async function makeUser(username: string, role: Role, source: 'local' | 'oidc' = 'local'): Promise<string> {
-  const { createLocalUser } = await import('../../lib/services/auth-users');
-  const { openSession } = await import('../../lib/services/auth-sign-in');
+  const { createLocalUser } = await import('../../lib/auth/store/users');
+  const { openSession } = await import('../../lib/auth/store/sign-in');
   const store = await db();
   const user = await createLocalUser(store, {
     username,
@@ -87,7 +87,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  const { verifyAuditLog } = await import('../../lib/services/audit-verify');
+  const { verifyAuditLog } = await import('../../lib/audit/store/verify');
   expect(await verifyAuditLog(await db())).toMatchObject({ ok: true });
   await (await db()).close();
   (globalThis as { __fnhDb?: unknown }).__fnhDb = undefined;
@@ -128,7 +128,7 @@ describe('an admin manages accounts from the product', () => {
     ).toBe(200);
     expect(await signedIn('forgetful')).toBe(false);
     expect(await lastAudit()).toMatchObject({ type: 'user.password-reset', entry: { username: 'forgetful', sessionsEnded: 1 } });
-    const { signInWithPassword } = await import('../../lib/services/auth-sign-in');
+    const { signInWithPassword } = await import('../../lib/auth/store/sign-in');
     await expect(signInWithPassword(await db(), { username: 'forgetful', password: 'forgetful-password-long' }, new Date(), '192.0.2.1')).rejects.toMatchObject(
       { code: 'unauthorized' },
     );

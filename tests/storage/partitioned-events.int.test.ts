@@ -10,11 +10,11 @@ import { migrate, migrationsDir } from '../../lib/db/migrate';
 import { openPostgres } from '../../lib/db/postgres';
 import { journalReferenceYear } from '../../lib/model/normalize';
 import { parseJournalDetailed } from '../../lib/parse/journal';
-import { ensureEventPartitions, listEventPartitions, PARTITION_DAYS_AHEAD } from '../../lib/services/event-partitions';
-import { ingestPoll } from '../../lib/services/ingest-poll';
-import { startMaintenance } from '../../lib/services/maintenance';
-import { pruneExpired } from '../../lib/services/retention-prune';
-import { collectStorageSnapshot } from '../../lib/services/storage-stats';
+import { ensureEventPartitions, listEventPartitions, PARTITION_DAYS_AHEAD } from '../../lib/storage/store/event-partitions';
+import { ingestPoll } from '../../lib/ingest/store/poll';
+import { startMaintenance } from '../../lib/storage/store/maintenance';
+import { pruneExpired } from '../../lib/storage/store/retention-prune';
+import { collectStorageSnapshot } from '../../lib/storage/store/storage-stats';
 import { dayPartition, parsePartitionName } from '../../lib/storage/event-partitions';
 import { retentionFromEnv } from '../../lib/storage/retention-config';
 

@@ -1,5 +1,5 @@
 import { page } from '@/lib/http/page';
-import { storagePageData } from '@/lib/services/storage-page';
+import { storagePageData } from '@/lib/storage/store/storage-page';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actionCatalog } from '@/lib/actions/catalog';
-import { allCommandTemplates } from '@/lib/actions/render';
-import type { ActionDefinition } from '@/lib/actions/types';
+import { actionCatalog } from '@/lib/remediation/catalog';
+import { allCommandTemplates } from '@/lib/remediation/render';
+import type { ActionDefinition } from '@/lib/remediation/types';
 import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';

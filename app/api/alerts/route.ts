@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { listAlerts } from '@/lib/services/list-alerts';
+import { listAlerts } from '@/lib/alerts/store/list-alerts';
 
 export const dynamic = 'force-dynamic';
 

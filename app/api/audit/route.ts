@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { auditQuerySchema, invalidAuditFilter, listAuditRecords } from '@/lib/services/audit-api';
+import { auditQuerySchema, invalidAuditFilter, listAuditRecords } from '@/lib/audit/store/api';
 
 export const dynamic = 'force-dynamic';
 

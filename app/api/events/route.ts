@@ -1,6 +1,6 @@
 import { route, sessionToken } from '@/lib/http/route';
-import { endWithSession } from '@/lib/services/auth-session-watch';
-import { openPollEventStream } from '@/lib/services/notify-event-stream';
+import { endWithSession } from '@/lib/auth/store/session-watch';
+import { openPollEventStream } from '@/lib/live/store/notify-event-stream';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { fleetQuerySchema } from '@/lib/api/fleet';
+import { fleetQuerySchema } from '@/lib/fleet/fleet';
 import { route } from '@/lib/http/route';
-import { fleetBody } from '@/lib/services/list-fleet';
+import { fleetBody } from '@/lib/fleet/store/list-fleet';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { json } from '@/lib/http/json';
 import { route } from '@/lib/http/route';
-import { checkStoreOpen } from '@/lib/services/check-store-open';
+import { checkStoreOpen } from '@/lib/storage/store/check-store-open';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
-import { fleetQuerySchema } from '@/lib/api/fleet';
+import { fleetQuerySchema } from '@/lib/fleet/fleet';
 import { json } from '@/lib/http/json';
 import { route } from '@/lib/http/route';
-import { listPeerGrid, livePeerGrid } from '@/lib/services/list-peer-grid';
+import { listPeerGrid, livePeerGrid } from '@/lib/peers/store/list-peer-grid';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
--- Current diagnosis for the grids, replaced per node on each poll (lib/services/record-diagnosis.ts).
+-- Current diagnosis for the grids, replaced per node on each poll (lib/ingest/store/record-diagnosis.ts).
 create table peer_verdicts (
   node text not null references nodes(name) on delete cascade,
   peer text not null,

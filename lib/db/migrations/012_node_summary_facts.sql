@@ -1,3 +1,3 @@
--- The fleet grid's facts of the node's latest state (lib/api/node-facts.ts NodeFacts: doublezero0 link,
+-- The fleet grid's facts of the node's latest state (lib/node/node-facts.ts NodeFacts: doublezero0 link,
 -- daemon, addresses and route count), written with the diagnosis so /api/fleet reads no bundles.
 alter table node_summary add column facts jsonb;

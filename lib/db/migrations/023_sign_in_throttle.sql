@@ -1,4 +1,4 @@
--- Sign-in throttling (lib/services/auth-sign-in-throttle.ts). One row per bucket: a source address, an
+-- Sign-in throttling (lib/auth/store/sign-in-throttle.ts). One row per bucket: a source address, an
 -- account from one source address, or an account from addresses it was never signed in from. The
 -- attempt is counted by one upsert before the password is checked, so parallel requests cannot all
 -- read "under the limit" (issue 14, finding 1).

@@ -1,5 +1,5 @@
 -- Many machines (issue 7): agents share the fleet through node leases. Every agent refreshes its
--- heartbeat and its leases on each lease tick (lib/services/lease-tick.ts); a dead agent's rows expire
+-- heartbeat and its leases on each lease tick (lib/lease/store/tick.ts); a dead agent's rows expire
 -- and the others claim its nodes with FOR UPDATE SKIP LOCKED. Times are the database's clock, so agents
 -- on machines with skewed clocks still agree on who holds what.
 create table agent_heartbeats (

@@ -1,4 +1,4 @@
--- Prometheus counters kept by ingest (lib/services/metrics-record-poll.ts) in the poll's transaction.
+-- Prometheus counters kept by ingest (lib/metrics/store/record-poll.ts) in the poll's transaction.
 -- Keyed by node so agents never contend on one hot row: each node is written by its lease holder only.
 -- No foreign key: counters must not go down when a node leaves the inventory.
 create table poll_counters (

@@ -1,4 +1,4 @@
--- Maintenance that runs itself (lib/services/maintenance.ts): each task is claimed for its period, so with
+-- Maintenance that runs itself (lib/storage/store/maintenance.ts): each task is claimed for its period, so with
 -- several agents on one PostgreSQL exactly one runs it.
 create table maintenance_runs (
   task text primary key,

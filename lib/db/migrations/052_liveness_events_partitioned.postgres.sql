@@ -3,10 +3,10 @@
 -- no VACUUM of millions of deleted rows) instead of deleting row by row. Rows of a day without its own
 -- partition (older than the partitions, or a node whose clock runs far ahead) land in the default
 -- partition, where retention still deletes them by row. Partitions ahead of time are created by the
--- agents' maintenance (lib/services/event-partitions.ts); see docs/storage.md.
+-- agents' maintenance (lib/storage/store/event-partitions.ts); see docs/storage.md.
 -- A unique key of a partitioned table must contain the partition key: (node, dedupe_key) becomes
 -- (node, dedupe_key, at). The dedupe key already holds the daemon's timestamp; ingest still skips a line
--- whose (node, dedupe_key) is stored in any partition (lib/services/ingest-poll.ts).
+-- whose (node, dedupe_key) is stored in any partition (lib/ingest/store/poll.ts).
 alter table liveness_events rename to liveness_events_unpartitioned;
 alter table liveness_events_unpartitioned drop constraint liveness_events_pkey;
 alter table liveness_events_unpartitioned drop constraint liveness_events_node_dedupe_key_key;

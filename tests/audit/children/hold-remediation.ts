@@ -2,10 +2,10 @@
 // restart of doublezerod on one node and holds the command mid-flight (after the intent is committed),
 // then prints `INTENT <audit rows>` and waits to be SIGKILLed. Nothing here closes the store cleanly.
 import { openDb } from '../../../lib/db';
-import type { UserRow } from '../../../lib/services/auth-users';
-import { requestRemediation } from '../../../lib/services/remediation-request';
-import { startBatch } from '../../../lib/services/remediation-start';
-import { FakeFleet } from '../../../lib/services/testing/fake-fleet';
+import type { UserRow } from '../../../lib/auth/store/users';
+import { requestRemediation } from '../../../lib/remediation/store/request';
+import { startBatch } from '../../../lib/remediation/store/start';
+import { FakeFleet } from '../../support/fake-fleet';
 
 const [dataDir, node] = process.argv.slice(2);
 if (!dataDir || !node) throw new Error('usage: hold-remediation.ts <data-dir> <node>');

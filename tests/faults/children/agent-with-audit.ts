@@ -8,7 +8,7 @@ import { DEFAULT_LEASE_MS } from '../../../agents/lease/lease-keeper';
 import { leaseOptionsFor, parseLeaseMode } from '../../../agents/lease/lease-mode';
 import { startAgent } from '../../../agents/poller/start-agent';
 import { getDb } from '../../../lib/db';
-import { appendAudit } from '../../../lib/services/audit-append';
+import { appendAudit } from '../../../lib/audit/store/append';
 import { errorMessage } from '../../../lib/errors';
 
 const [inventoryPath, label = 'run'] = process.argv.slice(2);

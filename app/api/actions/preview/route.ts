@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { preview, remediationBodies } from '@/lib/services/remediation-api';
+import { preview, remediationBodies } from '@/lib/remediation/store/api';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import { after } from 'next/server';
 import { toHttpError } from '@/lib/errors';
 import { json } from '@/lib/http/json';
-import type { Submitted } from '@/lib/services/remediation-api';
+import type { Submitted } from '@/lib/remediation/store/api';
 
 /**
  * The answer to a request or a decision: the batch as it stands. The commands, re-poll and outcome

@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { listQuerySchema, listRemediations, remediationBodies, submit } from '@/lib/services/remediation-api';
+import { listQuerySchema, listRemediations, remediationBodies, submit } from '@/lib/remediation/store/api';
 import { submittedAnswer } from './answer';
 
 export const dynamic = 'force-dynamic';

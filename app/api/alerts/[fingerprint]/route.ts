@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { fingerprintSchema } from '@/lib/api/alerts';
+import { fingerprintSchema } from '@/lib/alerts/alerts';
 import { AppError } from '@/lib/errors';
 import { route } from '@/lib/http/route';
-import { getAlertTriage } from '@/lib/services/get-alert-triage';
+import { getAlertTriage } from '@/lib/alerts/store/get-alert-triage';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,8 @@
-import { alertmanagerPayloadSchema } from '@/lib/api/alertmanager';
+import { alertmanagerPayloadSchema } from '@/lib/alerts/alertmanager';
 import { AppError } from '@/lib/errors';
 import { route } from '@/lib/http/route';
-import { configuredPublicOrigin } from '@/lib/services/alert-public-origin';
-import { recordAlerts } from '@/lib/services/record-alerts';
+import { configuredPublicOrigin } from '@/lib/alerts/store/alert-public-origin';
+import { recordAlerts } from '@/lib/alerts/store/record-alerts';
 
 export const dynamic = 'force-dynamic';
 

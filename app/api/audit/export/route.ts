@@ -1,6 +1,6 @@
 import { auditRowsToCsv } from '@/lib/audit/export';
 import { route } from '@/lib/http/route';
-import { auditExportQuerySchema, invalidAuditFilter, listAuditRecords } from '@/lib/services/audit-api';
+import { auditExportQuerySchema, invalidAuditFilter, listAuditRecords } from '@/lib/audit/store/api';
 
 export const dynamic = 'force-dynamic';
 

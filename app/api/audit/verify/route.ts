@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { verifyAudit } from '@/lib/services/audit-api';
+import { verifyAudit } from '@/lib/audit/store/api';
 
 export const dynamic = 'force-dynamic';
 

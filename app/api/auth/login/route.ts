@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { loginInputSchema } from '@/lib/auth/credentials';
 import { sessionCookieName, sessionCookieOptions } from '@/lib/auth/session-token';
 import { route } from '@/lib/http/route';
-import { signIn, userInputRefusals } from '@/lib/services/auth-api';
+import { signIn, userInputRefusals } from '@/lib/auth/store/api';
 
 export const dynamic = 'force-dynamic';
 

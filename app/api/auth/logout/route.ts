@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { sessionCookieName } from '@/lib/auth/session-token';
 import { route, sessionToken } from '@/lib/http/route';
-import { signOutSession } from '@/lib/services/auth-api';
+import { signOutSession } from '@/lib/auth/store/api';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { json } from '@/lib/http/json';
 import { route } from '@/lib/http/route';
-import { createUser, createUserSchema, listAccounts, userInputRefusals } from '@/lib/services/auth-api';
+import { createUser, createUserSchema, listAccounts, userInputRefusals } from '@/lib/auth/store/api';
 
 export const dynamic = 'force-dynamic';
 

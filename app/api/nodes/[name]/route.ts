@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { atParamSchema } from '@/lib/api/fleet';
-import { nodeNameSchema } from '@/lib/api/node';
+import { atParamSchema } from '@/lib/fleet/fleet';
+import { nodeNameSchema } from '@/lib/node/node';
 import { AppError } from '@/lib/errors';
 import { route } from '@/lib/http/route';
-import { getNode } from '@/lib/services/get-node';
+import { getNode } from '@/lib/node/store/get-node';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import { TriageView } from '@/components/alerts/TriageView';
-import { decodeSegment } from '@/lib/api/alerts';
+import { decodeSegment } from '@/lib/alerts/alerts';
 import { page } from '@/lib/http/page';
 
 // `/triage/<fingerprint>/<startsAt>`: one episode of an alert (what the webhook reply, /alerts and the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/http/route';
-import { getRemediation } from '@/lib/services/remediation-api';
+import { getRemediation } from '@/lib/remediation/store/api';
 
 export const dynamic = 'force-dynamic';
 

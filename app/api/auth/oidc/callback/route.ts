@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { oidcRefusalPage } from '@/lib/auth/oidc-refusal-page';
 import { sessionCookieName, sessionCookieOptions } from '@/lib/auth/session-token';
 import { route } from '@/lib/http/route';
-import { completeOidcSignIn, oidcCookiesSecure, oidcTxCookieName } from '@/lib/services/auth-oidc';
+import { completeOidcSignIn, oidcCookiesSecure, oidcTxCookieName } from '@/lib/auth/store/oidc';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { route } from '@/lib/http/route';
-import { beginOidcSignIn, oidcCookiesSecure, oidcTxCookieName } from '@/lib/services/auth-oidc';
+import { beginOidcSignIn, oidcCookiesSecure, oidcTxCookieName } from '@/lib/auth/store/oidc';
 
 export const dynamic = 'force-dynamic';
 

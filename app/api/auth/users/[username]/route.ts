@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { removeUser, updateUser, updateUserSchema, userInputRefusals, usernameParamsSchema } from '@/lib/services/auth-api';
+import { removeUser, updateUser, updateUserSchema, userInputRefusals, usernameParamsSchema } from '@/lib/auth/store/api';
 
 export const dynamic = 'force-dynamic';
 

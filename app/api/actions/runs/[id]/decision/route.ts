@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/http/route';
-import { decide, remediationBodies } from '@/lib/services/remediation-api';
+import { decide, remediationBodies } from '@/lib/remediation/store/api';
 import { submittedAnswer } from '../../answer';
 
 export const dynamic = 'force-dynamic';

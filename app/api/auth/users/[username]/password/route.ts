@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { resetPassword, resetPasswordSchema, userInputRefusals, usernameParamsSchema } from '@/lib/services/auth-api';
+import { resetPassword, resetPasswordSchema, userInputRefusals, usernameParamsSchema } from '@/lib/auth/store/api';
 
 export const dynamic = 'force-dynamic';
 

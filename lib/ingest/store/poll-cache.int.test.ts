@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBundleFolder } from '@/lib/bundle/folder';
+import type { Bundle } from '@/lib/bundle/types';
+import type { Db } from '@/lib/db';
+import { canonicalJson } from '@/lib/canonical-json';
+import { journalReferenceYear, normalizeBundle } from '@/lib/model/normalize';
+import { NormalizeCache } from '@/lib/model/normalize-cache';
+import { stableState } from '@/lib/model/state-hash';
+import { parseJournalDetailed } from '@/lib/parse/journal';
+import { IngestCache, ingestPoll } from './poll';
+import { primeUnstoredNodes } from './cache';
+import { openMigratedPgliteAt } from '../../../tests/support/memory-db';
+
+// The agent's ingest (poller's journal parse + its NormalizeCache) must store exactly what the plain
+// ingest stores: the same change-only history rows, verdicts and summary, poll after poll.
+
+let dir: string;
+let db: Db;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-ingest-cache-'));
+  db = await openMigratedPgliteAt(path.join(dir, 'pglite'));
+});
+
+afterAll(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const fixture = (name: string) => loadBundleFolder(path.join(__dirname, '..', '..', '..', 'fixtures', 'bundles', name));
+
+/** The poll outcome pollNode would hand on for `bundle` as `node` at `at`. */
+function outcome(bundle: Bundle, node: string, at: Date) {
+  const b: Bundle = { meta: { node, collectedAt: at.toISOString() }, sections: bundle.sections };
+  const text = b.sections.journal?.stdout ?? '';
+  const referenceYear = journalReferenceYear(b.meta.collectedAt);
+  const result = parseJournalDetailed(text, referenceYear);
+  return { ok: true as const, node, at, pollMs: 5, bundle: b, events: result.events, journal: { text, referenceYear, result } };
+}
+
+async function stored(node: string) {
+  const history = await db.query<{ at: Date; state_hash: string; state: unknown }>(
+    'select at, state_hash, state from node_state_history where node = $1 order by at, id',
+    [node],
+  );
+  const verdicts = await db.query(
+    'select peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, diagnosed_at from peer_verdicts where node = $1 order by peer, interface',
+    [node],
+  );
+  const summary = await db.query(
+    'select worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at from node_summary where node = $1',
+    [node],
+  );
+  return { history: history.rows, verdicts: verdicts.rows, summary: summary.rows };
+}
+
+describe("ingestPoll with the agent's NormalizeCache", () => {
+  it('stores the same history, verdicts and summary as without it, and a history row exactly at each change', async () => {
+    for (const node of ['plain', 'cached']) await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [node]);
+    const names = [
+      'healthy',
+      'healthy',
+      'no-route',
+      'no-route',
+      'no-route',
+      'healthy',
+      'interface-down',
+      'stale-session',
+      'stale-session',
+      'healthy',
+      'firewall-blocked',
+      'healthy',
+    ];
+    const bundles = await Promise.all(names.map(fixture));
+    const cache = new NormalizeCache();
+    const t0 = Date.UTC(2025, 10, 30, 19, 40, 0);
+    for (const [i, bundle] of bundles.entries()) {
+      const at = new Date(t0 + i * 5000);
+      const plain = outcome(bundle, 'plain', at);
+      await ingestPoll(db, { ...plain, journal: undefined });
+      await ingestPoll(db, outcome(bundle, 'cached', at), { normalizeCache: cache });
+      const [a, b] = await Promise.all([stored('plain'), stored('cached')]);
+      expect(b).toEqual(a);
+    }
+    expect(cache.stats.sectionHits).toBeGreaterThan(0);
+    expect(cache.stats.hashHits).toBeGreaterThan(0);
+
+    // a row exactly where the normalized stable state differs from the previous poll's
+    const states = bundles.map((b) => canonicalJson(stableState(normalizeBundle(b))));
+    const changedAt = states.flatMap((s, i) => (i === 0 || s !== states[i - 1] ? [new Date(t0 + i * 5000).toISOString()] : []));
+    const { history } = await stored('cached');
+    expect(history.map((r) => new Date(r.at).toISOString())).toEqual(changedAt);
+    expect(history.map((r) => canonicalJson(r.state))).toEqual(changedAt.map((at) => states[(Date.parse(at) - t0) / 5000]));
+    expect(history.length).toBeLessThan(names.length);
+  });
+});
+
+describe('an agent starting with nodes the store holds nothing of', () => {
+  it('primes only those, and their first polls store exactly what an unprimed ingest stores', async () => {
+    const t0 = new Date(Date.UTC(2025, 10, 30, 20, 0, 0));
+    for (const node of ['fresh-plain', 'fresh-primed', 'known'])
+      await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [node]);
+    const stale = await fixture('stale-session');
+    await ingestPoll(db, outcome(stale, 'known', t0));
+    // a node with only log lines stored is not "nothing" either
+    await db.query(`insert into nodes (name, host, port, ssh_user) values ('log-only', '127.0.0.1', 22, 'fnh')`);
+    await db.query(`insert into liveness_events (node, at, level, msg, dedupe_key) values ('log-only', $1, 'INFO', 'x', 'k')`, [t0]);
+
+    const cache = new IngestCache();
+    expect(await primeUnstoredNodes(db, cache, ['fresh-plain', 'fresh-primed', 'known', 'log-only'])).toEqual(['fresh-plain', 'fresh-primed']);
+    expect(cache.get('known')).toBeUndefined();
+    cache.forget('fresh-plain');
+
+    for (const [i, name] of ['stale-session', 'stale-session', 'healthy'].entries()) {
+      const at = new Date(t0.getTime() + (i + 1) * 5000);
+      const bundle = await fixture(name);
+      await ingestPoll(db, outcome(bundle, 'fresh-plain', at));
+      await ingestPoll(db, outcome(bundle, 'fresh-primed', at), { ingestCache: cache });
+      const [plain, primed] = await Promise.all([stored('fresh-plain'), stored('fresh-primed')]);
+      expect(primed).toEqual(plain);
+      const events = async (node: string) =>
+        (await db.query<{ n: number }>('select count(*)::int as n from liveness_events where node = $1', [node])).rows[0]!.n;
+      expect(await events('fresh-primed')).toBe(await events('fresh-plain'));
+    }
+    expect((await stored('fresh-primed')).verdicts.length).toBeGreaterThan(0);
+  });
+});
