@@ -14,14 +14,14 @@ const config = [
     },
   },
   {
-    // Pages and components reach data only through route handlers / lib/services, never the store client.
+    // Pages and components reach data only through route handlers and the features' store/ modules, never the store client.
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@/lib/db', '@/lib/db/*', '**/lib/db', '**/lib/db/*'], message: 'Use lib/services, not the store client.' },
+            { group: ['@/lib/db', '@/lib/db/*', '**/lib/db', '**/lib/db/*'], message: "Use a feature's store/ module, not the store client." },
             { group: ['@/agents/*', '**/agents/*'], message: 'Pages never talk to agents directly.' },
           ],
         },
@@ -40,11 +40,12 @@ const config = [
     },
   },
   {
-    // The pure domain folders (docs/ARCHITECTURE.md): no I/O, no store, no services. Tests beside the code, and
-    // their helpers, may read fixtures. node:crypto is allowed (hashes are pure); bundle/folder.ts is the one
+    // The pure top of every feature folder (docs/ARCHITECTURE.md): no I/O, no store, no agents. A feature's
+    // data-access edge lives in its store/ folder and is exempt. Tests beside the code, and their helpers, may
+    // read fixtures. node:crypto (hashes) and node:path (string work) are allowed; bundle/folder.ts is the one
     // file reading folders (for the CLIs and tests).
     files: [
-      'lib/{actions,api,audit,auth,bundle,diagnosis,doublezerod,inventory,known-issues,lease,live,metrics,model,parse,probe,route,settings,storage}/**/*.{ts,tsx}',
+      'lib/{alerts,audit,auth,bundle,diagnosis,doublezerod,fleet,ingest,inventory,known-issues,lease,live,metrics,model,node,parse,peers,probe,remediation,route,settings,storage}/**/*.{ts,tsx}',
     ],
     ignores: ['lib/*/store/**', '**/*.test.ts', '**/testing/**', 'lib/parse/testdata.ts', 'lib/bundle/folder.ts'],
     rules: {
@@ -54,12 +55,43 @@ const config = [
           patterns: [
             { group: ['next', 'next/*', 'react', 'react-dom'], message: 'lib/ and agents/ never import Next.js or React.' },
             {
-              group: ['node:fs', 'node:fs/*', 'fs', 'node:child_process', 'node:net', 'node:http', 'node:https', 'node:dgram', 'pg', '@electric-sql/*', 'ssh2'],
+              group: [
+                'node:*',
+                '!node:crypto',
+                '!node:path',
+                'fs',
+                'fs/*',
+                'os',
+                'child_process',
+                'net',
+                'http',
+                'https',
+                'dgram',
+                'dns',
+                'tls',
+                'worker_threads',
+                'pg',
+                'pg/*',
+                '@electric-sql/*',
+                'ssh2',
+                'ssh2/*',
+              ],
               message: 'Pure domain code does no I/O: the caller reads and passes the data in.',
             },
             {
-              group: ['@/lib/db', '@/lib/db/*', '**/lib/db', '**/lib/db/*', '**/db/index', '@/lib/services/*', '**/services/*', '@/agents/*', '**/agents/*'],
-              message: 'Pure domain code never reaches the store, the services or the agents.',
+              group: [
+                '@/lib/db',
+                '@/lib/db/*',
+                '**/lib/db',
+                '**/lib/db/*',
+                '**/db/index',
+                '@/lib/*/store/*',
+                '**/store',
+                '**/store/*',
+                '@/agents/*',
+                '**/agents/*',
+              ],
+              message: "Pure domain code never reaches the store client, a feature's store/ or the agents.",
             },
           ],
         },
