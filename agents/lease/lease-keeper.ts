@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../lib/db/types';
 import { leaseTick } from '../../lib/lease/store/tick';
 import { releaseLeases } from '../../lib/lease/store/release';
+import { lastSuccessByNode } from '../../lib/ingest/store/last-success';
 import { errorMessage } from '../../lib/errors';
 import { DEFAULT_LEASE_MS } from '../../lib/settings/settings';
 
@@ -120,11 +121,7 @@ export class LeaseKeeper {
     this.opts.onHeld(nodes, lastSuccess);
   }
 
-  private async lastSuccess(nodes: readonly string[]): Promise<Map<string, Date>> {
-    const { rows } = await this.opts.db.query<{ node: string; last_success_at: Date }>(
-      'select node, last_success_at from node_status where node = any($1::text[]) and last_success_at is not null',
-      [nodes],
-    );
-    return new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
+  private lastSuccess(nodes: readonly string[]): Promise<Map<string, Date>> {
+    return lastSuccessByNode(this.opts.db, nodes);
   }
 }

@@ -4,6 +4,7 @@ import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { onShutdown } from '../../lib/shutdown';
 import { IngestCache, ingestPoll } from '../../lib/ingest/store/poll';
 import { primeUnstoredNodes } from '../../lib/ingest/store/cache';
+import { lastSuccessByNode } from '../../lib/ingest/store/last-success';
 import { syncInventory } from '../../lib/inventory/store/sync-inventory';
 import { SshPool, type PoolOptions } from '../ssh/pool';
 import { LeaseKeeper, type LeaseOptions } from '../lease/lease-keeper';
@@ -49,10 +50,7 @@ export interface StartAgentOptions {
 export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
   await syncInventory(opts.db, opts.inventory);
   const pool = new SshPool(opts.inventory, opts.pool);
-  const { rows } = await opts.db.query<{ node: string; last_success_at: Date }>(
-    'select node, last_success_at from node_status where last_success_at is not null',
-  );
-  const lastSuccess = new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
+  const lastSuccess = await lastSuccessByNode(opts.db);
   // Lives as long as the agent: each poll re-normalizes and re-hashes only the sections that changed.
   const normalizeCache = new NormalizeCache();
   // What this agent last stored per node: an unchanged poll is compared with it, not read back. Nodes the store

@@ -14,7 +14,7 @@ import {
   type StatusReadResult,
 } from '../../lib/remediation/store/dispatch';
 import { claimRun, executeClaimedRun } from '../../lib/remediation/store/execute';
-import { getBatch } from '../../lib/remediation/store/get';
+import { batchIdOfRun, getBatch } from '../../lib/remediation/store/get';
 import { statusReadMaxBytes, statusReadTimeoutMs } from '../../lib/remediation/store/node-commands';
 import { closeOrphanedIntents } from '../../lib/remediation/store/recover';
 import { closeUnpickedDispatch, continueRelayedBatch, expireStaleDispatches } from '../../lib/remediation/store/relay-batch';
@@ -158,7 +158,7 @@ export class RemediationWorker {
   private async run(d: DispatchRow): Promise<void> {
     const { db, runtime } = this.opts;
     if (!d.run_id) return;
-    const batchId = (await db.query<{ batch_id: string }>('select batch_id from remediation_runs where id = $1', [d.run_id])).rows[0]?.batch_id;
+    const batchId = await batchIdOfRun(db, d.run_id);
     if (!batchId) return;
     const { batch, runs } = await getBatch(db, batchId);
     const run = runs.find((r) => r.id === d.run_id);

@@ -35,3 +35,8 @@ export async function listBatches(db: Queryable, opts: { limit: number; node?: s
   ]);
   return b.rows.map((batch) => ({ batch, runs: runs.rows.filter((r) => r.batch_id === batch.id) }));
 }
+
+/** The batch a run belongs to, or undefined when the run is gone. */
+export async function batchIdOfRun(db: Queryable, runId: string): Promise<string | undefined> {
+  return (await db.query<{ batch_id: string }>('select batch_id from remediation_runs where id = $1', [runId])).rows[0]?.batch_id;
+}
