@@ -37,7 +37,7 @@ import { RUN_DIR, holdLabLock, labScript, nodeWith, readLab, type LabNode } from
 // Issue 12, point 4 (the lab part): on the seed node (lab-a, client v0.8.0, 200 stale sessions) the
 // "Restart doublezerod" remediation runs through the product's own path — the agent (SSH pool + poller)
 // writing every poll to the store, remediation wired to that agent exactly as the embedded agent does
-// (remediation-wire.ts), the real settle wait and verifying re-poll — and then every view reads the node's
+// (lib/remediation/store/wire.ts), the real settle wait and verifying re-poll — and then every view reads the node's
 // formerly stale peers as `recovering` (or healthy), never stale-session, with no poll after the
 // verifying one: fleet row, node page, peer grid, the triage page's cell, /metrics, the verifier, and
 // `npm run diagnose` on a bundle collected from the node after the fix. All of them agree peer by peer.
@@ -273,7 +273,7 @@ if (!isRoot) {
     }, 120_000);
 
     it('recovering turns healthy once the window has passed the last stale warning', async () => {
-      // The services all use the fixed 15-min window (ingest-poll.ts DEFAULT_WINDOW_MS) and judge freshness by
+      // The services all use the fixed 15-min window (lib/ingest/store/poll.ts DEFAULT_WINDOW_MS) and judge freshness by
       // the wall clock, so instead of waiting 15 min the diagnosis is run as a later poll would run it when the
       // node logged nothing new: the stored bundle at a collectedAt past the window, over the stored log read
       // exactly as the views diagnose on read (loadSessionEvents, the same window).

@@ -9,7 +9,7 @@ import { RemediationWorker } from './worker';
 
 // How an agent takes part in remediation, the same for the embedded agent and `npm run agent`:
 // - without leases (the embedded single-process default on PGlite) it runs every action itself, over its
-//   own SSH connections, exactly as before (remediation-wire.ts);
+//   own SSH connections, exactly as before (lib/remediation/store/wire.ts);
 // - with leases (PostgreSQL, several agents) it runs the actions stored for the nodes it holds, whoever
 //   requested them, and this process's own requests (an embedded agent's dashboard) go through the store
 //   to each node's lease holder like any dashboard's.

@@ -24,14 +24,14 @@ import { errorMessage } from '../../lib/errors';
 
 // The agent's side of actions from any dashboard: work stored for the nodes whose lease this agent holds
 // is taken and done here, over this agent's SSH connections, with the claim, intent, outcome and audit of
-// an embedded run (remediation-execute.ts). Woken by NOTIFY; a timer checks the store as well, so a lost
+// an embedded run (lib/remediation/store/execute.ts). Woken by NOTIFY; a timer checks the store as well, so a lost
 // LISTEN only delays work. Each wake-up also closes, for everyone, runs whose agent died (outcome-unknown)
 // and work nobody took in time.
 
 export interface RemediationWorkerOptions {
   db: Db;
   agentId: string;
-  /** the remediation ports over this agent's SSH pool and poller (remediation-agent-runtime.ts) */
+  /** the remediation ports over this agent's SSH pool and poller (lib/remediation/store/agent-runtime.ts) */
   runtime: RemediationRuntime;
   /** the poll fallback: how often the store is checked without a NOTIFY (default 2 s) */
   pollEveryMs?: number;
@@ -53,7 +53,7 @@ export class RemediationWorker {
   private stopped = false;
 
   constructor(private readonly opts: RemediationWorkerOptions) {
-    // The heartbeat of this process carries the same host and pid (lease-tick.ts): a run it leaves is orphaned when they lapse.
+    // The heartbeat of this process carries the same host and pid (lib/lease/store/tick.ts): a run it leaves is orphaned when they lapse.
     this.picker = { agentId: opts.agentId, host: os.hostname(), pid: process.pid };
     this.clock = opts.clock ?? (() => new Date());
     this.log = opts.log ?? ((m) => console.error(m));

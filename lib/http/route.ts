@@ -28,7 +28,7 @@ export type HttpMethod = (typeof httpMethods)[number];
  * Who may call a route: a permission of lib/auth/permissions.ts (a session whose role has it), `public`
  * (no session; the path must be in lib/auth/public-paths.ts with its reason), `webhook-token` (the
  * Alertmanager bearer token, check-webhook-token.ts) or `metrics-token` (public aggregates, verdict
- * series with the metrics token, metrics-access.ts).
+ * series with the metrics token, lib/metrics/store/access.ts).
  */
 export type Access = Permission | 'public' | 'webhook-token' | 'metrics-token';
 

@@ -269,7 +269,7 @@ export interface PollDiagnosisResult {
 /**
  * The diagnosis half of a poll's ingest, in one transaction, after the poll's liveness events are
  * stored: normalize → change-only state history → diagnose with the stored log → current verdicts.
- * (The agent's ingest does the same with its reads before its write transaction: ingest-poll.ts.)
+ * (The agent's ingest does the same with its reads before its write transaction: poll.ts.)
  */
 export async function diagnoseAndRecordPoll(tx: Queryable, node: string, bundle: Bundle, opts: PollDiagnosisOptions = {}): Promise<PollDiagnosisResult> {
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '@/lib/db';
 
 // Live updates come from the database, not from process memory: ingest NOTIFYs in the poll's own
-// transaction (metrics-record-poll.ts; delivered on commit, never for a rolled-back poll), and every
+// transaction (lib/metrics/store/record-poll.ts; delivered on commit, never for a rolled-back poll), and every
 // dashboard instance LISTENs. Works on PostgreSQL across machines and on PGlite inside one process.
 
 export const POLL_CHANNEL = 'fnh_poll';

@@ -21,7 +21,7 @@ import { startBatch, type Started } from './start';
 // role the route names: the user and the parsed body, never the request.
 // A process whose agent registered a runtime (the embedded single-process default) runs actions over its
 // own SSH connections; any other (FNH_AGENT=off, or an embedded agent sharing the fleet by leases)
-// relays them to the agent holding each node's lease (remediation-relay.ts).
+// relays them to the agent holding each node's lease (relay.ts).
 
 const clock = () => new Date();
 

@@ -14,7 +14,7 @@ import { isUniqueViolation, runColumns, runRef, type BatchRow, type RunRow } fro
 // One node's remediation: claim the node (at most one running remediation per node, enforced by a
 // partial unique index) and write the INTENT in the same transaction; run the commands over SSH through
 // `sudo -n`; re-poll; judge; write the OUTCOME with the state change. If the process dies in between,
-// the intent stays without outcome until remediation-recover.ts closes it as outcome-unknown.
+// the intent stays without outcome until recover.ts closes it as outcome-unknown.
 
 /** Extra time after the command timeouts for the re-poll, before a running remediation counts as orphaned. */
 export const repollMarginMs = 120_000;
@@ -29,7 +29,7 @@ export interface ClaimOptions {
   /**
    * Runs inside the claim's transaction, after the run was marked running and before the intent: false
    * rolls the claim back (`gone`). A relayed run takes its dispatch here, so taking it, the claim and the
-   * intent commit together (remediation-dispatch.ts).
+   * intent commit together (dispatch.ts).
    */
   within?: (tx: Queryable) => Promise<boolean>;
 }

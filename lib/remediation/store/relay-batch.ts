@@ -5,7 +5,7 @@ import { dispatchPickupMs, insertDispatch, liveLeaseHolders, noLiveHolderReason,
 import { batchColumns, runColumns, type BatchRow, type RunRow } from './rows';
 import { finishBatch, skipRunsWithin, stoppedWhy } from './start';
 
-// A relayed batch goes node by node like an embedded one (remediation-start.ts), but each node's run is
+// A relayed batch goes node by node like an embedded one (start.ts), but each node's run is
 // stored for the agent holding that node's lease: the dashboard stores the first, and the agent that
 // finished a verified run stores the next (possibly for another agent). The first node that is not
 // verified, or that no live agent holds, stops the batch: the rest are skipped, each audited.

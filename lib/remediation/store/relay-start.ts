@@ -9,7 +9,7 @@ import { runColumns, type RunRow } from './rows';
 import type { Started } from './start';
 
 /**
- * startBatch (remediation-start.ts) for a process that runs no commands: the first node's run is stored
+ * startBatch (start.ts) for a process that runs no commands: the first node's run is stored
  * for its lease holder, and the answer waits until that agent claimed it (or recorded a conflict), as an
  * embedded start knows its first claim before responding. The agent does the rest of the batch; the
  * browser follows it by reading the store (the run's results, written after each command).

@@ -10,7 +10,7 @@ import { DispatchSignals } from './signals';
 
 // The remediation runtime of a process that runs no agent of its own (FNH_AGENT=off), or whose agent
 // shares the fleet through leases: nothing runs here. Evidence and node lookups read the store, as the
-// agent's runtime does; runs are stored for each node's lease holder (remediation-relay-start.ts); the one
+// agent's runtime does; runs are stored for each node's lease holder (relay-start.ts); the one
 // command a dashboard needs before anything is recorded, the read-only read of the daemon's status that
 // chooses a reconnect's commands, is also done by the lease holder and its answer read from the store.
 

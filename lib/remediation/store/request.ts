@@ -27,7 +27,7 @@ export interface RequestOutcome extends BatchWithRuns {
 
 /**
  * Records a remediation request (batch + one pending run per node + a `remediation.requested` audit
- * record per node, one transaction). It changes nothing on a node (see remediation-start.ts); an action
+ * record per node, one transaction). It changes nothing on a node (see start.ts); an action
  * that depends on the node's connection mode reads it first (read-only) and is refused when it cannot.
  */
 export async function requestRemediation(db: Db, rt: RemediationRuntime, user: UserRow, raw: unknown, now: Date): Promise<RequestOutcome> {

@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 // The process that owns the SSH connections (the embedded agent) registers how to run a command on a
 // node and how to read and refresh its diagnosis. Route handlers find it here; tests pass their own.
 // A process that registered none (a dashboard started with FNH_AGENT=off, or whose agent shares the
-// fleet through leases) relays: remediation-relay.ts hands each node's work to its lease holder.
+// fleet through leases) relays: relay.ts hands each node's work to its lease holder.
 export interface RemediationRuntime {
   executor: RemoteExecutor;
   health: NodeHealth;
@@ -13,7 +13,7 @@ export interface RemediationRuntime {
   sleep?: (ms: number) => Promise<void>;
   /**
    * Set when this process runs no remediation command itself: each node's runs are stored for the agent
-   * holding the node's lease (remediation-relay.ts), and a request is refused, audited, when none does.
+   * holding the node's lease (relay.ts), and a request is refused, audited, when none does.
    */
   placement?: NodePlacement;
 }

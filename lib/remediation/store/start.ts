@@ -9,7 +9,7 @@ import { runRef, type BatchRow, type RunRow } from './rows';
 export interface Started {
   /**
    * what happened to the first node, known before the response is sent (a conflict is a 409 at once;
-   * `refused`: relayed to a lease holder that did not take it, see remediation-relay-start.ts)
+   * `refused`: relayed to a lease holder that did not take it, see relay-start.ts)
    */
   first: ClaimResult | { kind: 'not-startable' } | { kind: 'refused'; run: RunRow; why: string };
   /** the rest of the batch: the first node's commands, re-poll and outcome, then the next nodes */
