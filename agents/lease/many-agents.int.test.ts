@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { openPollEventStream } from '../../lib/live/store/notify-event-stream';
 import { listenPolls } from '../../lib/live/store/notify-poll';
 import { startSimFleet, type SimFleet } from '../sim/fleet';
 import { nodeName } from '../sim/scenarios';
+import { startAgentProcess, stopAgentProcesses, waitForAgents, type AgentProcess } from './testing/agent-process';
 import { postgresAvailable, startTempPostgres, type TempPostgres } from './testing/temp-postgres';
 
 // Many machines (issue 7) for real: a PostgreSQL server started here, a simulated fleet of 30 SSH
@@ -27,67 +27,26 @@ const INTERVAL_MS = 1_000;
 // node taken over, on a 2-core machine shared with other work (a poll itself takes tens of ms here).
 const TAKEOVER_SLACK_MS = 4_000;
 
-interface AgentProcess {
-  id: string;
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
 let pg: TempPostgres;
 let db: Db;
 let dir: string;
 let fleet: SimFleet;
 const agents = new Map<string, AgentProcess>();
 
-function startAgentProcess(id: string): AgentProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: pg.url, NODE_ENV: 'production' };
-  delete env.FNH_DATA_DIR;
-  delete env.FNH_LEASES;
-  // Exactly what `npm run agent` runs, without npm in between (so the pid is the agent's).
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=react-server',
-      '--import',
-      'tsx',
-      'scripts/agent.ts',
-      '--inventory',
-      fleet.inventoryPath,
-      '--interval',
-      String(INTERVAL_MS),
-      '--timeout',
-      '5000',
-      '--leases',
-      'auto',
-      '--lease-ms',
-      String(LEASE_MS),
-      '--agent-id',
-      id,
-    ],
-    { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const output: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const agent = { id, child, output, exited };
+function startAgent(id: string): AgentProcess {
+  const agent = startAgentProcess({
+    id,
+    inventory: fleet.inventoryPath,
+    databaseUrl: pg.url,
+    args: ['--interval', String(INTERVAL_MS), '--timeout', '5000', '--leases', 'auto', '--lease-ms', String(LEASE_MS)],
+    env: { NODE_ENV: 'production' },
+  });
   agents.set(id, agent);
   return agent;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const logs = [...agents.values()].map((a) => `--- ${a.id}\n${a.output.join('').slice(-3000)}`).join('\n');
-      throw new Error(`timed out waiting for ${what}\n${logs}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> =>
+  waitForAgents(agents.values(), what, probe, { timeoutMs, everyMs: 200 });
 
 async function successes(): Promise<Map<string, Date>> {
   const { rows } = await db.query<{ node: string; last_success_at: Date | null }>('select node, last_success_at from node_status');
@@ -101,16 +60,13 @@ describe.runIf(postgresAvailable())('agents sharing the fleet through PostgreSQL
     // Node 5 is an unreachable one by default; here every node answers, so every node can succeed.
     fleet = await startSimFleet({ count: NODES, dir, scenarioOverrides: { [nodeName(5)]: 'normal' } });
     // Both agents meet an empty database and migrate it themselves, as on a first deployment.
-    startAgentProcess('agent-a');
-    startAgentProcess('agent-b');
+    startAgent('agent-a');
+    startAgent('agent-b');
     db = await openDb({ databaseUrl: pg.url });
   });
 
   afterAll(async () => {
-    for (const a of agents.values()) {
-      if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
-      await a.exited;
-    }
+    await stopAgentProcesses(agents.values());
     await db?.close();
     await fleet?.stop();
     await pg?.stop();

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { relayRuntime } from '../../lib/remediation/store/relay';
 import { findRemediationRuntime, type RemediationRuntime } from '../../lib/remediation/store/runtime';
 import { dispatchPickupMs } from '../../lib/remediation/store/dispatch';
 import { DispatchSignals } from '../../lib/remediation/store/signals';
+import { startAgentProcess, stopAgentProcesses, waitForAgents, type AgentProcess } from '../lease/testing/agent-process';
 import { postgresAvailable, startTempPostgres, type TempPostgres } from '../lease/testing/temp-postgres';
 import { startSimFleet, type SimFleet } from '../sim/fleet';
 import { nodeName } from '../sim/scenarios';
@@ -34,13 +34,6 @@ const seed = 'dfw-mn-bm1';
 /** healthy and connected with -a: its reconnect must keep -a */
 const allocated = nodeName(1);
 
-interface AgentProcess {
-  id: string;
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
 let pg: TempPostgres;
 let db: Db;
 let dir: string;
@@ -54,52 +47,20 @@ let keyN = 0;
 const key = () => `dash-${++keyN}-${Date.now()}`;
 const restart = (node: string) => ({ action: 'restart-doublezerod', nodes: [node], reason: 'stale sessions after reconnect', idempotencyKey: key() });
 
-function startAgentProcess(id: string): AgentProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: pg.url, NODE_ENV: 'production' };
-  delete env.FNH_DATA_DIR;
-  delete env.FNH_LEASES;
-  // Exactly what `npm run agent` runs, without npm in between (so the pid is the agent's).
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=react-server',
-      '--import',
-      'tsx',
-      'scripts/agent.ts',
-      '--inventory',
-      fleet.inventoryPath,
-      '--interval',
-      String(INTERVAL_MS),
-      '--timeout',
-      '5000',
-      '--lease-ms',
-      String(LEASE_MS),
-      '--agent-id',
-      id,
-    ],
-    { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const output: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const agent = { id, child, output, exited };
+function startAgent(id: string): AgentProcess {
+  const agent = startAgentProcess({
+    id,
+    inventory: fleet.inventoryPath,
+    databaseUrl: pg.url,
+    args: ['--interval', String(INTERVAL_MS), '--timeout', '5000', '--lease-ms', String(LEASE_MS)],
+    env: { NODE_ENV: 'production' },
+  });
   agents.set(id, agent);
   return agent;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const logs = [...agents.values()].map((a) => `--- ${a.id}\n${a.output.join('').slice(-3000)}`).join('\n');
-      throw new Error(`timed out waiting for ${what}\n${logs}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> =>
+  waitForAgents(agents.values(), what, probe, { timeoutMs, everyMs: 100 });
 
 async function holderOf(node: string): Promise<string> {
   const { rows } = await db.query<{ agent_id: string }>(`select agent_id from node_leases where node = $1 and expires_at > now()`, [node]);
@@ -121,8 +82,8 @@ describe.runIf(postgresAvailable())('actions from a dashboard without an agent, 
     pg = await startTempPostgres();
     dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-dash-actions-'));
     fleet = await startSimFleet({ count: NODES, dir, scenarioOverrides: { [nodeName(5)]: 'normal', [allocated]: 'healthy' } });
-    startAgentProcess('agent-a');
-    startAgentProcess('agent-b');
+    startAgent('agent-a');
+    startAgent('agent-b');
     db = await openDb({ databaseUrl: pg.url });
     signals = new DispatchSignals(async () => db);
     // What a route handler of a dashboard started with FNH_AGENT=off uses: nothing registered, so it relays.
@@ -143,10 +104,7 @@ describe.runIf(postgresAvailable())('actions from a dashboard without an agent, 
   });
 
   afterAll(async () => {
-    for (const a of agents.values()) {
-      if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
-      await a.exited;
-    }
+    await stopAgentProcesses(agents.values());
     await signals?.close();
     await db?.close();
     await fleet?.stop();

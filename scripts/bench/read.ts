@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startAgentProcess, stopAgentProcesses, type AgentProcess } from '../../agents/lease/testing/agent-process';
 import { postgresAvailable, startTempPostgres, type TempPostgres } from '../../agents/lease/testing/temp-postgres';
 import { ensureBuilt, load1, percentile, root, rssMb, signIn, startDemo } from './demo-process';
 
@@ -38,16 +38,16 @@ const agents = values.postgres === undefined ? 0 : Number(values.postgres);
 if (!Number.isInteger(agents) || agents < 0) throw new Error('--postgres takes the number of agent processes (e.g. 2)');
 
 /** `npm run agent` as the README's "Many machines" runs it: the simulated fleet's inventory, leases on. */
-function startAgentProcess(id: string, inventory: string, databaseUrl: string, heapMb: string | undefined): ChildProcess {
-  return spawn(
-    process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', inventory, '--leases', 'on', '--agent-id', id],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DATABASE_URL: databaseUrl, FNH_DATA_DIR: '', ...(heapMb ? { NODE_OPTIONS: `--max-old-space-size=${Number(heapMb)}` } : {}) },
-    },
-  );
+function startBenchAgent(id: string, inventory: string, databaseUrl: string, heapMb: string | undefined): AgentProcess {
+  return startAgentProcess({
+    id,
+    inventory,
+    databaseUrl,
+    args: ['--leases', 'on'],
+    env: { FNH_DATA_DIR: '', ...(heapMb ? { NODE_OPTIONS: `--max-old-space-size=${Number(heapMb)}` } : {}) },
+    output: 'stderr',
+    cwd: root,
+  });
 }
 
 interface Timing {
@@ -144,18 +144,18 @@ async function main(): Promise<void> {
     ...(values['cpu-prof'] ? { cpuProfileDir: path.resolve(values['cpu-prof']) } : {}),
     ...(pg ? { env: { DATABASE_URL: pg.url, FNH_AGENT: 'off' } } : {}),
   });
-  const agentProcs: ChildProcess[] = [];
+  const agentProcs: AgentProcess[] = [];
   const rss: Array<{ at: number; rss: number; peak: number; agents: number[] }> = [];
   const sampler = setInterval(() => {
     const m = rssMb(demo.serverPid());
-    if (m) rss.push({ at: Date.now(), ...m, agents: agentProcs.map((a) => rssMb(a.pid)?.rss ?? NaN) });
+    if (m) rss.push({ at: Date.now(), ...m, agents: agentProcs.map((a) => rssMb(a.child.pid)?.rss ?? NaN) });
   }, 1_000);
   try {
     const client = await signIn(demo.base, Date.now() + 300_000);
     if (pg) {
       // the demo wrote the simulated fleet's inventory before it started the dashboard
       for (let i = 1; i <= agents; i++)
-        agentProcs.push(startAgentProcess(`bench-agent-${i}`, path.join(dataDir, 'sim', 'inventory.yaml'), pg.url, values['agent-heap-mb']));
+        agentProcs.push(startBenchAgent(`bench-agent-${i}`, path.join(dataDir, 'sim', 'inventory.yaml'), pg.url, values['agent-heap-mb']));
     }
     const signedInAt = Date.now();
     // The first full poll: no node pending any more, and every node that answered has its diagnosis recorded.
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
             )
           : null,
       agentSteadyRssMaxMb: agents > 0 ? Math.max(...steady.map((s) => Math.max(...s.agents))) : null,
-      agentPeakRssMb: agents > 0 ? Math.max(...agentProcs.map((a) => rssMb(a.pid)?.peak ?? NaN)) : null,
+      agentPeakRssMb: agents > 0 ? Math.max(...agentProcs.map((a) => rssMb(a.child.pid)?.peak ?? NaN)) : null,
     };
 
     console.log('');
@@ -241,9 +241,7 @@ async function main(): Promise<void> {
     console.log(`written to ${path.relative(root, file)}`);
   } finally {
     clearInterval(sampler);
-    await Promise.all(
-      agentProcs.map((a) => new Promise<void>((resolve) => (a.exitCode !== null ? resolve() : (a.once('exit', () => resolve()), a.kill('SIGTERM'))))),
-    );
+    await stopAgentProcesses(agentProcs, 'SIGTERM');
     await demo.stop();
     await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+// `npm run agent` as a child process, for the tests and benchmarks that run several agents against one
+// PostgreSQL: exactly what the npm script runs, without npm in between (so the pid is the agent's).
+
+export interface AgentProcess {
+  id: string;
+  child: ChildProcess;
+  /** stdout and stderr as they came, when `output: 'capture'` */
+  output: string[];
+  /** the exit code, or null when a signal ended it */
+  exited: Promise<number | null>;
+}
+
+export interface AgentProcessOptions {
+  /** --agent-id */
+  id: string;
+  /** --inventory */
+  inventory: string;
+  /** DATABASE_URL */
+  databaseUrl: string;
+  /** further `npm run agent` flags (--interval, --leases, --lease-ms, …) */
+  args?: readonly string[];
+  /** set over the inherited environment (FNH_DATA_DIR and FNH_LEASES are dropped from it first) */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** 'capture' (default) keeps both streams in `output`; 'stderr' drops stdout and passes stderr through */
+  output?: 'capture' | 'stderr';
+  cwd?: string;
+}
+
+export function startAgentProcess(opts: AgentProcessOptions): AgentProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: opts.databaseUrl };
+  delete env.FNH_DATA_DIR;
+  delete env.FNH_LEASES;
+  Object.assign(env, opts.env);
+  const capture = (opts.output ?? 'capture') === 'capture';
+  const child = spawn(
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', opts.inventory, ...(opts.args ?? []), '--agent-id', opts.id],
+    { cwd: opts.cwd ?? process.cwd(), env, stdio: ['ignore', capture ? 'pipe' : 'ignore', capture ? 'pipe' : 'inherit'] },
+  );
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { id: opts.id, child, output, exited };
+}
+
+/** Ends every agent still running with `signal` and waits for all of them to exit. */
+export async function stopAgentProcesses(agents: Iterable<AgentProcess>, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  await Promise.all(
+    [...agents].map((a) => {
+      if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill(signal);
+      return a.exited;
+    }),
+  );
+}
+
+/**
+ * Polls `probe` until it gives a value; past `timeoutMs` throws, with the last lines of each agent's output
+ * (what a failure on a shared machine needs to be understood).
+ */
+export async function waitForAgents<T>(
+  agents: Iterable<AgentProcess>,
+  what: string,
+  probe: () => Promise<T | undefined>,
+  opts: { timeoutMs: number; everyMs: number },
+): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const logs = [...agents].map((a) => `--- ${a.id}\n${a.output.join('').slice(-3000)}`).join('\n');
+      throw new Error(`timed out waiting for ${what}\n${logs}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.everyMs));
+  }
+}
