@@ -1,13 +1,13 @@
 'use client';
 
-import type { PeerVerdictRow } from '@/lib/node/node';
+import type { NodeDetail, PeerVerdictRow } from '@/lib/node/node';
 import { verdictRank } from '@/lib/diagnosis/types';
 import type { Verdict } from '@/lib/diagnosis/verdict-schema';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
 import { ChangesList } from './ChangesList';
 import { NodeFindings } from './NodeFindings';
 import { VerdictEvidence } from './VerdictEvidence';
-import { useNode } from './use-node';
+import { NodeDetailEvidence } from './NodeDetailEvidence';
 
 /** Up to this many failing peers in all, their evidence starts unfolded; more (the seed node has 45) start folded. */
 const openWhenAtMost = 3;
@@ -15,20 +15,14 @@ const openWhenAtMost = 3;
 // The node's root-cause view: node-level findings, then every liveness peer that is not healthy with its
 // evidence, grouped by verdict (worst first), then what changed.
 export function NodeEvidence({ node, at }: { node: string; at: string | null }) {
-  const q = useNode(node, at);
-  if (q.isPending)
-    return (
-      <p className="text-slate-400" role="status">
-        Loading evidence…
-      </p>
-    );
-  if (q.isError)
-    return (
-      <p className="text-red-300" role="alert">
-        Could not load evidence: {q.error.message}
-      </p>
-    );
-  const d = q.data;
+  return (
+    <NodeDetailEvidence node={node} at={at}>
+      {(d) => <NodeEvidenceBody node={node} d={d} />}
+    </NodeDetailEvidence>
+  );
+}
+
+function NodeEvidenceBody({ node, d }: { node: string; d: NodeDetail }) {
   const bad = d.peers.filter((p) => p.verdict !== 'healthy');
   const healthy = d.peers.length - bad.length;
   const groups = groupByVerdict(bad);

@@ -1,34 +1,30 @@
 'use client';
 
+import type { NodeDetail } from '@/lib/node/node';
 import { Collapsible } from '@/components/ui/Collapsible';
 import { useIsPhone } from '@/components/ui/use-phone';
 import { ChangesList } from './ChangesList';
 import { VerdictEvidence } from './VerdictEvidence';
-import { useNode } from './use-node';
+import { NodeDetailEvidence } from './NodeDetailEvidence';
 
 // Evidence for one node × peer pair: the diagnosis of that peer, what changed on the node, and the
 // node's liveness log lines about the peer around the moment. Below the answer, so folded on a phone.
 export function PeerEvidence({ node, peer, at, alertUrl }: { node: string; peer: string; at: string | null; alertUrl?: string | null }) {
-  const q = useNode(node, at);
   const phone = useIsPhone();
-  if (q.isPending)
-    return (
-      <p className="text-slate-400" role="status">
-        Loading evidence…
-      </p>
-    );
-  if (q.isError)
-    return (
-      <p className="text-red-300" role="alert">
-        Could not load evidence: {q.error.message}
-      </p>
-    );
-  const verdict = q.data.peers.find((p) => p.peer === peer);
-  const lines = q.data.events.filter((e) => e.peerIp === peer).slice(0, 20);
+  return (
+    <NodeDetailEvidence node={node} at={at}>
+      {(d) => <PeerEvidenceBody node={node} peer={peer} d={d} phone={phone} alertUrl={alertUrl} />}
+    </NodeDetailEvidence>
+  );
+}
+
+function PeerEvidenceBody({ node, peer, d, phone, alertUrl }: { node: string; peer: string; d: NodeDetail; phone: boolean; alertUrl?: string | null }) {
+  const verdict = d.peers.find((p) => p.peer === peer);
+  const lines = d.events.filter((e) => e.peerIp === peer).slice(0, 20);
   return (
     <section data-testid="evidence" className="mb-3 space-y-3">
-      {q.data.missing ? <p className="text-slate-400">{q.data.missing}</p> : null}
-      {q.data.nodeUnknown ? <p className="rounded bg-slate-800 px-2 py-1 text-slate-300">Node unknown: {q.data.nodeUnknown}</p> : null}
+      {d.missing ? <p className="text-slate-400">{d.missing}</p> : null}
+      {d.nodeUnknown ? <p className="rounded bg-slate-800 px-2 py-1 text-slate-300">Node unknown: {d.nodeUnknown}</p> : null}
       <Collapsible title="Full evidence" defaultOpen={!phone} testId="cell-evidence">
         {verdict ? (
           <VerdictEvidence node={node} v={verdict} alertUrl={alertUrl} />
@@ -39,7 +35,7 @@ export function PeerEvidence({ node, peer, at, alertUrl }: { node: string; peer:
         )}
       </Collapsible>
       <Collapsible title="What changed and the log lines" defaultOpen={!phone} testId="cell-history">
-        <ChangesList changes={q.data.changes} />
+        <ChangesList changes={d.changes} />
         <div>
           <h3 className="mb-1 font-semibold text-slate-200">Log lines about {peer}</h3>
           {lines.length === 0 ? <p className="text-slate-500">No liveness log lines about this peer before this moment.</p> : null}
