@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { checkTitles, type CheckId } from '@/lib/fleet/check';
 import type { FleetRow } from '@/lib/fleet/fleet';
 import { checkStatusClass } from '@/components/ui/colors';
+import { CloseDetailButton } from '@/components/ui/CloseDetailButton';
 import { NodeAnswer } from '@/components/node/NodeAnswer';
 import { NodeEvidence } from '@/components/node/NodeEvidence';
 
@@ -24,14 +25,7 @@ export function NodeCellPane(props: { node: string; check: CheckId | null; row: 
         <Link href={nodeHref} className="shrink-0 text-sky-300 hover:underline">
           open node page
         </Link>
-        <button
-          type="button"
-          onClick={props.onClose}
-          className="ml-auto rounded px-3 py-1 text-base text-slate-300 hover:bg-slate-800"
-          aria-label="Close detail"
-        >
-          ✕
-        </button>
+        <CloseDetailButton onClose={props.onClose} />
       </div>
       {/* the worst verdict is the answer's own first line */}
       {cell && check && check !== 'verdict' ? (

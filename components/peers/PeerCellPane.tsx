@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import type { Verdict } from '@/lib/diagnosis/verdict-schema';
 import { verdictClass, verdictMeaning } from '@/components/ui/colors';
+import { CloseDetailButton } from '@/components/ui/CloseDetailButton';
 import { CellAnswer } from '@/components/node/CellAnswer';
 import { PeerEvidence } from '@/components/node/PeerEvidence';
 
@@ -44,16 +45,7 @@ export function PeerCellPane(props: {
           {node} → {peer}
           {props.peerNode ? <span className="text-slate-400"> ({props.peerNode})</span> : null}
         </h2>
-        {props.onClose ? (
-          <button
-            type="button"
-            onClick={props.onClose}
-            className="ml-auto rounded px-3 py-1 text-base text-slate-300 hover:bg-slate-800"
-            aria-label="Close detail"
-          >
-            ✕
-          </button>
-        ) : null}
+        {props.onClose ? <CloseDetailButton onClose={props.onClose} /> : null}
       </div>
       {props.synthetic ? null : <CellAnswer node={node} peer={peer} at={at} />}
       <div className="mb-3 space-y-1">
