@@ -9,12 +9,13 @@
 //   --heap     at the end of the steady state, writes a heap snapshot of the agent (bench-results/) and prints
 //              the largest groups of objects (self size summed by constructor or string kind)
 // Not part of `npm test`: numbers are printed, never asserted.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { agentNodeFlags, startAgentProcess } from '../../agents/lease/testing/agent-process';
 import { postgresAvailable, startTempPostgres } from '../../agents/lease/testing/temp-postgres';
 import { load1, percentile, root, rssMb } from './demo-process';
 import { startSimProcess } from './sim-process';
@@ -34,17 +35,6 @@ const nodes = Number(values.nodes);
 const steadyMs = Number(values['steady-s']) * 1000;
 const sampleMs = Number(values['sample-ms']);
 const resultsDir = path.join(root, 'bench-results');
-
-/** The node flags of package.json's `agent` script: `node <flags> scripts/agent.ts`. */
-function agentNodeFlags(bare: boolean): string[] {
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = pkg.scripts.agent!.split(/\s+/);
-  if (words[0] !== 'node' || words.at(-1) !== 'scripts/agent.ts') throw new Error(`unexpected agent script: ${pkg.scripts.agent}`);
-  const flags = words.slice(1, -1);
-  // --import takes its module as the next word
-  const keep = (f: string, i: number) => f.startsWith('--conditions') || f === '--import' || flags[i - 1] === '--import';
-  return bare ? flags.filter(keep) : flags;
-}
 
 interface RunResult {
   label: string;
@@ -74,7 +64,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function run(bare: boolean): Promise<RunResult> {
   const label = bare ? 'bare (no heap flags)' : 'npm run agent (as in package.json)';
-  const flags = agentNodeFlags(bare);
+  const flags = agentNodeFlags({ bare });
   const dir = mkdtempSync(path.join(tmpdir(), 'fnh-bench-agent-memory-'));
   const pgServer = await startTempPostgres();
   const sim = await startSimProcess(path.join(dir, 'sim'), ['--nodes', String(nodes)]);
@@ -85,16 +75,20 @@ async function run(bare: boolean): Promise<RunResult> {
     console.log(`${label}: node ${flags.join(' ')} scripts/agent.ts`);
     const startedAt = Date.now();
     const diagnostics = values.heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${resultsDir}`] : [];
-    agent = spawn(
-      process.execPath,
-      [...flags, ...diagnostics, 'scripts/agent.ts', '--inventory', sim.inventoryPath, '--leases', 'on', '--agent-id', 'bench-agent'],
-      {
-        cwd: root,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, DATABASE_URL: pgServer.url, FNH_DATA_DIR: '', NODE_OPTIONS: '' },
-      },
-    );
-    const exited = new Promise<never>((_, reject) => agent!.once('exit', (code) => reject(new Error(`agent exited with ${code}`))));
+    const started = startAgentProcess({
+      id: 'bench-agent',
+      inventory: sim.inventoryPath,
+      databaseUrl: pgServer.url,
+      nodeFlags: [...flags, ...diagnostics],
+      args: ['--leases', 'on'],
+      env: { FNH_DATA_DIR: '', NODE_OPTIONS: '' },
+      output: 'stderr',
+      cwd: root,
+    });
+    agent = started.child;
+    const exited = started.exited.then((code): never => {
+      throw new Error(`agent exited with ${code}`);
+    });
     exited.catch(() => undefined);
 
     let firstFullPollMs = NaN;

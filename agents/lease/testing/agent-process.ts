@@ -1,7 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
-// `npm run agent` as a child process, for the tests and benchmarks that run several agents against one
-// PostgreSQL: exactly what the npm script runs, without npm in between (so the pid is the agent's).
+// `npm run agent` as a child process, for the tests and benchmarks that run agents against PostgreSQL:
+// exactly what the npm script runs (its node flags read from package.json), without npm in between (so the
+// pid is the agent's).
+
+const packageJson = path.join(import.meta.dirname, '..', '..', '..', 'package.json');
+
+/**
+ * The node flags of package.json's `agent` script (`node <flags> scripts/agent.ts`); `bare` keeps only what it
+ * needs to run at all (--conditions, --import tsx), without the V8 heap flags.
+ */
+export function agentNodeFlags(opts: { bare?: boolean } = {}): string[] {
+  const pkg = JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts: Record<string, string> };
+  const script = pkg.scripts.agent ?? '';
+  const words = script.split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'scripts/agent.ts') throw new Error(`unexpected agent script: ${script}`);
+  const flags = words.slice(1, -1);
+  // --import takes its module as the next word
+  const keep = (f: string, i: number) => f.startsWith('--conditions') || f === '--import' || flags[i - 1] === '--import';
+  return opts.bare ? flags.filter(keep) : flags;
+}
 
 export interface AgentProcess {
   id: string;
@@ -19,6 +39,8 @@ export interface AgentProcessOptions {
   inventory: string;
   /** DATABASE_URL */
   databaseUrl: string;
+  /** node's own flags; the `agent` script's by default (agentNodeFlags()) */
+  nodeFlags?: readonly string[];
   /** further `npm run agent` flags (--interval, --leases, --lease-ms, …) */
   args?: readonly string[];
   /** set over the inherited environment (FNH_DATA_DIR and FNH_LEASES are dropped from it first) */
@@ -36,7 +58,7 @@ export function startAgentProcess(opts: AgentProcessOptions): AgentProcess {
   const capture = (opts.output ?? 'capture') === 'capture';
   const child = spawn(
     process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', 'scripts/agent.ts', '--inventory', opts.inventory, ...(opts.args ?? []), '--agent-id', opts.id],
+    [...(opts.nodeFlags ?? agentNodeFlags()), 'scripts/agent.ts', '--inventory', opts.inventory, ...(opts.args ?? []), '--agent-id', opts.id],
     { cwd: opts.cwd ?? process.cwd(), env, stdio: ['ignore', capture ? 'pipe' : 'ignore', capture ? 'pipe' : 'inherit'] },
   );
   const output: string[] = [];
