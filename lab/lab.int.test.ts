@@ -291,8 +291,11 @@ if (!isRoot) {
         if (!m) throw new Error(`not an RFC3339Nano UTC time: ${t}`);
         return BigInt(Date.parse(`${m[1]}Z`)) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
       };
+      // The throttle decides on a monotonic clock and the line is stamped from the wall clock just after, so two
+      // stamps can sit a few microseconds under 5 s (seen: 4.999997 s). A broken throttle would log ~200 a second.
       const times = warnings.map((w) => nanos(w.time));
-      for (let k = 1; k < times.length; k++) expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual(BigInt(WRITE_ERR_WARN_EVERY_MS) * 1_000_000n);
+      const minGapNs = BigInt(WRITE_ERR_WARN_EVERY_MS - 1) * 1_000_000n;
+      for (let k = 1; k < times.length; k++) expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual(minGapNs);
       expect(new Set(warnings.map((w) => w.peer)).size).toBeGreaterThan(1);
       // The kernel counted the failed route lookups (IPSTATS OutNoRoutes, bumped on ENETUNREACH in udp_sendmsg).
       await waitFor('the kernel to count a failed route lookup', async () => ((await outNoRoutes(node)) > before ? true : undefined));
