@@ -160,7 +160,7 @@ describe.runIf(postgresAvailable())('actions from a dashboard without an agent, 
     expect(rows).toEqual([{ picked_by: await holderOf(allocated), kind: 'status-read' }]);
   }, 60_000);
 
-  it('the lease holder SIGKILLed mid-run: the survivor records outcome-unknown, never lost, and the audit chain verifies', async () => {
+  it('the lease holder SIGKILLed mid-run: the run is recorded as outcome-unknown, never lost, and the audit chain verifies', async () => {
     const node = nodeName(2);
     const victim = agents.get(await holderOf(node))!;
     const survivor = [...agents.values()].find((a) => a !== victim)!;
@@ -184,7 +184,7 @@ describe.runIf(postgresAvailable())('actions from a dashboard without an agent, 
     const audit = await auditOf(node);
     expect(audit.map((r) => `${r.type} ${r.actor}`)).toEqual(['remediation.requested pavel', 'remediation.intent pavel', 'remediation.outcome-unknown system']);
     expect(audit[2]!.entry.why).toBe(`the agent ${victim.id} that ran it stopped (its heartbeat lapsed) before recording the outcome; requested by pavel`);
-    expect(survivor.output.join('')).toMatch(/closed 1 run\(s\) whose agent stopped as outcome-unknown/);
+    // Which live process closed it (the survivor's sweep or another one's) is not fixed: any may, and one did.
     expect(await verifyAuditLog(db)).toMatchObject({ ok: true });
 
     // The survivor is the node's next lease holder, and the next action there runs on it.
