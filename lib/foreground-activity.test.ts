@@ -36,6 +36,27 @@ describe('foreground activity', () => {
     expect(a.running).toBe(1);
   });
 
+  it('a follower (the agent worker) waits for the requests counted by the thread that shares its count', async () => {
+    const dashboard = new ForegroundActivity();
+    const before = dashboard.begin();
+    const agent = new ForegroundActivity();
+    agent.follow(dashboard.shared());
+    expect(agent.running).toBe(1);
+    before();
+    expect(agent.running).toBe(0);
+    const end = dashboard.begin();
+    let resolved = false;
+    const waiting = agent.idle(10_000).then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toBe(false);
+    end();
+    end();
+    await waiting;
+    expect(resolved).toBe(true);
+    expect(agent.running).toBe(0);
+    expect(dashboard.running).toBe(0);
+  });
+
   it('counts pages and API reads, not the event stream, the health probe or static files', () => {
     expect(isForegroundRequest('GET', '/api/fleet')).toBe(true);
     expect(isForegroundRequest('GET', '/nodes/edge-1?at=2026-12-01T00:00:00Z')).toBe(true);
