@@ -1,19 +1,27 @@
 import 'server-only';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { getDb } from '../lib/db';
+import { getDb, type Db } from '../lib/db';
+import { loadInventoryFile } from './inventory-file';
+import { startAgent, type RunningAgent } from './poller/start-agent';
+import { leaseOptionsFor } from './lease/lease-mode';
+import { wireAgentRemediation } from './remediation/wire';
+import { currentRetention } from '../lib/storage/store/retention-settings';
+import { readAgentSettings } from '../lib/settings/agent-settings';
+import { readSetting } from '../lib/settings/settings';
 import { errorMessage } from '../lib/errors';
 import { foregroundActivity } from '../lib/foreground-activity';
 import { onShutdown } from '../lib/shutdown';
-import { readAgentSettings } from '../lib/settings/agent-settings';
 import { EmbeddedAgentSupervisor, type EmbeddedWorkerInit } from './embedded-supervisor';
-import { loadInventoryFile } from './inventory-file';
 
 // The agent inside the Next.js server (the embedded default), started once per process by
-// instrumentation.ts; dev-mode reloads find it on globalThis. It runs in a worker thread (issue 13): its SSH
-// (pure-JS crypto), parsing and diagnosis no longer share the event loop that answers pages. The store stays
-// here (PGlite has one connection and the pages read it); the worker reaches it over a MessagePort.
-const holder = globalThis as unknown as { __fnhAgent?: Promise<EmbeddedAgentSupervisor | undefined> };
+// instrumentation.ts; dev-mode reloads find it on globalThis. By default it runs in the server's thread.
+// With FNH_AGENT_THREAD=on (opt-in, issue 13) it runs in a worker thread instead: its SSH (pure-JS crypto),
+// parsing and diagnosis no longer share the event loop that answers pages; the store stays here (PGlite has one
+// connection and the pages read it) and the worker reaches it over a MessagePort. Opt-in because at 1,000 nodes
+// under load the worker's clean stop took longer than the shutdown limit and the first full poll was slower
+// (README, "The embedded agent in a worker thread").
+const holder = globalThis as unknown as { __fnhAgent?: Promise<RunningAgent | EmbeddedAgentSupervisor | undefined> };
 
 /** The worker's entry, from the repository root (servers and CLIs run from there, as migrations are read). */
 // (turbopackIgnore: the bundler must not follow it; the thread loads the sources with tsx, not the bundle)
@@ -30,22 +38,52 @@ export function startEmbeddedWorker(init: EmbeddedWorkerInit, opts: { root?: str
   });
 }
 
-async function start(): Promise<EmbeddedAgentSupervisor | undefined> {
+async function start(): Promise<RunningAgent | EmbeddedAgentSupervisor | undefined> {
   // The same settings as `npm run agent` (lib/settings), from the environment.
   const settings = readAgentSettings(process.env);
+  const inThread = readSetting('FNH_AGENT_THREAD', process.env.FNH_AGENT_THREAD);
   const inventoryPath = settings.inventory;
   if (!inventoryPath) {
     console.log('agent: FNH_INVENTORY is not set; serving stored data without polling');
     return undefined;
   }
+  let inventory;
   try {
-    // A bad inventory stops start-up with file, line and field (the worker reads it again).
-    loadInventoryFile(inventoryPath);
+    // (with the worker thread, the worker reads it again)
+    inventory = loadInventoryFile(inventoryPath);
   } catch (err) {
+    // A bad inventory stops start-up with file, line and field.
     console.error(errorMessage(err));
     process.exit(2);
   }
   const db = await getDb();
+  if (inThread) return startInWorker(db);
+  const agent = await startAgent({
+    db,
+    inventory,
+    pool: { byteBudget: settings.byteBudget },
+    poller: settings.poller,
+    // On PostgreSQL the embedded agent shares the fleet with `npm run agent` processes; on PGlite it polls all.
+    lease: leaseOptionsFor(settings.leaseMode, db.kind, {
+      leaseMs: settings.leaseMs,
+      ...(settings.agentId ? { agentId: settings.agentId } : {}),
+    }),
+    // Retention (FNH_RETENTION, FNH_RETAIN_*) and, on PGlite, VACUUM and CHECKPOINT on a schedule.
+    maintenance: { retention: currentRetention() },
+  });
+  console.log(
+    agent.lease
+      ? `agent ${agent.lease.agentId}: sharing ${inventory.nodes.length} nodes from ${inventoryPath} through leases`
+      : `agent: polling ${inventory.nodes.length} nodes from ${inventoryPath}`,
+  );
+  // Remediation runs over this agent's SSH connections (intents left open by a crash are closed first);
+  // with leases, over the lease holder's, which takes the work addressed to its nodes (agents/remediation).
+  await wireAgentRemediation(agent, db);
+  return agent;
+}
+
+/** FNH_AGENT_THREAD=on: the agent in a supervised worker thread, always with leases (actions relayed to it). */
+async function startInWorker(db: Db): Promise<EmbeddedAgentSupervisor> {
   const supervisor = new EmbeddedAgentSupervisor({ db, foreground: foregroundActivity.shared(), startWorker: (init) => startEmbeddedWorker(init) });
   // Registered after the store's hook, so it runs first: the worker stops (leases released), then PGlite closes.
   onShutdown(() => supervisor.stop());
@@ -54,7 +92,7 @@ async function start(): Promise<EmbeddedAgentSupervisor | undefined> {
   return supervisor;
 }
 
-export function startEmbeddedAgent(): Promise<EmbeddedAgentSupervisor | undefined> {
+export function startEmbeddedAgent(): Promise<RunningAgent | EmbeddedAgentSupervisor | undefined> {
   holder.__fnhAgent ??= start();
   return holder.__fnhAgent;
 }

@@ -8,6 +8,7 @@ describe('readSettings', () => {
     expect(s.FNH_POLL_INTERVAL_MS).toBe(5000);
     expect(s.FNH_LEASES).toBe('auto');
     expect(s.FNH_AGENT).toBe(true);
+    expect(s.FNH_AGENT_THREAD).toBe(false);
     expect(s.FNH_ALERTMANAGER_OPEN).toBe(false);
     expect(s.FNH_INVENTORY).toBeUndefined();
     expect(s.FNH_RETAIN_HISTORY).toBe(30 * 24 * 3600_000);
@@ -39,6 +40,13 @@ describe('readSettings', () => {
     expect(readSetting('FNH_AGENT', '1')).toBe(true);
     expect(readSetting('FNH_ALERTMANAGER_OPEN', '1')).toBe(true);
     expect(readSetting('FNH_ALERTMANAGER_OPEN', 'yes')).toBe(false);
+  });
+
+  it('runs the embedded agent in a worker thread only when FNH_AGENT_THREAD is on, and refuses other words', () => {
+    expect(readSetting('FNH_AGENT_THREAD', undefined)).toBe(false);
+    expect(readSetting('FNH_AGENT_THREAD', 'off')).toBe(false);
+    expect(readSetting('FNH_AGENT_THREAD', ' on ')).toBe(true);
+    expect(() => readSetting('FNH_AGENT_THREAD', 'yes')).toThrow('FNH_AGENT_THREAD must be on or off (got "yes")');
   });
 
   it('falls back to the default series cap for a cap out of range, rather than stopping /metrics', () => {
@@ -75,6 +83,7 @@ describe('documentedDefault', () => {
     expect(documentedDefault('FNH_OUTPUT_BUDGET_MB')).toBe('512');
     expect(documentedDefault('FNH_AGENT')).toBe('on');
     expect(documentedDefault('FNH_ALERTMANAGER_OPEN')).toBe('off');
+    expect(documentedDefault('FNH_AGENT_THREAD')).toBe('off');
     expect(documentedDefault('FNH_RETAIN_EVENTS')).toBe('events 3d');
     expect(documentedDefault('FNH_AGENT_ID')).toBe('host:pid:random');
     expect(documentedDefault('FNH_DATA_DIR')).toBe('.data/pglite');

@@ -97,6 +97,17 @@ const leaseMode = z
     return z.NEVER;
   });
 
+/** A switch that is off unless set to `on`; any other value is an error (a typo must not pick a side). */
+const optIn = z
+  .string()
+  .optional()
+  .transform((raw, ctx): boolean => {
+    const value = raw?.trim() || 'off';
+    if (value === 'on' || value === 'off') return value === 'on';
+    ctx.addIssue({ code: 'custom', message: 'must be on or off' });
+    return z.NEVER;
+  });
+
 /** An agent id names the agent in node_leases, logs and /metrics labels: printable, no spaces, bounded. */
 const agentId = z
   .string()
@@ -110,6 +121,8 @@ export const settingsSchema = z.object({
   // the agent
   FNH_INVENTORY: optionalText,
   FNH_AGENT: optionalText.transform((v) => v !== 'off'),
+  // the embedded agent in a worker thread (agents/embedded.ts); off: in the server's thread
+  FNH_AGENT_THREAD: optIn,
   FNH_POLL_INTERVAL_MS: positiveInt(DEFAULT_POLL_INTERVAL_MS),
   FNH_POLL_CONCURRENCY: positiveInt(DEFAULT_POLL_CONCURRENCY),
   FNH_POLL_TIMEOUT_MS: positiveInt(DEFAULT_POLL_TIMEOUT_MS),
