@@ -7,12 +7,9 @@ import type { Queryable } from '@/lib/db';
  * to those nodes (a lease holder's share); without it, every node the store knows.
  */
 export async function lastSuccessByNode(db: Pick<Queryable, 'query'>, nodes?: readonly string[]): Promise<Map<string, Date>> {
-  const { rows } =
-    nodes === undefined
-      ? await db.query<{ node: string; last_success_at: Date }>('select node, last_success_at from node_status where last_success_at is not null')
-      : await db.query<{ node: string; last_success_at: Date }>(
-          'select node, last_success_at from node_status where node = any($1::text[]) and last_success_at is not null',
-          [nodes],
-        );
+  const { rows } = await db.query<{ node: string; last_success_at: Date }>(
+    'select node, last_success_at from node_status where last_success_at is not null and ($1::text[] is null or node = any($1::text[]))',
+    [nodes ?? null],
+  );
   return new Map(rows.map((r) => [r.node, new Date(r.last_success_at)]));
 }
