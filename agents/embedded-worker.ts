@@ -4,12 +4,10 @@ import { z } from 'zod';
 import { dbOverPort } from '../lib/db/port-client';
 import { errorMessage } from '../lib/errors';
 import { foregroundActivity } from '../lib/foreground-activity';
-import { currentRetention } from '../lib/storage/store/retention-settings';
 import { readAgentSettings } from '../lib/settings/agent-settings';
 import { runShutdown } from '../lib/shutdown';
 import { loadInventoryFile } from './inventory-file';
-import { startAgent } from './poller/start-agent';
-import { wireAgentRemediation } from './remediation/wire';
+import { startAgentFromSettings } from './agent-from-settings';
 import { stopMessage, type WorkerEvent } from './embedded-supervisor';
 
 // The embedded agent's worker thread (started by agents/embedded.ts through embedded-worker-boot.mjs): the same
@@ -44,16 +42,10 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   });
-  const agent = await startAgent({
-    db,
-    inventory,
-    pool: { byteBudget: settings.byteBudget },
-    poller: settings.poller,
-    lease: { leaseMs: settings.leaseMs, ...(settings.agentId ? { agentId: settings.agentId } : {}) },
-    // Retention (FNH_RETENTION, FNH_RETAIN_*) and, on PGlite, VACUUM and CHECKPOINT on a schedule.
-    maintenance: { retention: currentRetention() },
+  const agent = await startAgentFromSettings(db, inventory, settings, {
+    leaseMs: settings.leaseMs,
+    ...(settings.agentId ? { agentId: settings.agentId } : {}),
   });
-  await wireAgentRemediation(agent, db);
   console.log(`agent ${agent.lease?.agentId ?? ''}: polling ${inventory.nodes.length} nodes from ${settings.inventory} in a worker thread`);
   parent.postMessage({ t: 'ready', nodes: inventory.nodes.length, ...(agent.lease ? { agentId: agent.lease.agentId } : {}) } satisfies WorkerEvent);
 }

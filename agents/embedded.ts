@@ -3,10 +3,9 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { getDb, type Db } from '../lib/db';
 import { loadInventoryFile } from './inventory-file';
-import { startAgent, type RunningAgent } from './poller/start-agent';
+import type { RunningAgent } from './poller/start-agent';
+import { startAgentFromSettings } from './agent-from-settings';
 import { leaseOptionsFor } from './lease/lease-mode';
-import { wireAgentRemediation } from './remediation/wire';
-import { currentRetention } from '../lib/storage/store/retention-settings';
 import { readAgentSettings } from '../lib/settings/agent-settings';
 import { readSetting } from '../lib/settings/settings';
 import { errorMessage } from '../lib/errors';
@@ -58,27 +57,17 @@ async function start(): Promise<RunningAgent | EmbeddedAgentSupervisor | undefin
   }
   const db = await getDb();
   if (inThread) return startInWorker(db);
-  const agent = await startAgent({
-    db,
-    inventory,
-    pool: { byteBudget: settings.byteBudget },
-    poller: settings.poller,
-    // On PostgreSQL the embedded agent shares the fleet with `npm run agent` processes; on PGlite it polls all.
-    lease: leaseOptionsFor(settings.leaseMode, db.kind, {
-      leaseMs: settings.leaseMs,
-      ...(settings.agentId ? { agentId: settings.agentId } : {}),
-    }),
-    // Retention (FNH_RETENTION, FNH_RETAIN_*) and, on PGlite, VACUUM and CHECKPOINT on a schedule.
-    maintenance: { retention: currentRetention() },
+  // On PostgreSQL the embedded agent shares the fleet with `npm run agent` processes; on PGlite it polls all.
+  const lease = leaseOptionsFor(settings.leaseMode, db.kind, {
+    leaseMs: settings.leaseMs,
+    ...(settings.agentId ? { agentId: settings.agentId } : {}),
   });
+  const agent = await startAgentFromSettings(db, inventory, settings, lease);
   console.log(
     agent.lease
       ? `agent ${agent.lease.agentId}: sharing ${inventory.nodes.length} nodes from ${inventoryPath} through leases`
       : `agent: polling ${inventory.nodes.length} nodes from ${inventoryPath}`,
   );
-  // Remediation runs over this agent's SSH connections (intents left open by a crash are closed first);
-  // with leases, over the lease holder's, which takes the work addressed to its nodes (agents/remediation).
-  await wireAgentRemediation(agent, db);
   return agent;
 }
 

@@ -6,10 +6,8 @@ import { parseArgs } from 'node:util';
 import { getDb } from '../lib/db';
 import { InventoryError } from '../lib/inventory/errors';
 import { importInventoryFile, loadInventoryFile, renderImportedInventory, type ImportFormat } from '../agents/inventory-file';
-import { startAgent } from '../agents/poller/start-agent';
-import { currentRetention } from '../lib/storage/store/retention-settings';
+import { startAgentFromSettings } from '../agents/agent-from-settings';
 import { leaseOptionsFor } from '../agents/lease/lease-mode';
-import { wireAgentRemediation } from '../agents/remediation/wire';
 import { agentFlags, readAgentSettings, type AgentFlagValues } from '../lib/settings/agent-settings';
 import { errorMessage } from '../lib/errors';
 
@@ -61,17 +59,7 @@ async function main(): Promise<number> {
   const { leaseMs, agentId } = settings;
   const db = await getDb();
   const lease = leaseOptionsFor(settings.leaseMode, db.kind, { leaseMs, ...(agentId ? { agentId } : {}) });
-  const agent = await startAgent({
-    db,
-    inventory,
-    pool: { byteBudget: settings.byteBudget },
-    poller: settings.poller,
-    lease,
-    // Retention (FNH_RETENTION, FNH_RETAIN_*) and, on PGlite, VACUUM and CHECKPOINT on a schedule.
-    maintenance: { retention: currentRetention() },
-  });
-  // With leases: runs the actions any dashboard stored for the nodes this agent holds (agents/remediation).
-  await wireAgentRemediation(agent, db);
+  const agent = await startAgentFromSettings(db, inventory, settings, lease);
   console.log(
     agent.lease
       ? `agent ${agent.lease.agentId}: sharing ${inventory.nodes.length} nodes from ${path.resolve(inventoryPath)} through leases of ${leaseMs} ms`
