@@ -59,15 +59,17 @@ export class IngestCache {
 }
 
 /**
- * Fills the cache for the nodes the store holds nothing of (never polled: no status, no summary, no verdicts,
- * no raw output, no history, no log), with one query for all of them. Their first poll then reads nothing back
- * before it writes; on a fresh start of 1,000 nodes that is ~5 statements per node fewer on the embedded
- * store's one connection. Resolves with the nodes primed.
+ * Fills the cache for the nodes the store holds nothing of (never polled: at most the `pending` status the
+ * inventory sync gives a new node; no summary, no verdicts, no raw output, no history, no log), with one query
+ * for all of them. Their first poll then reads nothing back before it writes; on a fresh start of 1,000 nodes
+ * that is ~5 statements per node fewer on the embedded store's one connection. Resolves with the nodes primed.
  */
 export async function primeUnstoredNodes(q: Queryable, cache: IngestCache, nodes: readonly string[]): Promise<string[]> {
-  const { rows } = await q.query<{ node: string }>(
-    `select n as node from unnest($1::text[]) as n
-      where not exists (select 1 from node_status where node = n)
+  const { rows } = await q.query<{ node: string; status_exists: boolean }>(
+    `select n as node, exists (select 1 from node_status where node = n) as status_exists
+       from unnest($1::text[]) as n
+      where not exists (select 1 from node_status
+                         where node = n and (state <> 'pending' or last_poll_at is not null or diagnosed_at is not null))
         and not exists (select 1 from node_summary where node = n)
         and not exists (select 1 from peer_verdicts where node = n)
         and not exists (select 1 from node_raw_sections where node = n)
@@ -75,6 +77,9 @@ export async function primeUnstoredNodes(q: Queryable, cache: IngestCache, nodes
         and not exists (select 1 from liveness_events where node = n)`,
     [nodes],
   );
-  for (const { node } of rows) if (!cache.get(node)) cache.set(node, { prior: nothingRecorded(), stateHash: null, sections: new Map(), events: [] });
+  for (const { node, status_exists } of rows) {
+    // what loadRecordedPrior reads of such a node: a pending status (or none), nothing diagnosed
+    if (!cache.get(node)) cache.set(node, { prior: { ...nothingRecorded(), statusExists: status_exists }, stateHash: null, sections: new Map(), events: [] });
+  }
   return rows.map((r) => r.node);
 }

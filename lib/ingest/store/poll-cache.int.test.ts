@@ -12,6 +12,8 @@ import { stableState } from '@/lib/model/state-hash';
 import { parseJournalDetailed } from '@/lib/parse/journal';
 import { IngestCache, ingestPoll } from './poll';
 import { primeUnstoredNodes } from './cache';
+import { loadRecordedPrior } from './record-diagnosis';
+import { syncInventory } from '@/lib/inventory/store/sync-inventory';
 import { openMigratedPgliteAt } from '../../../tests/support/memory-db';
 
 // The agent's ingest (poller's journal parse + its NormalizeCache) must store exactly what the plain
@@ -101,17 +103,23 @@ describe("ingestPoll with the agent's NormalizeCache", () => {
 describe('an agent starting with nodes the store holds nothing of', () => {
   it('primes only those, and their first polls store exactly what an unprimed ingest stores', async () => {
     const t0 = new Date(Date.UTC(2025, 10, 30, 20, 0, 0));
-    for (const node of ['fresh-plain', 'fresh-primed', 'known'])
-      await db.query(`insert into nodes (name, host, port, ssh_user) values ($1, '127.0.0.1', 22, 'fnh')`, [node]);
+    // as an agent starts: the inventory sync gives every new node a pending status first
+    const names = ['fresh-plain', 'fresh-primed', 'known', 'log-only', 'failed-once'];
+    await syncInventory(db, {
+      source: 'test',
+      nodes: names.map((name) => ({ name, host: '127.0.0.1', port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: false, trustOnFirstUse: false })),
+    });
     const stale = await fixture('stale-session');
     await ingestPoll(db, outcome(stale, 'known', t0));
-    // a node with only log lines stored is not "nothing" either
-    await db.query(`insert into nodes (name, host, port, ssh_user) values ('log-only', '127.0.0.1', 22, 'fnh')`);
+    // a node with only log lines stored is not "nothing" either, nor one whose only poll failed
     await db.query(`insert into liveness_events (node, at, level, msg, dedupe_key) values ('log-only', $1, 'INFO', 'x', 'k')`, [t0]);
+    await ingestPoll(db, { ok: false, node: 'failed-once', at: t0, pollMs: 5, state: 'error', error: { kind: 'connect-refused', message: 'refused' } });
 
     const cache = new IngestCache();
-    expect(await primeUnstoredNodes(db, cache, ['fresh-plain', 'fresh-primed', 'known', 'log-only'])).toEqual(['fresh-plain', 'fresh-primed']);
+    expect(await primeUnstoredNodes(db, cache, names)).toEqual(['fresh-plain', 'fresh-primed']);
     expect(cache.get('known')).toBeUndefined();
+    // what the store would have said of it: a (pending) status row, nothing diagnosed
+    expect(cache.get('fresh-primed')?.prior).toEqual(await loadRecordedPrior(db, 'fresh-primed'));
     cache.forget('fresh-plain');
 
     for (const [i, name] of ['stale-session', 'stale-session', 'healthy'].entries()) {
