@@ -1,7 +1,7 @@
 import 'server-only';
 import path from 'node:path';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openMigratedPglite } from './pglite';
 import { openPostgres } from './postgres';
 import type { Db } from './types';
 import { onShutdown } from '../shutdown';
@@ -17,9 +17,12 @@ export function defaultDataDir(): string {
 
 export async function openDb(opts: { databaseUrl?: string; dataDir?: string } = {}): Promise<Db> {
   const url = opts.databaseUrl ?? process.env.DATABASE_URL;
-  const db = url ? await openPostgres(url) : await openPglite(opts.dataDir ?? defaultDataDir());
-  await migrate(db);
-  return db;
+  if (url) {
+    const db = await openPostgres(url);
+    await migrate(db);
+    return db;
+  }
+  return openMigratedPglite(opts.dataDir ?? defaultDataDir());
 }
 
 export function getDb(): Promise<Db> {

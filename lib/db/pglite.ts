@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { yieldToForeground } from '../foreground-activity';
+import { migrate, migrationsDir } from './migrate';
+import { isNewDataDir, migratedTemplatePath, readTemplate, saveTemplate } from './pglite-template';
 import { PriorityGate, type Priority } from './priority-gate';
 import type { Db, Queryable } from './types';
 
@@ -13,11 +15,31 @@ export const pgliteWalSettings = ['-c', 'max_wal_size=64MB', '-c', 'min_wal_size
 /** How every PGlite of ours starts: the default parameters plus the WAL bounds. */
 export const pgliteOptions = { startParams: [...PGlite.defaultStartParams, ...pgliteWalSettings] };
 
+/** The embedded store as it is on disk (no migration applied): for tools that inspect a store. */
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = dataDir ? new PGlite(dataDir, pgliteOptions) : new PGlite(pgliteOptions);
   await pg.waitReady;
   return wrapPglite(pg);
+}
+
+/**
+ * The embedded store in `dataDir` (in memory without one), every migration applied. A new store starts from
+ * the migrated template when there is one (lib/db/pglite-template.ts), and leaves one behind when it had to
+ * run initdb itself.
+ */
+export async function openMigratedPglite(dataDir: string | undefined, dir = migrationsDir()): Promise<Db> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const fresh = isNewDataDir(dataDir);
+  const templateFile = fresh ? migratedTemplatePath(pgliteOptions.startParams, dir) : undefined;
+  const template = templateFile ? readTemplate(templateFile) : null;
+  const options = template ? { ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(template)]) } : pgliteOptions;
+  const pg = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
+  await pg.waitReady;
+  const db = wrapPglite(pg);
+  await migrate(db, dir);
+  if (templateFile && !template) saveTemplate(templateFile, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
+  return db;
 }
 
 /** The store over an open PGlite (tests start one from a copied data directory). */

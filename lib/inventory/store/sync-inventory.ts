@@ -14,16 +14,29 @@ export interface SyncInventoryResult {
  */
 export async function syncInventory(db: Pick<Db, 'transaction'>, inventory: Inventory): Promise<SyncInventoryResult> {
   const run = async (tx: Queryable): Promise<SyncInventoryResult> => {
-    for (const n of inventory.nodes) {
-      await tx.query(
-        `insert into nodes (name, host, port, ssh_user, site, tags, proxy_jump, updated_at)
-         values ($1, $2, $3, $4, $5, $6::jsonb, $7, now())
+    // One statement for the whole inventory: at 1,000 nodes, two statements per node cost ~1 s of the
+    // embedded store's start.
+    const col = <T>(f: (n: Inventory['nodes'][number]) => T): T[] => inventory.nodes.map(f);
+    await tx.query(
+      `with listed as (
+         insert into nodes (name, host, port, ssh_user, site, tags, proxy_jump, updated_at)
+         select name, host, port, ssh_user, site, tags::jsonb, proxy_jump, now()
+           from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[])
+             as t(name, host, port, ssh_user, site, tags, proxy_jump)
          on conflict (name) do update set host = excluded.host, port = excluded.port, ssh_user = excluded.ssh_user,
-           site = excluded.site, tags = excluded.tags, proxy_jump = excluded.proxy_jump, updated_at = now()`,
-        [n.name, n.host, n.port, n.user, n.site ?? null, JSON.stringify(n.tags), describeJump(n.proxyJump)],
-      );
-      await tx.query(`insert into node_status (node, state) values ($1, 'pending') on conflict (node) do nothing`, [n.name]);
-    }
+           site = excluded.site, tags = excluded.tags, proxy_jump = excluded.proxy_jump, updated_at = now()
+         returning name)
+       insert into node_status (node, state) select name, 'pending' from listed on conflict (node) do nothing`,
+      [
+        col((n) => n.name),
+        col((n) => n.host),
+        col((n) => n.port),
+        col((n) => n.user),
+        col((n) => n.site ?? null),
+        col((n) => JSON.stringify(n.tags)),
+        col((n) => describeJump(n.proxyJump)),
+      ],
+    );
     const names = inventory.nodes.map((n) => n.name);
     const { rows } = await tx.query<{ name: string }>(`delete from nodes where not (name = any($1::text[])) returning name`, [names]);
     return { upserted: names.length, removed: rows.map((r) => r.name).sort() };
