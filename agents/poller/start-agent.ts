@@ -11,6 +11,7 @@ import { LeaseKeeper, type LeaseOptions } from '../lease/lease-keeper';
 import { startMaintenance, type MaintenanceSchedule, type RunningMaintenance } from '../../lib/storage/store/maintenance';
 import type { Retention } from '../../lib/storage/retention-config';
 import { Poller, type PollerOptions, type PollResult } from './poller';
+import { FirstRound } from './first-round';
 import { yieldToForeground } from '../../lib/foreground-activity';
 
 // Wires the collection path: inventory -> nodes table, one SSH pool, the poller writing every
@@ -33,6 +34,8 @@ export interface StartAgentOptions {
   poller?: PollerOptions;
   /** called after each poll is stored (tests, metrics) */
   observe?: (result: PollResult) => void;
+  /** where the agent says it has stored a first poll of every node (default console.log) */
+  log?: (line: string) => void;
   /** register stop() with lib/shutdown (default true) */
   registerShutdown?: boolean;
   /**
@@ -63,6 +66,13 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   );
   // Ingest is background work: on the embedded store, page reads go first.
   const ingestDb = opts.db.background?.() ?? opts.db;
+  // Without leases this agent polls the whole inventory: it says when every node has a first poll stored.
+  const firstRound = opts.lease
+    ? undefined
+    : new FirstRound(
+        opts.inventory.nodes.map((n) => n.name),
+        Date.now(),
+      );
   const poller = new Poller(
     pool,
     opts.inventory.nodes.map((n) => n.name),
@@ -71,6 +81,8 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
         // normalizing and diagnosing is the agent's heaviest step: pages being answered go first (bounded)
         await yieldToForeground();
         await storeResult(ingestDb, r, normalizeCache, ingestCache);
+        const done = firstRound?.stored(r.node, r.ok, Date.now());
+        if (done) (opts.log ?? console.log)(done);
       } finally {
         opts.observe?.(r);
       }

@@ -22,6 +22,8 @@ export interface DemoProcess {
   child: ChildProcess;
   /** the Next.js server (dashboard + embedded agent + PGlite), once it runs */
   serverPid(): number | undefined;
+  /** resolves with the moment (Date.now()) the demo printed a line matching `pattern`, or null after `timeoutMs` */
+  printed(pattern: RegExp, timeoutMs: number): Promise<{ at: number; line: string } | null>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export function startDemo(opts: { nodes: number; port: number; dataDir: string; 
     ['--import', 'tsx', path.join(root, 'scripts/demo.ts'), '--nodes', String(opts.nodes), '--port', String(opts.port), '--data-dir', opts.dataDir, '--fresh'],
     {
       cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
         FNH_ADMIN_USER: 'admin',
@@ -42,10 +44,39 @@ export function startDemo(opts: { nodes: number; port: number; dataDir: string; 
       },
     },
   );
+  // The demo's output goes on to ours; each line is kept with the moment it came, for printed().
+  const lines: Array<{ at: number; line: string }> = [];
+  const watchers = new Set<() => void>();
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    const text = partial + chunk.toString('utf8');
+    const parts = text.split('\n');
+    partial = parts.pop() ?? '';
+    const at = Date.now();
+    for (const line of parts) lines.push({ at, line });
+    for (const w of watchers) w();
+  });
   return {
     base: `http://127.0.0.1:${opts.port}`,
     startedAt,
     child,
+    printed: (pattern, timeoutMs) =>
+      new Promise((resolve) => {
+        const check = () => {
+          const hit = lines.find((l) => pattern.test(l.line));
+          if (!hit) return;
+          done(hit);
+        };
+        const done = (hit: { at: number; line: string } | null) => {
+          clearTimeout(timer);
+          watchers.delete(check);
+          resolve(hit);
+        };
+        const timer = setTimeout(() => done(null), timeoutMs);
+        watchers.add(check);
+        check();
+      }),
     // the demo's child running scripts/server.ts (it has other children: tsx's esbuild service)
     serverPid: () => (child.pid ? childPids(child.pid).find((pid) => commandLine(pid).includes('scripts/server.ts')) : undefined),
     stop: () =>
