@@ -10,7 +10,9 @@ import type { PollResult } from '../../agents/poller/poller';
 import { startAgent, type RunningAgent } from '../../agents/poller/start-agent';
 import { startFakeSshServer, type ExecBehaviour, type FakeSshServer } from '../../agents/ssh/testing/fake-ssh-server';
 import type { SectionName } from '../../lib/bundle/types';
-import { openDb, type Db } from '../../lib/db';
+import type { Db } from '../../lib/db';
+import { migrate } from '../../lib/db/migrate';
+import { openPglite } from '../../lib/db/pglite';
 import { decodeProbeOutput, encodeProbeLine } from '../../lib/probe/decode';
 import { buildProbeCommand } from '../../lib/probe/script';
 import { getNode } from '../../lib/node/store/get-node';
@@ -114,7 +116,10 @@ beforeAll(async () => {
       ...[...servers].map(([name, s]) => `  - { name: ${name}, host: 127.0.0.1, port: ${s.port} }`),
     ].join('\n'),
   );
-  db = await openDb({ dataDir: path.join(dir, 'pglite'), databaseUrl: '' });
+  // initdb here, not the migrated template a new store loads: PGlite's shared buffers are then touched before
+  // the baseline, so RSS growth measures the agent, not the store's first use of its own memory (~20-70 MiB)
+  db = await openPglite(path.join(dir, 'pglite'));
+  await migrate(db);
   global.gc?.();
   baselineRss = process.memoryUsage().rss;
   peakRss = baselineRss;
