@@ -26,4 +26,17 @@ describe('SingleFlight', () => {
     expect(await flights.run('k', async () => 'fresh')).toBe('fresh');
     expect(await flights.run('k', async () => 'again')).toBe('again');
   });
+
+  it('with reuseMs, callers asking within that long after an answer was asked for get it; later ones compute afresh', async () => {
+    const flights = new SingleFlight<string>({ reuseMs: 1_000 });
+    expect(await flights.run('fleet', async () => 'at 10 s', 10_000)).toBe('at 10 s');
+    expect(await flights.run('fleet', async () => 'at 10.9 s', 10_900)).toBe('at 10 s');
+    expect(await flights.run('fleet', async () => 'at 11 s', 11_000)).toBe('at 10 s');
+    expect(await flights.run('fleet', async () => 'at 11.1 s', 11_100)).toBe('at 11.1 s');
+    // a caller whose moment is before the answer's is not given a later answer
+    expect(await flights.run('fleet', async () => 'at 11.05 s', 11_050)).toBe('at 11.05 s');
+    // a failure is not kept
+    await expect(flights.run('peers', () => Promise.reject(new Error('store gone')), 20_000)).rejects.toThrow('store gone');
+    expect(await flights.run('peers', async () => 'fresh', 20_001)).toBe('fresh');
+  });
 });

@@ -1,15 +1,35 @@
 // Callers asking for the same thing while it is being computed share that one computation (issue 13:
-// five viewers of the fleet page at once cost one read, not five). Nothing is kept once it settles: a
-// caller arriving afterwards computes afresh, so no answer is older than the request that waited for it.
+// five viewers of the fleet page at once cost one read, not five). With `reuseMs`, an answer is also shared
+// by the callers that ask within that long after the moment it was asked for (the caller's clock, `at`):
+// a wall screen and the on-call engineers who opened it from an alert, refreshing each on its own, then cost
+// one build a second instead of one each. Nothing is kept past that, and a failure is never kept.
 
 export class SingleFlight<T> {
-  private readonly inFlight = new Map<string, Promise<T>>();
+  private readonly flights = new Map<string, { at: number; value: Promise<T>; settled: boolean }>();
 
-  run(key: string, compute: () => Promise<T>): Promise<T> {
-    const running = this.inFlight.get(key);
-    if (running) return running;
-    const started = compute().finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, started);
-    return started;
+  constructor(private readonly opts: { reuseMs?: number } = {}) {}
+
+  /** `at`: the moment this caller asks for (ms); an answer asked for at most `reuseMs` before it is reused */
+  run(key: string, compute: () => Promise<T>, at = 0): Promise<T> {
+    const held = this.flights.get(key);
+    if (held && (!held.settled || (at >= held.at && at - held.at <= (this.opts.reuseMs ?? 0)))) return held.value;
+    const flight = { at, settled: false, value: compute() };
+    this.flights.set(key, flight);
+    flight.value.then(
+      () => {
+        flight.settled = true;
+        if (!this.opts.reuseMs && this.flights.get(key) === flight) this.flights.delete(key);
+      },
+      () => {
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+      },
+    );
+    return flight.value;
   }
 }
+
+/**
+ * How long the whole live fleet and the live peer grid answer every viewer alike: a second, against polls every
+ * 5 s and ages shown in seconds. Live pages get each change as it is stored over the event stream anyway.
+ */
+export const LIVE_VIEW_REUSE_MS = 1_000;

@@ -9,7 +9,7 @@ import { summarizeState } from '@/lib/node/summarize-state';
 import { nodeFactsSchema, type NodeFacts } from '@/lib/node/node-facts';
 import { verdictSchema, type Verdict } from '@/lib/diagnosis/verdict-schema';
 import { pollFreshness } from '@/lib/diagnosis/freshness';
-import { SingleFlight } from '@/lib/single-flight';
+import { LIVE_VIEW_REUSE_MS, SingleFlight } from '@/lib/single-flight';
 import { getFleetSource } from './get-fleet-source';
 import { loadDiagnoses, type NodeDiagnosisView } from '../../diagnosis/store/load-diagnoses';
 import type { StoredPollState } from '@/lib/diagnosis/freshness';
@@ -41,9 +41,9 @@ export interface FleetBody {
   etag: string;
 }
 
-// Viewers reading the whole live fleet at the same moment (a wall screen and the on-call engineers who opened
-// it from an alert) share one read and one serialization of its ~1 MB at 1,000 nodes.
-const liveFleetBodies = new SingleFlight<FleetBody>();
+// Viewers reading the whole live fleet within the same second (a wall screen and the on-call engineers who
+// opened it from an alert) share one read and one serialization of its ~1 MB at 1,000 nodes.
+const liveFleetBodies = new SingleFlight<FleetBody>({ reuseMs: LIVE_VIEW_REUSE_MS });
 
 /** GET /api/fleet's body, live or at a past moment (`at`). */
 export function fleetBody(opts: { now: Date; at?: Date }): Promise<FleetBody> {
@@ -51,7 +51,7 @@ export function fleetBody(opts: { now: Date; at?: Date }): Promise<FleetBody> {
     const body = JSON.stringify(await listFleet(opts));
     return { body, etag: `W/"f-${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
   };
-  return opts.at === undefined ? liveFleetBodies.run('live', read) : read();
+  return opts.at === undefined ? liveFleetBodies.run('live', read, opts.now.getTime()) : read();
 }
 
 // The fleet grid's rows: inventory + poll status + facts and worst verdict of the node's state + warnings

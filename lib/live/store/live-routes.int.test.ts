@@ -74,10 +74,12 @@ describe('GET /metrics', () => {
 });
 
 describe('GET /api/fleet', () => {
-  it('viewers asking at once share one read and its ETag; a later request reads afresh', async () => {
+  it('viewers asking within the same second share one read and its ETag; a later request reads afresh', async () => {
     const get = (headers: Record<string, string> = {}) => getFleet(new Request('http://127.0.0.1/api/fleet', { headers: { cookie, ...headers } }));
-    const [a, b] = await Promise.all([fleetBody({ now: new Date() }), fleetBody({ now: new Date() })]);
+    const t = Date.now();
+    const [a, b] = await Promise.all([fleetBody({ now: new Date(t) }), fleetBody({ now: new Date(t) })]);
     expect(b).toBe(a);
+    expect(await fleetBody({ now: new Date(t + 900) })).toBe(a);
     expect((JSON.parse(a.body) as { nodes: Array<{ name: string }> }).nodes.map((n) => n.name)).toEqual(['route-node']);
     const later = await fleetBody({ now: new Date(Date.now() + 5_000) });
     expect(later).not.toBe(a);

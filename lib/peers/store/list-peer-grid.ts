@@ -7,7 +7,7 @@ import { nodeFactsSchema } from '@/lib/node/node-facts';
 import { derivePollFreshness } from '@/lib/node/poll-freshness';
 import type { PeerGridResponse } from '@/lib/peers/peer-matrix';
 import { verdictSchema } from '@/lib/diagnosis/verdict-schema';
-import { SingleFlight } from '@/lib/single-flight';
+import { LIVE_VIEW_REUSE_MS, SingleFlight } from '@/lib/single-flight';
 import { loadDiagnoses } from '../../diagnosis/store/load-diagnoses';
 
 // GET /api/peers: node × liveness peer with verdict and warnings, live or at a past moment.
@@ -68,11 +68,13 @@ export async function livePeerGrid(opts: {
   ifNoneMatch: string | null;
 }): Promise<{ version: string; grid: PeerGridResponse | null }>;
 export function livePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch?: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }> {
-  // viewers asking at the same moment (with the same ETag, if any) share one read
-  return opts.db === undefined ? livePeerGridReads.run(`etag:${opts.ifNoneMatch ?? ''}`, () => readLivePeerGrid(opts)) : readLivePeerGrid(opts);
+  // viewers asking within the same second (with the same ETag, if any) share one read
+  return opts.db === undefined
+    ? livePeerGridReads.run(`etag:${opts.ifNoneMatch ?? ''}`, () => readLivePeerGrid(opts), opts.now.getTime())
+    : readLivePeerGrid(opts);
 }
 
-const livePeerGridReads = new SingleFlight<{ version: string; grid: PeerGridResponse | null }>();
+const livePeerGridReads = new SingleFlight<{ version: string; grid: PeerGridResponse | null }>({ reuseMs: LIVE_VIEW_REUSE_MS });
 
 async function readLivePeerGrid(opts: { now: Date; db?: Queryable; ifNoneMatch?: string | null }): Promise<{ version: string; grid: PeerGridResponse | null }> {
   const db = opts.db ?? (await getDb());
