@@ -142,9 +142,13 @@ describe('poller against real and hostile SSH servers', () => {
   it('reuses one SSH connection per node across polls', () => {
     const polls = results.filter((r) => r.node === 'real-1' && r.ok).length;
     expect(polls).toBeGreaterThanOrEqual(3);
-    // sshd logs one "Accepted publickey" per authenticated connection: direct (real-1) and through the jump (behind-jump).
+    // sshd logs one "Accepted publickey" per authenticated connection: direct (real-1) and through the jump
+    // (behind-jump). A poll that fails (on a loaded machine, one that passes its 4 s deadline) recycles its
+    // connection, so each such failure may add one; a connection per poll would add one per poll.
+    const failures = results.flatMap((r) => ((r.node === 'real-1' || r.node === 'behind-jump') && !r.ok ? [`${r.node}: ${r.error.message}`] : []));
     const accepted = target.log().match(/Accepted publickey for fnhtest/g) ?? [];
-    expect(accepted).toHaveLength(2);
+    expect(accepted.length).toBeGreaterThanOrEqual(2);
+    expect(accepted.length, `failed polls: ${JSON.stringify(failures)}`).toBeLessThanOrEqual(2 + failures.length);
   });
 
   it('reaches a node through a jump host (a second sshd) and pins the jump host on first use', async () => {
