@@ -39,4 +39,12 @@ describe('SingleFlight', () => {
     await expect(flights.run('peers', () => Promise.reject(new Error('store gone')), 20_000)).rejects.toThrow('store gone');
     expect(await flights.run('peers', async () => 'fresh', 20_001)).toBe('fresh');
   });
+
+  it('drops answers past their window under any key, so keys that never come back are not kept', async () => {
+    const flights = new SingleFlight<string>({ reuseMs: 1_000 });
+    for (const etag of ['"v1"', '"v2"', '"v3"']) await flights.run(`etag:${etag}`, async () => etag, 10_000);
+    expect(flights.size).toBe(3);
+    await flights.run('etag:"v4"', async () => 'v4', 12_000);
+    expect(flights.size).toBe(1);
+  });
 });

@@ -12,7 +12,9 @@ export class SingleFlight<T> {
   /** `at`: the moment this caller asks for (ms); an answer asked for at most `reuseMs` before it is reused */
   run(key: string, compute: () => Promise<T>, at = 0): Promise<T> {
     const held = this.flights.get(key);
-    if (held && (!held.settled || (at >= held.at && at - held.at <= (this.opts.reuseMs ?? 0)))) return held.value;
+    if (held && (!held.settled || this.fresh(held.at, at))) return held.value;
+    // answers past their window go, whatever their key: keys (e.g. the ETags viewers send) need not come back
+    for (const [k, f] of this.flights) if (f.settled && !this.fresh(f.at, at)) this.flights.delete(k);
     const flight = { at, settled: false, value: compute() };
     this.flights.set(key, flight);
     flight.value.then(
@@ -25,6 +27,15 @@ export class SingleFlight<T> {
       },
     );
     return flight.value;
+  }
+
+  /** how many answers are held or being computed */
+  get size(): number {
+    return this.flights.size;
+  }
+
+  private fresh(answeredAt: number, at: number): boolean {
+    return at >= answeredAt && at - answeredAt <= (this.opts.reuseMs ?? 0);
   }
 }
 
