@@ -53,29 +53,21 @@ export interface StartAgentOptions {
 export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
   await syncInventory(opts.db, opts.inventory);
   const pool = new SshPool(opts.inventory, opts.pool);
+  const names = opts.inventory.nodes.map((n) => n.name);
   const lastSuccess = await lastSuccessByNode(opts.db);
   // Lives as long as the agent: each poll re-normalizes and re-hashes only the sections that changed.
   const normalizeCache = new NormalizeCache();
   // What this agent last stored per node: an unchanged poll is compared with it, not read back. Nodes the store
   // holds nothing of start in it (empty), so their first poll reads nothing back.
   const ingestCache = new IngestCache();
-  await primeUnstoredNodes(
-    opts.db,
-    ingestCache,
-    opts.inventory.nodes.map((n) => n.name),
-  );
+  await primeUnstoredNodes(opts.db, ingestCache, names);
   // Ingest is background work: on the embedded store, page reads go first.
   const ingestDb = opts.db.background?.() ?? opts.db;
   // Without leases this agent polls the whole inventory: it says when every node has a first poll stored.
-  const firstRound = opts.lease
-    ? undefined
-    : new FirstRound(
-        opts.inventory.nodes.map((n) => n.name),
-        Date.now(),
-      );
+  const firstRound = opts.lease ? undefined : new FirstRound(names, Date.now());
   const poller = new Poller(
     pool,
-    opts.inventory.nodes.map((n) => n.name),
+    names,
     async (r) => {
       try {
         // normalizing and diagnosing is the agent's heaviest step: pages being answered go first (bounded)

@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { yieldToForeground } from '../foreground-activity';
 import { migrate, migrationsDir } from './migrate';
@@ -17,10 +17,15 @@ export const pgliteOptions = { startParams: [...PGlite.defaultStartParams, ...pg
 
 /** The embedded store as it is on disk (no migration applied): for tools that inspect a store. */
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  return wrapPglite(await startPglite(dataDir, pgliteOptions));
+}
+
+/** A PGlite in `dataDir` (made if missing; in memory without one), ready for statements. */
+async function startPglite(dataDir: string | undefined, options: PGliteOptions): Promise<PGlite> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = dataDir ? new PGlite(dataDir, pgliteOptions) : new PGlite(pgliteOptions);
+  const pg = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await pg.waitReady;
-  return wrapPglite(pg);
+  return pg;
 }
 
 /**
@@ -29,13 +34,9 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
  * run initdb itself.
  */
 export async function openMigratedPglite(dataDir: string | undefined, dir = migrationsDir()): Promise<Db> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const fresh = isNewDataDir(dataDir);
-  const templateFile = fresh ? migratedTemplatePath(pgliteOptions.startParams, dir) : undefined;
+  const templateFile = isNewDataDir(dataDir) ? migratedTemplatePath(pgliteOptions.startParams, dir) : undefined;
   const template = templateFile ? readTemplate(templateFile) : null;
-  const options = template ? { ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(template)]) } : pgliteOptions;
-  const pg = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
-  await pg.waitReady;
+  const pg = await startPglite(dataDir, template ? { ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(template)]) } : pgliteOptions);
   const db = wrapPglite(pg);
   await migrate(db, dir);
   if (templateFile && !template) saveTemplate(templateFile, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));

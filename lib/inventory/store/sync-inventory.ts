@@ -17,6 +17,7 @@ export async function syncInventory(db: Pick<Db, 'transaction'>, inventory: Inve
     // One statement for the whole inventory: at 1,000 nodes, two statements per node cost ~1 s of the
     // embedded store's start.
     const col = <T>(f: (n: Inventory['nodes'][number]) => T): T[] => inventory.nodes.map(f);
+    const names = col((n) => n.name);
     await tx.query(
       `with listed as (
          insert into nodes (name, host, port, ssh_user, site, tags, proxy_jump, updated_at)
@@ -28,7 +29,7 @@ export async function syncInventory(db: Pick<Db, 'transaction'>, inventory: Inve
          returning name)
        insert into node_status (node, state) select name, 'pending' from listed on conflict (node) do nothing`,
       [
-        col((n) => n.name),
+        names,
         col((n) => n.host),
         col((n) => n.port),
         col((n) => n.user),
@@ -37,7 +38,6 @@ export async function syncInventory(db: Pick<Db, 'transaction'>, inventory: Inve
         col((n) => describeJump(n.proxyJump)),
       ],
     );
-    const names = inventory.nodes.map((n) => n.name);
     const { rows } = await tx.query<{ name: string }>(`delete from nodes where not (name = any($1::text[])) returning name`, [names]);
     return { upserted: names.length, removed: rows.map((r) => r.name).sort() };
   };
