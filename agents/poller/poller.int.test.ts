@@ -96,8 +96,12 @@ beforeAll(async () => {
     observe: (r) => results.push(r),
   });
   // Run until every node has been polled a few times and the slowest failure has happened twice.
+  // real-1 and behind-jump need more successes than failures (see the connection-reuse test).
+  const okPolls = (n: string) => results.filter((r) => r.node === n && r.ok).length;
+  const failedPolls = (n: string) => results.filter((r) => r.node === n && !r.ok).length;
   const done = () =>
-    ['real-1', 'behind-jump', 'journal-node'].every((n) => results.filter((r) => r.node === n && r.ok).length >= 3) &&
+    okPolls('journal-node') >= 3 &&
+    ['real-1', 'behind-jump'].every((n) => okPolls(n) >= 3 + failedPolls(n)) &&
     ['silent', 'garbage', 'loud', 'changed'].every((n) => results.filter((r) => r.node === n && !r.ok).length >= 2);
   const deadline = Date.now() + 45_000;
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -144,11 +148,15 @@ describe('poller against real and hostile SSH servers', () => {
     expect(polls).toBeGreaterThanOrEqual(3);
     // sshd logs one "Accepted publickey" per authenticated connection: direct (real-1) and through the jump
     // (behind-jump). A poll that fails (on a loaded machine, one that passes its 4 s deadline) recycles its
-    // connection, so each such failure may add one; a connection per poll would add one per poll.
-    const failures = results.flatMap((r) => ((r.node === 'real-1' || r.node === 'behind-jump') && !r.ok ? [`${r.node}: ${r.error.message}`] : []));
+    // connection, and a connect that timed out may still be accepted late, so each failure may add two.
+    // A connection per poll would add one per poll: at least as many as the polls made.
+    const mine = results.filter((r) => r.node === 'real-1' || r.node === 'behind-jump');
+    const failures = mine.flatMap((r) => (r.ok ? [] : [`${r.node}: ${r.error.message}`]));
     const accepted = target.log().match(/Accepted publickey for fnhtest/g) ?? [];
+    const context = `${mine.length} polls, failed: ${JSON.stringify(failures)}`;
     expect(accepted.length).toBeGreaterThanOrEqual(2);
-    expect(accepted.length, `failed polls: ${JSON.stringify(failures)}`).toBeLessThanOrEqual(2 + failures.length);
+    expect(accepted.length, context).toBeLessThanOrEqual(2 + 2 * failures.length);
+    expect(accepted.length, context).toBeLessThan(mine.length);
   });
 
   it('reaches a node through a jump host (a second sshd) and pins the jump host on first use', async () => {
