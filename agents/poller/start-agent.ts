@@ -2,7 +2,8 @@ import type { Db } from '../../lib/db/types';
 import type { Inventory } from '../../lib/inventory/schema';
 import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { onShutdown } from '../../lib/shutdown';
-import { IngestCache, ingestPoll } from '../../lib/ingest/store/poll';
+import { IngestCache, type PollOutcome } from '../../lib/ingest/store/poll';
+import { IngestQueue } from '../../lib/ingest/store/ingest-queue';
 import { primeUnstoredNodes } from '../../lib/ingest/store/cache';
 import { lastSuccessByNode } from '../../lib/ingest/store/last-success';
 import { syncInventory } from '../../lib/inventory/store/sync-inventory';
@@ -61,8 +62,9 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   // holds nothing of start in it (empty), so their first poll reads nothing back.
   const ingestCache = new IngestCache();
   await primeUnstoredNodes(opts.db, ingestCache, names);
-  // Ingest is background work: on the embedded store, page reads go first.
-  const ingestDb = opts.db.background?.() ?? opts.db;
+  // Ingest is background work: on the embedded store, page reads go first. Polls are stored in batches;
+  // normalizing and diagnosing is the agent's heaviest step, so pages being answered go first (bounded).
+  const ingest = new IngestQueue(opts.db.background?.() ?? opts.db, { normalizeCache, ingestCache, yieldBetween: yieldToForeground });
   // Without leases this agent polls the whole inventory: it says when every node has a first poll stored.
   const firstRound = opts.lease ? undefined : new FirstRound(names, Date.now());
   const poller = new Poller(
@@ -70,9 +72,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
     names,
     async (r) => {
       try {
-        // normalizing and diagnosing is the agent's heaviest step: pages being answered go first (bounded)
-        await yieldToForeground();
-        await storeResult(ingestDb, r, normalizeCache, ingestCache);
+        await ingest.submit(toOutcome(r));
         const done = firstRound?.stored(r.node, r.ok, Date.now());
         if (done) (opts.log ?? console.log)(done);
       } finally {
@@ -105,11 +105,8 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   return { pool, poller, ...(lease ? { lease } : {}), ...(maintenance ? { maintenance } : {}), stop };
 }
 
-async function storeResult(db: Db, r: PollResult, normalizeCache: NormalizeCache, ingestCache: IngestCache): Promise<void> {
-  if (r.ok) {
-    const { bundle, events, journal } = r.polled;
-    await ingestPoll(db, { ok: true, node: r.node, at: r.at, pollMs: r.pollMs, bundle, events, journal }, { normalizeCache, ingestCache });
-  } else {
-    await ingestPoll(db, { ok: false, node: r.node, at: r.at, pollMs: r.pollMs, state: r.state, error: r.error.toJSON() });
-  }
+function toOutcome(r: PollResult): PollOutcome {
+  if (!r.ok) return { ok: false, node: r.node, at: r.at, pollMs: r.pollMs, state: r.state, error: r.error.toJSON() };
+  const { bundle, events, journal } = r.polled;
+  return { ok: true, node: r.node, at: r.at, pollMs: r.pollMs, bundle, events, journal };
 }

@@ -1,8 +1,8 @@
 // `npm run bench:ingest [-- --nodes 1000 --rounds 3 --concurrency 64]`: what the agent's ingest costs on the
 // embedded store, statement by statement. Starts the simulated fleet in its own process, polls every node as
-// the agent does (one SshPool, the probe, its section memory), and ingests each round's polls one after another
-// into a fresh PGlite (a new store, the inventory synced and the never-polled nodes primed, as `startAgent`
-// does). Round 1 is the first poll after a start; later rounds are steady polls (unchanged sections sent as
+// the agent does (one SshPool, the probe, its section memory), and stores each round's polls through the
+// agent's IngestQueue (in batches) into a fresh PGlite (a new store, the inventory synced and the never-polled
+// nodes primed, as `startAgent` does). Round 1 is the first poll after a start; later rounds are steady polls (unchanged sections sent as
 // their hash). Prints, per round, the polling time, the ingest's wall and CPU time and the statements that took
 // longest (count, total and mean). Not part of `npm test`: numbers are printed, never asserted.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,8 @@ import { SshPool } from '../../agents/ssh/pool';
 import { openMigratedPglite } from '../../lib/db/pglite';
 import type { Db, Queryable } from '../../lib/db/types';
 import { syncInventory } from '../../lib/inventory/store/sync-inventory';
-import { IngestCache, ingestPoll } from '../../lib/ingest/store/poll';
+import { IngestCache } from '../../lib/ingest/store/poll';
+import { IngestQueue } from '../../lib/ingest/store/ingest-queue';
 import { primeUnstoredNodes } from '../../lib/ingest/store/cache';
 import { NormalizeCache } from '../../lib/model/normalize-cache';
 import { startSimProcess } from './sim-process';
@@ -110,10 +111,14 @@ async function main(): Promise<void> {
       statements.clear();
       t = performance.now();
       const cpu = process.cpuUsage();
-      for (const { node, at, polled } of polls) {
-        const { bundle, events, journal } = polled;
-        await ingestPoll(db, { ok: true, node, at, pollMs: 10, bundle, events, journal }, { normalizeCache, ingestCache });
-      }
+      // as the agent stores them: through its queue, in batches sized to its intended write length
+      const queue = new IngestQueue(db, { normalizeCache, ingestCache, lingerMs: 0 });
+      await Promise.all(
+        polls.map(({ node, at, polled }) => {
+          const { bundle, events, journal } = polled;
+          return queue.submit({ ok: true, node, at, pollMs: 10, bundle, events, journal });
+        }),
+      );
       const used = process.cpuUsage(cpu);
       console.log(
         `round ${round} (${round === 1 ? 'first polls' : 'steady'}): polled ${polls.length} nodes in ${(pollMs / 1000).toFixed(1)} s; ingest ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU`,

@@ -108,9 +108,41 @@ export async function writeDiagnosis(
   facts: NodeFacts | null,
   opts: RecordDiagnosisOptions = {},
 ): Promise<RecordedDiagnosis> {
-  const collectedAt = new Date(diagnosis.collectedAt);
   const prior = opts.prior ?? (await loadRecordedPrior(tx, node));
-  if (prior.moment && prior.moment > collectedAt) return { recorded: false, prior, peerRowsWritten: 0, summaryWritten: false };
+  return applyDiagnosisWrite(tx, planDiagnosisWrite(node, diagnosis, diagnosedAt, facts, prior, opts.statusWritten === true));
+}
+
+/** What recording a diagnosis writes, worked out from the prior alone (no store access, all the hashing). */
+export type DiagnosisWrite =
+  | { recorded: false; prior: RecordedPrior }
+  | {
+      recorded: true;
+      node: string;
+      diagnosedAt: Date;
+      collectedAt: Date;
+      changed: PeerRow[];
+      removed: string[];
+      /** node_summary's row and whether a node_verdict_changes row goes with it; null: the summary stays */
+      summary: unknown[] | null;
+      /** node_status.diagnosed_at is set here (a diagnosis recorded without its poll's status write) */
+      statusMoment: boolean;
+      next: RecordedPrior;
+    };
+
+/**
+ * The write's CPU half, done before the poll's transaction so the store is held only for the statements:
+ * which verdict rows changed (their content keys), the summary's row and key, the next prior.
+ */
+export function planDiagnosisWrite(
+  node: string,
+  diagnosis: NodeDiagnosis,
+  diagnosedAt: Date,
+  facts: NodeFacts | null,
+  prior: RecordedPrior,
+  statusWritten: boolean,
+): DiagnosisWrite {
+  const collectedAt = new Date(diagnosis.collectedAt);
+  if (prior.moment && prior.moment > collectedAt) return { recorded: false, prior };
 
   // "since when": a verdict that stays keeps the moment it began; a new one begins at its evidence's time or now
   const sinceOf = (p: PeerVerdict): Date => {
@@ -126,7 +158,6 @@ export async function writeDiagnosis(
   const changed = peers.filter((x) => prior.peers.get(x.p.peer)?.key !== x.key);
   const present = new Set(peers.map((x) => x.p.peer));
   const removed = [...prior.peers.keys()].filter((peer) => !present.has(peer));
-  if (changed.length || removed.length) await writePeerRows(tx, node, diagnosedAt, collectedAt, changed, removed);
 
   const worstSince =
     prior.summary && prior.summary.worst === diagnosis.worst && prior.summary.worstSince
@@ -155,8 +186,43 @@ export async function writeDiagnosis(
   const peersWritten = changed.length + removed.length;
   const summaryChanged = prior.summary?.key !== summaryKey || peersWritten > 0;
   // Without a status row (a diagnosis recorded on its own), the summary carries the moment.
-  const momentOnlyInSummary = !prior.statusExists && !opts.statusWritten;
-  if (summaryChanged || momentOnlyInSummary) {
+  const momentOnlyInSummary = !prior.statusExists && !statusWritten;
+  const summary =
+    summaryChanged || momentOnlyInSummary
+      ? [
+          node,
+          diagnosis.worst,
+          diagnosis.nodeUnknown,
+          diagnosis.doublezero0,
+          diagnosis.warningsInWindow,
+          peers.length,
+          JSON.stringify(counts),
+          collectedAt,
+          diagnosedAt,
+          facts === null ? null : JSON.stringify(facts),
+          JSON.stringify(nodeLevel),
+          worstSince,
+          summaryKey,
+          verdictKey,
+          peersWritten > 0 ? 1 : 0,
+          prior.summary?.verdictKey !== verdictKey,
+        ]
+      : null;
+  const next: RecordedPrior = {
+    moment: collectedAt,
+    statusExists: prior.statusExists || statusWritten,
+    diagnosedAt: prior.statusExists || statusWritten ? collectedAt : prior.diagnosedAt,
+    summary: { worst: diagnosis.worst, worstSince, key: summaryKey, verdictKey },
+    peers: new Map(peers.map((x) => [x.p.peer, { verdict: x.p.verdict, since: x.since, key: x.key }])),
+  };
+  return { recorded: true, node, diagnosedAt, collectedAt, changed, removed, summary, statusMoment: prior.statusExists && !statusWritten, next };
+}
+
+/** The write's store half: inside the poll's transaction, the statements a DiagnosisWrite needs (often none). */
+export async function applyDiagnosisWrite(tx: Queryable, w: DiagnosisWrite): Promise<RecordedDiagnosis> {
+  if (!w.recorded) return { recorded: false, prior: w.prior, peerRowsWritten: 0, summaryWritten: false };
+  if (w.changed.length || w.removed.length) await writePeerRows(tx, w.node, w.diagnosedAt, w.collectedAt, w.changed, w.removed);
+  if (w.summary) {
     await tx.query(
       `with summary as (
          insert into node_summary (node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at, facts, diagnosis, worst_since, content_key, verdict_key, verdicts_version)
@@ -169,37 +235,13 @@ export async function writeDiagnosis(
          returning 1)
        insert into node_verdict_changes (node, at, worst_verdict, worst_since, node_unknown, diagnosis, facts)
        select $1, $8, $2, $12, $3, $11::jsonb, $10::jsonb where $16::boolean`,
-      [
-        node,
-        diagnosis.worst,
-        diagnosis.nodeUnknown,
-        diagnosis.doublezero0,
-        diagnosis.warningsInWindow,
-        peers.length,
-        JSON.stringify(counts),
-        collectedAt,
-        diagnosedAt,
-        facts === null ? null : JSON.stringify(facts),
-        JSON.stringify(nodeLevel),
-        worstSince,
-        summaryKey,
-        verdictKey,
-        peersWritten > 0 ? 1 : 0,
-        prior.summary?.verdictKey !== verdictKey,
-      ],
+      w.summary,
     );
   }
-  if (prior.statusExists && !opts.statusWritten) {
-    await tx.query(`update node_status set diagnosed_at = $2 where node = $1 and diagnosed_at is distinct from $2`, [node, collectedAt]);
+  if (w.statusMoment) {
+    await tx.query(`update node_status set diagnosed_at = $2 where node = $1 and diagnosed_at is distinct from $2`, [w.node, w.collectedAt]);
   }
-  const next: RecordedPrior = {
-    moment: collectedAt,
-    statusExists: prior.statusExists || opts.statusWritten === true,
-    diagnosedAt: prior.statusExists || opts.statusWritten ? collectedAt : prior.diagnosedAt,
-    summary: { worst: diagnosis.worst, worstSince, key: summaryKey, verdictKey },
-    peers: new Map(peers.map((x) => [x.p.peer, { verdict: x.p.verdict, since: x.since, key: x.key }])),
-  };
-  return { recorded: true, prior: next, peerRowsWritten: peersWritten, summaryWritten: summaryChanged || momentOnlyInSummary };
+  return { recorded: true, prior: w.next, peerRowsWritten: w.changed.length + w.removed.length, summaryWritten: w.summary !== null };
 }
 
 interface PeerRow {

@@ -15,19 +15,27 @@ export interface PollForMetrics {
   pollMs: number;
 }
 
-export async function countAndAnnouncePoll(tx: Queryable, p: PollForMetrics): Promise<void> {
-  const pollMs = Math.max(0, Math.round(p.pollMs));
+export function countAndAnnouncePoll(tx: Queryable, p: PollForMetrics): Promise<void> {
+  return countAndAnnouncePolls(tx, [p]);
+}
+
+/** Several polls of distinct nodes (one ingest batch) in the one statement. */
+export async function countAndAnnouncePolls(tx: Queryable, polls: readonly PollForMetrics[]): Promise<void> {
+  if (polls.length === 0) return;
+  const pollMs = polls.map((p) => Math.max(0, Math.round(p.pollMs)));
   await tx.query(
-    `with counted as (
-       insert into poll_counters (node, result, reason, polls, poll_ms_sum) values ($1, $2, $3, 1, $4)
+    `with input as (
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[]) as t(node, result, reason, poll_ms, le_ms)),
+     counted as (
+       insert into poll_counters (node, result, reason, polls, poll_ms_sum) select node, result, reason, 1, poll_ms from input
        on conflict (node, result, reason) do update
          set polls = poll_counters.polls + 1, poll_ms_sum = poll_counters.poll_ms_sum + excluded.poll_ms_sum
        returning 1),
      bucketed as (
-       insert into poll_duration_buckets (node, le_ms, polls) values ($1, $5, 1)
+       insert into poll_duration_buckets (node, le_ms, polls) select node, le_ms, 1 from input
        on conflict (node, le_ms) do update set polls = poll_duration_buckets.polls + 1
        returning 1)
-     select pg_notify($6, $1)`,
-    [p.node, p.result, p.reason, pollMs, bucketForPoll(pollMs), POLL_CHANNEL],
+     select pg_notify($6, node) from input`,
+    [polls.map((p) => p.node), polls.map((p) => p.result), polls.map((p) => p.reason), pollMs, pollMs.map(bucketForPoll), POLL_CHANNEL],
   );
 }
