@@ -1,6 +1,7 @@
 // `npm run agent -- --inventory fleet.yaml`: the collection agent as its own process (the dashboard
 // can also embed it). `--check` only validates the inventory; `--import-ansible-ini|--import-ansible-yaml|
 // --import-ssh-config FILE` prints that inventory converted to our YAML on stdout.
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getDb } from '../lib/db';
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
   const settings = readAgentSettings(process.env, flags);
   if (!settings.inventory) {
     console.error(
-      'usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS] [--max-poll-mb N] [--output-budget-mb N] [--leases auto|on|off] [--lease-ms MS] [--agent-id ID]',
+      'usage: npm run agent -- --inventory FILE [--check] [--interval MS] [--concurrency N] [--timeout MS] [--max-poll-mb N] [--output-budget-mb N] [--leases auto|on|off] [--lease-ms MS] [--agent-id ID] [--nice 0-19]',
     );
     return 2;
   }
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const { leaseMs, agentId } = settings;
+  lowerPriority(settings.nice);
   const db = await getDb();
   const lease = leaseOptionsFor(settings.leaseMode, db.kind, { leaseMs, ...(agentId ? { agentId } : {}) });
   const agent = await startAgentFromSettings(db, inventory, settings, lease);
@@ -66,6 +68,16 @@ async function main(): Promise<number> {
       : `agent: polling ${inventory.nodes.length} nodes from ${path.resolve(inventoryPath)}`,
   );
   return await new Promise<number>(() => undefined); // runs until SIGINT/SIGTERM (lib/shutdown)
+}
+
+/** Polling is background work: on a machine shared with a dashboard or the database, they get the CPU first. */
+function lowerPriority(nice: number): void {
+  try {
+    // only ever lowered: an agent started at a lower priority (nice -n 15 npm run agent) keeps it
+    if (os.getPriority() < nice) os.setPriority(nice);
+  } catch (err) {
+    console.error(`agent: could not lower the CPU priority to nice ${nice}: ${errorMessage(err)}`);
+  }
 }
 
 main().then(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,12 @@ async function successes(): Promise<Map<string, Date>> {
   return new Map(rows.filter((r) => r.last_success_at).map((r) => [r.node, new Date(r.last_success_at as Date)]));
 }
 
+function niceOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // after "pid (comm) ": state is field 3, nice field 19
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
 describe.runIf(postgresAvailable())('agents sharing the fleet through PostgreSQL leases', () => {
   beforeAll(async () => {
     pg = await startTempPostgres();
@@ -84,6 +90,8 @@ describe.runIf(postgresAvailable())('agents sharing the fleet through PostgreSQL
     );
     expect(holders.unheld).toBe(0);
     expect(holders.liveAgents).toBe(2);
+    // polling is background work: each agent lowered itself to the default nice 10 (field 19 of /proc/PID/stat)
+    for (const id of ['agent-a', 'agent-b']) expect(niceOf(agents.get(id)!.child.pid!), id).toBe(10);
     await waitFor('a successful poll of every node', async () => ((await successes()).size === NODES ? true : undefined), 60_000);
   });
 

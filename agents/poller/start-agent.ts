@@ -64,7 +64,13 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   await primeUnstoredNodes(opts.db, ingestCache, names);
   // Ingest is background work: on the embedded store, page reads go first. Polls are stored in batches;
   // normalizing and diagnosing is the agent's heaviest step, so pages being answered go first (bounded).
-  const ingest = new IngestQueue(opts.db.background?.() ?? opts.db, { normalizeCache, ingestCache, yieldBetween: yieldToForeground });
+  // PGlite's one connection takes one batch at a time; a PostgreSQL pool (10 connections) several.
+  const ingest = new IngestQueue(opts.db.background?.() ?? opts.db, {
+    normalizeCache,
+    ingestCache,
+    yieldBetween: yieldToForeground,
+    writers: opts.db.kind === 'postgres' ? 4 : 1,
+  });
   // Without leases this agent polls the whole inventory: it says when every node has a first poll stored.
   const firstRound = opts.lease ? undefined : new FirstRound(names, Date.now());
   const poller = new Poller(

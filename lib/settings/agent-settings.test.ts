@@ -12,6 +12,7 @@ describe('readAgentSettings', () => {
       leaseMode: 'auto',
       leaseMs: 15000,
       agentId: undefined,
+      nice: 10,
     });
   });
 
@@ -26,6 +27,7 @@ describe('readAgentSettings', () => {
       FNH_LEASES: 'on',
       FNH_LEASE_MS: '900',
       FNH_AGENT_ID: 'poller-1',
+      FNH_AGENT_NICE: '0',
     });
     expect(s).toEqual({
       inventory: 'fleet.yaml',
@@ -34,6 +36,7 @@ describe('readAgentSettings', () => {
       leaseMode: 'on',
       leaseMs: 900,
       agentId: 'poller-1',
+      nice: 0,
     });
   });
 
@@ -53,6 +56,13 @@ describe('readAgentSettings', () => {
     expect(() => readAgentSettings({}, { 'lease-ms': '-1', leases: 'maybe' })).toThrow(
       '--leases must be one of auto, on, off (got "maybe"); --lease-ms must be a positive integer (got "-1")',
     );
+  });
+
+  it('takes a nice value from 0 to 19 only', () => {
+    expect(readAgentSettings({ FNH_AGENT_NICE: '19' }).nice).toBe(19);
+    expect(readAgentSettings({ FNH_AGENT_NICE: '19' }, { nice: '5' }).nice).toBe(5);
+    expect(() => readAgentSettings({}, { nice: '20' })).toThrow('--nice must be an integer from 0 (normal priority) to 19 (lowest) (got "20")');
+    expect(() => readAgentSettings({ FNH_AGENT_NICE: '-5' })).toThrow('FNH_AGENT_NICE must be an integer from 0');
   });
 
   it("reads no setting that is not the agent's", () => {

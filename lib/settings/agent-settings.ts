@@ -15,6 +15,7 @@ export const agentFlags = {
   leases: 'FNH_LEASES',
   'lease-ms': 'FNH_LEASE_MS',
   'agent-id': 'FNH_AGENT_ID',
+  nice: 'FNH_AGENT_NICE',
 } as const satisfies Record<string, SettingName>;
 export type AgentFlag = keyof typeof agentFlags;
 export type AgentFlagValues = Partial<Record<AgentFlag, string | undefined>>;
@@ -31,6 +32,8 @@ export interface AgentSettings {
   leaseMs: number;
   /** undefined: the lease keeper makes one (host:pid:random) */
   agentId: string | undefined;
+  /** the CPU priority `npm run agent` lowers itself to (the embedded agent yields to pages in-process instead) */
+  nice: number;
 }
 
 export function readAgentSettings(env: EnvRecord, flags: AgentFlagValues = {}): AgentSettings {
@@ -55,5 +58,6 @@ export function readAgentSettings(env: EnvRecord, flags: AgentFlagValues = {}): 
     leaseMode: s.FNH_LEASES,
     leaseMs: s.FNH_LEASE_MS,
     agentId: s.FNH_AGENT_ID,
+    nice: s.FNH_AGENT_NICE,
   };
 }

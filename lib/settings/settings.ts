@@ -40,6 +40,8 @@ export const DEFAULT_OIDC_ROLE_CLAIM = 'groups';
 /** PGlite's folder, relative to the working directory (lib/db `defaultDataDir`). */
 export const DEFAULT_DATA_DIR = '.data/pglite';
 
+export const DEFAULT_AGENT_NICE = 10;
+
 export const leaseModes = ['auto', 'on', 'off'] as const;
 export type LeaseMode = (typeof leaseModes)[number];
 
@@ -108,6 +110,21 @@ const optIn = z
     return z.NEVER;
   });
 
+/**
+ * `npm run agent`'s CPU priority (nice 0-19): polling is background work, so on a machine it shares with a
+ * dashboard (or a database) the pages get the CPU first, as the embedded agent yields to them in-process.
+ */
+const niceness = z
+  .string()
+  .optional()
+  .transform((raw, ctx): number => {
+    if (raw === undefined) return DEFAULT_AGENT_NICE;
+    const n = Number(raw);
+    if (Number.isInteger(n) && n >= 0 && n <= 19) return n;
+    ctx.addIssue({ code: 'custom', message: 'must be an integer from 0 (normal priority) to 19 (lowest)' });
+    return z.NEVER;
+  });
+
 /** An agent id names the agent in node_leases, logs and /metrics labels: printable, no spaces, bounded. */
 const agentId = z
   .string()
@@ -131,6 +148,7 @@ export const settingsSchema = z.object({
   FNH_LEASES: leaseMode,
   FNH_LEASE_MS: positiveInt(DEFAULT_LEASE_MS),
   FNH_AGENT_ID: agentId,
+  FNH_AGENT_NICE: niceness,
   // sign-in
   FNH_ADMIN_USER: optionalText,
   FNH_ADMIN_PASSWORD: optionalText,

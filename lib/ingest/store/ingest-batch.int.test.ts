@@ -215,4 +215,34 @@ describe('IngestQueue', () => {
     const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from node_status where node like 'qq-%' and state = 'ok'`);
     expect(rows[0]!.n).toBe(20);
   });
+
+  it('with several writers (PostgreSQL), writes that many batches at once and no more', async () => {
+    let open = 0;
+    let most = 0;
+    const store = {
+      query: db.query.bind(db),
+      exec: db.exec.bind(db),
+      transaction: async <T>(fn: Parameters<Db['transaction']>[0]) => {
+        open++;
+        most = Math.max(most, open);
+        try {
+          // long enough for the other writers to start theirs meanwhile
+          await new Promise((r) => setTimeout(r, 30));
+          return (await db.transaction(fn)) as T;
+        } finally {
+          open--;
+        }
+      },
+    };
+    const queue = new IngestQueue(store, { ...agentCaches(), writers: 3, maxBatch: 2, lingerMs: 0 });
+    const at = new Date(Date.UTC(2025, 10, 30, 23, 45, 0));
+    const names = Array.from({ length: 12 }, (_, i) => `w-${i}`);
+    await addNodes(names);
+    const healthy = await fixture('healthy');
+    await Promise.all(names.map((n) => queue.submit(success(healthy, n, at))));
+    await queue.idle();
+    expect(most).toBe(3);
+    const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from node_status where node like 'w-%' and state = 'ok'`);
+    expect(rows[0]!.n).toBe(12);
+  });
 });

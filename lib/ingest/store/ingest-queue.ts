@@ -7,7 +7,9 @@ import { ingestPolls, type IngestOptions, type IngestResult, type PollOutcome } 
 // 1,000 nodes one transaction per poll kept that connection busy a large part of the time, so page reads
 // waited. Polls that finish while a batch is written wait for the next one; a short linger lets polls
 // finishing close together share a batch. Batches are sized so a write holds the store for about
-// `targetWriteMs` (from how long the last writes took per poll), never more than `maxBatch` polls.
+// `targetWriteMs` (from how long the last writes took per poll), never more than `maxBatch` polls. PGlite has
+// one connection, so one batch is written at a time; PostgreSQL's pool takes `writers` batches at once (one
+// writer there made a first poll of 1,000 nodes wait for each batch's round trips in turn).
 
 export interface IngestQueueOptions extends Omit<IngestOptions, 'observeWrite'> {
   /** how long the first poll of a batch waits for others (default 50 ms) */
@@ -15,6 +17,8 @@ export interface IngestQueueOptions extends Omit<IngestOptions, 'observeWrite'> 
   /** the write transaction's intended length: bounds how long a page read waits behind ingest (default 40 ms) */
   targetWriteMs?: number;
   maxBatch?: number;
+  /** batches written at once (default 1: the embedded store's one connection) */
+  writers?: number;
 }
 
 interface Waiting {
@@ -25,22 +29,24 @@ interface Waiting {
 
 export class IngestQueue {
   private waiting: Waiting[] = [];
-  private draining: Promise<void> | undefined;
+  private writing = 0;
   /** moving average of one poll's share of a write transaction (starts high: a first poll writes the most) */
   private msPerPoll = 10;
   private readonly lingerMs: number;
   private readonly targetWriteMs: number;
   private readonly maxBatch: number;
+  private readonly writers: number;
   private readonly ingest: IngestOptions;
 
   constructor(
     private readonly db: Pick<Db, 'transaction' | 'query' | 'exec'>,
     opts: IngestQueueOptions = {},
   ) {
-    const { lingerMs = 50, targetWriteMs = 40, maxBatch = 64, ...ingest } = opts;
+    const { lingerMs = 50, targetWriteMs = 40, maxBatch = 64, writers = 1, ...ingest } = opts;
     this.lingerMs = lingerMs;
     this.targetWriteMs = targetWriteMs;
     this.maxBatch = maxBatch;
+    this.writers = Math.max(1, writers);
     this.ingest = { ...ingest, observeWrite: (ms, polls) => this.observe(ms, polls) };
   }
 
@@ -53,10 +59,13 @@ export class IngestQueue {
   }
 
   private kick(): void {
-    this.draining ??= this.drain().finally(() => {
-      this.draining = undefined;
+    if (this.writing >= this.writers) return;
+    this.writing++;
+    void this.drain().finally(() => {
+      this.writing--;
       // a poll submitted after the drain's last look at the queue
       if (this.waiting.length > 0) this.kick();
+      if (this.writing === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
   }
 
@@ -65,9 +74,12 @@ export class IngestQueue {
     return Math.max(1, Math.min(this.maxBatch, Math.floor(this.targetWriteMs / this.msPerPoll)));
   }
 
+  private readonly idleWaiters: Array<() => void> = [];
+
   /** Resolves once every poll submitted so far is stored (or failed). */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+  idle(): Promise<void> {
+    if (this.writing === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async drain(): Promise<void> {
