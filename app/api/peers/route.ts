@@ -12,6 +12,6 @@ export const GET = route({ method: 'GET', path: '/api/peers', permission: 'fleet
   const live = await livePeerGrid({ now: new Date(), ifNoneMatch: http.header('if-none-match') });
   const { version, grid } = live;
   if (!grid) return new Response(null, { status: 304, headers: { etag: version } });
-  // viewers of the same second get the same answer: its JSON and gzip are made once
-  return sharedJsonResponse(live, () => JSON.stringify(grid), http.header('accept-encoding'), { etag: version });
+  // viewers of the same second get the same answer: its JSON is made once
+  return sharedJsonResponse(live, () => JSON.stringify(grid), { etag: version });
 });
