@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openMigratedPglite, pgliteOptions } from './pglite';
-import { migratedTemplatePath } from './pglite-template';
+import { migratedTemplatePath, templateDirOf } from './pglite-template';
 
 // A new store starts from the migrated template; the template is the store as the migrations left it.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fnh-pglite-template-'));
@@ -16,6 +16,7 @@ const template = migratedTemplatePath(pgliteOptions.startParams, migrations);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   rmSync(template, { force: true });
+  rmSync(templateDirOf(template), { recursive: true, force: true });
 });
 
 const marker = async (dataDir: string): Promise<string> => {
@@ -38,6 +39,22 @@ it('the first new store leaves the migrated template, the next new store starts 
   await db.query(`update marker set v = 'changed'`);
   await db.close();
   expect(await marker(path.join(dir, 'b'))).toBe('changed');
+});
+
+it('a new store on disk is a copy of the template as a data directory, made once from the tar', async () => {
+  const templateDir = templateDirOf(template);
+  // the test above made the tar and two stores: the second one (b) made the directory from the tar
+  expect(existsSync(path.join(templateDir, 'PG_VERSION'))).toBe(true);
+  const first = await marker(path.join(dir, 'a'));
+  // a copy of it: the migration did not run again, and what b changed is b's alone
+  expect(await marker(path.join(dir, 'c'))).toBe(first);
+  // without the directory (an older cache): made again from the tar, and the store is the same
+  rmSync(templateDir, { recursive: true, force: true });
+  expect(await marker(path.join(dir, 'd'))).toBe(first);
+  expect(existsSync(path.join(templateDir, 'PG_VERSION'))).toBe(true);
+  // no half-made directory is left behind beside it
+  const partial = new RegExp(`^${path.basename(templateDir)}\\.\\d+\\.[0-9a-f]{8}$`);
+  expect(readdirSync(path.dirname(templateDir)).filter((f) => partial.test(f))).toEqual([]);
 });
 
 it('names the template by the migration files: another set of migrations never loads it', () => {

@@ -2,7 +2,7 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { yieldToForeground } from '../foreground-activity';
 import { migrate, migrationsDir } from './migrate';
-import { isNewDataDir, migratedTemplatePath, readTemplate, saveTemplate } from './pglite-template';
+import { copyTemplateDir, isNewDataDir, migratedTemplatePath, readTemplate, saveTemplate, saveTemplateDir, templateDirOf } from './pglite-template';
 import { PriorityGate, type Priority } from './priority-gate';
 import type { Db, Queryable } from './types';
 
@@ -30,17 +30,35 @@ async function startPglite(dataDir: string | undefined, options: PGliteOptions):
 
 /**
  * The embedded store in `dataDir` (in memory without one), every migration applied. A new store starts from
- * the migrated template when there is one (lib/db/pglite-template.ts), and leaves one behind when it had to
- * run initdb itself.
+ * the migrated template when there is one (lib/db/pglite-template.ts): on disk as a copy of its data directory,
+ * in memory loaded from its tar. A store that had to run initdb leaves the tar behind.
  */
 export async function openMigratedPglite(dataDir: string | undefined, dir = migrationsDir()): Promise<Db> {
   const templateFile = isNewDataDir(dataDir) ? migratedTemplatePath(pgliteOptions.startParams, dir) : undefined;
   const template = templateFile ? readTemplate(templateFile) : null;
-  const pg = await startPglite(dataDir, template ? { ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(template)]) } : pgliteOptions);
+  const copied = dataDir !== undefined && templateFile !== undefined && template !== null && (await copyTemplate(templateFile, template, dataDir));
+  const loadTemplate = template && !copied ? { loadDataDir: blobOf(template) } : {};
+  const pg = await startPglite(dataDir, { ...pgliteOptions, ...loadTemplate });
   const db = wrapPglite(pg);
   await migrate(db, dir);
   if (templateFile && !template) saveTemplate(templateFile, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
   return db;
+}
+
+/** The template's data directory copied into `dataDir`, made from its tar first if needed. */
+async function copyTemplate(templateFile: string, template: Buffer, dataDir: string): Promise<boolean> {
+  const templateDir = templateDirOf(templateFile);
+  if (copyTemplateDir(templateDir, dataDir)) return true;
+  await saveTemplateDir(templateDir, async (building) => {
+    const pg = await startPglite(building, { ...pgliteOptions, loadDataDir: blobOf(template) });
+    await pg.close();
+  });
+  return copyTemplateDir(templateDir, dataDir);
+}
+
+/** The tar as a Blob over the same memory (readFileSync's buffer is never shared memory): no 40 MB copy. */
+function blobOf(bytes: Buffer): Blob {
+  return new Blob([new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength)]);
 }
 
 /** The store over an open PGlite (tests start one from a copied data directory). */
