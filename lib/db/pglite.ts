@@ -35,22 +35,34 @@ async function startPglite(dataDir: string | undefined, options: PGliteOptions):
  */
 export async function openMigratedPglite(dataDir: string | undefined, dir = migrationsDir()): Promise<Db> {
   const templateFile = isNewDataDir(dataDir) ? migratedTemplatePath(pgliteOptions.startParams, dir) : undefined;
-  const template = templateFile ? readTemplate(templateFile) : null;
-  const copied = dataDir !== undefined && templateFile !== undefined && template !== null && (await copyTemplate(templateFile, template, dataDir));
-  const loadTemplate = template && !copied ? { loadDataDir: blobOf(template) } : {};
-  const pg = await startPglite(dataDir, { ...pgliteOptions, ...loadTemplate });
+  let fromTemplate = false;
+  let loadDataDir: Blob | undefined;
+  if (templateFile) {
+    if (dataDir !== undefined && (await copyTemplate(templateFile, dataDir))) fromTemplate = true;
+    else {
+      const tar = readTemplate(templateFile);
+      loadDataDir = tar ? blobOf(tar) : undefined;
+      fromTemplate = tar !== null;
+    }
+  }
+  const pg = await startPglite(dataDir, loadDataDir ? { ...pgliteOptions, loadDataDir } : pgliteOptions);
   const db = wrapPglite(pg);
   await migrate(db, dir);
-  if (templateFile && !template) saveTemplate(templateFile, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
+  if (templateFile && !fromTemplate) saveTemplate(templateFile, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
   return db;
 }
 
-/** The template's data directory copied into `dataDir`, made from its tar first if needed. */
-async function copyTemplate(templateFile: string, template: Buffer, dataDir: string): Promise<boolean> {
+/**
+ * The template's data directory copied into `dataDir`, made from its tar first if needed (the tar is read only
+ * then); false when there is no template yet.
+ */
+async function copyTemplate(templateFile: string, dataDir: string): Promise<boolean> {
   const templateDir = templateDirOf(templateFile);
   if (copyTemplateDir(templateDir, dataDir)) return true;
+  const tar = readTemplate(templateFile);
+  if (!tar) return false;
   await saveTemplateDir(templateDir, async (building) => {
-    const pg = await startPglite(building, { ...pgliteOptions, loadDataDir: blobOf(template) });
+    const pg = await startPglite(building, { ...pgliteOptions, loadDataDir: blobOf(tar) });
     await pg.close();
   });
   return copyTemplateDir(templateDir, dataDir);

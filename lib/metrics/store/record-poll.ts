@@ -15,11 +15,7 @@ export interface PollForMetrics {
   pollMs: number;
 }
 
-export function countAndAnnouncePoll(tx: Queryable, p: PollForMetrics): Promise<void> {
-  return countAndAnnouncePolls(tx, [p]);
-}
-
-/** Several polls of distinct nodes (one ingest batch) in the one statement. */
+/** The polls of one ingest batch (distinct nodes), all in the one statement. */
 export async function countAndAnnouncePolls(tx: Queryable, polls: readonly PollForMetrics[]): Promise<void> {
   if (polls.length === 0) return;
   const pollMs = polls.map((p) => Math.max(0, Math.round(p.pollMs)));
