@@ -4,3 +4,8 @@ import 'server-only';
 export function json(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, { ...init, headers: { 'cache-control': 'no-store', ...init.headers } });
 }
+
+/** The same response for JSON already serialized (a body many requests share). */
+export function jsonText(text: string, init: ResponseInit = {}): Response {
+  return new Response(text, { ...init, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...init.headers } });
+}

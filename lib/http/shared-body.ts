@@ -1,9 +1,10 @@
 import 'server-only';
+import { jsonText } from './json';
 
-// The live fleet (~1 MB at 1,000 nodes) and peer grid are answers many viewers share: every request within the
-// same second gets the same object (SingleFlight). Its JSON is made once per shared answer and kept as long as
-// the answer is (WeakMap: gone with it), not once per viewer. (Compression stays the server's, per response:
-// Next.js drops a route handler's Content-Encoding and would gzip a gzipped body again.)
+// The live peer grid is an answer many viewers share: every request within the same second gets the same object
+// (SingleFlight). Its JSON is made once per shared answer and kept as long as the answer is (WeakMap: gone with
+// it), not once per viewer. (Compression stays the server's, per response: Next.js drops a route handler's
+// Content-Encoding and would gzip a gzipped body again.)
 
 const texts = new WeakMap<object, string>();
 
@@ -14,5 +15,5 @@ export function sharedJsonResponse(shared: object, text: () => string, headers: 
     body = text();
     texts.set(shared, body);
   }
-  return new Response(body, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } });
+  return jsonText(body, { headers });
 }
