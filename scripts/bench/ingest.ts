@@ -2,8 +2,8 @@
 // embedded store, statement by statement. Starts the simulated fleet in its own process, polls every node as
 // the agent does (one SshPool, the probe, its section memory), and stores each round's polls through the
 // agent's IngestQueue (in batches) into a fresh PGlite (a new store, the inventory synced and the never-polled
-// nodes primed, as `startAgent` does). Round 1 is the first poll after a start; later rounds are steady polls (unchanged sections sent as
-// their hash). Prints, per round, the polling time, the ingest's wall and CPU time and the statements that took
+// nodes primed, as `startAgent` does). Round 1 is the first poll after a start; later rounds are steady polls
+// (unchanged sections sent as their hash). Prints, per round, the polling time, the ingest's wall and CPU time and the statements that took
 // longest (count, total and mean). Not part of `npm test`: numbers are printed, never asserted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundleFolder } from '@/lib/bundle/folder';
 import type { Bundle } from '@/lib/bundle/types';
 import type { Db } from '@/lib/db';
-import { journalReferenceYear } from '@/lib/model/normalize';
 import { NormalizeCache } from '@/lib/model/normalize-cache';
-import { parseJournalDetailed } from '@/lib/parse/journal';
 import { IngestCache, ingestPoll, ingestPolls, type PollOutcome } from './poll';
 import { primeUnstoredNodes } from './cache';
 import { IngestQueue } from './ingest-queue';
 import { openMigratedPgliteAt } from '../../../tests/support/memory-db';
+import { polledOutcome } from '../../../tests/support/poll-outcome';
 
 // The agent stores its polls in batches (IngestQueue → ingestPolls): a batch must store exactly what the
 // same polls store one at a time, and one node's trouble must not lose the others' polls.
@@ -31,13 +30,7 @@ afterAll(async () => {
 
 const fixture = (name: string) => loadBundleFolder(path.join(__dirname, '..', '..', '..', 'fixtures', 'bundles', name));
 
-function success(bundle: Bundle, node: string, at: Date): PollOutcome {
-  const b: Bundle = { meta: { node, collectedAt: at.toISOString() }, sections: bundle.sections };
-  const text = b.sections.journal?.stdout ?? '';
-  const referenceYear = journalReferenceYear(b.meta.collectedAt);
-  const result = parseJournalDetailed(text, referenceYear);
-  return { ok: true, node, at, pollMs: 7, bundle: b, events: result.events, journal: { text, referenceYear, result } };
-}
+const success = (bundle: Bundle, node: string, at: Date) => polledOutcome(bundle, node, at, 7);
 const failure = (node: string, at: Date): Extract<PollOutcome, { ok: false }> => ({
   ok: false,
   node,

@@ -30,6 +30,8 @@ interface Waiting {
 export class IngestQueue {
   private waiting: Waiting[] = [];
   private writing = 0;
+  /** callers of idle(), woken when the last writer finishes */
+  private readonly idleWaiters: Array<() => void> = [];
   /** moving average of one poll's share of a write transaction (starts high: a first poll writes the most) */
   private msPerPoll = 10;
   private readonly lingerMs: number;
@@ -73,8 +75,6 @@ export class IngestQueue {
   get batchSize(): number {
     return Math.max(1, Math.min(this.maxBatch, Math.floor(this.targetWriteMs / this.msPerPoll)));
   }
-
-  private readonly idleWaiters: Array<() => void> = [];
 
   /** Resolves once every poll submitted so far is stored (or failed). */
   idle(): Promise<void> {

@@ -3,18 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundleFolder } from '@/lib/bundle/folder';
-import type { Bundle } from '@/lib/bundle/types';
 import type { Db } from '@/lib/db';
 import { canonicalJson } from '@/lib/canonical-json';
-import { journalReferenceYear, normalizeBundle } from '@/lib/model/normalize';
+import { normalizeBundle } from '@/lib/model/normalize';
 import { NormalizeCache } from '@/lib/model/normalize-cache';
 import { stableState } from '@/lib/model/state-hash';
-import { parseJournalDetailed } from '@/lib/parse/journal';
 import { IngestCache, ingestPoll } from './poll';
 import { primeUnstoredNodes } from './cache';
 import { loadRecordedPrior } from './record-diagnosis';
 import { syncInventory } from '@/lib/inventory/store/sync-inventory';
 import { openMigratedPgliteAt } from '../../../tests/support/memory-db';
+import { polledOutcome } from '../../../tests/support/poll-outcome';
 
 // The agent's ingest (poller's journal parse + its NormalizeCache) must store exactly what the plain
 // ingest stores: the same change-only history rows, verdicts and summary, poll after poll.
@@ -33,15 +32,6 @@ afterAll(async () => {
 });
 
 const fixture = (name: string) => loadBundleFolder(path.join(__dirname, '..', '..', '..', 'fixtures', 'bundles', name));
-
-/** The poll outcome pollNode would hand on for `bundle` as `node` at `at`. */
-function outcome(bundle: Bundle, node: string, at: Date) {
-  const b: Bundle = { meta: { node, collectedAt: at.toISOString() }, sections: bundle.sections };
-  const text = b.sections.journal?.stdout ?? '';
-  const referenceYear = journalReferenceYear(b.meta.collectedAt);
-  const result = parseJournalDetailed(text, referenceYear);
-  return { ok: true as const, node, at, pollMs: 5, bundle: b, events: result.events, journal: { text, referenceYear, result } };
-}
 
 async function stored(node: string) {
   const history = await db.query<{ at: Date; state_hash: string; state: unknown }>(
@@ -81,9 +71,9 @@ describe("ingestPoll with the agent's NormalizeCache", () => {
     const t0 = Date.UTC(2025, 10, 30, 19, 40, 0);
     for (const [i, bundle] of bundles.entries()) {
       const at = new Date(t0 + i * 5000);
-      const plain = outcome(bundle, 'plain', at);
+      const plain = polledOutcome(bundle, 'plain', at);
       await ingestPoll(db, { ...plain, journal: undefined });
-      await ingestPoll(db, outcome(bundle, 'cached', at), { normalizeCache: cache });
+      await ingestPoll(db, polledOutcome(bundle, 'cached', at), { normalizeCache: cache });
       const [a, b] = await Promise.all([stored('plain'), stored('cached')]);
       expect(b).toEqual(a);
     }
@@ -110,7 +100,7 @@ describe('an agent starting with nodes the store holds nothing of', () => {
       nodes: names.map((name) => ({ name, host: '127.0.0.1', port: 22, user: 'fnh', tags: [], knownHostsPath: '/k', useAgent: false, trustOnFirstUse: false })),
     });
     const stale = await fixture('stale-session');
-    await ingestPoll(db, outcome(stale, 'known', t0));
+    await ingestPoll(db, polledOutcome(stale, 'known', t0));
     // a node with only log lines stored is not "nothing" either, nor one whose only poll failed
     await db.query(`insert into liveness_events (node, at, level, msg, dedupe_key) values ('log-only', $1, 'INFO', 'x', 'k')`, [t0]);
     await ingestPoll(db, { ok: false, node: 'failed-once', at: t0, pollMs: 5, state: 'error', error: { kind: 'connect-refused', message: 'refused' } });
@@ -125,8 +115,8 @@ describe('an agent starting with nodes the store holds nothing of', () => {
     for (const [i, name] of ['stale-session', 'stale-session', 'healthy'].entries()) {
       const at = new Date(t0.getTime() + (i + 1) * 5000);
       const bundle = await fixture(name);
-      await ingestPoll(db, outcome(bundle, 'fresh-plain', at));
-      await ingestPoll(db, outcome(bundle, 'fresh-primed', at), { ingestCache: cache });
+      await ingestPoll(db, polledOutcome(bundle, 'fresh-plain', at));
+      await ingestPoll(db, polledOutcome(bundle, 'fresh-primed', at), { ingestCache: cache });
       const [plain, primed] = await Promise.all([stored('fresh-plain'), stored('fresh-primed')]);
       expect(primed).toEqual(plain);
       const events = async (node: string) =>
