@@ -211,7 +211,10 @@ describe('poller against real and hostile SSH servers', () => {
     const starts = results.filter((r) => r.node === 'real-1').map((r) => r.at.getTime());
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
     // Polls on the open connection (the first one also logs in).
-    const steady = results.filter((r) => r.node === 'real-1' && r.ok).slice(1).map((r) => r.pollMs);
+    const steady = results
+      .filter((r) => r.node === 'real-1' && r.ok)
+      .slice(1)
+      .map((r) => r.pollMs);
     const silentPolls = results.filter((r) => r.node === 'silent' && !r.ok && !/next attempt/.test(r.error.message)).map((r) => r.pollMs);
     expect(silentPolls.length).toBeGreaterThan(0);
     // The silent node holds each of its polls for the whole connect timeout. Were the healthy node's polls
