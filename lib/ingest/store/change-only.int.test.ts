@@ -7,7 +7,7 @@ import { diagnose } from '@/lib/diagnosis/diagnose';
 import { journalReferenceYear, normalizeBundle } from '@/lib/model/normalize';
 import { NormalizeCache } from '@/lib/model/normalize-cache';
 import { parseJournalDetailed } from '@/lib/parse/journal';
-import { IngestCache, ingestPoll } from './poll';
+import { IngestCache, ingestPoll, ingestPolls } from './poll';
 import { loadDiagnoses } from '../../diagnosis/store/load-diagnoses';
 import { loadSessionEvents } from './session-events';
 import { openMemoryDb } from '../../../tests/support/memory-db';
@@ -190,5 +190,22 @@ describe('a poll that changes one thing writes that thing', () => {
       'firewall-blocked',
       (await db.query<{ worst_verdict: string }>('select worst_verdict from node_summary where node = $1', [node])).rows[0]!.worst_verdict,
     ]);
+  });
+
+  it('a section the poll no longer has is deleted, in a batch beside a node that keeps it', async () => {
+    const [gone, kept] = ['section-gone', 'section-kept'];
+    await addNode(gone);
+    await addNode(kept);
+    const bundle = await fixture('stale-session');
+    const caches = { ingestCache: new IngestCache(), normalizeCache: new NormalizeCache() };
+    await ingestPolls(db, [outcome(bundle, gone, t0), outcome(bundle, kept, t0)], caches);
+    const sections = async (node: string) =>
+      (await db.query<{ section: string }>('select section from node_raw_sections where node = $1 order by section', [node])).rows.map((r) => r.section);
+    expect(await sections(gone)).toContain('ip-rule');
+    const { 'ip-rule': _dropped, ...withoutRule } = bundle.sections;
+    const settled = await ingestPolls(db, [outcome({ ...bundle, sections: withoutRule }, gone, t1), outcome(bundle, kept, t1)], caches);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(await sections(gone)).toEqual((await sections(kept)).filter((s) => s !== 'ip-rule'));
+    expect(await sections(kept)).toContain('ip-rule');
   });
 });

@@ -7,12 +7,13 @@ import { DEFAULT_WINDOW_MS, diagnose } from '@/lib/diagnosis/diagnose';
 import { toEventLike } from '@/lib/diagnosis/sessions';
 import { normalizeBundle, type ParsedJournal } from '@/lib/model/normalize';
 import type { NormalizeCache } from '@/lib/model/normalize-cache';
-import { stateHash } from '@/lib/model/state-hash';
+import { stableState, stateHash } from '@/lib/model/state-hash';
 import type { LivenessEvent } from '@/lib/parse/journal';
 import { selectSessionEvents } from '@/lib/storage/session-event-selection';
-import { applyDiagnosisWrite, loadRecordedPrior, planDiagnosisWrite, type DiagnosisWrite } from './record-diagnosis';
-import { recordNodeState, stateHashBefore } from './record-node-state';
-import { loadRawSectionKeys, rawSectionKey, writeChangedSections } from './raw-sections';
+import { applyDiagnosisWrites, loadRecordedPrior, planDiagnosisWrite, type DiagnosisWrite } from './record-diagnosis';
+import { insertHistoryRows, stateHashBefore, type HistoryRow } from './record-node-state';
+import { loadRawSectionKeys, planSectionWrite, rawSectionKey, sectionRowsWritten, writeSections } from './raw-sections';
+import { canonicalJson } from '@/lib/canonical-json';
 import { loadSessionEventBase, SESSION_MEMORY_MS } from './session-events';
 import { IngestCache, type NodeIngestMemory } from './cache';
 import { countAndAnnouncePolls } from '../../metrics/store/record-poll';
@@ -175,18 +176,14 @@ async function writeBatch(db: Pick<Db, 'transaction' | 'query' | 'exec'>, outcom
         tx,
         plans.flatMap((p) => (p.kind === 'write' ? [[p.o.node, p.fresh] as const] : p.kind === 'late' ? [[p.o.node, p.o.events] as const] : [])),
       );
-      const results: IngestResult[] = [];
-      const next = new Map<string, NodeIngestMemory>();
-      for (const p of plans) {
+      const written = await writeNodeRows(tx, writes);
+      const results = plans.map((p): IngestResult => {
         const events = newEvents.get(p.o.node) ?? 0;
-        if (p.kind === 'failure') results.push({ newEvents: 0 });
-        else if (p.kind === 'late') results.push({ newEvents: events, rowsWritten: events });
-        else {
-          const written = await writeNodeRows(tx, p);
-          next.set(p.o.node, written.next);
-          results.push({ newEvents: events, rowsWritten: events + written.rows });
-        }
-      }
+        if (p.kind === 'failure') return { newEvents: 0 };
+        if (p.kind === 'late') return { newEvents: events, rowsWritten: events };
+        return { newEvents: events, rowsWritten: events + written.get(p.o.node)!.rows };
+      });
+      const next = new Map([...written].map(([node, w]) => [node, w.next]));
       await countAndAnnouncePolls(
         tx,
         plans.map((p) =>
@@ -235,21 +232,42 @@ async function planSuccess(db: Queryable, o: Success, opts: IngestOptions): Prom
   return { kind: 'write', o, collected, memory, state, snapshot, hash, fresh, sectionKeys, diagnosisWrite, nextEvents };
 }
 
-/** A node's changed sections, history row and verdicts; what it wrote becomes the agent's memory of the node. */
-async function writeNodeRows(tx: Queryable, p: Extract<Plan, { kind: 'write' }>): Promise<{ rows: number; next: NodeIngestMemory }> {
-  const { o, memory } = p;
-  const raw = await writeChangedSections(tx, o.node, o.at, o.bundle.sections, keysOf(memory), (name, s) => p.sectionKeys.get(name) ?? rawSectionKey(s));
-  const history = await recordNodeState(tx, o.node, p.collected, p.state, p.snapshot, memory.stateHash);
-  const recorded = await applyDiagnosisWrite(tx, p.diagnosisWrite);
-  return {
-    rows: raw.written + (history.changed ? 1 : 0) + recorded.peerRowsWritten + (recorded.summaryWritten ? 1 : 0),
-    next: {
-      prior: recorded.prior,
-      stateHash: p.hash,
-      sections: new Map([...raw.keys].map(([name, key]) => [name, { section: o.bundle.sections[name]!, key }])),
-      events: p.nextEvents,
-    },
-  };
+/**
+ * The nodes' changed sections, history rows and verdicts, each kind in one statement for the whole batch;
+ * what each node wrote becomes the agent's memory of it.
+ */
+async function writeNodeRows(
+  tx: Queryable,
+  writes: ReadonlyArray<Extract<Plan, { kind: 'write' }>>,
+): Promise<Map<string, { rows: number; next: NodeIngestMemory }>> {
+  const sections = writes.map((p) =>
+    planSectionWrite(p.o.node, p.o.at, p.o.bundle.sections, keysOf(p.memory), (name, s) => p.sectionKeys.get(name) ?? rawSectionKey(s)),
+  );
+  // change-only history: a row only when the state differs from the one in effect before this poll
+  const history = writes.flatMap((p): HistoryRow[] =>
+    p.memory.stateHash === p.hash ? [] : [{ node: p.o.node, at: p.collected, hash: p.hash, json: p.snapshot?.json ?? canonicalJson(stableState(p.state)) }],
+  );
+  await writeSections(tx, sections);
+  await insertHistoryRows(tx, history);
+  const recorded = await applyDiagnosisWrites(
+    tx,
+    writes.map((p) => p.diagnosisWrite),
+  );
+  const historyNodes = new Set(history.map((h) => h.node));
+  return new Map(
+    writes.map((p, i) => {
+      const raw = sections[i]!;
+      const diagnosis = recorded[i]!;
+      const rows = sectionRowsWritten(raw) + (historyNodes.has(p.o.node) ? 1 : 0) + diagnosis.peerRowsWritten + (diagnosis.summaryWritten ? 1 : 0);
+      const next: NodeIngestMemory = {
+        prior: diagnosis.prior,
+        stateHash: p.hash,
+        sections: new Map([...raw.keys].map(([name, key]) => [name, { section: p.o.bundle.sections[name]!, key }])),
+        events: p.nextEvents,
+      };
+      return [p.o.node, { rows, next }];
+    }),
+  );
 }
 
 async function readMemory(q: Queryable, node: string, at: Date): Promise<Omit<NodeIngestMemory, 'events'> & { events?: undefined }> {

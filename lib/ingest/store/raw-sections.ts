@@ -27,20 +27,26 @@ export async function loadRawSectionKeys(q: Queryable, node: string): Promise<Ma
   return out;
 }
 
-/**
- * Stores the sections of a poll that differ from `stored` (keys as held before it) and deletes the sections
- * the poll no longer has. Returns the keys now stored and how many rows were written.
- */
-export async function writeChangedSections(
-  tx: Queryable,
+/** One node's section rows to write: what changed since `stored`, and what the poll no longer has. */
+export interface SectionWrite {
+  node: string;
+  at: Date;
+  /** the content key of every section of the poll: what is stored after the write */
+  keys: Map<SectionName, string>;
+  changed: Array<{ name: SectionName; key: string; s: RawSection }>;
+  gone: SectionName[];
+}
+
+/** Which of a poll's sections differ from `stored` (keys as held before it); no store access. */
+export function planSectionWrite(
   node: string,
   at: Date,
   sections: Bundle['sections'],
   stored: ReadonlyMap<SectionName, string>,
   keyOf: (name: SectionName, s: RawSection) => string = (_, s) => rawSectionKey(s),
-): Promise<{ keys: Map<SectionName, string>; written: number }> {
+): SectionWrite {
   const keys = new Map<SectionName, string>();
-  const changed: Array<{ name: SectionName; key: string; s: RawSection }> = [];
+  const changed: SectionWrite['changed'] = [];
   for (const [name, s] of Object.entries(sections) as Array<[SectionName, RawSection | undefined]>) {
     if (!s) continue;
     const key = keyOf(name, s);
@@ -48,26 +54,52 @@ export async function writeChangedSections(
     if (stored.get(name) !== key) changed.push({ name, key, s });
   }
   const gone = [...stored.keys()].filter((name) => !keys.has(name));
-  if (changed.length === 0 && gone.length === 0) return { keys, written: 0 };
-  await tx.query(
-    `with gone as (delete from node_raw_sections where node = $1 and section = any($3::text[]))
-     insert into node_raw_sections (node, section, content_key, stdout, stderr, exit_code, truncated, collected_at)
-     select $1, s, k, o, e, x, t, $2 from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::boolean[]) as u(s, k, o, e, x, t)
-     on conflict (node, section) do update set content_key = excluded.content_key, stdout = excluded.stdout, stderr = excluded.stderr,
-       exit_code = excluded.exit_code, truncated = excluded.truncated, collected_at = excluded.collected_at`,
-    [
-      node,
-      at,
-      gone,
-      changed.map((c) => c.name),
-      changed.map((c) => c.key),
-      changed.map((c) => c.s.stdout),
-      changed.map((c) => c.s.stderr),
-      changed.map((c) => c.s.exitCode),
-      changed.map((c) => c.s.truncated),
-    ],
-  );
-  return { keys, written: changed.length + gone.length };
+  return { node, at, keys, changed, gone };
+}
+
+/** Rows written by a SectionWrite. */
+export const sectionRowsWritten = (w: SectionWrite): number => w.changed.length + w.gone.length;
+
+// A statement's section text is capped: a batch may hold several 100 MB routing tables, and each statement's
+// parameters are one more copy of its text.
+const STATEMENT_TEXT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Stores the changed sections and deletes the gone ones of several nodes (one statement for the deletes, the
+ * upserts in as few statements as the text cap allows).
+ */
+export async function writeSections(tx: Queryable, writes: readonly SectionWrite[]): Promise<void> {
+  const gone = writes.flatMap((w) => w.gone.map((name) => [w.node, name] as const));
+  if (gone.length) {
+    await tx.query(`delete from node_raw_sections r using unnest($1::text[], $2::text[]) as g(node, section) where r.node = g.node and r.section = g.section`, [
+      gone.map((g) => g[0]),
+      gone.map((g) => g[1]),
+    ]);
+  }
+  const rows = writes.flatMap((w) => w.changed.map((c) => ({ node: w.node, at: w.at, ...c })));
+  for (let i = 0; i < rows.length;) {
+    let bytes = 0;
+    let j = i;
+    while (j < rows.length && (j === i || bytes + rows[j]!.s.stdout.length <= STATEMENT_TEXT_BYTES)) bytes += rows[j++]!.s.stdout.length;
+    const chunk = rows.slice(i, j);
+    i = j;
+    await tx.query(
+      `insert into node_raw_sections (node, section, content_key, stdout, stderr, exit_code, truncated, collected_at)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::boolean[], $8::timestamptz[])
+       on conflict (node, section) do update set content_key = excluded.content_key, stdout = excluded.stdout, stderr = excluded.stderr,
+         exit_code = excluded.exit_code, truncated = excluded.truncated, collected_at = excluded.collected_at`,
+      [
+        chunk.map((c) => c.node),
+        chunk.map((c) => c.name),
+        chunk.map((c) => c.key),
+        chunk.map((c) => c.s.stdout),
+        chunk.map((c) => c.s.stderr),
+        chunk.map((c) => c.s.exitCode),
+        chunk.map((c) => c.s.truncated),
+        chunk.map((c) => c.at),
+      ],
+    );
+  }
 }
 
 /**

@@ -220,28 +220,59 @@ export function planDiagnosisWrite(
 
 /** The write's store half: inside the poll's transaction, the statements a DiagnosisWrite needs (often none). */
 export async function applyDiagnosisWrite(tx: Queryable, w: DiagnosisWrite): Promise<RecordedDiagnosis> {
-  if (!w.recorded) return { recorded: false, prior: w.prior, peerRowsWritten: 0, summaryWritten: false };
-  if (w.changed.length || w.removed.length) await writePeerRows(tx, w.node, w.diagnosedAt, w.collectedAt, w.changed, w.removed);
-  if (w.summary) {
+  return (await applyDiagnosisWrites(tx, [w]))[0]!;
+}
+
+/**
+ * The store half of several nodes' DiagnosisWrites (one per node), each kind of row in one statement for all
+ * of them: on the embedded store a statement costs about as much as a few dozen rows. Results in input order.
+ */
+export async function applyDiagnosisWrites(tx: Queryable, writes: readonly DiagnosisWrite[]): Promise<RecordedDiagnosis[]> {
+  const recorded = writes.filter((w): w is Extract<DiagnosisWrite, { recorded: true }> => w.recorded);
+  await writePeerRows(tx, recorded);
+  await writeSummaries(
+    tx,
+    recorded.flatMap((w) => (w.summary ? [w.summary] : [])),
+  );
+  const moments = recorded.filter((w) => w.statusMoment);
+  if (moments.length) {
     await tx.query(
-      `with summary as (
-         insert into node_summary (node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at, facts, diagnosis, worst_since, content_key, verdict_key, verdicts_version)
-         values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15)
-         on conflict (node) do update set worst_verdict = excluded.worst_verdict, node_unknown = excluded.node_unknown,
-           doublezero0 = excluded.doublezero0, warnings_in_window = excluded.warnings_in_window, peer_count = excluded.peer_count,
-           verdict_counts = excluded.verdict_counts, collected_at = excluded.collected_at, diagnosed_at = excluded.diagnosed_at,
-           facts = excluded.facts, diagnosis = excluded.diagnosis, worst_since = excluded.worst_since, content_key = excluded.content_key,
-           verdict_key = excluded.verdict_key, verdicts_version = node_summary.verdicts_version + excluded.verdicts_version
-         returning 1)
-       insert into node_verdict_changes (node, at, worst_verdict, worst_since, node_unknown, diagnosis, facts)
-       select $1, $8, $2, $12, $3, $11::jsonb, $10::jsonb where $16::boolean`,
-      w.summary,
+      `update node_status s set diagnosed_at = m.at from unnest($1::text[], $2::timestamptz[]) as m(node, at)
+        where s.node = m.node and s.diagnosed_at is distinct from m.at`,
+      [moments.map((w) => w.node), moments.map((w) => w.collectedAt)],
     );
   }
-  if (w.statusMoment) {
-    await tx.query(`update node_status set diagnosed_at = $2 where node = $1 and diagnosed_at is distinct from $2`, [w.node, w.collectedAt]);
-  }
-  return { recorded: true, prior: w.next, peerRowsWritten: w.changed.length + w.removed.length, summaryWritten: w.summary !== null };
+  return writes.map((w) =>
+    w.recorded
+      ? { recorded: true, prior: w.next, peerRowsWritten: w.changed.length + w.removed.length, summaryWritten: w.summary !== null }
+      : { recorded: false, prior: w.prior, peerRowsWritten: 0, summaryWritten: false },
+  );
+}
+
+// node_summary's row per node, with a node_verdict_changes row where the node's verdict changed.
+async function writeSummaries(tx: Queryable, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  if (rows.length === 0) return;
+  const col = (i: number) => rows.map((r) => r[i]);
+  await tx.query(
+    `with input as (
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::timestamptz[], $9::timestamptz[],
+                            $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::text[], $15::int[], $16::boolean[])
+         as t(node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at,
+              facts, diagnosis, worst_since, content_key, verdict_key, verdicts_version, verdict_changed)),
+     summary as (
+       insert into node_summary (node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts, collected_at, diagnosed_at, facts, diagnosis, worst_since, content_key, verdict_key, verdicts_version)
+       select node, worst_verdict, node_unknown, doublezero0, warnings_in_window, peer_count, verdict_counts::jsonb, collected_at, diagnosed_at,
+              facts::jsonb, diagnosis::jsonb, worst_since, content_key, verdict_key, verdicts_version from input
+       on conflict (node) do update set worst_verdict = excluded.worst_verdict, node_unknown = excluded.node_unknown,
+         doublezero0 = excluded.doublezero0, warnings_in_window = excluded.warnings_in_window, peer_count = excluded.peer_count,
+         verdict_counts = excluded.verdict_counts, collected_at = excluded.collected_at, diagnosed_at = excluded.diagnosed_at,
+         facts = excluded.facts, diagnosis = excluded.diagnosis, worst_since = excluded.worst_since, content_key = excluded.content_key,
+         verdict_key = excluded.verdict_key, verdicts_version = node_summary.verdicts_version + excluded.verdicts_version
+       returning 1)
+     insert into node_verdict_changes (node, at, worst_verdict, worst_since, node_unknown, diagnosis, facts)
+     select node, collected_at, worst_verdict, worst_since, node_unknown, diagnosis::jsonb, facts::jsonb from input where verdict_changed`,
+    Array.from({ length: 16 }, (_, i) => col(i)),
+  );
 }
 
 interface PeerRow {
@@ -251,41 +282,51 @@ interface PeerRow {
   verdictChanged: boolean;
 }
 
-// One statement: delete the peers that are gone, upsert the rows that changed, append the verdict changes.
-async function writePeerRows(tx: Queryable, node: string, diagnosedAt: Date, collectedAt: Date, changed: PeerRow[], removed: string[]): Promise<void> {
-  const col = <T>(f: (x: PeerRow) => T): T[] => changed.map(f);
+// One statement for every node: delete the peers that are gone, upsert the rows that changed, append the
+// verdict changes (at the poll's collection time, which is also the rows' window end).
+async function writePeerRows(tx: Queryable, writes: ReadonlyArray<Extract<DiagnosisWrite, { recorded: true }>>): Promise<void> {
+  const changed = writes.flatMap((w) => w.changed.map((x) => ({ w, x })));
+  const removed = writes.flatMap((w) => w.removed.map((peer) => ({ w, peer })));
+  if (changed.length === 0 && removed.length === 0) return;
+  const col = <T>(f: (r: { w: (typeof writes)[number]; x: PeerRow }) => T): T[] => changed.map(f);
   await tx.query(
     `with input as (
-       select * from unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::timestamptz[], $11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::boolean[])
-         as t(peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, since, content_key, verdict_changed)),
-     gone as (delete from peer_verdicts where node = $1 and peer = any($4::text[]) returning peer),
+       select * from unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
+                            $9::timestamptz[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::boolean[])
+         as t(node, diagnosed_at, window_end, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, since, content_key, verdict_changed)),
+     gone as (
+       delete from peer_verdicts v using unnest($15::text[], $16::text[], $17::timestamptz[]) as g(node, peer, at)
+        where v.node = g.node and v.peer = g.peer
+       returning v.node, v.peer, g.at),
      upserted as (
        insert into peer_verdicts (node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence, details, diagnosed_at, since, content_key, window_end)
-       select $1, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence::jsonb, details::jsonb, $2, since, content_key, $3 from input
+       select node, peer, interface, local_ip, verdict, warnings, last_warning_at, evidence::jsonb, details::jsonb, diagnosed_at, since, content_key, window_end from input
        on conflict (node, peer) do update set interface = excluded.interface, local_ip = excluded.local_ip, verdict = excluded.verdict,
          warnings = excluded.warnings, last_warning_at = excluded.last_warning_at, evidence = excluded.evidence, details = excluded.details,
          diagnosed_at = excluded.diagnosed_at, since = excluded.since, content_key = excluded.content_key, window_end = excluded.window_end
        returning 1)
      insert into peer_verdict_changes (node, peer, at, verdict, since, interface, local_ip, warnings, last_warning_at, evidence, details)
-     select $1, peer, $3, verdict, since, interface, local_ip, warnings, last_warning_at, evidence::jsonb, details::jsonb from input where verdict_changed
+     select node, peer, window_end, verdict, since, interface, local_ip, warnings, last_warning_at, evidence::jsonb, details::jsonb from input where verdict_changed
      union all
-     select $1, peer, $3, null, null, null, null, null, null, null, null from gone`,
+     select node, peer, at, null, null, null, null, null, null, null, null from gone`,
     [
-      node,
-      diagnosedAt,
-      collectedAt,
-      removed,
-      col((x) => x.p.peer),
-      col((x) => x.p.interface),
-      col((x) => x.p.localIP),
-      col((x) => x.p.verdict),
-      col((x) => x.p.warnings),
-      col((x) => x.p.lastWarningAt),
-      col((x) => JSON.stringify(x.p.evidence)),
-      col((x) => JSON.stringify(x.p.details)),
-      col((x) => x.since),
-      col((x) => x.key),
-      col((x) => x.verdictChanged),
+      col((r) => r.w.node),
+      col((r) => r.w.diagnosedAt),
+      col((r) => r.w.collectedAt),
+      col((r) => r.x.p.peer),
+      col((r) => r.x.p.interface),
+      col((r) => r.x.p.localIP),
+      col((r) => r.x.p.verdict),
+      col((r) => r.x.p.warnings),
+      col((r) => r.x.p.lastWarningAt),
+      col((r) => JSON.stringify(r.x.p.evidence)),
+      col((r) => JSON.stringify(r.x.p.details)),
+      col((r) => r.x.since),
+      col((r) => r.x.key),
+      col((r) => r.x.verdictChanged),
+      removed.map((r) => r.w.node),
+      removed.map((r) => r.peer),
+      removed.map((r) => r.w.collectedAt),
     ],
   );
 }

@@ -27,13 +27,26 @@ export async function recordNodeState(
   const hash = snapshot?.hash ?? stateHash(state);
   const before = previousHash !== undefined ? previousHash : await stateHashBefore(tx, node, at);
   if (before === hash) return { changed: false, hash };
-  await tx.query(`insert into node_state_history (node, at, state_hash, state) values ($1, $2, $3, $4::jsonb)`, [
-    node,
-    at,
-    hash,
-    snapshot?.json ?? canonicalJson(stableState(state)),
-  ]);
+  await insertHistoryRows(tx, [{ node, at, hash, json: snapshot?.json ?? canonicalJson(stableState(state)) }]);
   return { changed: true, hash };
+}
+
+/** A node's new state for node_state_history: its hash and canonical JSON. */
+export interface HistoryRow {
+  node: string;
+  at: Date;
+  hash: string;
+  json: string;
+}
+
+/** Appends states to the change-only history, several nodes in one statement. */
+export async function insertHistoryRows(tx: Queryable, rows: readonly HistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into node_state_history (node, at, state_hash, state)
+     select node, at, state_hash, state::jsonb from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) as t(node, at, state_hash, state)`,
+    [rows.map((r) => r.node), rows.map((r) => r.at), rows.map((r) => r.hash), rows.map((r) => r.json)],
+  );
 }
 
 /** The hash of the node's state in effect at `at` (null when none was recorded by then). */
