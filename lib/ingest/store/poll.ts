@@ -7,13 +7,12 @@ import { DEFAULT_WINDOW_MS, diagnose } from '@/lib/diagnosis/diagnose';
 import { toEventLike } from '@/lib/diagnosis/sessions';
 import { normalizeBundle, type ParsedJournal } from '@/lib/model/normalize';
 import type { NormalizeCache } from '@/lib/model/normalize-cache';
-import { stableState, stateHash } from '@/lib/model/state-hash';
+import { stateHash } from '@/lib/model/state-hash';
 import type { LivenessEvent } from '@/lib/parse/journal';
 import { selectSessionEvents } from '@/lib/storage/session-event-selection';
 import { applyDiagnosisWrites, loadRecordedPrior, planDiagnosisWrite, type DiagnosisWrite } from './record-diagnosis';
-import { insertHistoryRows, stateHashBefore, type HistoryRow } from './record-node-state';
+import { historyRowFor, insertHistoryRows, stateHashBefore } from './record-node-state';
 import { loadRawSectionKeys, planSectionWrite, rawSectionKey, sectionRowsWritten, writeSections } from './raw-sections';
-import { canonicalJson } from '@/lib/canonical-json';
 import { loadSessionEventBase, SESSION_MEMORY_MS } from './session-events';
 import { IngestCache, type NodeIngestMemory } from './cache';
 import { countAndAnnouncePolls } from '../../metrics/store/record-poll';
@@ -244,21 +243,21 @@ async function writeNodeRows(
     planSectionWrite(p.o.node, p.o.at, p.o.bundle.sections, keysOf(p.memory), (name, s) => p.sectionKeys.get(name) ?? rawSectionKey(s)),
   );
   // change-only history: a row only when the state differs from the one in effect before this poll
-  const history = writes.flatMap((p): HistoryRow[] =>
-    p.memory.stateHash === p.hash ? [] : [{ node: p.o.node, at: p.collected, hash: p.hash, json: p.snapshot?.json ?? canonicalJson(stableState(p.state)) }],
-  );
+  const history = writes.map((p) => historyRowFor(p.o.node, p.collected, p.state, { hash: p.hash, json: p.snapshot?.json }, p.memory.stateHash));
   await writeSections(tx, sections);
-  await insertHistoryRows(tx, history);
+  await insertHistoryRows(
+    tx,
+    history.filter((h) => h !== null),
+  );
   const recorded = await applyDiagnosisWrites(
     tx,
     writes.map((p) => p.diagnosisWrite),
   );
-  const historyNodes = new Set(history.map((h) => h.node));
   return new Map(
     writes.map((p, i) => {
       const raw = sections[i]!;
       const diagnosis = recorded[i]!;
-      const rows = sectionRowsWritten(raw) + (historyNodes.has(p.o.node) ? 1 : 0) + diagnosis.peerRowsWritten + (diagnosis.summaryWritten ? 1 : 0);
+      const rows = sectionRowsWritten(raw) + (history[i] ? 1 : 0) + diagnosis.peerRowsWritten + (diagnosis.summaryWritten ? 1 : 0);
       const next: NodeIngestMemory = {
         prior: diagnosis.prior,
         stateHash: p.hash,

@@ -26,9 +26,25 @@ export async function recordNodeState(
 ): Promise<RecordNodeStateResult> {
   const hash = snapshot?.hash ?? stateHash(state);
   const before = previousHash !== undefined ? previousHash : await stateHashBefore(tx, node, at);
-  if (before === hash) return { changed: false, hash };
-  await insertHistoryRows(tx, [{ node, at, hash, json: snapshot?.json ?? canonicalJson(stableState(state)) }]);
+  const row = historyRowFor(node, at, state, { hash, json: snapshot?.json }, before);
+  if (!row) return { changed: false, hash };
+  await insertHistoryRows(tx, [row]);
   return { changed: true, hash };
+}
+
+/**
+ * The history row a state at `at` needs: null when its hash is the one in effect before (`previousHash`, null
+ * for none). `known`: its hash and canonical JSON when already made; the JSON is made here only for a new row.
+ */
+export function historyRowFor(
+  node: string,
+  at: Date,
+  state: NodeState | StableNodeState,
+  known: { hash: string; json?: string | undefined },
+  previousHash: string | null,
+): HistoryRow | null {
+  if (previousHash === known.hash) return null;
+  return { node, at, hash: known.hash, json: known.json ?? canonicalJson(stableState(state)) };
 }
 
 /** A node's new state for node_state_history: its hash and canonical JSON. */
